@@ -1,0 +1,1 @@
+"""Offline analysis: extract, normalise, store, trends, cluster, report, query, CLI."""

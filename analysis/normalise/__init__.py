@@ -1,0 +1,149 @@
+"""Normalise stage: ParsedNotice → NormalisedNotice.
+
+Input: a ParsedNotice from a page parser (raw title, text, published string, employer).
+Output: a NormalisedNotice: clean text, resolved dates, one Position per advertised job, each with
+its evidenced findings (language, native_speaker, certificate, overseas, skill, aigc, education,
+party_member, age_max), headcount and role family, and the taxonomy version used.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from analysis.models import Finding, NormalisedNotice, ParsedNotice, Position
+from analysis.normalise.aigc import aigc_version, detect_aigc
+from analysis.normalise.context import Sections, load_vocab
+from analysis.normalise.dates import detect_deadline, detect_published, parse_date
+from analysis.normalise.education import (
+    detect_age_max,
+    detect_education,
+    detect_headcount,
+    detect_party_member,
+)
+from analysis.normalise.languages import (
+    detect_certificates,
+    detect_languages,
+    detect_native_speakers,
+)
+from analysis.normalise.overseas import detect_overseas
+from analysis.normalise.positions import sections_of, split_positions
+from analysis.normalise.roles import ROLE_FAMILIES, classify_role_family
+from analysis.normalise.skills import detect_skills, skills_version
+from analysis.normalise.text import clean_text
+
+__all__ = [
+    "ROLE_FAMILIES",
+    "TAXONOMY_VERSION",
+    "classify_role_family",
+    "clean_text",
+    "detect_age_max",
+    "detect_aigc",
+    "detect_certificates",
+    "detect_deadline",
+    "detect_education",
+    "detect_headcount",
+    "detect_languages",
+    "detect_native_speakers",
+    "detect_overseas",
+    "detect_party_member",
+    "detect_published",
+    "detect_skills",
+    "normalise_notice",
+    "normalise_position",
+    "parse_date",
+    "split_positions",
+]
+
+
+def _taxonomy_version() -> str:
+    """The version shared by every vocabulary file (a test checks they agree)."""
+    versions = {
+        skills_version(),
+        aigc_version(),
+        str(load_vocab("languages")["version"]),
+        str(load_vocab("overseas")["version"]),
+    }
+    return max(versions)
+
+
+TAXONOMY_VERSION = _taxonomy_version()
+
+
+def normalise_position(
+    seq: int, title: str, text: str, *, own_text: str | None = None, ref: date | None = None
+) -> Position:
+    """Run every detector on one cleaned position text; all evidence points into `text`.
+
+    `own_text` is the position's own section (without the shared notice text), used for the
+    headcount so that "招聘7名" in a shared preamble is not given to every position.
+    """
+    sections = Sections(text)
+    certificates = detect_certificates(text, sections)
+    natives = detect_native_speakers(text, sections)
+    findings: list[Finding] = []
+    findings += detect_languages(text, sections, certificates=certificates, natives=natives)
+    findings += natives
+    findings += certificates
+    findings += detect_overseas(text, sections)
+    skills = detect_skills(text)
+    findings += skills
+    findings += detect_aigc(text, skills)
+    for single in (
+        detect_education(text, sections),
+        detect_party_member(text, sections),
+        detect_age_max(text, ref=ref),
+    ):
+        if single is not None:
+            findings.append(single)
+    headcount = detect_headcount(own_text if own_text is not None else text)
+    return Position(
+        seq=seq,
+        title=title,
+        text=text,
+        headcount=headcount,
+        role_family=classify_role_family(title, text, findings),
+        findings=findings,
+    )
+
+
+def normalise_notice(
+    parsed: ParsedNotice, *, fetched_at: datetime | None = None
+) -> NormalisedNotice:
+    """Clean, date, split and analyse one notice.
+
+    published = the page's date string parsed against the fetch date, else a date in the first
+    lines of the text; deadline = the labelled application deadline, resolved against published
+    (or the fetch date). Positions are numbered from 1.
+    """
+    title = clean_text(parsed.title)
+    text = clean_text(parsed.text)
+    fetched = fetched_at.date() if fetched_at is not None else None
+    published = parse_date(parsed.published, ref=fetched) if parsed.published else None
+    if published is None:
+        found = detect_published(text, ref=fetched)
+        published = found[0] if found else None
+    ref = published or fetched
+    deadline_hit = detect_deadline(text, ref=ref)
+    deadline = deadline_hit[0] if deadline_hit else None
+    sections = sections_of(text, title)
+    single = len(sections) == 1
+    positions = [
+        normalise_position(
+            i,
+            s.title,
+            s.text,
+            own_text=None if single else s.own,
+            ref=ref,
+        )
+        for i, s in enumerate(sections, start=1)
+    ]
+    return NormalisedNotice(
+        url=parsed.url,
+        title=title,
+        text=text,
+        employer=parsed.employer,
+        published=published,
+        deadline=deadline,
+        positions=positions,
+        taxonomy_version=TAXONOMY_VERSION,
+    )

@@ -1,0 +1,109 @@
+"""Normalise stage: generative-AI (AIGC) duties and requirements.
+
+Input: one cleaned position text and the skill findings already detected on it.
+Output: Findings with field "aigc", value "aigc", one per distinct AIGC term used as a duty or skill
+(AIGC, AI视频, 提示词, Stable Diffusion, ComfyUI, 大模型应用, reviewing AI-generated output …).
+Reporting on AI (报道人工智能新闻, 熟悉AI行业动态, covers AI news) does not count.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import ahocorasick
+
+from analysis.models import Evidence, Finding
+from analysis.normalise.context import clause_bounds, load_vocab
+from analysis.normalise.skills import lower_same_length
+
+__all__ = ["AIGC_SKILLS", "detect_aigc"]
+
+AIGC_SKILLS = frozenset({"stable_diffusion", "midjourney", "prompt_engineering"})
+_MAX_FINDINGS = 10
+
+
+@dataclass(frozen=True, slots=True)
+class _Vocab:
+    automaton: Any  # ahocorasick.Automaton: key → key length
+    cue: re.Pattern[str]
+    coverage: re.Pattern[str]
+    production: re.Pattern[str]
+
+
+def _words(words: list[str]) -> re.Pattern[str]:
+    alts = "|".join(re.escape(str(w).lower()) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?<![a-z])(?:{alts})(?![a-z])")
+
+
+@cache
+def _vocab() -> _Vocab:
+    data = load_vocab("aigc")
+    automaton = ahocorasick.Automaton()
+    for term in data["terms"]:
+        key = str(term).lower()
+        automaton.add_word(key, len(key))
+    automaton.make_automaton()
+    return _Vocab(
+        automaton, _words(data["cues"]), _words(data["coverage"]), _words(data["production"])
+    )
+
+
+def aigc_version() -> str:
+    """The `version:` of analysis/vocab/aigc.yaml."""
+    return str(load_vocab("aigc")["version"])
+
+
+def _edge_ok(low: str, start: int, end: int) -> bool:
+    before = low[start - 1] if start > 0 else " "
+    after = low[end] if end < len(low) else " "
+    if low[start].isascii() and low[start].isalnum() and before.isascii() and before.isalnum():
+        return False
+    return not (
+        low[end - 1].isascii() and low[end - 1].isalnum() and after.isascii() and after.isalnum()
+    )
+
+
+def _counts(low: str, start: int, end: int, v: _Vocab) -> bool:
+    """A term counts when its clause has a duty/skill cue and is not about covering AI news."""
+    lo, hi = clause_bounds(low, start, end, limit=40)
+    around = low[lo:start] + " " + low[end:hi]
+    if v.coverage.search(around) and not v.production.search(around):
+        return False
+    return v.cue.search(low, lo, hi) is not None  # the term itself may hold the cue: AI训练师
+
+
+def detect_aigc(text: str, skills: list[Finding] | None = None) -> list[Finding]:
+    """Generative-AI duties or requirements in `text`: one finding per distinct term (at most 10).
+
+    Skill findings for stable_diffusion, midjourney and prompt_engineering count as they are
+    (their own detector already demands AI context).
+    """
+    v = _vocab()
+    low = lower_same_length(text)
+    hits: list[tuple[int, int]] = []
+    for end_index, length in v.automaton.iter(low):
+        start, end = end_index - length + 1, end_index + 1
+        if _edge_ok(low, start, end):
+            hits.append((start, end))
+    hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
+    out: list[Finding] = []
+    seen: set[str] = set()
+    cover_end = -1
+    for start, end in hits:
+        if end <= cover_end:
+            continue
+        cover_end = end
+        term = low[start:end]
+        if term in seen or not _counts(low, start, end, v):
+            continue
+        seen.add(term)
+        out.append(Finding("aigc", "aigc", Evidence.of(text, start, end)))
+    for f in skills or []:
+        if f.field == "skill" and f.value in AIGC_SKILLS and f.evidence.text.lower() not in seen:
+            seen.add(f.evidence.text.lower())
+            out.append(Finding("aigc", "aigc", f.evidence, detail={"skill": f.value}))
+    out.sort(key=lambda f: f.evidence.start)
+    return out[:_MAX_FINDINGS]

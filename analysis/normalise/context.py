@@ -1,0 +1,287 @@
+"""Normalise stage, shared helpers: the context around a hit.
+
+Input: a cleaned position text and a span in it.
+Output: its sentence and clause bounds, whether the text there asks, prefers or waives something,
+and the kind of section (requirements, preferences, duties) the span sits in.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from functools import cache, lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+__all__ = [
+    "Sections",
+    "clause_bounds",
+    "is_negated",
+    "load_vocab",
+    "requirement",
+    "sentence_bounds",
+]
+
+VOCAB_DIR = Path(__file__).resolve().parent.parent / "vocab"
+
+_SENTENCE_END = re.compile(r"[。;!?\n]|\.(?=\s|$)")
+_CLAUSE_END = re.compile(r"[。;!?\n,、:]|\.(?=\s|$)|\s[-\u2013—(]\s?|\band/or\b")
+_PREFERRED = re.compile(
+    r"优先|为佳|尤佳|更佳|更为理想|更理想|加分|最好|者更好"
+    r"|prefer|a plus|an? (?:added )?(?:plus|bonus|asset|advantage)|advantageous|desirable|desired"
+    r"|nice to have|would be (?:helpful|an asset|useful|welcome|great|good)|highly regarded"
+    r"|ideally|bonus|will have an advantage|is an advantage|beneficial|welcome",
+    re.IGNORECASE,
+)
+_REQUIRED = re.compile(
+    r"必须|须|需要|需具备|需|要求|应具备|应当|应|务必|不低于|至少|以上"
+    r"|\bmust\b|required|requirement|mandatory|essential|is a must|need to|needs to"
+    r"|should (?:have|be|possess)|at least|minimum|or above|or higher|or better",
+    re.IGNORECASE,
+)
+_NEGATED = re.compile(
+    r"无需|无须|不需|不须|不要求|不限|不作要求|不做要求|不必|非必须|非必需"
+    r"|no need|not (?:required|necessary|needed|a requirement|essential|mandatory)"
+    r"|n't (?:required|necessary|needed|matter)|no (?:prior )?(?:knowledge|experience) (?:of|in) \S+"
+    r" (?:is )?(?:required|needed|necessary)|without",
+    re.IGNORECASE,
+)
+
+# Section headings: a short line naming a block of requirements, preferences or duties.
+_HEADING_REQ = re.compile(
+    r"任职要求|任职资格|岗位要求|岗位条件|招聘条件|应聘条件|报名条件|报考条件|资格条件|基本条件|入职条件"
+    r"|资格要求|基本要求|应聘要求|申请条件|选拔条件|申请人必须|具体要求|专业要求|能力要求"
+    r"|(?:条件|要求|资格|资质|专业水平)$"
+    r"|requirements?\b|qualifications|must have|you have|you will have|you should have"
+    r"|candidates? should|applicants? should|what we(?:'re| are) looking for|about you|who you are"
+    r"|skills and experience|essential",
+    re.IGNORECASE,
+)
+_HEADING_PREF = re.compile(
+    r"申请人如具|如具备以下|加分项|优先条件|优先考虑|preferred qualifications|preferred skills"
+    r"|nice to have|bonus points|desirable|candidates? who (?:possess|have)|will have an advantage"
+    r"|would be an (?:asset|advantage)",
+    re.IGNORECASE,
+)
+_HEADING_ALT = re.compile(r"条件之一|之一者|one of the following", re.IGNORECASE)
+_HEADING_OTHER = re.compile(
+    r"职责|工作内容|岗位描述|职位描述|工作描述|薪酬|待遇|福利|报名方式|报名程序|联系方式|注意事项|备注"
+    r"|responsibilit|job description|description|duties|what you'll do|what you will do|about (?:the|us)"
+    r"|salary|remuneration|benefits|how to apply|application|overview|summary|note",
+    re.IGNORECASE,
+)
+_STATE_NONE, _STATE_REQ, _STATE_PREF, _STATE_ALT = 0, 1, 2, 3
+
+
+@cache
+def load_vocab(name: str) -> dict[str, Any]:
+    """Load analysis/vocab/<name>.yaml once per process."""
+    with (VOCAB_DIR / f"{name}.yaml").open(encoding="utf-8") as fh:
+        data: dict[str, Any] = yaml.safe_load(fh)
+    return data
+
+
+def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """The sentence (ended by 。; ! ? newline or '. ') holding text[start:end]."""
+    lo = max(text.rfind("\n", 0, start), text.rfind("。", 0, start), text.rfind(";", 0, start))
+    lo = max(lo, text.rfind(". ", 0, start), text.rfind("!", 0, start), text.rfind("?", 0, start))
+    m = _SENTENCE_END.search(text, end)
+    return lo + 1, (m.start() if m else len(text))
+
+
+def clause_bounds(text: str, start: int, end: int, *, limit: int = 80) -> tuple[int, int]:
+    """The clause (also ended by , 、 :) holding text[start:end], at most `limit` chars each side."""
+    lo_limit = max(0, start - limit)
+    lo = lo_limit
+    for m in _CLAUSE_END.finditer(text, lo_limit, start):
+        lo = m.end()
+    nxt = _CLAUSE_END.search(text, end, min(len(text), end + limit))
+    return lo, (nxt.start() if nxt else min(len(text), end + limit))
+
+
+def is_negated(text: str, start: int, end: int) -> bool:
+    """True when the clause around the span waives it (无需, 不限, no need to, not required)."""
+    lo, hi = clause_bounds(text, start, end)
+    return _NEGATED.search(text, lo, hi) is not None
+
+
+class Sections:
+    """Which kind of section each offset of a text falls in, from its heading lines."""
+
+    __slots__ = ("_offsets", "_states")
+
+    def __init__(self, text: str) -> None:
+        self._offsets: list[int] = [0]
+        self._states: list[int] = [_STATE_NONE]
+        pos = 0
+        for line in text.split("\n"):
+            state = _heading_state(line)
+            if state is None:  # "岗位要求:熟练掌握俄语" — a label opening the line
+                label = _INLINE_LABEL.match(line)
+                state = _heading_state(label.group(1)) if label else None
+            if state is not None:
+                self._offsets.append(pos)
+                self._states.append(state)
+            pos += len(line) + 1
+
+    def state_at(self, offset: int) -> int:
+        return self._states[bisect.bisect_right(self._offsets, offset) - 1]
+
+    def default_required(self, offset: int) -> bool | None:
+        """True in a requirements block, False in a preferences block, else None."""
+        state = self.state_at(offset)
+        return True if state == _STATE_REQ else False if state == _STATE_PREF else None
+
+
+_INLINE_LABEL = re.compile(r"^\W{0,3}([^,;。:]{2,14}):")
+
+
+def _heading_state(line: str) -> int | None:
+    stripped = line.strip()
+    if not stripped or len(stripped) > 60:
+        return None
+    # A list item or a sentence is not a heading, unless it introduces a list (ends with : or -).
+    intro = stripped.endswith((":", "-", "\u2013", "—"))
+    if stripped.endswith(("。", ";", ".")) and not intro:
+        return None
+    if len(stripped) > 30 and not intro:
+        return None
+    stripped = stripped.rstrip(":-\u2013— ")
+    if _HEADING_ALT.search(stripped):
+        return _STATE_ALT
+    if _HEADING_PREF.search(stripped):
+        return _STATE_PREF
+    if _HEADING_REQ.search(stripped):
+        return _STATE_REQ
+    if _HEADING_OTHER.search(stripped):
+        return _STATE_NONE
+    return None
+
+
+_LIST_ITEM = re.compile(r"\s*(?:\(?[一二三四五六七八九十\d]{1,2}[).、]|[a-z]\)|[-•*])")
+
+
+def _in_alternatives(text: str, start: int) -> bool:
+    """Is the span in a list item under "具备以下条件之一" / "one of the following"?"""
+    line_lo = text.rfind("\n", 0, start) + 1
+    if not _LIST_ITEM.match(text, line_lo):
+        return False
+    return _HEADING_ALT.search(text, max(0, line_lo - 400), line_lo) is not None
+
+
+_LEADING_PREF = re.compile(r"^\W*(?:preferably|ideally|最好|如有|如具|如能)", re.IGNORECASE)
+
+
+def requirement(text: str, start: int, end: int, sections: Sections | None = None) -> bool | None:
+    """Is the thing at text[start:end] required (True), preferred (False) or unsaid (None)?
+
+    The clause decides first (优先/preferred → False, 须/must → True); a sentence opening with
+    "Preferably"/"最好" → False; else the section the span sits in decides.
+    """
+    lo, hi = clause_bounds(text, start, end)
+    if _PREFERRED.search(text, lo, hi):
+        return False
+    s_lo, _ = sentence_bounds(text, start, end)
+    if _LEADING_PREF.search(text[s_lo:start]):
+        return False
+    if _in_alternatives(text, start):
+        return None
+    if _REQUIRED.search(text, lo, hi):
+        return True
+    return sections.default_required(start) if sections is not None else None
+
+
+_GATE_WORDS: dict[str, set[str]] = {}
+_gate_automaton: Any = None
+
+
+def register_gate(tag: str, words: list[str] | set[str]) -> None:
+    """Add literal gate words (matched case-insensitively) under `tag`; see `gate_hits`."""
+    global _gate_automaton
+    _GATE_WORDS.setdefault(tag, set()).update(w.lower() for w in words if w)
+    _gate_automaton = None
+    _scan.cache_clear()
+
+
+def _automaton() -> Any:
+    global _gate_automaton
+    if _gate_automaton is None:
+        import ahocorasick
+
+        automaton = ahocorasick.Automaton()
+        by_word: dict[str, set[str]] = {}
+        for tag, words in _GATE_WORDS.items():
+            for w in words:
+                by_word.setdefault(w, set()).add(tag)
+        for w, tags in by_word.items():
+            automaton.add_word(w, (len(w), frozenset(tags)))
+        automaton.make_automaton()
+        _gate_automaton = automaton
+    return _gate_automaton
+
+
+@lru_cache(maxsize=16)
+def _scan(text: str) -> dict[str, list[int]]:
+    """One Aho-Corasick pass over the lower-cased text: gate tag → start offsets of its words."""
+    low = text.lower()
+    if len(low) != len(text):
+        low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    hits: dict[str, list[int]] = {}
+    n = len(low)
+    for end_index, (length, tags) in _automaton().iter(low):
+        start = end_index - length + 1
+        # Latin gate words start a word ("us" is not inside "business").
+        first = low[start]
+        if first.isascii() and first.isalpha() and start > 0:
+            prev = low[start - 1]
+            if prev.isascii() and prev.isalpha():
+                continue
+        last = low[end_index]
+        if length <= 3 and last.isascii() and last.isalpha() and end_index + 1 < n:
+            nxt = low[end_index + 1]
+            if nxt.isascii() and nxt.isalpha():
+                continue  # short words ("us", "uk", "cet") must also end a word
+        for tag in tags:
+            hits.setdefault(tag, []).append(start)
+    return hits
+
+
+def gate_hits(text: str, tag: str) -> list[int]:
+    """Start offsets of the gate words registered under `tag` in `text` (cached per text)."""
+    return _scan(text).get(tag, [])
+
+
+def line_windows(
+    text: str, tag: str, *, before: int = 80, after: int = 100
+) -> list[tuple[int, int]]:
+    """Windows around the gate words of `tag`: `before`/`after` characters, clipped to the line,
+    merged when they overlap.
+
+    Detectors run their full pattern only inside these windows: one literal scan shared by every
+    detector is far faster than patterns that start with lookarounds or alternations.
+    """
+    out: list[tuple[int, int]] = []
+    for pos in sorted(set(gate_hits(text, tag))):
+        line_lo = text.rfind("\n", 0, pos) + 1
+        line_hi = text.find("\n", pos)
+        line_hi = len(text) if line_hi < 0 else line_hi
+        lo, hi = max(line_lo, pos - before), min(line_hi, pos + after)
+        if out and lo <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], hi))
+        else:
+            out.append((lo, hi))
+    return out
+
+
+def gated_finditer(pattern: re.Pattern[str], text: str, tag: str) -> list[re.Match[str]]:
+    """pattern.finditer(text), restricted to windows around the gate words of `tag`."""
+    seen: set[tuple[int, int]] = set()
+    out: list[re.Match[str]] = []
+    for lo, hi in line_windows(text, tag):
+        for m in pattern.finditer(text, lo, hi):
+            if m.span() not in seen:
+                seen.add(m.span())
+                out.append(m)
+    return out

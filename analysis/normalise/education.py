@@ -1,0 +1,225 @@
+"""Normalise stage: education, party membership, age limit, headcount.
+
+Input: one cleaned position text (clean_text output).
+Output: Findings "education" (minimum degree), "party_member" (required / preferred / none),
+"age_max" (years, detail.born_after); and an int headcount.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from analysis.models import Evidence, Finding
+from analysis.normalise.context import (
+    Sections,
+    clause_bounds,
+    gated_finditer,
+    register_gate,
+    requirement,
+)
+from analysis.normalise.dates import find_dates
+
+__all__ = ["detect_age_max", "detect_education", "detect_headcount", "detect_party_member"]
+
+_DEGREE_RANK = {"associate": 1, "bachelor": 2, "master": 3, "phd": 4}
+_APOS = "['\u2019]"
+_DEGREES = re.compile(
+    r"(?P<none>学历不限|不限学历|学历要求\s*:?\s*不限|no degree (?:is )?required)"
+    r"|(?P<phd>博士(?!后)(?:研究生)?(?:学位|学历)?"
+    r"|(?<![A-Za-z])(?:Ph\.?\s?D|PhD|[Dd]octoral degree|[Dd]octorate)(?![A-Za-z]))"
+    r"|(?P<master>硕士(?:研究生)?(?:学位|学历)?|(?<!博士)研究生(?:学历|学位)?(?!院|专业要求)"
+    rf"|(?<![A-Za-z])(?:[Mm]aster{_APOS}?s?\s+degree|[Mm]aster{_APOS}s|[Mm]asters|[Mm]aster\s+of"
+    r"|MA degree|MSc)(?![A-Za-z]))"
+    r"|(?P<bachelor>(?:大学)?本科(?:学历|学位|毕业)?|学士(?:学位)?"
+    rf"|(?<![A-Za-z])(?:[Bb]achelor{_APOS}?s?(?:\s+degree)?|[Uu]ndergraduate degree"
+    r"|(?:[Rr]ecogni[sz]ed\s+)?[Uu]niversity (?:bachelor )?degree|[Cc]ollege degree)(?![A-Za-z]))"
+    r"|(?P<associate>大专|(?:大学)?专科|高职|副学士|高级文凭"
+    r"|(?<![A-Za-z])(?:[Aa]ssociate [Dd]egree|[Hh]igher [Dd]iploma)(?![A-Za-z]))"
+)
+# Degrees named as the subject of a rule, not a requirement: 学历认证, 本科生 in-school students.
+_NOT_REQUIREMENT = re.compile(r"认证|在读|就读|毕业生(?:均可|可报)|学生")
+_PARTY = re.compile(
+    r"(?P<none>政治面貌\s*:?\s*(?:不限|无要求|无限制))"
+    r"|(?P<member>中共党员|中国共产党(?:正式)?党员|(?<!民主)(?<!共青团)党员"
+    r"|(?<![A-Za-z])(?:CPC|CCP|Communist Party) member)"
+)
+_AGE = re.compile(
+    r"(?P<n>\d{2})\s*周?岁(?:及|或|以|)(?:以下|以内|下)|不超过\s*(?P<n2>\d{2})\s*周?岁"
+    r"|(?:under|below|not (?:older|more) than|no older than)\s+(?:the\s+)?(?:age\s+of\s+)?"
+    r"(?P<n3>\d{2})(?!\d)|(?:aged?)\s+(?:\d{2}\s*(?:-|\u2013|to)\s*)(?P<n4>\d{2})(?!\d)",
+    re.IGNORECASE,
+)
+_BORN_AFTER = re.compile(r"(?:以后|之后|及以后|后)出生")
+_CN_SMALL = {
+    "一": 1,
+    "两": 2,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+    "十": 10,
+}
+_HEADCOUNT = re.compile(
+    r"(?:招聘|招录|录用|选拔|聘用|招收|征集|计划招聘|拟招聘|公开招聘)(?:人数|名额|计划)?\s*[::]?\s*"
+    r"(?:\S{0,12}?)(?P<n>\d{1,3}|[一两二三四五六七八九十])\s*(?:名|人|个)"
+    r"|(?:招聘人数|招聘名额|招聘计划|拟聘人数|岗位数|职数|人数)\s*[::]?\s*(?P<n2>\d{1,3})(?!\d)"
+    r"|(?P<n3>\d{1,2})\s*名(?!以|单|额|次)"
+    r"|(?P<some>若干名?)"
+    r"|(?i:(?P<n4>\d{1,2}|one|two|three|four|five)\s+(?:positions|vacancies|openings|posts)\b)",
+)
+register_gate(
+    "degree",
+    [
+        "本科",
+        "学士",
+        "硕士",
+        "博士",
+        "研究生",
+        "大专",
+        "专科",
+        "高职",
+        "副学士",
+        "高级文凭",
+        "学历",
+        "degree",
+        "bachelor",
+        "master",
+        "phd",
+        "ph.d",
+        "ph. d",
+        "doctora",
+        "diploma",
+        "msc",
+    ],
+)
+register_gate("party", ["党员", "政治面貌", "party member", "cpc", "ccp"])
+register_gate("age", ["岁", "the age", "age of", "aged", "older than", "younger than"])
+register_gate(
+    "headcount",
+    [
+        "招聘",
+        "招录",
+        "录用",
+        "选拔",
+        "聘用",
+        "招收",
+        "征集",
+        "人数",
+        "名额",
+        "职数",
+        "若干",
+        "positions",
+        "vacancies",
+        "openings",
+        "posts",
+    ]
+    + [f"{n}名" for n in [*range(10), *"一两二三四五六七八九十"]],
+)
+_EN_SMALL = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
+
+
+def detect_education(text: str, sections: Sections | None = None) -> Finding | None:
+    """The minimum degree accepted, from the lowest degree the text asks for.
+
+    Preferred degrees (硕士优先, PhD preferred) do not raise the minimum; when every degree named
+    is preferred, the lowest of them is returned with required=False. 学历不限 → "none".
+    """
+    sections = sections or Sections(text)
+    required_hits: list[tuple[int, re.Match[str]]] = []
+    preferred_hits: list[tuple[int, re.Match[str]]] = []
+    for m in gated_finditer(_DEGREES, text, "degree"):
+        kind = m.lastgroup or ""
+        if kind == "none":
+            return Finding(
+                "education", "none", Evidence.of(text, m.start(), m.end()), required=False
+            )
+        lo, hi = clause_bounds(text, m.start(), m.end(), limit=20)
+        if _NOT_REQUIREMENT.search(text, lo, hi):
+            continue
+        req = requirement(text, m.start(), m.end(), sections)
+        (preferred_hits if req is False else required_hits).append((_DEGREE_RANK[kind], m))
+    hits = required_hits or preferred_hits
+    if not hits:
+        return None
+    _, m = min(hits, key=lambda h: (h[0], h[1].start()))
+    value = m.lastgroup or ""
+    return Finding(
+        "education", value, Evidence.of(text, m.start(), m.end()), required=bool(required_hits)
+    )
+
+
+def detect_party_member(text: str, sections: Sections | None = None) -> Finding | None:
+    """中共党员 asked for: value "required" or "preferred"; 政治面貌不限 → value "none"."""
+    sections = sections or Sections(text)
+    best: Finding | None = None
+    for m in gated_finditer(_PARTY, text, "party"):
+        ev = Evidence.of(text, m.start(), m.end())
+        if m.lastgroup == "none":
+            return Finding("party_member", "none", ev, required=False)
+        req = requirement(text, m.start(), m.end(), sections)
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        label = text[max(line_start, m.start() - 8) : m.start()]
+        # A bare list item "3.中共党员;" or "政治面貌:中共党员" is a requirement.
+        if req is None and (re.search(r"政治面貌|^\W*\d+[.、]\s*$|^\W*$", label)):
+            req = True
+        if req is None:
+            continue
+        f = Finding("party_member", "required" if req else "preferred", ev, required=req)
+        if best is None or (f.required and not best.required):
+            best = f
+    return best
+
+
+def detect_age_max(text: str, *, ref: date | None = None) -> Finding | None:
+    """Upper age limit: 35周岁以下 → "35"; "born on or after 1990-01-01" → detail.born_after.
+
+    When only a birth-date cut-off is given, the value is the age it implies in `ref`'s year
+    (or "unknown" without `ref`).
+    """
+    ages = gated_finditer(_AGE, text, "age")
+    m = ages[0] if ages else None
+    born: tuple[date, int, int] | None = None
+    for b in _BORN_AFTER.finditer(text) if "出生" in text else ():
+        dates = find_dates(text[max(0, b.start() - 16) : b.start()])
+        if dates:
+            d, s, _ = dates[-1]
+            offset = max(0, b.start() - 16)
+            born = (d, offset + s, b.end())
+            break
+    if m is None and born is None:
+        return None
+    detail: dict[str, str] = {}
+    if born is not None:
+        detail["born_after"] = born[0].isoformat()
+    if m is not None:
+        value = next(g for g in m.group("n", "n2", "n3", "n4") if g)
+        start, end = m.start(), m.end()
+        if born is not None and abs(born[1] - end) < 40:
+            start, end = min(start, born[1]), max(end, born[2])
+        return Finding(
+            "age_max", value, Evidence.of(text, start, end), required=True, detail=detail
+        )
+    assert born is not None
+    value = str(ref.year - born[0].year) if ref else "unknown"
+    return Finding(
+        "age_max", value, Evidence.of(text, born[1], born[2]), required=True, detail=detail
+    )
+
+
+def detect_headcount(text: str) -> int | None:
+    """Number of hires: 招聘3名 / 招聘人数:2 / 英语译员2名 / "two positions"; 若干 → None."""
+    for m in gated_finditer(_HEADCOUNT, text, "headcount"):
+        if m.group("some"):
+            return None
+        raw = next((g for g in m.group("n", "n2", "n3", "n4") if g), None)
+        if raw is None:
+            continue
+        n = int(raw) if raw.isdigit() else _CN_SMALL.get(raw) or _EN_SMALL.get(raw.lower(), 0)
+        if 0 < n < 1000:
+            return n
+    return None

@@ -1,0 +1,517 @@
+"""Normalise stage: languages asked of the applicant, native-speaker requirements, certificates.
+
+Input: one cleaned position text (clean_text output).
+Output: Findings with field "language" (ISO 639-1 value, level, detail.band), "native_speaker" and
+"certificate" (CET-4, CET-6, TEM-4, TEM-8, IELTS, TOEFL, CATTI, JLPT, TOPIK, HSK, PSC).
+
+A language counts only when the text asks it of the applicant: a competence word in the sentence
+(熟练, fluent, 翻译, writing …), a certificate, a job title (英语编辑), a major (英语专业), or a
+"Required languages" list. Outlets (英文网站, English-language newspaper), 外语 with no language
+named, and waivers (no need to understand Chinese, 语种不限) do not count.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import ahocorasick
+
+from analysis.models import Evidence, Finding
+from analysis.normalise.context import (
+    Sections,
+    clause_bounds,
+    gate_hits,
+    gated_finditer,
+    is_negated,
+    load_vocab,
+    register_gate,
+    requirement,
+    sentence_bounds,
+)
+
+__all__ = ["detect_certificates", "detect_languages", "detect_native_speakers"]
+
+_LEVEL_RANK = {"native": 6, "cert": 5, "fluent": 4, "proficient": 3, "working": 2, "basic": 1}
+_LEVEL_WORDS = [
+    ("native", re.compile(r"母语|native|mother tongue|first language", re.IGNORECASE)),
+    ("fluent", re.compile(r"流利|精通|fluent|fluency|idiomatic", re.IGNORECASE)),
+    (
+        "proficient",
+        re.compile(
+            r"熟练|较强|良好|扎实|proficien|excellent|superior|strong|advanced|command",
+            re.IGNORECASE,
+        ),
+    ),
+    ("working", re.compile(r"working (?:knowledge|level)|工作级|一定的|基本(?!功)", re.IGNORECASE)),
+    ("basic", re.compile(r"\bbasic\b|初级|入门", re.IGNORECASE)),
+]
+
+
+@dataclass(frozen=True, slots=True)
+class _Mention:
+    code: str
+    start: int
+    end: int
+    kind: str  # name | enum | role | major | list
+
+
+@dataclass(frozen=True, slots=True)
+class _Vocab:
+    names: Any  # ahocorasick.Automaton over names: key → (code, length, is_english)
+    abbreviated: re.Pattern[str]
+    mention: re.Pattern[str]
+    name_to_code: dict[str, str]
+    abbr: dict[str, str]
+    outlet_zh: re.Pattern[str]
+    outlet_en: re.Pattern[str]
+    cue_zh: re.Pattern[str]
+    cue_en: re.Pattern[str]
+    role_zh: re.Pattern[str]
+    role_en: re.Pattern[str]
+    native: re.Pattern[str]
+    certificates: tuple[dict[str, Any], ...]
+    version: str
+
+
+def _alt(words: list[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+@cache
+def _vocab() -> _Vocab:
+    data = load_vocab("languages")
+    name_to_code: dict[str, str] = {}
+    zh_names: list[str] = []
+    en_names: list[str] = []
+    for code, names in data["languages"].items():
+        for n in names.get("zh", []):
+            name_to_code[n] = code
+            zh_names.append(n)
+        for n in names.get("en", []):
+            name_to_code[n.lower()] = code
+            en_names.append(n)
+    abbr: dict[str, str] = data["abbreviations"]
+    ab = "".join(abbr)
+    zh_alt = _alt(zh_names)
+    en_alt = _alt(en_names + [n.upper() for n in en_names])  # names are capitalised: "polish"
+    names = ahocorasick.Automaton()
+    for n in zh_names:
+        names.add_word(n, (name_to_code[n], len(n), False))
+    for n in en_names:
+        for variant in (n, n.upper()):
+            names.add_word(variant, (name_to_code[n.lower()], len(variant), True))
+    names.make_automaton()
+    register_gate("native", ["母语", "native", "mother tongue", "first language"])
+    register_gate(
+        "abbr",
+        [f"{a}、" for a in abbr]
+        + [f"{a}/" for a in abbr]
+        + ["复语", "双语", "互译", "中英", "英汉", "汉英"],
+    )
+    abbreviated = re.compile(
+        rf"(?P<enum>(?:[{ab}][、/])+[{ab}](?=等\S{{0,4}}语|[语文]))"
+        rf"|(?P<pair>[{ab}]英(?=复语|双语|互译)|中英(?=文|双语|互译|对照|翻译)|英汉|汉英)"
+    )
+    mention = re.compile(
+        rf"(?P<enum>(?:[{ab}][、/])+[{ab}](?=等\S{{0,4}}语|[语文]))"
+        rf"|(?P<pair>[{ab}]英(?=复语|双语|互译)|中英(?=文|双语|互译|对照|翻译)|英汉|汉英)"
+        rf"|(?P<zh>(?<!道)(?<!东)(?<!汉语言)(?:{zh_alt}))"
+        rf"|(?P<en>(?<![A-Za-z\-])(?:{en_alt})(?![A-Za-z]))"
+    )
+    lang_any = rf"(?:{zh_alt}|{en_alt})"
+    native = re.compile(
+        rf"(?<![Nn]on-)(?<![Nn]on )(?i:native)(?:[- ]born)?\s+(?P<a>{lang_any})"
+        rf"(?:[- ]?(?i:speak(?:ing|ers?)|editor|writer))?"
+        rf"|(?P<b>{lang_any})\s+(?i:native\s+speakers?|native-speakers?)"
+        rf"|(?i:native\s+speakers?\s+of\s+)(?:the\s+target\s+language\s*)?\(?(?:e\.g\.,?\s*)?"
+        rf"(?P<c>{lang_any}(?:\s*(?:,|/|or|and)\s*(?:or\s+|and\s+)?{lang_any})*)"
+        rf"|(?P<d>{lang_any})\s+(?i:as\s+(?:the\s+|a\s+|their\s+|your\s+)?"
+        rf"(?:mother\s+tongue|first\s+language|native\s+language))"
+        rf"|(?:母语为|母语是)(?P<e>{zh_alt})|以(?P<g>{zh_alt})为母语|(?P<f>{zh_alt})为?母语(?:者|人士)?"
+    )
+    certs = tuple(_compile_certificate(c) for c in data["certificates"])
+    return _Vocab(
+        names=names,
+        abbreviated=abbreviated,
+        mention=mention,
+        name_to_code=name_to_code,
+        abbr=abbr,
+        outlet_zh=re.compile(rf"(?:双语|语言|新闻)?(?:{_alt(data['outlets_zh'])})"),
+        outlet_en=re.compile(
+            rf"(?:[- ]language)?(?:[- ](?:news|language|speaking))?\s+(?i:{_alt(data['outlets_en'])})"
+            r"(?![A-Za-z])"
+        ),
+        cue_zh=re.compile(_alt(data["cues_zh"])),
+        cue_en=re.compile(rf"(?<![A-Za-z])(?i:{_alt(data['cues_en'])})(?![A-Za-z])"),
+        role_zh=re.compile(rf"(?:语言|复语|双语)?(?:{_alt(data['roles_zh'])})"),
+        role_en=re.compile(
+            rf"(?:[- ]language)?\s+(?:(?i:news|copy|content|language)\s+)?"
+            rf"(?i:{_alt(data['roles_en'])})(?![A-Za-z])"
+        ),
+        native=native,
+        certificates=certs,
+        version=str(data["version"]),
+    )
+
+
+def _compile_certificate(entry: dict[str, Any]) -> dict[str, Any]:
+    register_gate(f"cert:{entry['id']}", entry["triggers"])
+    alts: list[tuple[re.Pattern[str], re.Pattern[str] | None]] = []
+    for p in entry["patterns"]:
+        if isinstance(p, dict):
+            alts.append((re.compile(p["re"]), re.compile(p["before"])))
+        else:
+            alts.append((re.compile(p), None))
+    return {
+        "id": entry["id"],
+        "language": entry.get("language"),
+        "alts": alts,
+        "grade": re.compile(entry["grade"]) if entry.get("grade") else None,
+        "band": entry.get("band") or {},
+    }
+
+
+def _band(cert: dict[str, Any], level: str | None) -> str | None:
+    band = cert["band"]
+    if "default" in band:
+        return str(band["default"])
+    if level is None:
+        return None
+    if "ranges" in band:
+        try:
+            score = int(level)
+        except ValueError:
+            return None
+        return next((str(b) for lo, hi, b in band["ranges"] if lo <= score <= hi), None)
+    key = level.replace(" ", "")
+    key = key[:-2] if key.endswith(".0") else key
+    value = band.get(key)
+    return str(value) if value else None
+
+
+def _code(v: _Vocab, name: str) -> str | None:
+    return v.name_to_code.get(name) or v.name_to_code.get(name.lower())
+
+
+# A name inside a longer word is not that language: 道德语言, 东西语, 汉语言文学.
+_NOT_BEFORE = {"德语": "道", "德文": "道", "西语": "东"}
+_NOT_AFTER = {"汉语": "言"}
+
+
+def _mentions(text: str, v: _Vocab) -> list[_Mention]:
+    out: list[_Mention] = []
+    taken: list[tuple[int, int]] = []
+    for m in gated_finditer(v.abbreviated, text, "abbr"):
+        taken.append((m.start(), m.end()))
+        codes = [v.abbr.get("中" if ch == "汉" else ch) for ch in m.group() if ch not in "、/"]
+        out.extend(_Mention(c, m.start(), m.end(), "enum") for c in dict.fromkeys(codes) if c)
+    hits: list[tuple[int, int, str]] = []
+    for end_index, (code, length, english) in v.names.iter(text):
+        start, end = end_index - length + 1, end_index + 1
+        name = text[start:end]
+        if english:
+            before = text[start - 1] if start else " "
+            after = text[end] if end < len(text) else " "
+            if (before.isascii() and (before.isalpha() or before == "-")) or (
+                after.isascii() and after.isalpha()
+            ):
+                continue
+        elif text[start - 1 : start] == _NOT_BEFORE.get(name, "\0") or text[
+            end : end + 1
+        ] == _NOT_AFTER.get(name, "\0"):
+            continue
+        hits.append((start, end, code))
+    hits.sort(key=lambda h: (h[0], h[0] - h[1]))
+    cover_end = -1
+    for start, end, code in hits:
+        if end <= cover_end or any(s < end and start < e for s, e in taken):
+            continue
+        cover_end = end
+        out.append(_Mention(code, start, end, "name"))
+    out.sort(key=lambda x: x.start)
+    return out
+
+
+def _is_outlet(text: str, m: _Mention, v: _Vocab) -> bool:
+    after = text[m.end : m.end + 40]
+    return bool(v.outlet_zh.match(after) or v.outlet_en.match(after))
+
+
+def _is_role(text: str, m: _Mention, v: _Vocab) -> bool:
+    after = text[m.end : m.end + 40]
+    return bool(v.role_zh.match(after) or v.role_en.match(after))
+
+
+_MAJOR = re.compile(r"(?:语言文学|语言|相关)?专业(?!四级|八级|水平|能力|证书)|\s+(?i:majors?)\b")
+_LIST_LINE_SEP = re.compile(r"[\s,、/&]|\band\b|和|及|与")
+_LIST_HEADING = re.compile(r"languages?\b|语言|语种", re.IGNORECASE)
+
+
+def _in_language_list(text: str, m: _Mention, v: _Vocab) -> tuple[bool, bool]:
+    """(is the mention on a line of language names under a "Languages" heading, is it "required")."""
+    lo = text.rfind("\n", 0, m.start) + 1
+    hi = text.find("\n", m.end)
+    line = text[lo : hi if hi >= 0 else len(text)]
+    rest = _LIST_LINE_SEP.sub("", v.mention.sub("", line))
+    if rest.strip("()."):
+        return False, False
+    before = [ln for ln in text[:lo].split("\n")[-3:] if ln.strip()]
+    if not before or len(before[-1]) > 40 or not _LIST_HEADING.search(before[-1]):
+        return False, False
+    return True, bool(re.search(r"required|requirement|要求|必须", before[-1], re.IGNORECASE))
+
+
+# "Chinese" is mostly an adjective (Chinese politics, Chinese reporters): it names the language
+# only next to a language word, or after a verb/preposition of language use and before a break.
+_CHINESE_NEXT = re.compile(
+    r"(?:[- ]language|\s+(?:speaking|reading|writing|skills?|proficiency|ability|abilities|fluency"
+    r"|characters?|speakers?|texts?|and|or|into|to|as|is|are|at|with|would|will|\(\w+\)))\b"
+    r"|\s*(?:[,.;:/()\u2013-]|$)",
+    re.IGNORECASE,
+)
+_CHINESE_PREV = re.compile(
+    r"(?:speak|read|write|understand|translate[ds]?|from|into|between|in|of|fluent|fluency in"
+    r"|command of|knowledge of|proficiency in|and|or|simplified|traditional|native|written|spoken"
+    r"|advanced|basic|strong|excellent|good)\s+$",
+    re.IGNORECASE,
+)
+
+
+def _chinese_ok(text: str, m: _Mention) -> bool:
+    if text[m.start : m.end] != "Chinese":
+        return True
+    nxt = _CHINESE_NEXT.match(text, m.end)
+    if nxt is None:
+        return False
+    if re.match(
+        r"[- ]language|\s+(?:speaking|reading|writing|skills?|proficiency|ability|fluency)",
+        text[m.end : m.end + 14],
+        re.IGNORECASE,
+    ):
+        return True
+    return _CHINESE_PREV.search(text, max(0, m.start - 20), m.start) is not None
+
+
+def _has_cue(text: str, m: _Mention, v: _Vocab) -> bool:
+    if not _chinese_ok(text, m):
+        return False
+    s_lo, s_hi = sentence_bounds(text, m.start, m.end)
+    lo, hi = max(s_lo, m.start - 60), min(s_hi, m.end + 60)
+    return bool(v.cue_zh.search(text, lo, hi) or v.cue_en.search(text, lo, hi))
+
+
+def _level(
+    text: str, m: _Mention, certs: list[Finding], v: _Vocab
+) -> tuple[str | None, str | None]:
+    """(level, CEFR-like band) for a mention: native > certificate > fluency words."""
+    lo, hi = clause_bounds(text, m.start, m.end, limit=40)
+    window = text[lo:hi]
+    if _LEVEL_WORDS[0][1].search(window) and not re.search(r"non-?native", window, re.IGNORECASE):
+        return "native", "C2"
+    s_lo, s_hi = sentence_bounds(text, m.start, m.end)
+    for c in certs:
+        if c.detail.get("language") == m.code and s_lo <= c.evidence.start < s_hi:
+            level = c.value if not c.level else f"{c.value} {c.level}"
+            return level, c.detail.get("band")
+    for name, pattern in _LEVEL_WORDS[1:]:
+        if pattern.search(window):
+            return name, None
+    return None, None
+
+
+def _rank(f: Finding) -> tuple[int, int]:
+    req = {True: 2, False: 1, None: 0}[f.required]
+    lvl = _LEVEL_RANK.get(f.level or "", 5 if f.level else 0)
+    return req, lvl
+
+
+def detect_certificates(text: str, sections: Sections | None = None) -> list[Finding]:
+    """Language and translation certificates asked of the applicant, one finding per certificate."""
+    v = _vocab()
+    sections = sections or Sections(text)
+    best: dict[str, Finding] = {}
+    taken: list[tuple[int, int]] = []
+    for cert in v.certificates:
+        tag = f"cert:{cert['id']}"
+        if not gate_hits(text, tag):
+            continue
+        for pattern, before in cert["alts"]:
+            for m in gated_finditer(pattern, text, tag):
+                if before is not None and not before.search(
+                    text, max(0, m.start() - 12), m.start()
+                ):
+                    continue
+                if any(s < m.end() and m.start() < e for s, e in taken) and m.end() > m.start():
+                    continue
+                level = None
+                end = m.end()
+                if cert["grade"] is not None:
+                    g = cert["grade"].match(text, m.end()) or cert["grade"].fullmatch(m.group())
+                    if g:
+                        level = next((x for x in g.groups() if x), None)
+                        end = max(end, m.start() + g.end() if g.string is not text else g.end())
+                if end <= m.start():
+                    continue
+                if is_negated(text, m.start(), end):
+                    continue
+                level = level.replace(" ", "") if level else None
+                level = _normalise_grade(level)
+                f = Finding(
+                    "certificate",
+                    cert["id"],
+                    Evidence.of(text, m.start(), end),
+                    required=requirement(text, m.start(), end, sections),
+                    level=level,
+                    detail={"language": cert["language"], "band": _band(cert, level)},
+                )
+                taken.append((m.start(), end))
+                old = best.get(cert["id"])
+                if old is None or _rank(f) > _rank(old):
+                    best[cert["id"]] = f
+    return sorted(best.values(), key=lambda f: f.evidence.start)
+
+
+_CN_GRADE = {"一": "1", "二": "2", "三": "3"}
+
+
+def _normalise_grade(level: str | None) -> str | None:
+    if level is None:
+        return None
+    if level in _CN_GRADE:
+        return _CN_GRADE[level]
+    if re.fullmatch(r"\d\.0", level):
+        return level[0]
+    return level
+
+
+def detect_native_speakers(text: str, sections: Sections | None = None) -> list[Finding]:
+    """ "Native English speaker", "以英语为母语": one finding per language, value = ISO code."""
+    v = _vocab()
+    sections = sections or Sections(text)
+    out: dict[str, Finding] = {}
+    for m in gated_finditer(v.native, text, "native"):
+        group = next(g for g in "abcdefg" if m.group(g))
+        names = v.mention.finditer(m.group(group)) if group == "c" else [None]
+        codes = (
+            [_code(v, x.group()) for x in names if x is not None]
+            if group == "c"
+            else [_code(v, m.group(group))]
+        )
+        if is_negated(text, m.start(), m.end()):
+            continue
+        required = requirement(text, m.start(), m.end(), sections)
+        # "Native speaker, or native-level proficiency" / "e.g. English, Japanese": not strict.
+        tail = text[m.end() : m.end() + 60]
+        if (group == "c" and len(codes) > 1) or re.match(
+            r"\W*(?:or\b|或).{0,40}(?:native|母语)", tail, re.IGNORECASE
+        ):
+            required = None if required else required
+        for code in codes:
+            old = out.get(code) if code else None
+            rank = {True: 2, False: 1, None: 0}
+            if code and (old is None or rank[required] > rank[old.required]):
+                out[code] = Finding(
+                    "native_speaker",
+                    code,
+                    Evidence.of(text, m.start(), m.end()),
+                    required=required,
+                )
+    return list(out.values())
+
+
+def detect_languages(
+    text: str,
+    sections: Sections | None = None,
+    *,
+    certificates: list[Finding] | None = None,
+    natives: list[Finding] | None = None,
+) -> list[Finding]:
+    """Languages asked of the applicant: one finding per language, the strongest mention kept.
+
+    `required` is True/False/None from the clause (须/must vs 优先/preferred) or the section
+    (requirements vs preferences block); `level` is native, a certificate (CET-6 425, IELTS 7),
+    or fluent/proficient/working/basic; `detail["band"]` is a CEFR-like band where defensible.
+    """
+    v = _vocab()
+    sections = sections or Sections(text)
+    certs = detect_certificates(text, sections) if certificates is None else certificates
+    if natives is None:
+        natives = detect_native_speakers(text, sections)
+    found: dict[str, Finding] = {}
+
+    def keep(f: Finding) -> None:
+        old = found.get(f.value)
+        if old is None or _rank(f) > _rank(old):
+            if old is not None and f.level is None and old.level is not None:
+                f = Finding(f.field, f.value, f.evidence, f.required, old.level, None, old.detail)
+            found[f.value] = f
+
+    for m in _mentions(text, v):
+        done = found.get(m.code)
+        if done is not None and done.required is True and done.level is not None:
+            continue  # nothing a later mention could add; English ads name English often
+        if text[max(0, m.start - 1) : m.start] == "非" or is_negated(text, m.start, m.end):
+            continue
+        if _is_role(text, m, v):
+            kind, required = "role", requirement(text, m.start, m.end, sections)
+            required = True if required is None else required
+        elif _is_outlet(text, m, v):
+            continue
+        elif _MAJOR.match(text, m.end):
+            kind, required = "major", requirement(text, m.start, m.end, sections)
+        elif _has_cue(text, m, v):
+            kind, required = "name", requirement(text, m.start, m.end, sections)
+            if m.kind == "enum" and re.match(
+                r"\S{0,3}(?:任意|任一|其中|之一)", text[m.end : m.end + 8]
+            ):
+                required = None  # 英、俄、日等任意语种: any one of them
+        else:
+            in_list, list_required = _in_language_list(text, m, v)
+            if not in_list:
+                continue
+            kind, required = "list", list_required or sections.default_required(m.start)
+        level, band = (None, None) if kind == "major" else _level(text, m, certs, v)
+        detail: dict[str, Any] = {"band": band} if band else {}
+        if kind in ("major", "role", "list"):
+            detail["via"] = kind
+        keep(
+            Finding(
+                "language", m.code, Evidence.of(text, m.start, m.end), required, level, None, detail
+            )
+        )
+    for c in certs:  # CET-6 alone says English even when no language is named
+        code = c.detail.get("language")
+        if code and code not in found:
+            level = c.value if not c.level else f"{c.value} {c.level}"
+            band = c.detail.get("band")
+            keep(
+                Finding(
+                    "language",
+                    code,
+                    c.evidence,
+                    c.required,
+                    level,
+                    None,
+                    {"band": band} if band else {},
+                )
+            )
+    for n in natives:
+        f = found.get(n.value)
+        if f is None:
+            keep(
+                Finding("language", n.value, n.evidence, n.required, "native", None, {"band": "C2"})
+            )
+        elif f.level != "native":
+            found[n.value] = Finding(
+                "language",
+                n.value,
+                n.evidence,
+                f.required if f.required else n.required,
+                "native",
+                None,
+                {**f.detail, "band": "C2"},
+            )
+    return sorted(found.values(), key=lambda f: f.evidence.start)

@@ -1,0 +1,252 @@
+"""Normalise stage: overseas experience asked of the applicant.
+
+Input: one cleaned position text (clean_text output).
+Output: Findings with field "overseas", value study / work / living / any, `years` (minimum),
+`required`, and detail["countries"] (ISO 3166-1 alpha-2; groups such as 阿拉伯国家 give a note).
+
+Not overseas experience: being a foreigner, willingness to be posted abroad (愿意外派, 常驻海外),
+covering overseas news, 留学回国人员 rules about degree certification, waivers (无需, 不限), and
+reported facts about other people ("one-fourth have experience studying abroad").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from analysis.models import Evidence, Finding
+from analysis.normalise.context import (
+    Sections,
+    clause_bounds,
+    gated_finditer,
+    is_negated,
+    load_vocab,
+    register_gate,
+    requirement,
+    sentence_bounds,
+)
+
+__all__ = ["detect_overseas"]
+
+_ABROAD_ZH = r"(?:海外|境外|国外|国\(境\)外|国境外)"
+_ABROAD_EN = r"(?:abroad|overseas|outside (?:of )?(?:mainland )?China)"
+_CN_NUM = {
+    "一": 1,
+    "两": 2,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+    "十": 10,
+    "半": 0.5,
+}
+_EN_NUM = {
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "half a": 0.5,
+}
+_YEARS = re.compile(
+    r"(?P<n>\d+(?:\.\d+)?|[一两二三四五六七八九十]|半)\s*(?:个)?年(?:以上|及以上|或以上)?"
+    r"|(?P<en>\d+(?:\.\d+)?|an?|one|two|three|four|five|six|seven|eight|nine|ten|half a)\+?"
+    r"\s*(?:or more\s+)?(?:full\s+)?years?",
+    re.IGNORECASE,
+)
+_WILLING = re.compile(
+    r"愿意|愿|接受|服从|适应|能够|可以?|willing|willingness|prepared to|able to"
+    r"|open to|relocat",
+    re.IGNORECASE,
+)
+_REPORTED = re.compile(
+    r"\b(?:one-(?:fourth|third|half|quarter)|\d+\s*(?:%|percent)|many of them"
+    r"|among the|said)\b",
+    re.IGNORECASE,
+)
+_RETURNEE = re.compile(r"海归|留学(?:回国|归国)(?:人员|人才)?")
+_PREF_CUE = re.compile(r"优先|为佳|尤佳|preferred|a plus|advantage", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class _Vocab:
+    pattern: re.Pattern[str]
+    places: re.Pattern[str]
+    place_codes: dict[str, list[str]]
+    place_notes: dict[str, str]
+
+
+def _alt(words: list[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+@cache
+def _vocab() -> _Vocab:
+    data = load_vocab("overseas")
+    codes: dict[str, list[str]] = {}
+    notes: dict[str, str] = {}
+    zh: list[str] = []
+    en: list[str] = []
+    for code, names in data["countries"].items():
+        for n in names.get("zh", []):
+            codes[n] = [code]
+            zh.append(n)
+        for n in names.get("en", []):
+            codes[n] = [code]
+            en.append(n)
+    for pair, cs in data["pairs"].items():
+        codes[pair] = list(cs)
+        zh.append(pair)
+    for note, names in data["groups"].items():
+        for n in names.get("zh", []) + names.get("en", []):
+            notes[n] = note
+            codes.setdefault(n, [])
+            (zh if re.search(r"[\u4e00-\u9fff]", n) else en).append(n)
+    zh_alt, en_alt = _alt(zh), _alt(en)
+    country_zh = rf"(?:{zh_alt})(?:等)?(?:国家|地区)?"
+    place_zh = rf"(?:{_ABROAD_ZH}|{country_zh})"
+    exp = r"(?:经历|经验|背景)"
+    work = r"(?:工作|任职|从业|实习|派驻|常驻|驻站|采访)"
+    study = r"(?:留学|学习|求学|进修|访学|读书|就读|深造)"
+    pattern = re.compile(
+        # 在境外使用该国语言学习或工作两年以上 / 海外学习或工作经历: either counts
+        rf"(?P<any>(?:在)?{place_zh}(?:\S{{0,8}}?){study}(?:或|或者|、|和|及|/){work}(?:过)?{exp}?"
+        rf"|(?:在)?{place_zh}(?:\S{{0,8}}?){work}(?:或|或者|、|和|及|/){study}(?:过)?{exp}?"
+        rf"|{_ABROAD_ZH}{exp})"
+        rf"|(?P<study>{_ABROAD_ZH}(?:\S{{0,4}}?){study}(?:过)?{exp}?|留学{exp}|(?:{country_zh}){study}{exp}"
+        rf"|在{place_zh}(?:\S{{0,6}}?){study}(?:过)?|(?:{zh_alt})留学|海归|留学(?:回国|归国)(?:人员|人才)?"
+        rf"|(?i:(?:stud(?:y|ied|ying)|educated|education|degree|schooling)\s+(?:[a-z]+\s+){{0,2}}?"
+        rf"(?:{_ABROAD_EN}|in (?:the )?(?:{en_alt})\b)|overseas (?:study|studies|education|degree)"
+        rf"|foreign degree))"
+        rf"|(?P<work>(?:{_ABROAD_ZH}|驻外)(?:\S{{0,6}}?){work}(?:过)?{exp}|驻外{exp}|外派{exp}"
+        rf"|在{place_zh}(?:\S{{0,8}}?){work}(?:过)?(?={exp}|\S{{0,3}}\d|\S{{0,3}}[一两二三四五六七八九十半]+个?年)"
+        rf"|(?i:(?:work(?:ed|ing)?|employment)\s+(?:[a-z]+\s+){{0,2}}?{_ABROAD_EN}"
+        rf"|overseas work(?:ing)? experience|international work experience))"
+        rf"|(?P<living>{_ABROAD_ZH}生活{exp}?|在{place_zh}(?:\S{{0,6}}?)生活(?:过)?"
+        rf"|(?i:(?:lived|living|resided|residing)\s+(?:[a-z]+\s+){{0,2}}?"
+        rf"(?:{_ABROAD_EN}|in (?:the )?(?:{en_alt})\b)))"
+    )
+    places = re.compile(rf"{zh_alt}|(?<![A-Za-z])(?:{en_alt})(?![A-Za-z])")
+    register_gate(
+        "overseas",
+        [
+            "海外",
+            "境外",
+            "国外",
+            "国(境)外",
+            "留学",
+            "海归",
+            "驻外",
+            "外派",
+            "abroad",
+            "overseas",
+            "outside",
+            "lived",
+            "living",
+            "resid",
+            "foreign degree",
+            *zh,
+            *en,
+        ],
+    )
+    return _Vocab(pattern, places, codes, notes)
+
+
+def _years(text: str, start: int, end: int) -> float | None:
+    """Minimum years in the clause of the hit: 2年以上 → 2, two years → 2, 半年 → 0.5."""
+    lo, hi = clause_bounds(text, start, end, limit=40)
+    m = _YEARS.search(text, lo, hi)
+    if m is None:
+        return None
+    raw = (m.group("n") or m.group("en") or "").lower()
+    if raw in _CN_NUM:
+        return float(_CN_NUM[raw])
+    if raw in _EN_NUM:
+        return float(_EN_NUM[raw])
+    try:
+        return float(raw)
+    except ValueError:
+        return None
+
+
+def _countries(text: str, start: int, end: int, v: _Vocab) -> tuple[list[str], list[str]]:
+    lo, hi = clause_bounds(text, start, end, limit=30)
+    codes: list[str] = []
+    notes: list[str] = []
+    for m in v.places.finditer(text, lo, hi):
+        name = m.group()
+        codes.extend(c for c in v.place_codes.get(name, []) if c not in codes)
+        if name in v.place_notes and v.place_notes[name] not in notes:
+            notes.append(v.place_notes[name])
+    return codes, notes
+
+
+def _skip(text: str, m: re.Match[str], kind: str) -> bool:
+    """Willingness, waivers, reported facts and returnee rules are not experience asked for."""
+    lo, hi = clause_bounds(text, m.start(), m.end())
+    if is_negated(text, m.start(), m.end()):
+        return True
+    if (
+        kind == "work"
+        and _WILLING.search(text, lo, m.start())
+        and not re.search(r"经历|经验|experience", m.group(), re.IGNORECASE)
+    ):
+        return True
+    s_lo, s_hi = sentence_bounds(text, m.start(), m.end())
+    if re.search(r"[A-Za-z]", m.group()) and _REPORTED.search(text, s_lo, s_hi):
+        return True
+    return bool(_RETURNEE.fullmatch(m.group()) and not _PREF_CUE.search(text, lo, hi))
+
+
+def detect_overseas(text: str, sections: Sections | None = None) -> list[Finding]:
+    """Overseas study / work / living experience asked of the applicant, one finding per hit.
+
+    `years` is the minimum stated in the clause; `required` comes from the clause or section
+    (优先/preferred → False); detail["countries"] lists ISO codes, detail["note"] a named group.
+    """
+    v = _vocab()
+    sections = sections or Sections(text)
+    out: list[Finding] = []
+    for m in gated_finditer(v.pattern, text, "overseas"):
+        kind = m.lastgroup or "any"
+        if _skip(text, m, kind):
+            continue
+        codes, notes = _countries(text, m.start(), m.end(), v)
+        detail: dict[str, object] = {"countries": codes}
+        if notes:
+            detail["note"] = ",".join(notes)
+        out.append(
+            Finding(
+                "overseas",
+                kind,
+                Evidence.of(text, m.start(), m.end()),
+                required=requirement(text, m.start(), m.end(), sections),
+                years=_years(text, m.start(), m.end()),
+                detail=detail,
+            )
+        )
+    return _dedupe(out)
+
+
+def _dedupe(findings: list[Finding]) -> list[Finding]:
+    """One finding per (kind, countries): repeated boilerplate adds nothing."""
+    seen: set[tuple[str, tuple[str, ...]]] = set()
+    out: list[Finding] = []
+    for f in findings:
+        key = (f.value, tuple(f.detail.get("countries", [])))
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+    return out

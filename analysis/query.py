@@ -1,0 +1,239 @@
+"""Query stage: find stored positions by free text and structured filters.
+
+Input: the SQLite store, a free-text query (skill aliases expanded) and filters.
+Output: `QueryRow`s, each with the source URL, the date and the sentence that matched.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+import sqlite3
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from typing import Any
+
+# Sentence ends in Chinese and English text; a newline always ends a sentence.
+_SENTENCE_END = re.compile(r"[。！？；;!?\n]|\.(?=\s)")
+FTS_MIN_CHARS = 3  # FTS5 trigram cannot match shorter terms (海外, 英语): fall back to a scan
+
+
+@dataclass(frozen=True, slots=True)
+class QueryFilters:
+    skill: str | None = None
+    language: str | None = None
+    overseas: bool = False
+    aigc: bool = False
+    since: str | None = None  # YYYY-MM or YYYY-MM-DD, inclusive
+    until: str | None = None  # YYYY-MM or YYYY-MM-DD, inclusive
+    province: str | None = None
+    employer: str | None = None
+    limit: int | None = None
+
+    def is_empty(self) -> bool:
+        return not any(
+            (
+                self.skill,
+                self.language,
+                self.overseas,
+                self.aigc,
+                self.since,
+                self.until,
+                self.province,
+                self.employer,
+            )
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class QueryRow:
+    position_id: int
+    notice_id: int
+    title: str
+    employer: str | None
+    province: str | None
+    published: str | None
+    url: str
+    matched: str
+    evidence: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def sentence_around(text: str, start: int, end: int) -> str:
+    """The sentence of `text` that contains text[start:end], stripped."""
+    left = 0
+    for match in _SENTENCE_END.finditer(text, 0, start):
+        left = match.end()
+    following = _SENTENCE_END.search(text, end)
+    right = following.end() if following else len(text)
+    return text[left:right].strip()
+
+
+def split_terms(query: str) -> list[str]:
+    """Whitespace-separated terms; quotes keep a phrase together ("Stable Diffusion")."""
+    try:
+        return [t for t in shlex.split(query) if t.strip()]
+    except ValueError:  # an unbalanced quote: take the words as they are
+        return [t for t in query.split() if t.strip()]
+
+
+def group_skill_phrases(terms: list[str], resolve_skill: Callable[[str], str | None]) -> list[str]:
+    """Join adjacent words that name a skill together (Stable Diffusion → one term), longest first."""
+    grouped: list[str] = []
+    i = 0
+    while i < len(terms):
+        for j in range(len(terms), i + 1, -1):
+            phrase = " ".join(terms[i:j])
+            if resolve_skill(phrase):
+                grouped.append(phrase)
+                i = j
+                break
+        else:
+            grouped.append(terms[i])
+            i += 1
+    return grouped
+
+
+def month_start(value: str) -> str:
+    """'2024-01' → '2024-01-01'; a full date is kept."""
+    return value if len(value) > 7 else f"{value}-01"
+
+
+def month_end_exclusive(value: str) -> str:
+    """'2024-06' → '2024-07-01'; '2024-06-15' → '2024-06-16' (the day after, for `<`)."""
+    from datetime import date, timedelta
+
+    if len(value) > 7:
+        return (date.fromisoformat(value) + timedelta(days=1)).isoformat()
+    year, month = (int(p) for p in value.split("-"))
+    return f"{year + month // 12:04d}-{month % 12 + 1:02d}-01"
+
+
+def _fts_phrase(term: str) -> str:
+    return '"' + term.replace('"', '""') + '"'
+
+
+def build_query(
+    terms: list[str],
+    filters: QueryFilters,
+    resolve_skill: Callable[[str], str | None],
+) -> tuple[str, list[Any], list[tuple[str, str]]]:
+    """SQL + parameters; also the (kind, needle) list used afterwards to pick the evidence."""
+    where: list[str] = []
+    params: list[Any] = []
+    needles: list[tuple[str, str]] = []
+
+    def has_finding(field: str, value: str | None = None) -> None:
+        sql = "EXISTS (SELECT 1 FROM findings f WHERE f.position_id = p.id AND f.field = ?"
+        params.append(field)
+        if value is not None:
+            sql += " AND f.value = ?"
+            params.append(value)
+        where.append(sql + ")")
+
+    for term in terms:
+        skill = resolve_skill(term)
+        if skill:
+            has_finding("skill", skill)
+            needles.append(("skill", skill))
+        elif len(term) >= FTS_MIN_CHARS:
+            where.append("p.id IN (SELECT rowid FROM positions_fts WHERE positions_fts MATCH ?)")
+            params.append(_fts_phrase(term))
+            needles.append(("text", term))
+        else:
+            where.append("instr(lower(p.title || char(10) || p.text), lower(?)) > 0")
+            params.append(term)
+            needles.append(("text", term))
+    if filters.skill:
+        has_finding("skill", filters.skill)
+        needles.append(("skill", filters.skill))
+    if filters.language:
+        has_finding("language", filters.language.lower())
+        needles.append(("language", filters.language.lower()))
+    if filters.overseas:
+        has_finding("overseas")
+        needles.append(("overseas", ""))
+    if filters.aigc:
+        has_finding("aigc")
+        needles.append(("aigc", ""))
+    if filters.since:
+        where.append("n.published >= ?")
+        params.append(month_start(filters.since))
+    if filters.until:
+        where.append("n.published < ?")
+        params.append(month_end_exclusive(filters.until))
+    if filters.province:
+        where.append("instr(coalesce(n.province, ''), ?) > 0")
+        params.append(filters.province)
+    if filters.employer:
+        where.append("instr(lower(coalesce(n.employer, '')), lower(?)) > 0")
+        params.append(filters.employer)
+    sql = (
+        "SELECT p.id AS position_id, n.id AS notice_id, p.title, p.text, n.employer, n.province,"
+        " n.published, n.url FROM positions p JOIN notices n ON n.id = p.notice_id"
+    )
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    sql += " ORDER BY n.published DESC, n.id, p.seq"
+    if filters.limit:
+        sql += " LIMIT ?"
+        params.append(filters.limit)
+    return sql, params, needles
+
+
+def pick_evidence(
+    conn: sqlite3.Connection,
+    position_id: int,
+    text: str,
+    title: str,
+    needles: list[tuple[str, str]],
+) -> tuple[str, str]:
+    """(what matched, the sentence that shows it) for the first needle that can be located."""
+    for kind, needle in needles:
+        if kind == "text":
+            at = text.lower().find(needle.lower())
+            if at >= 0:
+                return needle, sentence_around(text, at, at + len(needle))
+            if needle.lower() in title.lower():
+                return needle, title
+            continue
+        sql = "SELECT value, span_start, span_end FROM findings WHERE position_id = ? AND field = ?"
+        args: list[Any] = [position_id, kind]
+        if needle:
+            sql += " AND value = ?"
+            args.append(needle)
+        row = conn.execute(sql + " ORDER BY span_start LIMIT 1", args).fetchone()
+        if row:
+            return f"{kind}:{row[0]}", sentence_around(text, row[1], row[2])
+    first_line = text.strip().split("\n", 1)[0]
+    return "", first_line[:200]
+
+
+def search_positions(
+    conn: sqlite3.Connection,
+    text: str | None,
+    filters: QueryFilters,
+    resolve_skill: Callable[[str], str | None],
+) -> list[QueryRow]:
+    """Every position matching all terms and filters; no terms and no filters lists them all."""
+    terms = group_skill_phrases(split_terms(text or ""), resolve_skill)
+    sql, params, needles = build_query(terms, filters, resolve_skill)
+    rows = []
+    for r in conn.execute(sql, params):
+        matched, evidence = pick_evidence(conn, r["position_id"], r["text"], r["title"], needles)
+        rows.append(
+            QueryRow(
+                position_id=r["position_id"],
+                notice_id=r["notice_id"],
+                title=r["title"],
+                employer=r["employer"],
+                province=r["province"],
+                published=r["published"],
+                url=r["url"],
+                matched=matched,
+                evidence=evidence,
+            )
+        )
+    return rows

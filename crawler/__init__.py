@@ -1,0 +1,1 @@
+"""Crawl stage: the Scrapy project (the only code that touches the network)."""

@@ -1,0 +1,128 @@
+"""Serve stage of the offline mirror: a static HTTP server on 127.0.0.1.
+
+Input: the built files under crawler/mirror/sites and their `_content_types.json` map.
+Output: HTTP responses carrying the stored bytes unchanged (never re-encoded), with the
+Content-Type the build chose (GBK pages say charset=gbk, one page sends no charset).
+"""
+
+from __future__ import annotations
+
+import json
+import mimetypes
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from functools import partial
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from crawler.mirror.build import CONTENT_TYPES_FILE, SITES_DIR
+
+DEFAULT_TYPE = "application/octet-stream"
+
+
+def load_content_types(root: Path) -> dict[str, str]:
+    """The build's path -> Content-Type map (empty when the root has none)."""
+    path = root / CONTENT_TYPES_FILE
+    if not path.is_file():
+        return {}
+    types: dict[str, str] = json.loads(path.read_text(encoding="utf-8"))
+    return types
+
+
+def resolve_path(root: Path, url_path: str) -> Path | None:
+    """Map a URL path to a file under root; directories map to their index.html.
+
+    Returns None for anything outside root, hidden/underscore files and missing files.
+    """
+    parts = [p for p in unquote(urlsplit(url_path).path).split("/") if p]
+    if any(p in (".", "..") or p.startswith(("_", ".")) for p in parts):
+        return None
+    target = root.joinpath(*parts)
+    if target.is_dir():
+        target = target / "index.html"
+    try:
+        target.resolve().relative_to(root.resolve())
+    except ValueError:
+        return None
+    return target if target.is_file() else None
+
+
+def content_type_for(root: Path, target: Path, types: dict[str, str]) -> str:
+    rel = target.relative_to(root).as_posix()
+    if rel in types:
+        return types[rel]
+    guessed, _ = mimetypes.guess_type(target.name)
+    return guessed or DEFAULT_TYPE
+
+
+class MirrorHandler(BaseHTTPRequestHandler):
+    """GET/HEAD of static files with exact bytes; quiet logging."""
+
+    server_version = "icc-mirror/1"
+
+    def __init__(self, *args: object, root: Path, types: dict[str, str], **kwargs: object):
+        self.root = root
+        self.types = types
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
+    def do_GET(self) -> None:
+        self.respond(with_body=True)
+
+    def do_HEAD(self) -> None:
+        self.respond(with_body=False)
+
+    def respond(self, with_body: bool) -> None:
+        target = resolve_path(self.root, self.path)
+        if target is None:
+            body = b"404 Not Found\n"
+            self.send_response(HTTPStatus.NOT_FOUND)
+            self.send_header("Content-Type", "text/plain; charset=utf-8")
+        else:
+            body = target.read_bytes()
+            self.send_response(HTTPStatus.OK)
+            self.send_header("Content-Type", content_type_for(self.root, target, self.types))
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if with_body:
+            self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        """Silence the per-request stderr log."""
+
+
+@contextmanager
+def serve_mirror(
+    root: Path | str = SITES_DIR, host: str = "127.0.0.1", port: int = 0
+) -> Iterator[str]:
+    """Serve `root` in a background thread; yields the base URL (no trailing slash)."""
+    root = Path(root)
+    handler = partial(MirrorHandler, root=root, types=load_content_types(root))
+    server = ThreadingHTTPServer((host, port), handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, name="icc-mirror", daemon=True)
+    thread.start()
+    try:
+        yield f"http://{host}:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Serve the mirror until Ctrl-C: `python -m crawler.mirror.server [port]`."""
+    args = sys.argv[1:] if argv is None else argv
+    port = int(args[0]) if args else 0
+    with serve_mirror(port=port) as base_url:
+        print(f"serving the offline mirror at {base_url}/  (Ctrl-C to stop)", flush=True)
+        with suppress(KeyboardInterrupt):
+            threading.Event().wait()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,212 @@
+"""Extract stage: parse a government-CMS notice page (TRS WCM, 大汉 JCMS, generic gov pages).
+
+Input: a `parsel.Selector` of the detail page and its URL.
+Output: `ParsedNotice` with title (ArticleTitle meta sanitised, cross-checked with <title>),
+raw publication date, body text (block lines, tables as " | " rows), attachments, employer.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from urllib.parse import urljoin
+
+import lxml.html
+from parsel import Selector
+
+from analysis.models import ParsedNotice
+from crawler.pages.text import render_text
+
+ATTACHMENT_EXTENSIONS = ("xls", "xlsx", "doc", "docx", "pdf", "wps", "et", "zip", "rar")
+_ATTACHMENT = re.compile(rf"\.({'|'.join(ATTACHMENT_EXTENSIONS)})(?:$|[?#&])", re.I)
+_TITLE_SEPARATORS = re.compile(r"\s+[-\u2013—|\uff5c]\s+|_|\|")
+_DATE = (
+    r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?(?:\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?"
+)
+_DATE_LABELS = (
+    re.compile(rf"(?:发布时间|发布日期|发表时间|发文日期)\s*[：:]\s*(?:\|\s*)?({_DATE})"),
+    # bare 时间/日期, but not 报名时间, 截止时间, 考试时间, 成文日期 ...
+    re.compile(rf"(?<![名止试文])(?:时间|日期)\s*[：:]\s*(?:\|\s*)?({_DATE})"),
+)
+_SOURCE_LABEL = re.compile(r"(?:信息来源|文章来源|来源)\s*[：:][ \t\u3000]*([^\s|]{2,40})")
+_URL_TRS_DATE = re.compile(r"/t(\d{4})(\d{2})(\d{2})_\d+")
+_URL_JCMS_DATE = re.compile(r"/art/(\d{4})/(\d{1,2})/(\d{1,2})/")
+_JCMS_BEGIN = "ZJEG_RSS.content.begin"
+_JCMS_END = "ZJEG_RSS.content.end"
+BODY_SELECTORS = (
+    ("trs", "(//*[contains(concat(' ', normalize-space(@class), ' '), ' TRS_Editor ')])[1]"),
+    ("trs-ueditor", "(//*[contains(concat(' ', normalize-space(@class), ' '), ' TRS_UEDITOR ')])[1]"),
+    ("zoom", "//*[@id='zoom']"),
+    ("article-content", "(//*[contains(@class, 'article-content')])[1]"),
+    ("content-id", "//*[@id='content']"),
+    ("article", "(//article)[1]"),
+    ("main", "(//main)[1]"),
+)  # fmt: skip
+
+
+def meta_content(sel: Selector, name: str) -> str | None:
+    """Content of <meta name=...> matched case-insensitively (gov sites mix ContentSource/contentSource)."""
+    lowered = "translate(@name, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
+    value = sel.xpath(f"//meta[{lowered}='{name.lower()}']/@content").get()
+    return value.strip() if value and value.strip() else None
+
+
+def sanitise_title(raw: str) -> str:
+    """Drop HTML that leaked into a meta title and normalise whitespace."""
+    text = html.unescape(raw.split("<", 1)[0])
+    return " ".join(text.split())
+
+
+def clean_page_title(title: str, site_name: str | None) -> str:
+    """<title> without the site-name suffix ("… - 某某门户网站", "…_某某网")."""
+    title = " ".join(title.split())
+    if site_name and title.endswith(site_name):
+        title = title[: -len(site_name)].rstrip(" -_|\u2013—\uff5c")
+    parts = [p.strip() for p in _TITLE_SEPARATORS.split(title) if p.strip()]
+    return parts[0] if parts else title
+
+
+def first_heading(sel: Selector) -> str:
+    for xpath in (
+        "//h1",
+        "//*[contains(@class, 'detail-title')]",
+        "//*[contains(@class, 'con-title')]",
+        "//*[contains(@class, 'title')]/h2",
+    ):
+        text = " ".join(" ".join(sel.xpath(f"({xpath})[1]//text()").getall()).split())
+        if text:
+            return text
+    return ""
+
+
+def parse_title(sel: Selector) -> tuple[str, str]:
+    """(title, source) from ArticleTitle meta, cross-checked with <title>, else h1."""
+    raw_meta = meta_content(sel, "ArticleTitle") or ""
+    meta = sanitise_title(raw_meta)
+    page = clean_page_title(sel.xpath("//title/text()").get() or "", meta_content(sel, "SiteName"))
+    heading = first_heading(sel)
+    if heading and page.startswith(heading) and len(page) > len(heading):
+        page = heading  # "<h1 title>-region-tags-site" style <title>
+    if meta and "<" in raw_meta and page.startswith(meta) and len(page) > len(meta):
+        return page, "title-tag"  # the meta was cut by leaked HTML; <title> has it whole
+    if meta:
+        return meta, "meta"
+    if page:
+        return page, "title-tag"
+    return heading, "heading" if heading else "none"
+
+
+def visible_text(sel: Selector) -> str:
+    body = sel.xpath("//body")
+    return render_text(body[0]) if body else ""
+
+
+def parse_published(sel: Selector, url: str, page_text: str) -> tuple[str | None, str]:
+    """(raw date string, source): PubDate meta, visible 发布时间/发布日期 label, URL."""
+    for name in ("PubDate", "publishdate", "pubtime", "firstpublishedtime"):
+        value = meta_content(sel, name)
+        if value:
+            return value, "meta"
+    for pattern in _DATE_LABELS:
+        match = pattern.search(page_text)
+        if match:
+            return " ".join(match.group(1).split()), "label"
+    for pattern in (_URL_TRS_DATE, _URL_JCMS_DATE):
+        found = pattern.search(url)
+        if found:
+            year, month, day = (int(g) for g in found.groups())
+            return f"{year:04d}-{month:02d}-{day:02d}", "url"
+    return None, "none"
+
+
+def jcms_body(sel: Selector) -> Selector | None:
+    """The content between the 大汉 JCMS comment markers, as a fresh Selector."""
+    marker = sel.xpath(f"//comment()[contains(., '{_JCMS_BEGIN}')]")
+    if not marker:
+        return None
+    parent = marker[0].root.getparent()
+    parent_html = lxml.html.tostring(parent, encoding="unicode") if parent is not None else ""
+    start = parent_html.find(_JCMS_BEGIN)
+    end = parent_html.find(_JCMS_END, start)
+    fragment = parent_html[parent_html.find("-->", start) + 3 : end if end > 0 else None]
+    fragment = fragment.removesuffix("<!--")
+    return Selector(text=f"<div>{fragment}</div>").xpath("//body/div[1]")[0]
+
+
+def largest_block(sel: Selector) -> Selector | None:
+    """Fallback body: the div/td whose direct paragraphs hold the most text."""
+    best, best_len = None, 0
+    for node in sel.xpath("//body//div|//body//td"):
+        length = sum(len(t.strip()) for t in node.xpath("./p//text()|./text()").getall())
+        if length > best_len:
+            best, best_len = node, length
+    return best
+
+
+def parse_body(sel: Selector) -> tuple[str, str]:
+    """(text, source) of the notice body."""
+    for source, xpath in BODY_SELECTORS[:2]:
+        found = sel.xpath(xpath)
+        if found:
+            return render_text(found[0]), source
+    jcms = jcms_body(sel)
+    if jcms is not None:
+        return render_text(jcms), "jcms"
+    for source, xpath in BODY_SELECTORS[2:]:
+        found = sel.xpath(xpath)
+        if found and render_text(found[0]):
+            return render_text(found[0]), source
+    block = largest_block(sel)
+    if block is not None:
+        return render_text(block), "largest-block"
+    return visible_text(sel), "body"
+
+
+def parse_attachments(sel: Selector, url: str) -> tuple[list[str], list[str]]:
+    """(absolute URLs, link texts) of links to office/PDF/archive files."""
+    base = urljoin(url, sel.xpath("//base/@href").get() or "")
+    urls: list[str] = []
+    names: list[str] = []
+    for anchor in sel.xpath("//a[@href]"):
+        href = anchor.attrib["href"].strip()
+        if not _ATTACHMENT.search(href) or href.lower().startswith("javascript:"):
+            continue
+        target = urljoin(base, href)
+        if target not in urls:
+            urls.append(target)
+            names.append(" ".join(" ".join(anchor.xpath(".//text()").getall()).split()))
+    return urls, names
+
+
+def parse_employer(sel: Selector, page_text: str) -> str | None:
+    source = meta_content(sel, "ContentSource")
+    if source:
+        return source
+    match = _SOURCE_LABEL.search(page_text)
+    return match.group(1) if match else None
+
+
+def parse_cms_notice(sel: Selector, url: str) -> ParsedNotice:
+    """Parse a TRS/JCMS/generic government notice page."""
+    page_text = visible_text(sel)
+    title, title_source = parse_title(sel)
+    published, published_source = parse_published(sel, url, page_text)
+    text, body_source = parse_body(sel)
+    attachments, attachment_names = parse_attachments(sel, url)
+    extra = {
+        "title_source": title_source,
+        "published_source": published_source,
+        "body_source": body_source,
+        "attachment_names": attachment_names,
+        "site_name": meta_content(sel, "SiteName"),
+        "column": meta_content(sel, "ColumnName"),
+    }
+    return ParsedNotice(
+        url=url,
+        title=title,
+        text=text,
+        published=published,
+        employer=parse_employer(sel, page_text),
+        attachments=attachments,
+        extra=extra,
+    )

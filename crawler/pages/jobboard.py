@@ -1,0 +1,145 @@
+"""Extract stage: parse a job-board posting page (English boards for foreign hires).
+
+Input: a `parsel.Selector` of the posting page and its URL.
+Output: `ParsedNotice` from schema.org JobPosting JSON-LD when present (title, datePosted,
+validThrough -> extra["deadline"], hiringOrganization -> employer, description HTML -> text),
+else from the DOM (h1, visible date, main content).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from parsel import Selector
+
+from analysis.models import ParsedNotice
+from crawler.pages.text import html_fragment_text, render_text
+
+_MONTH = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
+)
+_VISIBLE_DATE = re.compile(
+    rf"\b({_MONTH}\.? \d{{1,2}}, \d{{4}}|\d{{1,2}} {_MONTH} \d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})"
+)
+BODY_XPATHS = (
+    "//*[contains(@class, 'job_description') or contains(@class, 'job-description')]",
+    "//*[@itemprop='description']",
+    "//*[contains(@class, 'entry-content')]",
+    "//article",
+    "//main",
+)
+EMPLOYER_XPATHS = (
+    "//*[@itemprop='hiringOrganization']//*[@itemprop='name']",
+    "//*[@itemprop='hiringOrganization']",
+    "//*[contains(concat(' ', normalize-space(@class), ' '), ' company ')]",
+    "//*[contains(@class, 'company-name') or contains(@class, 'job-company')]",
+)
+
+
+def iter_ld_objects(value: Any) -> list[dict[str, Any]]:
+    """Flatten JSON-LD (object, list, @graph) into a list of objects."""
+    if isinstance(value, list):
+        return [obj for item in value for obj in iter_ld_objects(item)]
+    if isinstance(value, dict):
+        graph = value.get("@graph")
+        return [value, *iter_ld_objects(graph)] if graph else [value]
+    return []
+
+
+def is_job_posting(obj: dict[str, Any]) -> bool:
+    kind = obj.get("@type")
+    kinds = kind if isinstance(kind, list) else [kind]
+    return "JobPosting" in kinds
+
+
+def find_job_posting(sel: Selector) -> dict[str, Any] | None:
+    """The first schema.org JobPosting in the page's JSON-LD blocks (bad JSON is skipped)."""
+    for raw in sel.xpath("//script[@type='application/ld+json']/text()").getall():
+        try:
+            data = json.loads(raw, strict=False)
+        except ValueError:
+            continue
+        for obj in iter_ld_objects(data):
+            if is_job_posting(obj):
+                return obj
+    return None
+
+
+def organisation_name(value: Any) -> str | None:
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if isinstance(value, dict):
+        value = value.get("name")
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def first_text(sel: Selector, xpaths: tuple[str, ...]) -> str:
+    for xpath in xpaths:
+        nodes = sel.xpath(f"({xpath})[1]")
+        if nodes:
+            text = " ".join(" ".join(nodes[0].xpath(".//text()").getall()).split())
+            if text:
+                return text
+    return ""
+
+
+def dom_body(sel: Selector) -> str:
+    for xpath in BODY_XPATHS:
+        nodes = sel.xpath(f"({xpath})[1]")
+        if nodes:
+            text = render_text(nodes[0])
+            if text:
+                return text
+    body = sel.xpath("//body")
+    return render_text(body[0]) if body else ""
+
+
+def dom_published(sel: Selector) -> str | None:
+    """A visible posting date: <time datetime>, a .date-posted element, or a date in the text."""
+    stamp = sel.xpath("(//article|//main)//time/@datetime").get()
+    if stamp:
+        return stamp.strip()
+    for xpath in ("//*[contains(@class, 'date-posted')]", "//*[contains(@class, 'posted')]"):
+        text = first_text(sel, (xpath,))
+        match = _VISIBLE_DATE.search(text)
+        if match:
+            return match.group(1)
+    main = sel.xpath("(//article|//main|//body)[1]")
+    match = _VISIBLE_DATE.search(render_text(main[0])) if main else None
+    return match.group(1) if match else None
+
+
+def parse_jobboard_posting(sel: Selector, url: str) -> ParsedNotice:
+    """Parse a job posting: JSON-LD JobPosting first, DOM second."""
+    posting = find_job_posting(sel)
+    heading = first_text(sel, ("//h1",))
+    if posting is None:
+        return ParsedNotice(
+            url=url,
+            title=heading or first_text(sel, ("//title",)),
+            text=dom_body(sel),
+            published=dom_published(sel),
+            employer=first_text(sel, EMPLOYER_XPATHS) or None,
+            extra={"source": "dom"},
+        )
+    description = posting.get("description")
+    text = html_fragment_text(description) if isinstance(description, str) else ""
+    extra = {
+        "source": "json-ld",
+        "deadline": posting.get("validThrough"),
+        "employment_type": posting.get("employmentType"),
+        "job_location": posting.get("jobLocation"),
+    }
+    return ParsedNotice(
+        url=url,
+        title=str(posting.get("title") or heading).strip(),
+        text=text or dom_body(sel),
+        published=posting.get("datePosted") or dom_published(sel),
+        employer=organisation_name(posting.get("hiringOrganization"))
+        or first_text(sel, EMPLOYER_XPATHS)
+        or None,
+        extra=extra,
+    )

@@ -1,0 +1,64 @@
+"""Crawl stage: seed the source registry from the shared ICC fact file.
+
+Input: `iccs.jsonl` (facts about ICCs and central bodies, with sources and quotes).
+Output: `crawler/sources.yaml` entries; known sites become start URLs, bodies without a known
+site are listed (with their accounts) but have no start URL until a user fills one in.
+Run: `python -m crawler.registry ../shared/registry/iccs.jsonl > crawler/sources.yaml`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+_DOMAIN = re.compile(r"^((?:[a-z0-9-]+\.)+[a-z]{2,})", re.IGNORECASE)
+LEVELS = {"district-county": "county"}
+
+
+def start_url_of(website: str) -> str | None:
+    """'www.ichongqing.info (iChongqing; …)' → 'https://www.ichongqing.info/'."""
+    match = _DOMAIN.match(website.strip())
+    return f"https://{match.group(1).lower()}/" if match else None
+
+
+def source_from_fact(fact: dict[str, Any]) -> dict[str, Any]:
+    urls = [u for u in (start_url_of(w) for w in fact.get("websites", [])) if u]
+    return {
+        "id": fact["id"],
+        "name": fact.get("name_zh") or fact.get("name_en"),
+        "kind": "cms",
+        "start_urls": urls,
+        "employer": fact.get("name_zh"),
+        "employer_en": fact.get("name_en"),
+        "level": LEVELS.get(fact.get("level") or "", fact.get("level")),
+        "province": fact.get("province"),
+        "city": fact.get("city"),
+        "parent": fact.get("parent_org"),
+        "accounts": fact.get("brands_accounts", []),
+        "needs_verification": bool(fact.get("needs_verification")),
+        "provenance": {
+            "registry": "shared/registry/iccs.jsonl",
+            "websites_as_stated": fact.get("websites", []),
+            "sources": [s.get("source") for s in fact.get("sources", [])],
+        },
+    }
+
+
+def build_registry(facts_path: Path) -> dict[str, Any]:
+    facts = [json.loads(line) for line in facts_path.read_text("utf-8").splitlines() if line]
+    return {
+        "version": 1,
+        "note": "Seeded from iccs.jsonl. Entries with empty start_urls are not crawled until a "
+        "recruitment list page or article list is filled in.",
+        "sources": [source_from_fact(f) for f in facts],
+    }
+
+
+if __name__ == "__main__":
+    registry = build_registry(Path(sys.argv[1]))
+    sys.stdout.write(yaml.safe_dump(registry, allow_unicode=True, sort_keys=False, width=100))

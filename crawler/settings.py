@@ -1,0 +1,50 @@
+"""Crawl stage: Scrapy settings for every icc-talent spider.
+
+Polite by default (robots.txt, AutoThrottle, ≤ 2 requests per domain); every response is archived
+to WARC and every item is normalised and stored in SQLite by the pipelines below.
+"""
+
+BOT_NAME = "icc-talent"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+# Who we are and how to reach us: site operators should be able to tell what this bot does.
+ICC_CONTACT = "https://github.com/icc-talent/icc-talent (set ICC_CONTACT to your e-mail)"
+USER_AGENT = f"icc-talent/0.1 (+research crawler of public recruitment notices; {ICC_CONTACT})"
+
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 1.0
+DOWNLOAD_DELAY_JITTER = 0.5  # ±50 % around DOWNLOAD_DELAY
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 32 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 8 * 1024 * 1024
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+LOG_LEVEL = "INFO"
+
+DOWNLOADER_MIDDLEWARES = {
+    # Sits close to the engine, so it sees the final, decompressed response.
+    "crawler.archive.WarcArchiveMiddleware": 60,
+    "crawler.middlewares.FixedProxyMiddleware": 740,
+}
+ITEM_PIPELINES = {
+    "crawler.pipelines.StorePipeline": 300,
+}
+
+# icc-talent's own settings (all overridable with -s NAME=value).
+ICC_DB = "data/icc-talent.sqlite"  # the ICC_TALENT_DB environment variable overrides it
+ICC_ARCHIVE_DIR = "data/archive"
+ICC_SOURCES_FILE = ""  # empty: the bundled registry
+ICC_BASE_URL = ""  # resolves relative start URLs (the offline mirror uses it)
+ICC_HTTP_PROXY = ""  # send every request through this proxy (the offline mirror uses it)
+ICC_RUN_ID = 0  # set by `icc-talent crawl`; 0 means the pipeline opens a run itself
+ICC_REFETCH_KNOWN = False  # re-download detail pages already stored

@@ -1,0 +1,67 @@
+"""CLI: bad input gives a one-line error and a non-zero exit, never a traceback."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "analysis", *args],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env={**os.environ, **(env or {})},
+        timeout=120,
+    )
+
+
+def assert_clean_failure(result: subprocess.CompletedProcess[str], needle: str) -> None:
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr + result.stdout
+    assert needle in result.stderr
+
+
+def test_missing_database(tmp_path: Path) -> None:
+    result = run_cli("query", "海外", "--db", str(tmp_path / "nope.sqlite"))
+    assert_clean_failure(result, "no database at")
+    assert not (tmp_path / "nope.sqlite").exists()
+
+
+def test_corrupt_database_is_left_untouched(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.sqlite"
+    bad.write_bytes(b"garbage" * 1000)
+    result = run_cli("query", "--db", str(bad))
+    assert_clean_failure(result, "not a usable icc-talent database")
+    assert bad.read_bytes() == b"garbage" * 1000
+
+
+def test_env_variable_sets_the_default_db(tmp_path: Path) -> None:
+    result = run_cli("query", env={"ICC_TALENT_DB": str(tmp_path / "env.sqlite")})
+    assert_clean_failure(result, str(tmp_path / "env.sqlite"))
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["query", "--no-such-option"], "No such option"),
+        (["query", "--since", "last spring"], "--since expects YYYY-MM"),
+        (["report", "--month", "2025-13"], "--month expects YYYY-MM"),
+        (["crawl", "--sources", "/nonexistent/sources.yaml"], "cannot read sources"),
+        (["frobnicate"], "No such command"),
+    ],
+)
+def test_bad_options(args: list[str], needle: str, tmp_path: Path) -> None:
+    result = (
+        run_cli(*args, "--db", str(tmp_path / "x.sqlite"))
+        if args[0] != "frobnicate"
+        else run_cli(*args)
+    )
+    assert_clean_failure(result, needle)

@@ -1,0 +1,138 @@
+"""detect_skills and detect_aigc: taxonomy hits, SD precision, AIGC vs AI news."""
+
+from __future__ import annotations
+
+import pytest
+
+from analysis.normalise.aigc import detect_aigc
+from analysis.normalise.context import load_vocab
+from analysis.normalise.skills import detect_skills
+from analysis.normalise.text import clean_text
+
+REQUIRED_SKILLS = {
+    "translation",
+    "interpreting",
+    "copy_editing",
+    "news_writing",
+    "video_editing",
+    "photography",
+    "social_media_operations",
+    "kol_relations",
+    "broadcasting_hosting",
+    "design",
+    "programming",
+    "nlp",
+    "recommendation_algorithms",
+    "prompt_engineering",
+    "data_analysis",
+    "event_organization",
+    "localization",
+    "content_moderation",
+    "stable_diffusion",
+    "midjourney",
+}
+
+
+def _skills(text: str) -> set[str]:
+    return {f.value for f in detect_skills(clean_text(text))}
+
+
+def test_taxonomy_has_the_required_skills_and_labels() -> None:
+    data = load_vocab("skills")
+    ids = [s["id"] for s in data["skills"]]
+    assert set(ids) >= REQUIRED_SKILLS
+    assert len(ids) == len(set(ids))
+    for s in data["skills"]:
+        assert s["label_en"] and s["label_zh"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("熟练使用SD、Midjourney等AI绘画工具", {"stable_diffusion", "midjourney"}),
+        ("熟悉SDXL与LoRA训练流程", {"stable_diffusion"}),
+        ("Experience with ComfyUI workflows and SD 1.5 checkpoints", {"stable_diffusion"}),
+        ("能用Stable Diffusion出图", {"stable_diffusion"}),
+        ("熟悉MJ、SD等AIGC工具", {"stable_diffusion", "midjourney"}),
+    ],
+)
+def test_stable_diffusion_in_ai_context(text: str, expected: set[str]) -> None:
+    assert expected <= _skills(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "负责SD卡、硬盘等存储介质管理",
+        "Manage SD cards and camera batteries.",
+        "SD存储卡若干",
+        "负责SD视频与HD视频的转换",
+        "熟悉HD/SD信号切换,了解AIGC行业",
+        "SD/HD制式节目播出",
+        "SD 卡 与 Midjourney 素材备份",
+        "安装SDK与SDR设备",
+        "USD 24 per hour",
+    ],
+)
+def test_stable_diffusion_never_from_sd_card_or_standard_definition(text: str) -> None:
+    assert "stable_diffusion" not in _skills(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("负责英文稿件的翻译与审校", {"translation", "copy_editing"}),
+        ("担任同声传译", {"interpreting"}),
+        ("机器翻译算法研发", {"nlp"}),
+        ("熟练使用Premiere进行视频剪辑", {"video_editing"}),
+        ("运营海外社交媒体账号,对接海外网红", {"social_media_operations", "kol_relations"}),
+        ("担任新闻节目主持人", {"broadcasting_hosting"}),
+        ("主持全面工作", set()),
+        ("熟练使用PS、AI等设计软件", {"design"}),
+        ("精通Python和SQL", {"programming"}),
+        ("负责推荐算法优化", {"recommendation_algorithms"}),
+        ("编写提示词", {"prompt_engineering"}),
+        ("负责游戏内system prompts的本地化", {"localization"}),
+        ("Analyze audience data weekly", {"data_analysis"}),
+        ("策划组织线下活动", {"event_organization"}),
+        ("负责内容审核", {"content_moderation"}),
+    ],
+)
+def test_skills(text: str, expected: set[str]) -> None:
+    assert _skills(text) == expected
+
+
+def _aigc(text: str) -> list[str]:
+    text = clean_text(text)
+    return [f.evidence.text for f in detect_aigc(text, detect_skills(text))]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "使用AIGC工具制作短视频",
+        "熟练运用Midjourney、Stable Diffusion等工具",
+        "负责AI视频的策划与制作",
+        "Review AI-generated translations and correct them.",
+        "熟悉大模型应用开发",
+        "编写提示词,优化生成效果",
+        "熟练使用ChatGPT等AI工具辅助写作",
+    ],
+)
+def test_aigc_duties(text: str) -> None:
+    assert _aigc(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "熟悉AI行业动态",
+        "负责报道人工智能新闻",
+        "The reporter covers AI news and generative AI trends.",
+        "负责AIGC行业新闻报道",
+        "SD卡管理",
+        "熟悉人工智能等前沿科技",
+    ],
+)
+def test_ai_news_is_not_aigc(text: str) -> None:
+    assert _aigc(text) == []
