@@ -34,7 +34,9 @@ def imported_top_level_modules() -> set[str]:
 def declared_distributions() -> set[str]:
     project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     requirements = list(project["dependencies"])
-    return {re.split(r"[<>=!~\[; ]", r, maxsplit=1)[0].lower().replace("_", "-") for r in requirements}
+    return {
+        re.split(r"[<>=!~\[; ]", r, maxsplit=1)[0].lower().replace("_", "-") for r in requirements
+    }
 
 
 @pytest.mark.parametrize("module", sorted(imported_top_level_modules()))

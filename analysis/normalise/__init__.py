@@ -70,12 +70,19 @@ TAXONOMY_VERSION = _taxonomy_version()
 
 
 def normalise_position(
-    seq: int, title: str, text: str, *, own_text: str | None = None, ref: date | None = None
+    seq: int,
+    title: str,
+    text: str,
+    *,
+    own_text: str | None = None,
+    ref: date | None = None,
+    headcount: int | None = None,
 ) -> Position:
     """Run every detector on one cleaned position text; all evidence points into `text`.
 
-    `own_text` is the position's own section (without the shared notice text), used for the
-    headcount so that "招聘7名" in a shared preamble is not given to every position.
+    `own_text` is the position's own section (without the shared conditions), used for the
+    headcount so that "招聘7名" in shared text is not given to every position; `headcount`, when
+    known (a table's 招聘人数 column), wins.
     """
     sections = Sections(text)
     certificates = detect_certificates(text, sections)
@@ -95,7 +102,8 @@ def normalise_position(
     ):
         if single is not None:
             findings.append(single)
-    headcount = detect_headcount(own_text if own_text is not None else text)
+    if headcount is None:
+        headcount = detect_headcount(own_text if own_text is not None else text)
     return Position(
         seq=seq,
         title=title,
@@ -134,6 +142,7 @@ def normalise_notice(
             s.text,
             own_text=None if single else s.own,
             ref=ref,
+            headcount=s.headcount,
         )
         for i, s in enumerate(sections, start=1)
     ]

@@ -135,8 +135,9 @@ _BEFORE_SUFFIX = re.compile(
 _PUBLISHED_LABEL = re.compile(
     r"(?:发布|发文|发表|更新)?(?:日期|时间)(?<!截止日期)(?<!截止时间)(?<!报名日期)(?<!报名时间)"
     r"(?<!截至日期)(?<!出生日期)(?=\s*[:：\]])"
-    r"|发布(?:日期|时间)|发文日期|发表(?:日期|时间)|更新(?:日期|时间)|date posted"
-    r"|posted(?: on| at)?|published(?: on)?|updated|update time|date(?<![\w ]date)(?=\s*:)"
+    r"|发布(?:日期|时间)|发文日期|发表(?:日期|时间)|更新(?:日期|时间)|date posted|opening date"
+    r"|posting date|date of posting|posted(?: on| at)?|published(?: on)?|updated|update time"
+    r"|date(?<![\w ]date)(?=\s*:)"
 )
 _WINDOW = 60
 
@@ -321,7 +322,8 @@ def detect_deadline(text: str, *, ref: date | None = None) -> tuple[date, Eviden
 def detect_published(text: str, *, ref: date | None = None) -> tuple[date, Evidence] | None:
     """Find the publication date near the top of a notice: a labelled date, else the first dated line.
 
-    Only the first 600 characters are read; a bare date counts only in the first five lines, and
+    Only the first 600 characters are read; a bare date counts only in the first five non-empty
+    lines (not after a deadline label), and
     relative dates (2 weeks ago) need `ref`.
     """
     head = text[:600]
@@ -335,8 +337,13 @@ def detect_published(text: str, *, ref: date | None = None) -> tuple[date, Evide
         rel = _RELATIVE.search(window)
         if rel and (when := _relative(rel.group(), ref)) is not None:
             return when, Evidence.of(text, m.end() + rel.start(), m.end() + rel.end())
-    first_lines = head.split("\n")[:5]
-    limit = sum(len(line) + 1 for line in first_lines)
+    # A bare date counts in the first five non-empty lines (mirror pages put menus above it).
+    limit, seen = 0, 0
+    for line in head.split("\n"):
+        limit += len(line) + 1
+        seen += bool(line.strip())
+        if seen == 5:
+            break
     for d, s, e in find_dates(head[:limit], ref=ref):
         if _DEADLINE_LABEL.search(head[max(0, s - 20) : s]) is None:
             return d, Evidence.of(text, s, e)

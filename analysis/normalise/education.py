@@ -17,6 +17,7 @@ from analysis.normalise.context import (
     gated_finditer,
     register_gate,
     requirement,
+    sentence_bounds,
 )
 from analysis.normalise.dates import find_dates
 
@@ -38,12 +39,18 @@ _DEGREES = re.compile(
     r"|(?<![A-Za-z])(?:[Aa]ssociate [Dd]egree|[Hh]igher [Dd]iploma)(?![A-Za-z]))"
 )
 # Degrees named as the subject of a rule, not a requirement: 学历认证, 本科生 in-school students.
-_NOT_REQUIREMENT = re.compile(r"认证|在读|就读|毕业生(?:均可|可报)|学生")
+# A degree followed by 专业要求 is a form label ("大学专科专业要求" over an empty field); students
+# "pursuing a degree" have not got one yet.
+_NOT_REQUIREMENT = re.compile(
+    r"认证|在读|就读|毕业生(?:均可|可报)|学生|专业要求|(?i:pursuing|currently studying|students?\b)"
+)
 _PARTY = re.compile(
     r"(?P<none>政治面貌\s*:?\s*(?:不限|无要求|无限制))"
     r"|(?P<member>中共党员|中国共产党(?:正式)?党员|(?<!民主)(?<!共青团)党员"
     r"|(?<![A-Za-z])(?:CPC|CCP|Communist Party) member)"
 )
+_STUDYING = re.compile(r"就读|在读|(?i:pursuing|currently studying|enrolled in)")
+_PARTY_FORM = re.compile(r"政治面貌\s*:?\s*(?:不限|无要求|无限制)")
 _AGE = re.compile(
     r"(?P<n>\d{2})\s*周?岁(?:及|或|以|)(?:以下|以内|下)|不超过\s*(?P<n2>\d{2})\s*周?岁"
     r"|(?:under|below|not (?:older|more) than|no older than)\s+(?:the\s+)?(?:age\s+of\s+)?"
@@ -141,6 +148,9 @@ def detect_education(text: str, sections: Sections | None = None) -> Finding | N
         lo, hi = clause_bounds(text, m.start(), m.end(), limit=20)
         if _NOT_REQUIREMENT.search(text, lo, hi):
             continue
+        s_lo, _ = sentence_bounds(text, m.start(), m.end())
+        if _STUDYING.search(text, max(s_lo, m.start() - 80), m.start()):
+            continue  # "be pursuing a Degree / Higher Diploma / Associate Degree"
         req = requirement(text, m.start(), m.end(), sections)
         (preferred_hits if req is False else required_hits).append((_DEGREE_RANK[kind], m))
     hits = required_hits or preferred_hits
@@ -156,6 +166,9 @@ def detect_education(text: str, sections: Sections | None = None) -> Finding | N
 def detect_party_member(text: str, sections: Sections | None = None) -> Finding | None:
     """中共党员 asked for: value "required" or "preferred"; 政治面貌不限 → value "none"."""
     sections = sections or Sections(text)
+    form = _PARTY_FORM.search(text) if "政治面貌" in text else None
+    if form is not None:  # a form: "政治面貌" on one line, "不限" on the next
+        return Finding("party_member", "none", Evidence.of(text, *form.span()), required=False)
     best: Finding | None = None
     for m in gated_finditer(_PARTY, text, "party"):
         ev = Evidence.of(text, m.start(), m.end())

@@ -26,6 +26,7 @@ from analysis.normalise.context import (
     gate_hits,
     gated_finditer,
     is_negated,
+    literal_alt,
     load_vocab,
     register_gate,
     requirement,
@@ -77,7 +78,7 @@ class _Vocab:
 
 
 def _alt(words: list[str]) -> str:
-    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+    return literal_alt(words)
 
 
 @cache
@@ -255,11 +256,13 @@ def _in_language_list(text: str, m: _Mention, v: _Vocab) -> tuple[bool, bool]:
     lo = text.rfind("\n", 0, m.start) + 1
     hi = text.find("\n", m.end)
     line = text[lo : hi if hi >= 0 else len(text)]
+    if len(line) > 120:
+        return False, False
+    before = [ln for ln in text[max(0, lo - 200) : lo].split("\n")[-3:] if ln.strip()]
+    if not before or len(before[-1]) > 40 or not _LIST_HEADING.search(before[-1]):
+        return False, False
     rest = _LIST_LINE_SEP.sub("", v.mention.sub("", line))
     if rest.strip("()."):
-        return False, False
-    before = [ln for ln in text[:lo].split("\n")[-3:] if ln.strip()]
-    if not before or len(before[-1]) > 40 or not _LIST_HEADING.search(before[-1]):
         return False, False
     return True, bool(re.search(r"required|requirement|要求|必须", before[-1], re.IGNORECASE))
 
@@ -280,8 +283,13 @@ _CHINESE_PREV = re.compile(
 )
 
 
+# English names that are also ordinary words ("Chinese politics", "Polish the copy") count only
+# where a language reading is clear (see _chinese_ok).
+_AMBIGUOUS_EN = frozenset({"Chinese", "Polish"})
+
+
 def _chinese_ok(text: str, m: _Mention) -> bool:
-    if text[m.start : m.end] != "Chinese":
+    if text[m.start : m.end] not in _AMBIGUOUS_EN:
         return True
     nxt = _CHINESE_NEXT.match(text, m.end)
     if nxt is None:
@@ -359,19 +367,38 @@ def detect_certificates(text: str, sections: Sections | None = None) -> list[Fin
                     continue
                 level = level.replace(" ", "") if level else None
                 level = _normalise_grade(level)
+                language = cert["language"]
+                if cert["id"].startswith("TEM"):  # 俄语专业八级 is the Russian majors' test
+                    language = _major_language(text, m.start(), v) or language
                 f = Finding(
                     "certificate",
                     cert["id"],
                     Evidence.of(text, m.start(), end),
                     required=requirement(text, m.start(), end, sections),
                     level=level,
-                    detail={"language": cert["language"], "band": _band(cert, level)},
+                    detail={"language": language, "band": _band(cert, level)},
                 )
                 taken.append((m.start(), end))
                 old = best.get(cert["id"])
                 if old is None or _rank(f) > _rank(old):
                     best[cert["id"]] = f
     return sorted(best.values(), key=lambda f: f.evidence.start)
+
+
+_NAME_BEFORE = re.compile(r"([\u4e00-\u9fff]{1,6}[语文])(?:专业)?(?:水平)?$")
+
+
+def _major_language(text: str, start: int, v: _Vocab) -> str | None:
+    """The language named right before a majors' test (西班牙语专业八级 → es), if any."""
+    m = _NAME_BEFORE.search(text, max(0, start - 10), start)
+    if m is None:
+        return None
+    name = m.group(1)
+    for i in range(len(name) - 1):  # the longest known name ending the run: 取得西班牙语 → 西班牙语
+        code = v.name_to_code.get(name[i:])
+        if code:
+            return code
+    return None
 
 
 _CN_GRADE = {"一": "1", "二": "2", "三": "3"}

@@ -21,6 +21,7 @@ from analysis.normalise.context import (
     clause_bounds,
     gated_finditer,
     is_negated,
+    literal_alt,
     load_vocab,
     register_gate,
     requirement,
@@ -89,7 +90,7 @@ class _Vocab:
 
 
 def _alt(words: list[str]) -> str:
-    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+    return literal_alt(words)
 
 
 @cache

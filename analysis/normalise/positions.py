@@ -1,12 +1,16 @@
 """Normalise stage: split a notice into positions.
 
 Input: a cleaned notice text and its title.
-Output: [(position title, position text)], where each position text is its own section followed by
-the notice's shared parts (text before the first position, after the last one), so it stands alone.
+Output: Sections, one per position: its own text, plus the notice's shared *conditions* (基本条件,
+"所有岗位均须…", "All positions require…"). Intros, purpose statements, application procedures and
+contacts stay in the notice text but are not given to the positions, so an employer's strategy
+("为加强生成式人工智能内容生产能力…") never becomes a duty of every position.
 
 Conservative: a split needs at least two position headings of one style (岗位一：…, 1.英语编辑,
-(一)俄语记者, Position 1:, ### Russian Editor), each naming a job and each followed by a body.
-A false split is worse than none: anything less gives one position titled by the notice title.
+(一)俄语记者, Position 1:, ### Russian Editor), each naming a job (a role noun, a headcount
+"(2名)", or a body opening with 岗位职责/任职要求) and each followed by a body; or a position table
+rendered as "cell | cell" rows under a header naming 岗位/职位. A false split is worse than none:
+anything less gives one position titled by the notice title, holding the whole text.
 """
 
 from __future__ import annotations
@@ -42,33 +46,57 @@ _HEADING_STYLES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("digit", re.compile(r"^(\d{1,2})\s*[.、]\s*(?P<t>.+)$")),
     ("cn", re.compile(rf"^([{_CN_NUM}]{{1,3}})、\s*(?P<t>.+)$")),
 )
-_TOP_SECTION = re.compile(rf"^[{_CN_NUM}]{{1,3}}、|^#{{1,4}}\s|^[A-Z][A-Z &]{{3,40}}:?$")
+_TOP_SECTION = re.compile(
+    rf"^[{_CN_NUM}]{{1,3}}、|^第[{_CN_NUM}]{{1,3}}[条章部分]|^#{{1,4}}\s|^[A-Z][A-Z &]{{3,40}}:?$"
+)
 # Lines that start text meant for every position: "所有岗位均须…", "All positions require…".
 _SHARED_MARK = re.compile(
     r"^\W*(?:所有岗位|各岗位|以上岗位|全部岗位|上述岗位|基本条件|通用条件|共同条件"
     r"|(?i:all (?:positions|roles|candidates|applicants)|common requirements|general requirements))"
 )
+# A top-level block of conditions that every position shares (二、基本条件 / 报名条件 / 资格条件).
+_CONDITIONS_HEADING = re.compile(
+    r"条件|要求|资格|(?i:requirements?|qualifications|eligibility)",
+)
+_NOT_CONDITIONS = re.compile(
+    r"报名(?!条件)|程序|流程|方式|时间|待遇|薪酬|福利|联系|咨询|体检|考察|考试|笔试|面试|聘用|公示|纪律|监督"
+    r"|岗位及|招聘岗位|(?i:how to apply|application|salary|benefits|contact)"
+)
+# A position body opens with one of these labels: "岗位职责：…", "任职要求：".
+_BODY_LABEL = re.compile(
+    r"^\W{0,3}(?:岗位职责|工作职责|主要职责|职责|岗位要求|任职要求|任职资格|任职条件|岗位条件|工作内容"
+    r"|(?i:responsibilities|duties|requirements|qualifications))"
+)
 _HEADCOUNT_SUFFIX = re.compile(
     r"\s*[(\[]?\s*(?:\d{1,3}|[一两二三四五六七八九十])\s*(?:名|人)\s*[)\]]?\s*[::]?$"
 )
 _MAX_TITLE = 30
+# Position tables come out of the page parser as "cell | cell | …" rows.
+_CELL_SEP = " | "
+_TABLE_TITLE_COL = re.compile(r"岗位名称|职位名称|岗位|职位|(?i:position|job title|title)")
+_TABLE_COUNT_COL = re.compile(r"人数|名额|计划数|职数|(?i:number|vacancies|headcount)")
 
 
 @dataclass(frozen=True, slots=True)
 class Section:
-    """One position: its title, its own text, and the notice's shared text."""
+    """One position: its title, its own text, the shared conditions, and a known headcount."""
 
     title: str
     own: str
     shared: str
+    headcount: int | None = None
 
     @property
     def text(self) -> str:
         return self.own if not self.shared else f"{self.own}\n\n{self.shared}"
 
 
-def _heading(line: str) -> tuple[str, str] | None:
-    """(style, title) when `line` is a position heading: short, names a job, not a sentence."""
+def _heading(line: str, next_line: str = "") -> tuple[str, str] | None:
+    """(style, title) when `line` is a position heading: short, names a job, not a sentence.
+
+    A job is named by a role noun (编辑, reporter), or shown by a headcount suffix "(2名)" or by a
+    next line that opens a position body (岗位职责：…): "英文文案(1名)" is a position too.
+    """
     line = line.strip()
     if not line or len(line) > _MAX_TITLE + 12:
         return None
@@ -76,7 +104,8 @@ def _heading(line: str) -> tuple[str, str] | None:
         m = pattern.match(line)
         if m is None:
             continue
-        title = _HEADCOUNT_SUFFIX.sub("", m.group("t")).strip().strip(":").strip()
+        raw = m.group("t")
+        title = _HEADCOUNT_SUFFIX.sub("", raw).strip().strip(":").strip()
         if not title and style == "gangwei":
             return style, line
         if (
@@ -84,42 +113,111 @@ def _heading(line: str) -> tuple[str, str] | None:
             or len(title) > _MAX_TITLE
             or re.search(r"[,;。!?]", title)
             or _NOT_A_TITLE.search(title)
-            or not _ROLE_NOUN.search(title)
         ):
             return None
-        return style, title
+        named = (
+            _ROLE_NOUN.search(title) is not None
+            or len(title) < len(raw.strip().strip(":").strip())  # had a headcount suffix
+            or _BODY_LABEL.match(next_line) is not None
+        )
+        return (style, title) if named else None
     return None
 
 
-def sections_of(text: str, title: str) -> list[Section]:
-    """The positions of a notice, with own and shared text kept apart (see split_positions)."""
-    lines = text.split("\n")
+def _line_offsets(lines: list[str]) -> list[int]:
     offsets: list[int] = []
     pos = 0
     for line in lines:
         offsets.append(pos)
         pos += len(line) + 1
+    return offsets
+
+
+def _shared_conditions(lines: list[str], outside: list[int]) -> str:
+    """The lines (by index, outside every position) that hold conditions shared by all positions.
+
+    Kept: blocks under a top-level conditions heading (二、基本条件) and any line marked as shared
+    (所有岗位均须…). Dropped: intros, purpose statements, application procedures, contacts.
+    """
+    kept: list[str] = []
+    keep_block = False
+    for i in outside:
+        line = lines[i].strip()
+        if not line:
+            continue
+        if _TOP_SECTION.match(line):
+            keep_block = bool(_CONDITIONS_HEADING.search(line) and not _NOT_CONDITIONS.search(line))
+            if keep_block:
+                kept.append(line)
+            continue
+        if keep_block or _SHARED_MARK.match(line):
+            kept.append(line)
+    return "\n".join(kept)
+
+
+def _table_sections(lines: list[str]) -> list[Section] | None:
+    """Positions from a "cell | cell" table whose header names a position column, else None."""
+    for i, line in enumerate(lines):
+        if _CELL_SEP not in line:
+            continue
+        header = [c.strip() for c in line.split("|")]
+        title_col = next((j for j, c in enumerate(header) if _TABLE_TITLE_COL.search(c)), None)
+        if title_col is None or len(header) < 3:
+            continue
+        count_col = next((j for j, c in enumerate(header) if _TABLE_COUNT_COL.search(c)), None)
+        rows: list[int] = []
+        for j in range(i + 1, len(lines)):
+            cells = lines[j].split("|")
+            if len(cells) != len(header):
+                break
+            rows.append(j)
+        if len(rows) < 2:
+            continue
+        outside = [k for k in range(len(lines)) if k != i and k not in rows]
+        shared = _shared_conditions(lines, outside)
+        out: list[Section] = []
+        for j in rows:
+            cells = [c.strip() for c in lines[j].split("|")]
+            count = cells[count_col] if count_col is not None else ""
+            out.append(
+                Section(
+                    cells[title_col] or f"{cells[0]}",
+                    f"{line.strip()}\n{lines[j].strip()}",
+                    shared,
+                    int(count) if count.isdigit() and 0 < int(count) < 1000 else None,
+                )
+            )
+        return out
+    return None
+
+
+def sections_of(text: str, title: str) -> list[Section]:
+    """The positions of a notice, with own text and shared conditions kept apart."""
+    lines = text.split("\n")
     heads: list[tuple[int, str, str]] = []
     for i, line in enumerate(lines):
-        h = _heading(line)
+        h = _heading(line, lines[i + 1] if i + 1 < len(lines) else "")
         if h is not None:
             heads.append((i, h[0], h[1]))
-    if not heads:
-        return [Section(title, text, "")]
-    # Keep the most frequent style; a split needs two headings of it.
-    styles = [h[1] for h in heads]
-    style = max(set(styles), key=lambda s: (styles.count(s), -styles.index(s)))
-    chosen = [h for h in heads if h[1] == style]
+    chosen: list[tuple[int, str, str]] = []
+    if heads:
+        # Keep the most frequent style; a split needs two headings of it.
+        styles = [h[1] for h in heads]
+        style = max(set(styles), key=lambda s: (styles.count(s), -styles.index(s)))
+        chosen = [h for h in heads if h[1] == style]
     if len(chosen) < 2:
+        if _CELL_SEP in text:
+            table = _table_sections(lines)
+            if table:
+                return table
         return [Section(title, text, "")]
     starts = [h[0] for h in chosen]
-    ends = [*starts[1:], _block_end(lines, starts[-1], style)]
+    ends = [*starts[1:], _block_end(lines, starts[-1], chosen[0][1])]
     for s, e in zip(starts, ends, strict=True):
         if e - s < 2 or not "\n".join(lines[s + 1 : e]).strip():
             return [Section(title, text, "")]  # a heading with no body: a list, not positions
-    before = "\n".join(lines[: starts[0]]).strip()
-    after = "\n".join(lines[ends[-1] :]).strip()
-    shared = "\n\n".join(p for p in (before, after) if p)
+    inside = {k for s, e in zip(starts, ends, strict=True) for k in range(s, e)}
+    shared = _shared_conditions(lines, [k for k in range(len(lines)) if k not in inside])
     return [
         Section(h[2], "\n".join(lines[s:e]).strip(), shared)
         for h, s, e in zip(chosen, starts, ends, strict=True)
@@ -138,7 +236,7 @@ def _block_end(lines: list[str], last_start: int, style: str) -> int:
 
 
 def split_positions(text: str, title: str) -> list[tuple[str, str]]:
-    """[(position title, position text)]: one per position heading, shared text appended.
+    """[(position title, position text)]: one per position heading, shared conditions appended.
 
     A notice with no recognisable split is one position titled by the notice title.
     """

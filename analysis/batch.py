@@ -1,0 +1,202 @@
+"""Batch normalisation of notices from elsewhere (`icc-talent normalise IN.jsonl`).
+
+Input: JSON lines {"id", "text", "url"?, "title"?, "published"?} (any other key is ignored).
+Output: one dict a valid line, in input order, with the notice-level union of its positions and
+the per-position records (see `record_of`), or a `LineError` for a line that cannot be used.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from analysis.models import Finding, NormalisedNotice, ParsedNotice, Position
+from analysis.normalise import normalise_notice
+
+__all__ = ["LineError", "normalise_jsonl", "normalise_record", "record_of"]
+
+_EDUCATION_RANK = {"none": 0, "associate": 1, "bachelor": 2, "master": 3, "phd": 4}
+_PARTY_RANK = {"required": 3, "preferred": 2, "none": 1}
+_REQUIRED_RANK = {True: 2, None: 1, False: 0}
+
+
+@dataclass(frozen=True, slots=True)
+class LineError:
+    """A line that was skipped: its 1-based number and why."""
+
+    line: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.reason}"
+
+
+def _language(f: Finding) -> dict[str, Any]:
+    return {
+        "code": f.value,
+        "level": f.level,
+        "required": f.required,
+        "evidence": f.evidence.text,
+    }
+
+
+def _overseas(f: Finding) -> dict[str, Any]:
+    return {
+        "required": f.required,
+        "years": f.years,
+        "countries": list(f.detail.get("countries", [])),
+        "kind": f.value,
+        "evidence": f.evidence.text,
+    }
+
+
+def _best_overseas(findings: list[Finding]) -> Finding | None:
+    """The strongest overseas finding: required before unsaid before preferred, then most years."""
+    if not findings:
+        return None
+    return max(findings, key=lambda f: (_REQUIRED_RANK[f.required], f.years or 0.0))
+
+
+def _position_fields(findings: list[Finding]) -> dict[str, Any]:
+    by: dict[str, list[Finding]] = {}
+    for f in findings:
+        by.setdefault(f.field, []).append(f)
+    education = by.get("education", [])
+    party = by.get("party_member", [])
+    overseas = _best_overseas(by.get("overseas", []))
+    aigc = by.get("aigc", [])
+    return {
+        "languages": [_language(f) for f in by.get("language", [])],
+        "native_speaker": bool(by.get("native_speaker")),
+        "overseas_experience": _overseas(overseas) if overseas else None,
+        "certificates": list(dict.fromkeys(f.value for f in by.get("certificate", []))),
+        "education_min": education[0].value if education else None,
+        "party_member": party[0].value if party else None,
+        "skills": [{"id": f.value, "evidence": f.evidence.text} for f in by.get("skill", [])],
+        "aigc": {"evidence": aigc[0].evidence.text} if aigc else None,
+    }
+
+
+def _position_record(p: Position) -> dict[str, Any]:
+    return {
+        "title": p.title,
+        "headcount": p.headcount,
+        **_position_fields(p.findings),
+        "role_family": p.role_family,
+    }
+
+
+def _union(positions: list[dict[str, Any]]) -> dict[str, Any]:
+    """Notice-level fields: each language / skill / certificate once, the strongest requirement."""
+    languages: dict[str, dict[str, Any]] = {}
+    skills: dict[str, dict[str, Any]] = {}
+    certificates: dict[str, None] = {}
+    overseas: dict[str, Any] | None = None
+    education: str | None = None
+    party: str | None = None
+    aigc: dict[str, Any] | None = None
+    for p in positions:
+        for lang in p["languages"]:
+            old = languages.get(lang["code"])
+            if old is None:
+                languages[lang["code"]] = dict(lang)
+            elif _REQUIRED_RANK[lang["required"]] > _REQUIRED_RANK[old["required"]]:
+                languages[lang["code"]] = {**lang, "level": lang["level"] or old["level"]}
+        for s in p["skills"]:
+            skills.setdefault(s["id"], s)
+        certificates.update(dict.fromkeys(p["certificates"]))
+        o = p["overseas_experience"]
+        if o is not None and (
+            overseas is None
+            or (_REQUIRED_RANK[o["required"]], o["years"] or 0.0)
+            > (_REQUIRED_RANK[overseas["required"]], overseas["years"] or 0.0)
+        ):
+            overseas = o
+        e = p["education_min"]
+        if e is not None and (education is None or _EDUCATION_RANK[e] < _EDUCATION_RANK[education]):
+            education = e
+        pm = p["party_member"]
+        if pm is not None and (party is None or _PARTY_RANK[pm] > _PARTY_RANK[party]):
+            party = pm
+        aigc = aigc or p["aigc"]
+    return {
+        "languages": list(languages.values()),
+        "native_speaker": any(p["native_speaker"] for p in positions),
+        "overseas_experience": overseas,
+        "certificates": list(certificates),
+        "education_min": education,
+        "party_member": party,
+        "skills": list(skills.values()),
+        "aigc": aigc,
+        "role_family": positions[0]["role_family"] if positions else "other",
+    }
+
+
+def _iso(d: date | None) -> str | None:
+    return d.isoformat() if d else None
+
+
+def record_of(notice_id: str | int, notice: NormalisedNotice) -> dict[str, Any]:
+    """The output record of one normalised notice (the schema of `icc-talent normalise`)."""
+    positions = [_position_record(p) for p in notice.positions]
+    return {
+        "id": notice_id,
+        **_union(positions),
+        "published": _iso(notice.published),
+        "deadline": _iso(notice.deadline),
+        "positions": positions,
+    }
+
+
+def normalise_record(obj: dict[str, Any], *, fetched_at: datetime | None = None) -> dict[str, Any]:
+    """Normalise one input object (already validated) into its output record."""
+    text = obj["text"]
+    title = obj.get("title") or text.lstrip().split("\n", 1)[0][:80]
+    parsed = ParsedNotice(
+        url=obj.get("url") or "",
+        title=title,
+        text=text,
+        published=obj.get("published") or None,
+    )
+    return record_of(obj["id"], normalise_notice(parsed, fetched_at=fetched_at))
+
+
+def _validate(raw: str) -> dict[str, Any] | str:
+    """The input object, or the reason it cannot be used."""
+    try:
+        obj = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        return f"not valid JSON ({exc.msg} at column {exc.colno})"
+    if not isinstance(obj, dict):
+        return f"expected a JSON object, got {type(obj).__name__}"
+    notice_id = obj.get("id")
+    if isinstance(notice_id, bool) or not isinstance(notice_id, str | int) or notice_id == "":
+        return 'missing "id" (a non-empty string or an integer)'
+    if not isinstance(obj.get("text"), str):
+        return 'missing "text" (a string)'
+    for key in ("url", "title", "published"):
+        if obj.get(key) is not None and not isinstance(obj[key], str):
+            return f'"{key}" must be a string'
+    return obj
+
+
+def normalise_jsonl(
+    lines: Iterable[str], *, fetched_at: datetime | None = None
+) -> Iterator[dict[str, Any] | LineError]:
+    """Normalise JSON lines: an output dict per valid line, a LineError per invalid one.
+
+    Blank lines are skipped silently. `fetched_at` resolves relative dates ("3天前", "2 months
+    ago"); it defaults to now.
+    """
+    fetched = fetched_at or datetime.now()
+    for number, raw in enumerate(lines, start=1):
+        if not raw.strip():
+            continue
+        obj = _validate(raw)
+        if isinstance(obj, str):
+            yield LineError(number, obj)
+            continue
+        yield normalise_record(obj, fetched_at=fetched)

@@ -1,0 +1,1 @@
+"""Benchmarks: scripts that time the pipeline stages on generated data (not part of the tests)."""

@@ -1,0 +1,113 @@
+"""analysis.batch and `icc-talent normalise`: the output schema, order, and invalid lines."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from analysis.batch import LineError, normalise_jsonl
+from analysis.cli import cli
+
+FETCHED = datetime(2025, 3, 20)
+TOP_KEYS = {
+    "id",
+    "languages",
+    "native_speaker",
+    "overseas_experience",
+    "certificates",
+    "education_min",
+    "party_member",
+    "skills",
+    "aigc",
+    "role_family",
+    "published",
+    "deadline",
+    "positions",
+}
+POSITION_KEYS = TOP_KEYS - {"id", "published", "deadline", "positions"} | {"title", "headcount"}
+
+NOTICE = """某国际传播中心公开招聘公告
+发布日期:2025年3月1日
+一、招聘岗位及条件
+1.俄语编辑(2名)
+岗位职责:负责俄语稿件编译。
+任职要求:俄语专业八级,有俄罗斯留学经历者优先。
+2.AIGC设计师(1名)
+岗位职责:使用Stable Diffusion、ComfyUI生成海报。
+二、基本条件
+所有岗位均须具有本科及以上学历,中共党员优先。
+三、报名时间
+报名时间:3月3日至3月14日。"""
+
+
+def _lines(*objs: object) -> list[str]:
+    return [o if isinstance(o, str) else json.dumps(o, ensure_ascii=False) for o in objs]
+
+
+def test_schema_order_and_union() -> None:
+    out = list(
+        normalise_jsonl(
+            _lines({"id": "n1", "text": NOTICE}, {"id": 7, "text": "Native English speaker."}),
+            fetched_at=FETCHED,
+        )
+    )
+    assert [o["id"] for o in out if isinstance(o, dict)] == ["n1", 7]
+    first = out[0]
+    assert isinstance(first, dict)
+    assert set(first) == TOP_KEYS
+    assert [set(p) for p in first["positions"]] == [POSITION_KEYS, POSITION_KEYS]
+    assert (first["published"], first["deadline"]) == ("2025-03-01", "2025-03-14")
+    assert [p["title"] for p in first["positions"]] == ["俄语编辑", "AIGC设计师"]
+    assert [p["headcount"] for p in first["positions"]] == [2, 1]
+    assert {x["code"] for x in first["languages"]} == {"ru"}
+    assert first["overseas_experience"]["kind"] == "study"
+    assert first["overseas_experience"]["countries"] == ["RU"]
+    assert first["overseas_experience"]["required"] is False
+    assert {s["id"] for s in first["skills"]} >= {"stable_diffusion"}
+    assert first["aigc"] is not None and first["positions"][0]["aigc"] is None
+    assert first["education_min"] == "bachelor"
+    assert first["party_member"] == "preferred"
+    assert first["role_family"] == "editor_translator"
+    assert out[1]["native_speaker"] is True  # type: ignore[index]
+    for rec in out:
+        assert isinstance(rec, dict)
+        for p in rec["positions"]:
+            for lang in p["languages"]:
+                assert lang["evidence"] and set(lang) == {"code", "level", "required", "evidence"}
+
+
+def test_invalid_lines_are_reported_and_skipped() -> None:
+    lines = _lines(
+        "{not json",
+        [1, 2],
+        {"text": "no id"},
+        {"id": "x"},
+        {"id": "y", "text": "ok", "url": 3},
+        "",
+        {"id": "z", "text": "英语编辑"},
+    )
+    out = list(normalise_jsonl(lines, fetched_at=FETCHED))
+    errors = [o for o in out if isinstance(o, LineError)]
+    assert [e.line for e in errors] == [1, 2, 3, 4, 5]
+    assert str(errors[0]).startswith("line 1: not valid JSON")
+    assert [o["id"] for o in out if isinstance(o, dict)] == ["z"]
+
+
+def test_cli_normalise(tmp_path: Path) -> None:
+    src = tmp_path / "in.jsonl"
+    src.write_text("\n".join(_lines({"id": "a", "text": NOTICE}, "oops")) + "\n", "utf-8")
+    dst = tmp_path / "out.jsonl"
+    result = CliRunner().invoke(cli, ["normalise", str(src), "-o", str(dst)])
+    assert result.exit_code == 0, result.output
+    assert "line 2:" in result.stderr
+    records = [json.loads(line) for line in dst.read_text("utf-8").splitlines()]
+    assert [r["id"] for r in records] == ["a"]
+
+
+def test_cli_normalise_unreadable_input(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["normalise", str(tmp_path / "missing.jsonl")])
+    assert result.exit_code == 1
+    assert "cannot read" in result.stderr
