@@ -8,64 +8,43 @@ with the charts as SVG files beside it.
 from __future__ import annotations
 
 import html
-import io
-import logging
+import json
 import math
 import re
-import warnings
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import matplotlib
 import pandas as pd
-from matplotlib.figure import Figure
-from matplotlib.layout_engine import ConstrainedLayoutEngine
-from matplotlib.ticker import MaxNLocator, PercentFormatter
 
-from analysis import trends
+from analysis import charts, trends
+from analysis.charts import CJK_FONTS, language_name
 
-CJK_FONTS = (
-    "Noto Sans CJK SC",
-    "Source Han Sans SC",
-    "WenQuanYi Micro Hei",
-    "Microsoft YaHei",
-    "PingFang SC",
+CSS_FONTS = ", ".join(
+    [
+        # Latin text in a UI font; CJK falls through to the first CJK font the machine has.
+        "system-ui",
+        "-apple-system",
+        '"Segoe UI"',
+        *(f'"{f}"' for f in CJK_FONTS),
+        '"Noto Sans"',
+        '"DejaVu Sans"',
+        "sans-serif",
+    ]
 )
-CSS_FONTS = ", ".join([*(f'"{f}"' for f in CJK_FONTS), "system-ui", "sans-serif"])
-
-LANGUAGE_NAMES = {
-    "en": "English", "ru": "Russian", "fr": "French", "es": "Spanish", "ar": "Arabic",
-    "ja": "Japanese", "ko": "Korean", "de": "German", "pt": "Portuguese", "it": "Italian",
-    "th": "Thai", "vi": "Vietnamese", "id": "Indonesian", "ms": "Malay", "my": "Burmese",
-    "km": "Khmer", "lo": "Lao", "mn": "Mongolian", "kk": "Kazakh", "uz": "Uzbek",
-    "tr": "Turkish", "fa": "Persian", "hi": "Hindi", "ur": "Urdu", "sw": "Swahili",
-    "he": "Hebrew", "pl": "Polish", "nl": "Dutch", "zh": "Chinese", "yue": "Cantonese",
-    "bo": "Tibetan", "ug": "Uyghur", "ne": "Nepali", "bn": "Bengali", "tl": "Filipino",
-    "si": "Sinhala", "ta": "Tamil", "uk": "Ukrainian", "el": "Greek", "hu": "Hungarian",
-}  # fmt: skip
-
-# One colour per meaning, in every chart and every report.
-COLOUR_POSITIONS = "#9db4cc"
-COLOUR_AIGC = "#d1495b"
-COLOUR_OVERSEAS = "#2a7f62"
-COLOUR_MONTH_BAND = "#f0e6c8"
-LANGUAGE_COLOURS = {
-    "en": "#1f5fa8", "ru": "#c0392b", "fr": "#7d3c98", "es": "#e67e22", "ar": "#16a085",
-    "ja": "#d4a017", "ko": "#5d6d7e", "de": "#8e5a2b", "pt": "#2ecc71", "th": "#e84393",
-}  # fmt: skip
-SPARE_COLOURS = ("#34495e", "#9b59b6", "#1abc9c", "#f39c12", "#7f8c8d", "#b03a2e")
-
-CHART_LANGUAGES = 6
-CHART_EXCLUDED_LANGUAGES = ("zh",)
+CLUSTER_MIN_POSITIONS = 30
+"""Below this many dated positions the role clusters say nothing: the section says so."""
+CLUSTER_RANDOM_STATE = 0
+CLUSTER_FIT_SAMPLE = 10_000
+"""The report fits its clusters on at most this many positions (a fixed random sample) and
+assigns the rest: 100,000 positions then report in well under 30 s."""
 TABLE_LIMIT = 20
 SENTENCE_LIMIT = 180
 NONE = "\u2013"  # en dash: no figure
 _MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
-_MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 @dataclass(frozen=True)
@@ -170,11 +149,6 @@ def _share_cell(n: int, total: int) -> Cell:
     return Flagged(text) if total < trends.SMALL_N else text
 
 
-def language_name(code: str) -> str:
-    name = LANGUAGE_NAMES.get(code)
-    return f"{name} ({code})" if name else code
-
-
 def safe_url(url: Any) -> str | None:
     """The URL if it is a plain http(s) link, else None (no javascript: or data: links)."""
     if not isinstance(url, str):
@@ -219,227 +193,171 @@ def evidence_sentence(text: Any, evidence: Any, limit: int = SENTENCE_LIMIT) -> 
 # --------------------------------------------------------------------------- charts
 
 
-def _rc() -> dict[str, Any]:
-    return {
-        "svg.fonttype": "none",
-        "font.family": [*CJK_FONTS, "DejaVu Sans", "sans-serif"],
-        "font.size": 9.5,
-        "axes.titlesize": 12,
-        "axes.titleweight": "bold",
-        "axes.titlelocation": "left",
-        "axes.spines.top": False,
-        "axes.spines.right": False,
-        "axes.edgecolor": "#8a94a3",
-        "axes.labelcolor": "#3b4552",
-        "xtick.color": "#3b4552",
-        "ytick.color": "#3b4552",
-        "axes.grid": True,
-        "axes.grid.axis": "y",
-        "grid.color": "#e3e7ec",
-        "grid.linewidth": 0.8,
-        "axes.axisbelow": True,
-        "legend.frameon": False,
-    }
+def _chart(name: str, svg: str, caption: str) -> Chart:
+    return Chart(name, charts.TITLES[name], caption, svg)
 
 
-@contextmanager
-def _chart_style(salt: str) -> Iterator[None]:
-    """House chart style; silences matplotlib's missing-font and missing-glyph chatter.
+def render_charts(
+    measures: pd.DataFrame, month: str, provinces: pd.DataFrame | None = None
+) -> list[Chart]:
+    """The report's trend charts; none when there is no dated position.
 
-    Text stays text in the SVG (svg.fonttype none), so the browser draws CJK with its own
-    fonts even when matplotlib has none installed to measure them.
+    `provinces` (`trends.build_province_window`) adds the province bars when not empty.
     """
-    logger = logging.getLogger("matplotlib.font_manager")
-    level = logger.level
-    style: Any = {**_rc(), "svg.hashsalt": salt}  # rc_context wants literal keys
-    with warnings.catch_warnings(), matplotlib.rc_context(style):
-        warnings.filterwarnings("ignore", message=r"Glyph .* missing from", category=UserWarning)
-        warnings.filterwarnings("ignore", message=r"findfont", category=UserWarning)
-        logger.setLevel(logging.ERROR)
-        try:
-            yield
-        finally:
-            logger.setLevel(level)
-
-
-def _month_ticks(months: Sequence[str], most: int = 12) -> tuple[list[int], list[str]]:
-    """Calendar-aligned ticks, at most about `most`: 'Apr', with the year under each January
-    and under the first tick; only years when the range is long."""
-    step = next((s for s in (1, 2, 3, 6, 12, 24, 60) if len(months) / s <= most), 120)
-    ticks = []
-    for i, m in enumerate(months):
-        y, mo = int(m[:4]), int(m[5:])
-        if (mo - 1) % step == 0 if step < 12 else (mo == 1 and y % (step // 12) == 0):
-            ticks.append(i)
-    ticks = ticks or [0]
-    labels: list[str] = []
-    for i in ticks:
-        year, mon = months[i].split("-")
-        name = _MONTH_ABBR[int(mon) - 1]
-        if step >= 12:
-            labels.append(year)
-        else:
-            labels.append(f"{name}\n{year}" if i == ticks[0] or mon == "01" else name)
-    return ticks, labels
-
-
-def _frame_axes(ax: Any, months: Sequence[str], month: str, most_ticks: int = 12) -> None:
-    """Month ticks, and a pale band behind the report month."""
-    ticks, labels = _month_ticks(months, most_ticks)
-    ax.set_xticks(ticks, labels)
-    ax.tick_params(axis="x", length=0)
-    pad = max(0.6, (6 - len(months)) / 2)  # a lone month should not fill the width
-    ax.set_xlim(-pad, len(months) - 1 + pad)
-    if month in months and len(months) > 1:
-        i = list(months).index(month)
-        ax.axvspan(i - 0.5, i + 0.5, color=COLOUR_MONTH_BAND, lw=0, zorder=0)
-
-
-def _svg(fig: Figure, name: str, title: str) -> str:
-    """The figure as an inline <svg> element: no prolog or metadata, ids unique to `name`."""
-    buffer = io.StringIO()
-    fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
-    svg = buffer.getvalue()
-    svg = svg[svg.index("<svg") :]
-    svg = re.sub(r"\s*<metadata>.*?</metadata>", "", svg, flags=re.S)
-    svg = re.sub(r'\bid="', f'id="{name}-', svg)
-    svg = svg.replace("url(#", f"url(#{name}-").replace('xlink:href="#', f'xlink:href="#{name}-')
-    # matplotlib's inline stylesheet says `*{…}`: scope it to this chart, not the whole page.
-    svg = svg.replace("*{stroke-linejoin", f"#{name}-chart *{{stroke-linejoin", 1)
-    label = html.escape(title, quote=True)
-    root = f'<svg id="{name}-chart" role="img" aria-label="{label}" '
-    return svg.replace("<svg ", root, 1).strip()
-
-
-def _share_line(ax: Any, x: Sequence[int], share: pd.Series, small: pd.Series, **style: Any) -> Any:
-    """A share line with filled points, hollow where the month has fewer than 5 positions."""
-    (line,) = ax.plot(x, share * 100, marker="o", markersize=4, linewidth=2, **style)
-    hollow = share.where(small) * 100
-    ax.plot(
-        x, hollow, linestyle="none", marker="o", markersize=4.5, markerfacecolor="white",
-        markeredgecolor=line.get_color(), zorder=line.get_zorder() + 1,
-    )  # fmt: skip
-    return line
-
-
-def _empty_note(ax: Any, text: str) -> None:
-    ax.text(0.5, 0.5, text, transform=ax.transAxes, ha="center", va="center", color="#5b6675")
-
-
-def render_positions_chart(measures: pd.DataFrame, month: str) -> Chart:
-    """Bars of positions per month, the AIGC positions stacked in the accent colour."""
-    title = "Positions advertised per month"
-    months = list(measures["month"].astype(str))
-    x = range(len(months))
-    aigc = measures["n_aigc"].astype(int)
-    other = measures["positions"].astype(int) - aigc
-    with _chart_style("positions"):
-        fig = Figure(figsize=(8.6, 3.4), layout="constrained")
-        ax = fig.subplots()
-        ax.bar(x, other, width=0.72, color=COLOUR_POSITIONS, label="Other positions", zorder=2)
-        ax.bar(x, aigc, width=0.72, bottom=other, color=COLOUR_AIGC, label="AIGC positions",
-               zorder=2)  # fmt: skip
-        _frame_axes(ax, months, month)
-        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.set_ylabel("positions")
-        ax.set_title(title)
-        ax.legend(loc="upper left", ncols=2, fontsize=9)
-        ax.set_ylim(0, max(1, int(measures["positions"].max())) * 1.18)
-        svg = _svg(fig, "positions", title)
-    caption = "Positions first published each month (bars); the AIGC share of each bar in red."
-    if month in months and len(months) > 1:
-        caption += f" Shaded: {month}."
-    return Chart("positions", title, caption, svg)
-
-
-def _chart_languages(measures: pd.DataFrame) -> list[str]:
-    codes = [c.removeprefix("n_lang_") for c in measures.columns if c.startswith("n_lang_")]
-    codes = [c for c in codes if c not in CHART_EXCLUDED_LANGUAGES]
-    totals = {c: int(measures[f"n_lang_{c}"].sum()) for c in codes}
-    return sorted((c for c in codes if totals[c]), key=lambda c: (-totals[c], c))[:CHART_LANGUAGES]
-
-
-def _language_colour(code: str, rank: int) -> str:
-    return LANGUAGE_COLOURS.get(code, SPARE_COLOURS[rank % len(SPARE_COLOURS)])
-
-
-def render_languages_chart(measures: pd.DataFrame, month: str) -> Chart:
-    """Small multiples: share of each month's positions asking for each top foreign language."""
-    title = "Language demand: share of positions asking for each language"
-    months = list(measures["month"].astype(str))
-    x = list(range(len(months)))
-    has_positions = measures["positions"] > 0
-    codes = _chart_languages(measures)
-    shares = {c: measures[f"lang_{c}"].where(has_positions) for c in codes}
-    top = max((float(s.max()) for s in shares.values() if s.notna().any()), default=0.0) * 100
-    rows, cols = (2 if len(codes) > 3 else 1), (3 if codes else 1)
-    with _chart_style("languages"):
-        fig = Figure(figsize=(8.6, 2.0 + 1.9 * rows), layout="constrained")
-        layout = fig.get_layout_engine()
-        if isinstance(layout, ConstrainedLayoutEngine):
-            layout.set(wspace=0.05, hspace=0.06)  # keep the panels' tick labels apart
-        axes = fig.subplots(rows, cols, sharex=True, sharey=True, squeeze=False).ravel()
-        fig.suptitle(title, x=0.01, ha="left", fontsize=12, fontweight="bold")
-        fig.supylabel("share of positions", fontsize=9.5, color="#3b4552")
-        for rank, ax in enumerate(axes):
-            ax.yaxis.set_major_formatter(PercentFormatter(decimals=0))
-            ax.set_ylim(0, min(104.0, max(10.0, top * 1.15)))
-            if codes and rank >= len(codes):
-                ax.set_axis_off()
-                continue
-            _frame_axes(ax, months, month, most_ticks=4)
-            if not codes:
-                _empty_note(ax, "No language requirement found yet")
-                continue
-            code, colour = codes[rank], _language_colour(codes[rank], rank)
-            ax.fill_between(x, shares[code] * 100, color=colour, alpha=0.10, lw=0)
-            _share_line(ax, x, shares[code], measures["small_n"], color=colour)
-            now = measures.loc[measures["month"] == month, f"lang_{code}"]
-            latest = f" · {_pct(float(now.iloc[0]))} in {month}" if len(now) else ""
-            ax.set_title(language_name(code) + latest, fontsize=10, color=colour)
-        svg = _svg(fig, "languages", title)
-    caption = (
-        f"Top {CHART_LANGUAGES} foreign languages over the whole period (Chinese left out), "
-        "same scale in every panel. Hollow points: months with fewer than 5 positions; gaps: "
-        "months without positions."
-    )
-    return Chart("languages", title, caption, svg)
-
-
-def render_overseas_chart(measures: pd.DataFrame, month: str) -> Chart:
-    """Line: share of each month's positions asking for overseas study, work or living."""
-    title = "Overseas experience: share of positions asking for it"
-    months = list(measures["month"].astype(str))
-    x = list(range(len(months)))
-    share = measures["overseas"].where(measures["positions"] > 0)
-    with _chart_style("overseas"):
-        fig = Figure(figsize=(8.6, 3.2), layout="constrained")
-        ax = fig.subplots()
-        ax.fill_between(x, share * 100, color=COLOUR_OVERSEAS, alpha=0.12, lw=0)
-        _share_line(ax, x, share, measures["small_n"], color=COLOUR_OVERSEAS)
-        _frame_axes(ax, months, month)
-        ax.yaxis.set_major_formatter(PercentFormatter(decimals=0))
-        top = float(share.max()) * 100 if share.notna().any() else 0.0
-        ax.set_ylim(0, min(104.0, max(10.0, top * 1.25)))
-        ax.set_ylabel("share of positions")
-        ax.set_title(title)
-        svg = _svg(fig, "overseas", title)
-    caption = (
-        "Any overseas study, work or living experience, required or preferred. "
-        "Hollow points: months with fewer than 5 positions."
-    )
-    return Chart("overseas", title, caption, svg)
-
-
-def render_charts(measures: pd.DataFrame, month: str) -> list[Chart]:
-    """The report's charts; none when there is no dated position."""
     if measures.empty:
         return []
-    return [
-        render_positions_chart(measures, month),
-        render_languages_chart(measures, month),
-        render_overseas_chart(measures, month),
+    months = list(measures["month"].astype(str))
+    shaded = f" Shaded: {month}." if month in months and len(months) > 1 else ""
+    hollow = "Hollow points: months with fewer than 5 positions."
+    out = [
+        _chart(
+            "positions",
+            charts.render_positions_chart(measures, month),
+            "Positions first published each month (bars); the AIGC share of each bar in red."
+            + shaded,
+        ),
+        _chart(
+            "languages",
+            charts.render_languages_chart(measures, month),
+            f"Top {charts.CHART_LANGUAGES} foreign languages over the whole period (Chinese "
+            f"left out), same scale in every panel. {hollow} Gaps: months without positions.",
+        ),
+        _chart(
+            "overseas",
+            charts.render_overseas_chart(measures, month),
+            f"Any overseas study, work or living experience, required or preferred. {hollow}",
+        ),
+        _chart(
+            "aigc",
+            charts.render_aigc_chart(measures, month),
+            "Positions whose duties or requirements mention generative AI (AIGC, large models, "
+            f"AI content tools), with evidence; the roles are listed below. {hollow}",
+        ),
     ]
+    if provinces is not None and not provinces.empty:
+        out.append(
+            _chart(
+                "provinces",
+                charts.render_province_chart(provinces, month, _window_label(month)),
+                f"Left: positions published in {month}; right: the 12 months to {month}. "
+                f"The {charts.CHART_PROVINCES} provinces with most positions over the 12 months; "
+                "'unknown': the source names no province (national media, job boards).",
+            )
+        )
+    return out
+
+
+def _window_label(month: str, window: int = 12) -> str:
+    return f"{trends.shift_month(month, -(window - 1))} to {month} ({window} months)"
+
+
+# --------------------------------------------------------------------------- role clusters
+
+
+@dataclass(frozen=True)
+class RoleMix:
+    """Role clusters fitted on every position: monthly shares, names and drift."""
+
+    shares: pd.DataFrame
+    clusters: pd.DataFrame
+    drift: pd.Series
+    info: dict[str, Any]
+
+    @property
+    def names(self) -> dict[int, str]:
+        return {int(r["cluster"]): str(r["name"]) for _, r in self.clusters.iterrows()}
+
+
+def build_role_mix(
+    positions: pd.DataFrame, findings: pd.DataFrame, *, random_state: int = CLUSTER_RANDOM_STATE
+) -> RoleMix | str:
+    """Fit `analysis.cluster.RoleClusterer` on all positions (pooled months, fixed seed).
+
+    Returns the role mix, or a one-sentence reason why there is none (too little data, or the
+    clustering module unavailable), for the report to print instead of a chart.
+    """
+    dated = int(trends.position_months(positions).notna().sum())
+    if dated < CLUSTER_MIN_POSITIONS:
+        return (
+            f"Role clusters need at least {CLUSTER_MIN_POSITIONS} dated positions; "
+            f"the data has {dated:,}."
+        )
+    try:
+        from analysis.cluster import RoleClusterer, cluster_shares, monthly_drift
+    except ImportError as exc:  # the clustering module is optional for the report
+        return f"Role clusters unavailable: {exc}."
+    model = RoleClusterer(random_state=random_state, max_fit_samples=CLUSTER_FIT_SAMPLE)
+    try:
+        labels = model.fit_assign(positions, findings)  # fit on a sample, assign every row
+    except ValueError as exc:  # e.g. too few distinct positions to choose k
+        return f"Role clusters not fitted: {exc}."
+    shares = cluster_shares(positions, labels)
+    return RoleMix(shares, model.name_clusters(), monthly_drift(shares), dict(model.model_info_))
+
+
+def role_mix_section(mix: RoleMix | str | None, month: str) -> list[Block]:
+    """Cluster-shares chart, the clusters of the month and the drift measure."""
+    if mix is None:
+        return []
+    blocks: list[Block] = [Heading("Role mix")]
+    if isinstance(mix, str):
+        return [*blocks, Paragraph(mix, note=True)]
+    svg = charts.render_cluster_chart(mix.shares, mix.names, mix.drift, month)
+    caption = (
+        f"Positions grouped into {mix.info.get('k', len(mix.clusters))} role clusters by their "
+        "title, text and findings (one model fitted on every month, so labels are comparable "
+        "over time); each cluster is named by its most distinctive terms. Lower panel: how "
+        "much the mix changed from the previous month."
+    )
+    blocks.append(_chart("clusters", svg, caption))
+    now = mix.shares[mix.shares["month"] == month].set_index("cluster")
+    before = mix.shares[mix.shares["month"] == trends.shift_month(month, -1)].set_index("cluster")
+    total = int(now["positions"].iloc[0]) if len(now) else 0
+    rows = []
+    for _, c in mix.clusters.iterrows():
+        k = int(c["cluster"])
+        n = int(now["n"].get(k, 0)) if len(now) else 0
+        then = (
+            float(before["share"].get(k, 0.0))
+            if len(before) and before["positions"].iloc[0]
+            else None
+        )
+        delta = (n / total - then) if total and then is not None else None
+        skills = ", ".join(str(s) for s in (c.get("top_skills") or [])[:3])
+        rows.append(
+            (
+                str(k),
+                _text(c["name"]),
+                _share_cell(n, total) if total else NONE,
+                _pp(delta),
+                _pct(float(c["share"])),
+                skills or NONE,
+            )
+        )
+    previous = trends.shift_month(month, -1)
+    headers = ("#", "Cluster (top terms)", month, f"vs {previous}", "All months", "Typical asks")
+    blocks.append(Table(headers, tuple(rows), numeric=frozenset({0, 2, 3, 4})))
+    drift = mix.drift.get(month)
+    if drift is not None and not pd.isna(drift):
+        typical = float(mix.drift.dropna().median())
+        blocks.append(
+            Paragraph(
+                f"Drift in {month}: {drift:.2f} (Jensen-Shannon distance between this month's "
+                f"mix and {previous}'s: 0 = same mix, 1 = no cluster in common; median over "
+                f"all months {typical:.2f})."
+            )
+        )
+    info = mix.info
+    blocks.append(
+        Paragraph(
+            f"Model: {info.get('model', 'RoleClusterer')} {info.get('version', '')}, "
+            f"k={info.get('k')} ({info.get('k_criterion', '')}), random_state="
+            f"{info.get('random_state')}, fitted on {info.get('n_fit_samples', 0):,} of "
+            f"{info.get('n_samples', 0):,} positions.",
+            note=True,
+        )
+    )
+    return blocks
 
 
 # --------------------------------------------------------------------------- sections
@@ -635,13 +553,17 @@ def _aigc_rows(positions: pd.DataFrame, findings: pd.DataFrame, ids: set[Any]) -
     return rows.sort_values(["published", "position_id"], ascending=[False, True])
 
 
-def aigc_section(positions: pd.DataFrame, findings: pd.DataFrame, month: str) -> list[Block]:
+def aigc_section(
+    positions: pd.DataFrame, findings: pd.DataFrame, month: str, chart: Chart | None = None
+) -> list[Block]:
     blocks: list[Block] = [Heading("AIGC roles")]
     ids = trends.aigc_ids(positions, findings)
     every = _aigc_rows(positions, findings, ids)
     in_month = every[trends.position_months(every) == month]
     if not len(every):
         return [*blocks, Paragraph("No position in the data mentions generative AI (AIGC).")]
+    if chart is not None:
+        blocks.append(chart)
     rows = in_month
     if not len(in_month):
         blocks.append(
@@ -697,9 +619,9 @@ def new_employers_section(positions: pd.DataFrame, summary: dict[str, Any]) -> l
 
 
 def places_and_terms_section(
-    positions: pd.DataFrame, findings: pd.DataFrame, month: str
+    positions: pd.DataFrame, findings: pd.DataFrame, month: str, chart: Chart | None = None
 ) -> list[Block]:
-    blocks: list[Block] = []
+    blocks: list[Block] = [Heading("Where"), chart] if chart is not None else []
     provinces = trends.build_province_breakdown(positions, findings, month)
     if not provinces.empty:
         rows = tuple(
@@ -713,7 +635,9 @@ def places_and_terms_section(
             for _, r in provinces.head(10).iterrows()
         )
         headers = ("Province", "Positions", "Notices", "Headcount", "AIGC")
-        blocks += [Heading("Where"), Table(headers, rows, numeric=frozenset({1, 2, 3, 4}))]
+        if chart is None:
+            blocks.append(Heading("Where"))
+        blocks.append(Table(headers, rows, numeric=frozenset({1, 2, 3, 4})))
     terms = trends.find_new_terms(findings, month, "skill", positions=positions)
     if not terms.empty:
         term_rows = tuple(
@@ -725,6 +649,125 @@ def places_and_terms_section(
             Table(("Skill", "Positions", "Example wording"), term_rows, numeric=frozenset({1})),
         ]
     return blocks
+
+
+# --------------------------------------------------------------------------- crawl health
+
+SOURCE_HEALTH_SQL = """
+SELECT s.id AS source_id, s.name, s.province,
+       count(p.id) AS pages,
+       coalesce(sum(p.page_kind = 'listing'), 0) AS listing_pages,
+       coalesce(sum(p.page_kind = 'notice'), 0) AS notice_pages,
+       coalesce(sum(p.page_kind = 'unavailable'), 0) AS unavailable,
+       coalesce(sum(p.page_kind = 'error'), 0) AS errors,
+       max(p.fetched_at) AS last_fetch,
+       (SELECT count(*) FROM notices n WHERE n.source_id = s.id) AS notices,
+       (SELECT count(*) FROM positions po JOIN notices n ON n.id = po.notice_id
+         WHERE n.source_id = s.id) AS positions,
+       (SELECT e.error FROM pages e WHERE e.source_id = s.id AND e.page_kind = 'error'
+         ORDER BY e.fetched_at DESC LIMIT 1) AS last_error
+FROM sources s LEFT JOIN pages p ON p.source_id = s.id
+GROUP BY s.id ORDER BY s.id
+"""
+
+LATEST_RUN_SQL = "SELECT id, stats FROM crawl_runs ORDER BY id DESC LIMIT 1"
+
+
+def load_source_health(conn: sqlite3.Connection) -> pd.DataFrame:
+    """Per-source crawl health from the store: pages by kind, notices, positions, last error.
+
+    Read-only. Columns: `source_id, name, province, pages, listing_pages, notice_pages,
+    unavailable, errors, last_fetch, notices, positions, last_error`, plus `latest_run_stats`
+    in `.attrs` (the latest run's stats JSON as a dict, empty without runs).
+    """
+    frame = pd.read_sql_query(SOURCE_HEALTH_SQL, conn)
+    row = conn.execute(LATEST_RUN_SQL).fetchone()
+    stats: dict[str, Any] = {}
+    if row is not None:
+        try:
+            loaded = json.loads(row[1] or "{}")
+        except ValueError:
+            loaded = {}
+        stats = {"run_id": row[0], **(loaded if isinstance(loaded, dict) else {})}
+    frame.attrs["latest_run_stats"] = stats
+    return frame
+
+
+def _source_status(r: pd.Series) -> str:
+    if int(r["pages"]) == 0:
+        return "never crawled"
+    if int(r["errors"]) and not int(r["notices"]):
+        return "failing"
+    if not int(r["notices"]):
+        return "zero yield"
+    return "errors" if int(r["errors"]) else "ok"
+
+
+def _latest_run_sentence(stats: dict[str, Any]) -> str | None:
+    if not stats:
+        return None
+    parts = [
+        (stats.get("icc/page/listing"), "listing pages"),
+        (stats.get("icc/page/notice"), "notice pages"),
+        (stats.get("icc/page/known_skipped"), "already stored and skipped"),
+        (stats.get("icc/page/unavailable"), "unavailable"),
+        (stats.get("icc/page/error"), "errors"),
+    ]
+    known = [f"{label} {int(n):,}" for n, label in parts if isinstance(n, int | float)]
+    if not known:
+        return None
+    return f"Latest crawl run #{stats['run_id']}: " + ", ".join(known) + "."
+
+
+def source_health_blocks(sources: pd.DataFrame | None) -> list[Block]:
+    """Sources crawled, failures and zero-yield sources, one row per registered source."""
+    if sources is None:
+        return []
+    if sources.empty:
+        return [Paragraph("No sources registered in the store.")]
+    frame = sources.assign(status=sources.apply(_source_status, axis=1))
+    crawled = int((frame["pages"] > 0).sum())
+    failing = frame[frame["status"] == "failing"]
+    zero = frame[frame["status"] == "zero yield"]
+    never = frame[frame["status"] == "never crawled"]
+    bullets = [
+        f"{crawled:,} of {_n(len(frame), 'registered source')} crawled; "
+        f"{_n(int(frame['errors'].sum()), 'page')} failed, "
+        f"{_n(int(frame['unavailable'].sum()), 'notice')} no longer available.",
+        "Zero-yield sources (crawled, no notice stored): "
+        + (", ".join(zero["source_id"].astype(str)) or "none")
+        + ".",
+        "Failing sources (errors and no notice): "
+        + (", ".join(failing["source_id"].astype(str)) or "none")
+        + ".",
+    ]
+    if len(never):
+        bullets.append("Never crawled: " + ", ".join(never["source_id"].astype(str)) + ".")
+    sentence = _latest_run_sentence(sources.attrs.get("latest_run_stats") or {})
+    if sentence:
+        bullets.append(sentence)
+    rows = tuple(
+        (
+            _text(r["source_id"]),
+            _text(r["name"]) or NONE,
+            _text(r["province"]) or NONE,
+            _count(r["pages"]),
+            _count(r["notices"]),
+            _count(r["positions"]),
+            _count(r["unavailable"]),
+            _count(r["errors"]),
+            _date(r["last_fetch"]),
+            r["status"] + (f": {_text(r['last_error'])[:80]}" if _text(r["last_error"]) else ""),
+        )
+        for _, r in frame.sort_values(["status", "source_id"]).iterrows()
+    )
+    headers = ("Source", "Name", "Province", "Pages", "Notices", "Positions", "Unavailable",
+               "Errors", "Last fetch", "Status")  # fmt: skip
+    return [
+        Heading("Sources", 3),
+        Bullets(tuple(bullets)),
+        Table(headers, rows, numeric=frozenset({3, 4, 5, 6, 7})),
+    ]
 
 
 _RUN_COLUMNS = (
@@ -765,10 +808,14 @@ def _runs_blocks(runs: pd.DataFrame | None) -> list[Block]:
 
 
 def data_quality_section(
-    positions: pd.DataFrame, findings: pd.DataFrame, runs: pd.DataFrame | None
+    positions: pd.DataFrame,
+    findings: pd.DataFrame,
+    runs: pd.DataFrame | None,
+    sources: pd.DataFrame | None = None,
 ) -> list[Block]:
     total = len(positions)
     blocks: list[Block] = [Heading("Data quality"), *_runs_blocks(runs)]
+    blocks += source_health_blocks(sources)
     if not total:
         return blocks
     undated = int(trends.position_months(positions).isna().sum())
@@ -809,6 +856,13 @@ def method_section() -> list[Block]:
                 "New employers and skills are new to this data set: coverage grows with the "
                 "crawl, so early months overstate novelty.",
                 f"n<5: fewer than {trends.SMALL_N} positions behind a share; treat as anecdote.",
+                "Role clusters: one model (character n-grams of title and text plus the "
+                "findings, reduced by SVD, k-means with a fixed random_state) fitted on every "
+                "position of every month, so a cluster means the same in each month; names are "
+                "the cluster's most distinctive terms, not an editor's label. Drift is the "
+                "Jensen-Shannon distance between consecutive months' mixes.",
+                "Provinces are those of the crawled source; national bodies and job boards "
+                "count as 'unknown'.",
                 "Every figure traces back to evidence text in the source notice; notice text is "
                 "shown as published.",
             )
@@ -821,24 +875,41 @@ def build_blocks(
     findings: pd.DataFrame,
     month: str,
     runs: pd.DataFrame | None,
-    charts: list[Chart],
+    figures: list[Chart],
+    *,
+    measures: pd.DataFrame | None = None,
+    sources: pd.DataFrame | None = None,
+    role_mix: RoleMix | str | None = None,
 ) -> list[Block]:
-    """Every section of the report, in order."""
+    """Every section of the report, in order.
+
+    `figures` are placed by name: the trend charts together, the AIGC chart with the AIGC
+    roles, the province chart under "Where".
+    """
     if positions.empty:
         return [
             Paragraph("There is no data yet: the store holds no positions. Run a crawl first."),
-            *data_quality_section(positions, findings, runs),
+            *data_quality_section(positions, findings, runs, sources),
             *method_section(),
         ]
-    summary = trends.build_month_summary(positions, findings, month)
-    measures = trends.build_monthly_measures(positions, findings)
+    if measures is None:
+        measures = trends.build_monthly_measures(positions, findings)
+    summary = trends.build_month_summary(positions, findings, month, measures=measures)
+    by_name = {c.name: c for c in figures}
+    trend_charts = [c for c in figures if c.name not in ("aigc", "provinces")]
+    in_range = summary["in_range"]
     return [
         *headline_section(positions, summary, measures),
-        *charts_section(charts),
-        *aigc_section(positions, findings, month),
-        *(new_employers_section(positions, summary) if summary["in_range"] else []),
-        *(places_and_terms_section(positions, findings, month) if summary["in_range"] else []),
-        *data_quality_section(positions, findings, runs),
+        *charts_section(trend_charts),
+        *role_mix_section(role_mix, month),
+        *aigc_section(positions, findings, month, by_name.get("aigc")),
+        *(new_employers_section(positions, summary) if in_range else []),
+        *(
+            places_and_terms_section(positions, findings, month, by_name.get("provinces"))
+            if in_range
+            else []
+        ),
+        *data_quality_section(positions, findings, runs, sources),
         *method_section(),
     ]
 
@@ -1043,24 +1114,40 @@ def build_report(
     month: str | None,
     out_dir: Path,
     runs: pd.DataFrame | None = None,
+    sources: pd.DataFrame | None = None,
+    clusters: bool = True,
 ) -> ReportPaths:
     """Write report-YYYY-MM.html and report-YYYY-MM.md (+ chart SVGs) into `out_dir`.
 
     `month` defaults to the latest month with data (the current month for an empty store).
+    `sources` (`load_source_health`) adds per-source crawl health to the data-quality section;
+    `clusters=False` leaves out the role clusters (the slowest part on a large store).
     """
     month = month or trends.latest_month(positions) or pd.Timestamp.now().strftime("%Y-%m")
     if not _MONTH_RE.match(month):
         raise ValueError(f"month must be YYYY-MM, got {month!r}")
     measures = trends.build_monthly_measures(positions, findings)
-    charts = render_charts(measures, month)
-    blocks = build_blocks(positions, findings, month, runs, charts)
+    provinces = trends.build_province_window(positions, month)
+    figures = render_charts(measures, month, provinces)
+    role_mix = build_role_mix(positions, findings) if clusters and len(positions) else None
+    blocks = build_blocks(
+        positions,
+        findings,
+        month,
+        runs,
+        figures,
+        measures=measures,
+        sources=sources,
+        role_mix=role_mix,
+    )
     title = f"ICC talent demand: {month}"
     subtitle = _subtitle(positions)
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    chart_files = {c.name: f"report-{month}-{c.name}.svg" for c in charts}
-    for chart in charts:
+    drawn = [b for b in blocks if isinstance(b, Chart)]
+    chart_files = {c.name: f"report-{month}-{c.name}.svg" for c in drawn}
+    for chart in drawn:
         svg = '<?xml version="1.0" encoding="utf-8"?>\n' + chart.svg + "\n"
         (out_dir / chart_files[chart.name]).write_text(svg, encoding="utf-8")
     paths = ReportPaths(out_dir / f"report-{month}.md", out_dir / f"report-{month}.html")

@@ -35,8 +35,9 @@ def position_months(positions: pd.DataFrame) -> pd.Series:
         month = positions["month"].astype("string").replace("", pd.NA)
     else:
         month = pd.Series(pd.NA, index=positions.index, dtype="string")
-    if "published" in positions.columns:
-        published = pd.to_datetime(positions["published"], errors="coerce")
+    missing = month.isna()
+    if "published" in positions.columns and missing.any():  # parse dates only where needed
+        published = pd.to_datetime(positions.loc[missing, "published"], errors="coerce")
         month = month.fillna(published.dt.strftime("%Y-%m").astype("string"))
     return month
 
@@ -263,6 +264,29 @@ def build_province_breakdown(
     return out[[*columns, "small_n"]].reset_index(drop=True)
 
 
+def build_province_window(positions: pd.DataFrame, month: str, window: int = 12) -> pd.DataFrame:
+    """Positions per province in `month` and in the `window` months ending with it.
+
+    Columns: `province, month, window` (position counts), largest window first (ties by
+    province); missing provinces count as "unknown". Provinces with no position in the
+    window are left out, so the frame is empty when the window holds no dated position.
+    """
+    columns = ["province", "month", "window"]
+    months = position_months(positions)
+    first = shift_month(month, -(window - 1))
+    in_window = months.notna() & (months >= first) & (months <= month)
+    scope = positions.loc[in_window, ["province"]].astype("string").fillna(UNKNOWN)
+    if scope.empty:
+        return pd.DataFrame({"province": [], "month": [], "window": []}).astype(
+            {"month": int, "window": int}
+        )
+    scope = scope.assign(now=(months[in_window] == month).to_numpy())
+    out = scope.groupby("province").agg(window=("now", "size"), month=("now", "sum"))
+    out = out.astype(int).reset_index()
+    out = out.sort_values(["window", "province"], ascending=[False, True])
+    return out[columns].reset_index(drop=True)
+
+
 def find_new_employers(positions: pd.DataFrame, month: str) -> pd.DataFrame:
     """Employers whose first dated position in the data falls in `month`.
 
@@ -411,7 +435,11 @@ def _top_languages(measures: pd.DataFrame, month: str, limit: int = 6) -> list[d
 
 
 def build_month_summary(
-    positions: pd.DataFrame, findings: pd.DataFrame, month: str
+    positions: pd.DataFrame,
+    findings: pd.DataFrame,
+    month: str,
+    *,
+    measures: pd.DataFrame | None = None,
 ) -> dict[str, Any]:
     """Headline figures of `month`, vs the previous month and the same month a year earlier.
 
@@ -421,9 +449,11 @@ def build_month_summary(
     share differences are fractions, None when a side has no positions), `languages` (top
     languages of the month), `new_employers` (count). Metrics: counts `notices, positions,
     employers, headcount, headcount_known, n_aigc, n_overseas, n_party_required`, shares
-    `aigc, overseas, party_required`, and `small_n`.
+    `aigc, overseas, party_required`, and `small_n`. Pass `measures` (of
+    `build_monthly_measures` over the same frames) to avoid computing them again.
     """
-    measures = build_monthly_measures(positions, findings)
+    if measures is None:
+        measures = build_monthly_measures(positions, findings)
     by_month = {str(r["month"]): _row_metrics(r) for _, r in measures.iterrows()}
     previous_month, year_ago_month = shift_month(month, -1), shift_month(month, -12)
     current = by_month.get(month)

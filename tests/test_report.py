@@ -93,14 +93,15 @@ def test_report_files_and_charts(tmp_path: Path, positions, findings) -> None:
     assert paths.html == tmp_path / "report-2024-01.html"
     assert paths.markdown == tmp_path / "report-2024-01.md"
     page = paths.html.read_text("utf-8")
-    assert page.count("<svg") == 3  # positions, languages, overseas
-    for name in ("positions", "languages", "overseas"):
+    drawn = ("positions", "languages", "overseas", "aigc", "provinces")
+    assert page.count("<svg") == len(drawn)
+    for name in drawn:
         assert f'id="chart-{name}"' in page
     # charts keep text as text, with CJK fonts first
     assert "<text" in page and "Noto Sans CJK SC" in page
     markdown = paths.markdown.read_text("utf-8")
     charts = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", markdown)
-    assert len(charts) == 3
+    assert len(charts) == len(drawn)
     for chart in charts:
         assert (tmp_path / chart).read_text("utf-8").lstrip().startswith("<?xml")
 
@@ -188,7 +189,7 @@ def test_month_without_postings_inside_range(tmp_path: Path, positions, findings
     paths = report.build_report(positions, findings, month="2024-02", out_dir=tmp_path)
     for path in (paths.html, paths.markdown):
         assert "No positions were published in 2024-02" in path.read_text("utf-8")
-    assert paths.html.read_text("utf-8").count("<svg") == 3
+    assert paths.html.read_text("utf-8").count("<svg") == 5
 
 
 def test_month_outside_range(tmp_path: Path, positions, findings) -> None:
@@ -208,7 +209,8 @@ def test_one_posting(tmp_path: Path) -> None:
     paths = report.build_report(frame, make_findings([]), month=None, out_dir=tmp_path)
     html = paths.html.read_text("utf-8")
     assert paths.html.name == "report-2024-05.html"
-    assert html.count("<svg") == 3
+    assert html.count("<svg") == 4  # no AIGC role: no AIGC chart
+    assert 'id="chart-aigc"' not in html
     assert "1 employer published 1 recruitment notice with 1 position and 1 place" in html
     assert "0 of 1 (0.0%)" in html and "n&lt;5" in html
     assert "No language requirement found yet" in html

@@ -1,0 +1,296 @@
+"""Export stage: the store as flat files for journalists and researchers.
+
+Input: an open store connection (read only).
+Output: `positions`, `findings` and `monthly_measures` as csv, parquet or jsonl, plus
+`DATA_DICTIONARY.md` describing every column (the same text as docs/DATA_DICTIONARY.md).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from analysis import trends
+from analysis.frames import load_frames
+
+FORMATS = ("csv", "parquet", "jsonl")
+DICTIONARY_FILE = "DATA_DICTIONARY.md"
+
+
+class ExportError(Exception):
+    """An export that cannot be written; the message is meant for the user."""
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str
+    meaning: str
+    source: str
+
+
+# Every exported column, per table. A column name with <code> stands for a family of columns,
+# one per language code found in the data (e.g. n_lang_ru, lang_ru).
+DICTIONARY: dict[str, tuple[Column, ...]] = {
+    "positions": (
+        Column("position_id", "integer", "Id of the position (stable within one store).", "positions.id"),
+        Column("notice_id", "integer", "Id of the recruitment notice the position comes from.", "positions.notice_id"),
+        Column("seq", "integer", "Order of the position within its notice (1 = first).", "positions.seq"),
+        Column("title", "string", "Position title as published.", "positions.title"),
+        Column("employer", "string", "Employer named in the notice (or the source's employer).", "notices.employer"),
+        Column("province", "string", "Province of the source, in Chinese; empty for national bodies and job boards.", "notices.province (from the source registry)"),
+        Column("level", "string", "Administrative level of the source (national, provincial, city…).", "notices.level (from the source registry)"),
+        Column("source_id", "string", "Id of the crawled source in the source registry.", "notices.source_id"),
+        Column("url", "string", "URL of the notice page that was crawled and archived.", "notices.url"),
+        Column("published", "date (YYYY-MM-DD)", "Publication date of the notice; empty when unknown.", "notices.published"),
+        Column("deadline", "date (YYYY-MM-DD)", "Application deadline; empty when the notice states none.", "notices.deadline"),
+        Column("month", "month (YYYY-MM)", "Month the position counts in (month of `published`).", "derived from published"),
+        Column("role_family", "string", "Rule-based role family (editor_translator, reporter_correspondent, …).", "positions.role_family"),
+        Column("headcount", "integer", "Number of people to hire for this position; empty when not stated.", "positions.headcount"),
+        Column("aigc", "boolean", "The position mentions generative-AI duties or skills (see `evidence`).", "findings field aigc"),
+        Column("languages", "list[string]", "ISO 639-1 codes of languages asked for (named, or native speaker asked).", "findings fields language, native_speaker"),
+        Column("native_speaker", "list[string]", "Languages for which a native speaker is asked.", "findings field native_speaker"),
+        Column("skills", "list[string]", "Skill ids from analysis/vocab/skills.yaml.", "findings field skill"),
+        Column("overseas", "list[string]", "Kinds of overseas experience asked: study, work, living, any.", "findings field overseas"),
+        Column("overseas_years", "float", "Largest minimum number of years abroad asked; empty when none is stated.", "findings.years where field = overseas"),
+        Column("education", "list[string]", "Education levels named: associate, bachelor, master, phd, none.", "findings field education"),
+        Column("certificates", "list[string]", "Certificates named (CET-6, TEM-8, CATTI, …).", "findings field certificate"),
+        Column("party_member", "string", "Party membership: required, preferred, or empty when not mentioned.", "findings field party_member"),
+        Column("age_max", "integer", "Maximum age, in years, when the notice sets one.", "findings field age_max"),
+        Column("n_findings", "integer", "Number of findings (rows in the findings export) for the position.", "findings"),
+        Column("evidence", "JSON (list of objects)", "Every finding with its evidence: [{field, value, required, evidence}], evidence being the exact substring of `text`.", "findings"),
+        Column("text", "string", "Full text of the position as extracted from the notice.", "positions.text"),
+    ),
+    "findings": (
+        Column("finding_id", "integer", "Id of the finding.", "findings.id"),
+        Column("position_id", "integer", "Position the finding belongs to (positions.position_id).", "findings.position_id"),
+        Column("month", "month (YYYY-MM)", "Month of the position.", "derived from notices.published"),
+        Column("field", "string", "What was found: language, native_speaker, overseas, skill, aigc, education, party_member, certificate, age_max (docs/DESIGN.md).", "findings.field"),
+        Column("value", "string", "Canonical value (language code, skill id, overseas kind, …).", "findings.value"),
+        Column("level", "string", "Level asked, e.g. CET-6, TEM-8, native, fluent; empty when none.", "findings.level"),
+        Column("required", "boolean", "True: a hard requirement; false: preferred (优先); empty: not stated.", "findings.required"),
+        Column("years", "float", "Minimum years (overseas experience); empty otherwise.", "findings.years"),
+        Column("detail", "JSON (object)", "Further attributes: countries, CEFR band, ESCO URI, born_after…", "findings.detail"),
+        Column("evidence", "string", "Exact substring of the position text that supports the finding.", "findings.evidence"),
+        Column("span_start", "integer", "Start offset of `evidence` in the position text (characters).", "findings.span_start"),
+        Column("span_end", "integer", "End offset (exclusive) of `evidence` in the position text.", "findings.span_end"),
+    ),
+    "monthly_measures": (
+        Column("month", "month (YYYY-MM)", "Month; every month from the first to the last dated position, empty months included.", "derived"),
+        Column("notices", "integer", "Notices with at least one position published in the month.", "trends.build_monthly_measures"),
+        Column("positions", "integer", "Positions published in the month: the denominator of every share.", "trends.build_monthly_measures"),
+        Column("employers", "integer", "Distinct employers publishing in the month.", "trends.build_monthly_measures"),
+        Column("headcount", "integer", "Sum of stated headcounts.", "trends.build_monthly_measures"),
+        Column("headcount_known", "integer", "Positions stating a headcount.", "trends.build_monthly_measures"),
+        Column("n_aigc", "integer", "Positions mentioning generative AI.", "findings field aigc"),
+        Column("aigc", "float (0-1)", "n_aigc / positions (0.0 in months without positions).", "derived"),
+        Column("n_overseas", "integer", "Positions asking for any overseas experience.", "findings field overseas"),
+        Column("overseas", "float (0-1)", "n_overseas / positions.", "derived"),
+        Column("n_party_required", "integer", "Positions requiring party membership.", "findings field party_member = required"),
+        Column("party_required", "float (0-1)", "n_party_required / positions.", "derived"),
+        Column("n_lang_<code>", "integer", "Positions asking for the language <code> (ISO 639-1), one column per language found.", "findings fields language, native_speaker"),
+        Column("lang_<code>", "float (0-1)", "n_lang_<code> / positions.", "derived"),
+        Column("small_n", "boolean", "Fewer than 5 positions in the month: shares are anecdotal.", "derived"),
+    ),
+}  # fmt: skip
+
+_FORMAT_NOTES = """\
+## Formats
+
+- **csv**: UTF-8 with a byte-order mark (so that spreadsheet programs show Chinese correctly);
+  list and JSON columns are JSON text (`["en", "ru"]`); booleans are `true`/`false`; empty cells
+  are missing values.
+- **parquet**: list columns are parquet lists of strings; JSON columns are JSON text; dates
+  are strings `YYYY-MM-DD`.
+- **jsonl**: one JSON object per line; lists are arrays, JSON columns are nested objects,
+  missing values are `null`.
+"""
+
+FINDINGS_SQL = """
+SELECT f.id AS finding_id, f.position_id, n.published, f.field, f.value, f.level, f.required,
+       f.years, f.detail, f.evidence, f.span_start, f.span_end
+FROM findings f JOIN positions p ON p.id = f.position_id JOIN notices n ON n.id = p.notice_id
+ORDER BY f.position_id, f.span_start, f.id
+"""
+
+_LIST_COLUMNS = ("languages", "native_speaker", "skills", "overseas", "education", "certificates")
+_JSON_COLUMNS = {"positions": ("evidence",), "findings": ("detail",), "monthly_measures": ()}
+_LIST_FIELDS = {
+    "languages": ("language", "native_speaker"),
+    "native_speaker": ("native_speaker",),
+    "skills": ("skill",),
+    "overseas": ("overseas",),
+    "education": ("education",),
+    "certificates": ("certificate",),
+}
+
+
+# --------------------------------------------------------------------------- dictionary
+
+
+def render_data_dictionary() -> str:
+    """The data dictionary as Markdown (written beside every export, kept in docs/)."""
+    parts = [
+        "# icc-talent data dictionary",
+        "",
+        "Written by `icc-talent export` beside the exported files (generated from "
+        "`analysis/export.py`; a test keeps `docs/DATA_DICTIONARY.md` identical). One row per "
+        "position in `positions`, one row per finding in `findings`, one row per month in "
+        "`monthly_measures`.",
+        "",
+    ]
+    for table, columns in DICTIONARY.items():
+        parts += [f"## `{table}`", "", "| column | type | meaning | source |", "|---|---|---|---|"]
+        parts += [
+            f"| `{c.name}` | {c.type} | {c.meaning.replace('|', '/')} | {c.source} |"
+            for c in columns
+        ]
+        parts.append("")
+    return "\n".join(parts) + _FORMAT_NOTES
+
+
+def documented(table: str, column: str) -> bool:
+    """Whether `column` of `table` is described in the dictionary (<code> matches a code)."""
+    for c in DICTIONARY.get(table, ()):
+        pattern = "^" + re.escape(c.name).replace(re.escape("<code>"), "[a-z]{2,3}") + "$"
+        if re.match(pattern, column):
+            return True
+    return False
+
+
+# --------------------------------------------------------------------------- building
+
+
+def _iso_date(values: pd.Series) -> pd.Series:
+    stamps = pd.to_datetime(values, errors="coerce")
+    return stamps.dt.strftime("%Y-%m-%d").astype("string")
+
+
+def _values_per_position(findings: pd.DataFrame, fields: Sequence[str]) -> pd.Series:
+    sub = findings.loc[findings["field"].isin(fields), ["position_id", "value"]]
+    sub = sub.drop_duplicates()
+    return sub.groupby("position_id")["value"].agg(lambda v: sorted(map(str, v)))
+
+
+def build_positions_export(positions: pd.DataFrame, findings: pd.DataFrame) -> pd.DataFrame:
+    """One row per position: notice metadata, month, flags, list columns and all evidence."""
+    out = positions.copy()
+    out["published"] = _iso_date(out["published"])
+    out["deadline"] = _iso_date(out["deadline"])
+    out["month"] = trends.position_months(positions)
+    out["aigc"] = out["position_id"].isin(trends.aigc_ids(positions, findings))
+    ids = out["position_id"]
+    for column in _LIST_COLUMNS:
+        values = _values_per_position(findings, _LIST_FIELDS[column])
+        out[column] = [values.get(i, []) for i in ids]
+    overseas = findings[findings["field"] == "overseas"]
+    years = pd.to_numeric(overseas["years"], errors="coerce").groupby(overseas["position_id"]).max()
+    out["overseas_years"] = ids.map(years).astype("Float64")
+    party = findings[findings["field"] == "party_member"]
+    # "required" wins over "preferred" when a notice says both.
+    party = party.sort_values("value", key=lambda v: v != "required").drop_duplicates("position_id")
+    out["party_member"] = ids.map(party.set_index("position_id")["value"]).astype("string")
+    age = findings[findings["field"] == "age_max"]
+    ages = pd.to_numeric(age["value"], errors="coerce").groupby(age["position_id"]).min()
+    out["age_max"] = ids.map(ages).round().astype("Int64")
+    out["n_findings"] = ids.map(findings.groupby("position_id").size()).fillna(0).astype(int)
+    records = findings[["position_id", "field", "value", "required", "evidence"]].astype(object)
+    records = records.where(records.notna(), None)
+    grouped: dict[Any, list[dict[str, Any]]] = {}
+    for row in records.itertuples(index=False):
+        grouped.setdefault(row.position_id, []).append(
+            {"field": row.field, "value": row.value, "required": row.required,
+             "evidence": row.evidence}
+        )  # fmt: skip
+    out["evidence"] = [grouped.get(i, []) for i in ids]
+    return out[[c.name for c in DICTIONARY["positions"]]].reset_index(drop=True)
+
+
+def load_findings_export(conn: sqlite3.Connection) -> pd.DataFrame:
+    """One row per finding, with its month, detail and evidence span."""
+    out = pd.read_sql_query(FINDINGS_SQL, conn)
+    out["month"] = pd.to_datetime(out["published"], errors="coerce").dt.strftime("%Y-%m")
+    out["required"] = out["required"].map({1: True, 0: False}).astype("boolean")
+    out["detail"] = [json.loads(d) if d else {} for d in out["detail"]]
+    return out[[c.name for c in DICTIONARY["findings"]]]
+
+
+def build_tables(conn: sqlite3.Connection) -> dict[str, pd.DataFrame]:
+    """The three exported tables, from the store."""
+    frames = load_frames(conn)
+    return {
+        "positions": build_positions_export(frames.positions, frames.findings),
+        "findings": load_findings_export(conn),
+        "monthly_measures": trends.build_monthly_measures(frames.positions, frames.findings),
+    }
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def _json_text(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def _write_csv(table: str, frame: pd.DataFrame, path: Path) -> None:
+    out = frame.copy()
+    for column in (*_LIST_COLUMNS, *_JSON_COLUMNS[table]):
+        if column in out.columns:
+            out[column] = out[column].map(_json_text)
+    for column in out.columns:
+        if out[column].dtype == bool or str(out[column].dtype) == "boolean":
+            out[column] = out[column].map({True: "true", False: "false"}).astype("string")
+    out.to_csv(path, index=False, encoding="utf-8-sig")
+
+
+def _write_jsonl(frame: pd.DataFrame, path: Path) -> None:
+    columns = list(frame.columns)
+    clean = frame.astype(object).where(frame.notna(), None)
+    with path.open("w", encoding="utf-8") as handle:
+        for row in clean.itertuples(index=False, name=None):
+            handle.write(_json_text(dict(zip(columns, row, strict=True))) + "\n")
+
+
+def _write_parquet(table: str, frame: pd.DataFrame, path: Path) -> None:
+    try:
+        import pyarrow  # noqa: F401  (only to give a clear message when it is missing)
+    except ImportError as exc:
+        raise ExportError(
+            "parquet export needs pyarrow: pip install 'pyarrow>=17' (or use --format csv)"
+        ) from exc
+    out = frame.copy()
+    for column in _JSON_COLUMNS[table]:
+        out[column] = out[column].map(_json_text)
+    out.to_parquet(path, index=False)
+
+
+def export_store(conn: sqlite3.Connection, out_dir: Path, fmt: str) -> list[Path]:
+    """Write positions, findings and monthly measures in `fmt`, and DATA_DICTIONARY.md.
+
+    Returns the written paths (the dictionary last). Reads the store only.
+    """
+    if fmt not in FORMATS:
+        raise ExportError(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
+    tables = build_tables(conn)
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for table, frame in tables.items():
+        path = out_dir / f"{table}.{fmt}"
+        if fmt == "csv":
+            _write_csv(table, frame, path)
+        elif fmt == "jsonl":
+            _write_jsonl(frame, path)
+        else:
+            _write_parquet(table, frame, path)
+        written.append(path)
+    dictionary = out_dir / DICTIONARY_FILE
+    dictionary.write_text(render_data_dictionary(), encoding="utf-8")
+    return [*written, dictionary]

@@ -1,0 +1,248 @@
+"""Serve stage: explore the store in Datasette, read-only, on 127.0.0.1.
+
+Input: a store path.
+Output: a Datasette instance over the store (opened `mode=ro`, never written) and a derived
+`overview` database (one row per position with month, province, languages and skills, full-text
+indexed) built in a temporary folder, with facets, labels and canned queries preconfigured.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import tempfile
+import webbrowser
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+OVERVIEW_DB = "overview"
+OVERVIEW_TABLE = "positions_overview"
+
+# Denormalised positions for faceting; languages and skills as JSON arrays (Datasette array
+# facets). Written to the derived database only: the store is attached read-only.
+OVERVIEW_SQL = f"""
+CREATE TABLE {OVERVIEW_TABLE} AS
+SELECT p.id AS position_id, p.title, n.employer, n.province, n.level, n.source_id,
+       substr(n.published, 1, 7) AS month, n.published, n.deadline, p.role_family, p.headcount,
+       EXISTS (SELECT 1 FROM src.findings f WHERE f.position_id = p.id AND f.field = 'aigc')
+         AS aigc,
+       (SELECT json_group_array(DISTINCT f.value) FROM src.findings f
+         WHERE f.position_id = p.id AND f.field IN ('language', 'native_speaker')) AS languages,
+       (SELECT json_group_array(DISTINCT f.value) FROM src.findings f
+         WHERE f.position_id = p.id AND f.field = 'skill') AS skills,
+       (SELECT json_group_array(DISTINCT f.value) FROM src.findings f
+         WHERE f.position_id = p.id AND f.field = 'overseas') AS overseas,
+       n.url, p.text
+FROM src.positions p JOIN src.notices n ON n.id = p.notice_id
+ORDER BY n.published DESC, p.id
+"""
+
+OVERVIEW_FTS_SQL = (
+    f"CREATE VIRTUAL TABLE {OVERVIEW_TABLE}_fts USING fts5(title, text, employer, "
+    f"content='{OVERVIEW_TABLE}', content_rowid='position_id', tokenize='trigram')",
+    f"INSERT INTO {OVERVIEW_TABLE}_fts(rowid, title, text, employer) "
+    f"SELECT position_id, title, text, coalesce(employer, '') FROM {OVERVIEW_TABLE}",
+    f"CREATE INDEX {OVERVIEW_TABLE}_month ON {OVERVIEW_TABLE}(month)",
+)
+
+COLUMN_LABELS = {
+    "position_id": "Position id",
+    "title": "Position title as published",
+    "employer": "Employer named in the notice",
+    "province": "Province of the source (empty: national body or job board)",
+    "level": "Administrative level of the source",
+    "month": "Month of publication (YYYY-MM)",
+    "published": "Publication date",
+    "deadline": "Application deadline",
+    "role_family": "Rule-based role family",
+    "headcount": "People to hire (where stated)",
+    "aigc": "1 when the position mentions generative AI",
+    "languages": "Languages asked for (ISO 639-1)",
+    "skills": "Skills asked for (ids from analysis/vocab/skills.yaml)",
+    "overseas": "Overseas experience asked: study, work, living, any",
+    "url": "Notice URL",
+    "text": "Position text",
+}
+
+_FIND_BY_TEXT = """
+  (length(:q) >= 3 AND p.id IN (SELECT rowid FROM positions_fts
+                                WHERE positions_fts MATCH '"' || replace(:q, '"', '""') || '"'))
+  OR (length(:q) < 3 AND (p.title LIKE '%' || :q || '%' OR p.text LIKE '%' || :q || '%'))
+"""
+
+CANNED_QUERIES: dict[str, dict[str, Any]] = {
+    "aigc_roles": {
+        "title": "AIGC roles",
+        "description": "Positions mentioning generative AI, newest first, with the evidence.",
+        "sql": """SELECT n.published, p.title, n.employer, n.province, f.evidence, n.url
+FROM findings f JOIN positions p ON p.id = f.position_id JOIN notices n ON n.id = p.notice_id
+WHERE f.field = 'aigc'
+GROUP BY p.id ORDER BY n.published DESC, p.id""",
+    },
+    "roles_with_skill": {
+        "title": "Roles mentioning a skill",
+        "description": "Positions with a skill id (e.g. stable_diffusion, translation, "
+        "video_editing), with the sentence that matched.",
+        "sql": """SELECT n.published, p.title, n.employer, f.value AS skill, f.evidence, n.url
+FROM findings f JOIN positions p ON p.id = f.position_id JOIN notices n ON n.id = p.notice_id
+WHERE f.field = 'skill' AND f.value = :skill
+ORDER BY n.published DESC, p.id""",
+    },
+    "roles_with_language": {
+        "title": "Roles asking for a language",
+        "description": "Positions asking for a language (ISO 639-1 code, e.g. ru, ar), with "
+        "the level and the evidence.",
+        "sql": """SELECT n.published, p.title, n.employer, f.value AS language, f.level,
+       f.required, f.evidence, n.url
+FROM findings f JOIN positions p ON p.id = f.position_id JOIN notices n ON n.id = p.notice_id
+WHERE f.field IN ('language', 'native_speaker') AND f.value = :language
+ORDER BY n.published DESC, p.id""",
+    },
+    "search_positions": {
+        "title": "Search positions (short Chinese terms too)",
+        "description": "Full-text search over title, text and employer; terms of 1-2 "
+        "characters such as 海外 or 英语 fall back to a scan (the trigram index needs 3).",
+        "sql": f"""SELECT n.published, p.title, n.employer, n.province, n.url
+FROM positions p JOIN notices n ON n.id = p.notice_id
+WHERE {_FIND_BY_TEXT.strip()}
+ORDER BY n.published DESC, p.id""",
+    },
+    "positions_per_month": {
+        "title": "Positions, notices and employers per month",
+        "sql": """SELECT substr(n.published, 1, 7) AS month, count(*) AS positions,
+       count(DISTINCT n.id) AS notices, count(DISTINCT n.employer) AS employers
+FROM positions p JOIN notices n ON n.id = p.notice_id
+WHERE n.published IS NOT NULL GROUP BY month ORDER BY month""",
+    },
+    "language_demand": {
+        "title": "Language demand per month",
+        "description": "Positions asking for each language, per month.",
+        "sql": """SELECT substr(n.published, 1, 7) AS month, f.value AS language,
+       count(DISTINCT p.id) AS positions
+FROM findings f JOIN positions p ON p.id = f.position_id JOIN notices n ON n.id = p.notice_id
+WHERE f.field IN ('language', 'native_speaker') AND n.published IS NOT NULL
+GROUP BY month, language ORDER BY month, positions DESC""",
+    },
+}
+
+
+class ServeError(Exception):
+    """The store cannot be served; the message is meant for the user."""
+
+
+def build_metadata(store_name: str, title: str = "icc-talent") -> dict[str, Any]:
+    """Datasette metadata: labels, facets, full-text search and canned queries."""
+    return {
+        "title": title,
+        "description": "Recruitment notices of China's international communication centres, "
+        "one row per position, every finding with its evidence. Read-only.",
+        "databases": {
+            OVERVIEW_DB: {
+                "description": "One row per position with month, province, languages and "
+                "skills, for browsing with facets (derived from the store when the server "
+                "started).",
+                "tables": {
+                    OVERVIEW_TABLE: {
+                        "label_column": "title",
+                        "fts_table": f"{OVERVIEW_TABLE}_fts",
+                        "fts_pk": "position_id",
+                        "sort_desc": "published",
+                        "facets": [
+                            "month",
+                            "province",
+                            {"array": "languages"},
+                            {"array": "skills"},
+                            "aigc",
+                            "role_family",
+                        ],
+                        "columns": COLUMN_LABELS,
+                    },
+                },
+            },
+            store_name: {
+                "description": "The icc-talent store, opened read-only.",
+                "tables": {
+                    "positions": {
+                        "label_column": "title",
+                        "fts_table": "positions_fts",
+                        "fts_pk": "id",
+                        "facets": ["role_family"],
+                    },
+                    "notices": {
+                        "label_column": "title",
+                        "sort_desc": "published",
+                        "facets": ["province", "level", "source_id"],
+                    },
+                    "findings": {"facets": ["field", "value", "required"]},
+                    "pages": {"facets": ["page_kind", "source_id", "status"]},
+                    "sources": {"label_column": "name", "facets": ["kind", "province"]},
+                },
+                "queries": CANNED_QUERIES,
+            },
+        },
+    }
+
+
+def build_overview(store: Path, target: Path) -> int:
+    """Write the derived overview database `target` from `store` (attached read-only).
+
+    Returns the number of positions. The store is never opened for writing.
+    """
+    if not store.is_file():
+        raise ServeError(f"no database at {store}")
+    target.unlink(missing_ok=True)
+    # uri=True so that ATTACH honours `?mode=ro` on the store.
+    conn = sqlite3.connect(f"file:{target.resolve()}?mode=rwc", uri=True)
+    try:
+        conn.execute("ATTACH DATABASE ? AS src", (f"file:{store.resolve()}?mode=ro",))
+        tables = {r[0] for r in conn.execute("SELECT name FROM src.sqlite_master")}
+        if not {"positions", "notices", "findings"} <= tables:
+            raise ServeError(f"{store} is not an icc-talent store (no positions table)")
+        with conn:
+            conn.execute(OVERVIEW_SQL)
+            for statement in OVERVIEW_FTS_SQL:
+                conn.execute(statement)
+        conn.execute("DETACH DATABASE src")
+        return int(conn.execute(f"SELECT count(*) FROM {OVERVIEW_TABLE}").fetchone()[0])
+    except sqlite3.DatabaseError as exc:
+        raise ServeError(f"{store} cannot be read as an icc-talent store ({exc})") from exc
+    finally:
+        conn.close()
+
+
+@contextmanager
+def datasette_app(store: Path) -> Iterator[Any]:
+    """A configured `datasette.app.Datasette` over the store and a fresh overview database.
+
+    The store is opened mutable-read-only (`mode=ro`: a live view, never written); the
+    overview lives in a temporary folder removed on exit.
+    """
+    try:
+        from datasette.app import Datasette
+    except ImportError as exc:
+        raise ServeError("serve needs datasette: pip install 'datasette>=0.65,<1.1'") from exc
+    with tempfile.TemporaryDirectory(prefix="icc-talent-serve-") as tmp:
+        overview = Path(tmp) / f"{OVERVIEW_DB}.sqlite"
+        build_overview(store, overview)
+        app = Datasette(
+            files=[str(store)],
+            immutables=[str(overview)],
+            metadata=build_metadata(store.stem),
+            settings={"default_page_size": 50, "facet_time_limit_ms": 1000},
+        )
+        yield app
+
+
+def serve_store(
+    store: Path, *, host: str = "127.0.0.1", port: int = 8001, open_browser: bool = False
+) -> None:
+    """Run Datasette on host:port until interrupted."""
+    import uvicorn
+
+    with datasette_app(store) as app:
+        url = f"http://{host}:{port}/{OVERVIEW_DB}/{OVERVIEW_TABLE}"
+        print(f"Serving {store} read-only at {url} (Ctrl+C to stop)")
+        if open_browser:
+            webbrowser.open(url)
+        uvicorn.run(app.app(), host=host, port=port, log_level="warning")
