@@ -142,8 +142,11 @@ def crawl(
     """Crawl the registered sources, archive every page and store new notices.
 
     \b
-    Incremental: notices already stored are not fetched again. Exits non-zero when a
-    source failed, after storing everything that could be fetched.
+    Incremental: notices already stored are not fetched again, paging stops at a list page
+    of only known notices, and a crawl killed at any moment resumes where it stopped (the
+    frontier is kept in the store). One crawl per store at a time; a second is refused.
+    Prints one line per failed or suspiciously quiet source and exits non-zero when a page
+    or a source failed, after storing everything that could be fetched.
 
     \b
     Example:
@@ -163,7 +166,7 @@ def crawl(
     overrides = dict(_parse_setting(s) for s in settings)
     result = _crawl(sources, db_path, overrides=overrides)
     _print_crawl_summary(result, db_path)
-    if result.errors:
+    if result.errors or result.failed_sources:
         sys.exit(1)
 
 
@@ -175,20 +178,25 @@ def _parse_setting(text: str) -> tuple[str, str]:
 
 
 def _crawl(sources: list[dict[str, Any]], db_path: Path, *, overrides: dict[str, Any]) -> Any:
+    from crawler.lock import CrawlLockedError
     from crawler.run import run_crawl
 
     with open_store(db_path, create=True):
         pass  # fail early, with a clear message, on a corrupt store
-    return run_crawl(
-        sources, db_path=db_path, archive_dir=db_path.parent / "archive", overrides=overrides
-    )
+    try:
+        return run_crawl(
+            sources, db_path=db_path, archive_dir=db_path.parent / "archive", overrides=overrides
+        )
+    except CrawlLockedError as exc:
+        raise UserError(str(exc)) from exc
 
 
 def _print_crawl_summary(result: Any, db_path: Path) -> None:
     s, t = result.stats, result.totals
     click.echo(
         f"Crawl run #{result.run_id}: {t['pages']} pages fetched "
-        f"({s.get('icc/page/listing', 0)} listing, {s.get('icc/page/notice', 0)} notice, "
+        f"({s.get('icc/page/listing', 0) + s.get('icc/page/not_modified', 0)} listing, "
+        f"{s.get('icc/page/notice', 0)} notice, "
         f"{s.get('icc/page/unavailable', 0)} unavailable, {s.get('icc/page/known_skipped', 0)} "
         f"already stored and skipped), {result.errors} errors"
     )
@@ -207,6 +215,15 @@ def _print_crawl_summary(result: Any, db_path: Path) -> None:
         )
     else:
         click.echo(f"Nothing new, and the store holds no notices yet ({db_path}).")
+    for source in getattr(result, "sources", []):
+        if source.health in ("failed", "zero-yield", "low-yield"):
+            click.echo(f"source {source.source_id}: {source.health}: {source.message}", err=True)
+    idle = sum(1 for source in getattr(result, "sources", []) if source.health == "no-start-url")
+    if idle:
+        click.echo(
+            f"{idle} source(s) have no start URL yet and were not crawled "
+            "(`icc-talent sources` lists them)."
+        )
     if result.errors:
         click.echo(
             f"{result.errors} page(s) failed; they are recorded in the store "
@@ -320,7 +337,12 @@ def _echo_table(rows: list[QueryRow]) -> None:
     default=None,
     help="Output folder (default: reports/ beside the store).",
 )
-def report(db_path: Path, month: str | None, out_dir: Path | None) -> None:
+@click.option(
+    "--no-clusters",
+    is_flag=True,
+    help="Leave out the role clusters (the slowest part on a large store).",
+)
+def report(db_path: Path, month: str | None, out_dir: Path | None, no_clusters: bool) -> None:
     """Write the monthly talent-trend report (HTML with inline charts + Markdown twin).
 
     \b
@@ -331,18 +353,26 @@ def report(db_path: Path, month: str | None, out_dir: Path | None) -> None:
         _check_month("month", month)
         if len(month) != 7:
             raise UserError(f"--month expects YYYY-MM, got {month!r}")
-    paths = _write_report(db_path, month, out_dir or db_path.parent / "reports")
+    out = out_dir or db_path.parent / "reports"
+    paths = _write_report(db_path, month, out, clusters=not no_clusters)
     click.echo(f"Report: {paths.html}\n        {paths.markdown}")
 
 
-def _write_report(db_path: Path, month: str | None, out_dir: Path) -> Any:
+def _write_report(db_path: Path, month: str | None, out_dir: Path, *, clusters: bool = True) -> Any:
     from analysis.frames import load_frames
-    from analysis.report import build_report
+    from analysis.report import build_report, load_source_health
 
     with open_store(db_path) as conn:
         frames = load_frames(conn)
+        sources = load_source_health(conn)
     return build_report(
-        frames.positions, frames.findings, month=month, out_dir=out_dir, runs=frames.runs
+        frames.positions,
+        frames.findings,
+        month=month,
+        out_dir=out_dir,
+        runs=frames.runs,
+        sources=sources,
+        clusters=clusters,
     )
 
 
@@ -373,7 +403,10 @@ def sources(db_path: Path, sources_file: Path | None, mirror: bool) -> None:
         entries = load_sources(path, base_url=MIRROR_BASE_URL if mirror else None)
     except SourceError as exc:
         raise UserError(str(exc)) from exc
+    from analysis.store import latest_source_health
+
     health: dict[str, Any] = {}
+    last_run: dict[str, Any] = {}
     if db_path.exists():
         with open_store(db_path) as conn:
             for row in conn.execute(
@@ -382,6 +415,7 @@ def sources(db_path: Path, sources_file: Path | None, mirror: bool) -> None:
                    FROM pages GROUP BY source_id"""
             ):
                 health[row["source_id"]] = row
+            last_run = latest_source_health(conn)
     for s in entries:
         h = health.get(s["id"])
         state = (
@@ -389,8 +423,334 @@ def sources(db_path: Path, sources_file: Path | None, mirror: bool) -> None:
             if h
             else "never crawled"
         )
+        run = last_run.get(s["id"])
+        if run is not None:
+            verdict = run["health"] if not run["message"] else f"{run['health']}: {run['message']}"
+            state += f"; last run #{run['run_id']}: {verdict}"
+        elif not s.get("start_urls"):
+            state += "; no start URL: add a list page or article list to the registry"
         label = " / ".join(x for x in (s.get("employer"), s.get("province"), s.get("level")) if x)
         click.echo(f"{s['id']:<28} {s['kind']:<9} {label}  [{state}]")
+
+
+# ----------------------------------------------------------------------------------- normalise
+
+
+@cli.command()
+@click.argument("in_path", metavar="IN.jsonl", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "-o",
+    "--out",
+    "out_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Output JSON lines (default: stdout).",
+)
+@click.option(
+    "--fetched-at",
+    metavar="YYYY-MM-DD",
+    default=None,
+    help='Resolve relative dates ("3天前", "2 months ago") against this day (default: today).',
+)
+def normalise(in_path: Path, out_path: Path | None, fetched_at: str | None) -> None:
+    """Normalise notices from elsewhere: one JSON line in, one record with evidence out.
+
+    Input lines are {"id", "text", "url"?, "title"?, "published"?}. Invalid lines are reported on
+    stderr as "line N: reason" and skipped; the exit code is 0 when any line was processed.
+
+    \b
+    Example:
+      icc-talent normalise ads.jsonl -o ads.normalised.jsonl
+    """
+    from datetime import datetime
+
+    from analysis.batch import LineError, normalise_jsonl
+
+    when = None
+    if fetched_at:
+        try:
+            when = datetime.fromisoformat(fetched_at)
+        except ValueError as exc:
+            raise UserError(f"--fetched-at expects YYYY-MM-DD, got {fetched_at!r}") from exc
+    try:
+        fh = in_path.open(encoding="utf-8", errors="strict")
+    except OSError as exc:
+        raise UserError(f"cannot read {in_path}: {exc.strerror or exc}") from exc
+    processed = 0
+    try:
+        with fh, _output(out_path) as out:
+            for item in normalise_jsonl(fh, fetched_at=when):
+                if isinstance(item, LineError):
+                    click.echo(str(item), err=True)
+                    continue
+                out.write(json.dumps(item, ensure_ascii=False) + "\n")
+                processed += 1
+    except UnicodeDecodeError as exc:
+        raise UserError(f"cannot read {in_path}: not UTF-8 ({exc.reason})") from exc
+    if processed == 0:
+        click.echo(f"no valid line in {in_path}", err=True)
+
+
+@contextmanager
+def _output(path: Path | None) -> Iterator[Any]:
+    if path is None:
+        yield sys.stdout
+        return
+    try:
+        fh = path.open("w", encoding="utf-8")
+    except OSError as exc:
+        raise UserError(f"cannot write {path}: {exc.strerror or exc}") from exc
+    with fh:
+        yield fh
+
+
+# ----------------------------------------------------------------------------------- evaluate
+
+
+@cli.command()
+@click.option(
+    "--corpus",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Real ads (JSON lines). Default: ../shared/corpus/real_postings.jsonl.",
+)
+@click.option(
+    "--labels",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Gold labels keyed by id. Default: tests/gold/corpus_labels.yaml.",
+)
+@click.option("--misses", is_flag=True, help="Also list every disagreement with the gold sets.")
+def evaluate(corpus: Path | None, labels: Path | None, misses: bool) -> None:
+    """Score the normaliser: per-field precision/recall/F1 or accuracy on the gold sets.
+
+    Prints the figures for the labelled real ads and for the bundled mirror's positions.
+
+    \b
+    Example:
+      icc-talent evaluate --misses
+    """
+    from analysis.evaluate import DEFAULT_CORPUS, DEFAULT_LABELS
+    from analysis.evaluate import main as evaluate_main
+
+    labels = labels or DEFAULT_LABELS
+    if not labels.is_file():
+        raise UserError(f"no labels file at {labels}")
+    args = ["--corpus", str(corpus or DEFAULT_CORPUS), "--labels", str(labels)]
+    evaluate_main([*args, "--misses"] if misses else args)
+
+
+# ----------------------------------------------------------------------------------- show
+
+
+@cli.command()
+@db_option
+@click.argument("notice")
+@click.option("--raw", is_flag=True, help="Write the archived body bytes exactly as received.")
+@click.option("--no-body", is_flag=True, help="Provenance only, without the archived source.")
+def show(db_path: Path, notice: str, raw: bool, no_body: bool) -> None:
+    """Print a stored notice's provenance and its archived source (from the WARC file).
+
+    \b
+    NOTICE is a notice id (see `query --format json`) or the notice's URL. Shows where and
+    when the page was fetched, the WARC file/offset holding the response, whether the
+    archived bytes still match the stored hash, the attachments with their table rows,
+    other sightings of the same notice (reposts), then the archived HTTP headers and body.
+
+    \b
+    Examples:
+      icc-talent show 12
+      icc-talent show 12 --raw > notice.html
+    """
+    from crawler.pages import decode_html
+    from crawler.pages.charset import charset_from_content_type
+    from crawler.replay import ArchiveError, read_record, verify_body
+
+    with open_store(db_path) as conn:
+        row = conn.execute(
+            """SELECT n.*, p.url AS page_url, p.fetched_at, p.status, p.content_type,
+                      p.encoding, p.content_hash, p.archive_path, p.archive_offset,
+                      p.archive_length, p.run_id, p.first_seen AS page_first_seen
+               FROM notices n JOIN pages p ON p.id = n.page_id
+               WHERE n.id = ? OR n.url = ? OR p.url = ?""",
+            (int(notice) if notice.isdigit() else -1, notice, notice),
+        ).fetchone()
+        if row is None:
+            raise UserError(f"no stored notice {notice!r} (give a notice id or its URL)")
+        positions = conn.execute(
+            "SELECT seq, title, headcount FROM positions WHERE notice_id = ? ORDER BY seq",
+            (row["id"],),
+        ).fetchall()
+        attachments = conn.execute(
+            """SELECT url, page_kind, error, archive_path, archive_offset FROM pages
+               WHERE parent_url = ? ORDER BY id""",
+            (row["page_url"],),
+        ).fetchall()
+        sightings = conn.execute(
+            "SELECT url, source_id, similarity, seen_at FROM sightings WHERE notice_id = ?",
+            (row["id"],),
+        ).fetchall()
+    if row["archive_path"] is None:
+        raise UserError(f"notice {row['id']} has no archived copy (crawled before archiving?)")
+    try:
+        record = read_record(row["archive_path"], row["archive_offset"], row["archive_length"])
+    except ArchiveError as exc:
+        raise UserError(str(exc)) from exc
+    if raw:
+        sys.stdout.buffer.write(record.body)
+        return
+    verified = "matches" if verify_body(record, row["content_hash"]) else "DOES NOT match"
+    lines = [
+        f"notice #{row['id']}: {row['title']}",
+        f"  url:        {row['url']}",
+        f"  source:     {row['source_id']}   employer: {row['employer'] or '?'}",
+        f"  published:  {row['published'] or '?'}   deadline: {row['deadline'] or '?'}",
+        f"  stored:     first seen {row['first_seen']}, updated {row['updated_at']}, "
+        f"taxonomy {row['taxonomy_version']}",
+        f"  fetched:    {row['fetched_at']} (run #{row['run_id']}), HTTP {row['status']}, "
+        f"{row['content_type'] or 'no Content-Type'}, decoded as {row['encoding'] or '?'}",
+        f"  archive:    {row['archive_path']} @ {row['archive_offset']} "
+        f"(+{row['archive_length']} bytes), WARC-Date {record.date}",
+        f"  sha256:     {row['content_hash']} ({verified} the archived body)",
+        f"  positions:  {len(positions)}: "
+        + "; ".join(
+            f"{p['title']}" + (f" x{p['headcount']}" if p["headcount"] else "") for p in positions
+        ),
+    ]
+    for a in attachments:
+        state = f"{a['page_kind']}" + (f" ({a['error']})" if a["error"] else "")
+        where = f"{a['archive_path']} @ {a['archive_offset']}" if a["archive_path"] else "-"
+        lines.append(f"  attachment: {a['url']}: {state}; archive {where}")
+    for s_ in sightings:
+        lines.append(
+            f"  also seen:  {s_['url']} ({s_['source_id']}, similarity {s_['similarity']:.2f}, "
+            f"{s_['seen_at']})"
+        )
+    click.echo("\n".join(lines))
+    if no_body:
+        return
+    click.echo(f"\n--- archived response: HTTP {record.status}")
+    for name, value in record.headers:
+        click.echo(f"{name}: {value}")
+    text, encoding, reason = decode_html(
+        record.body, charset_from_content_type(record.header("Content-Type") or "")
+    )
+    click.echo(f"--- body ({len(record.body)} bytes, decoded as {encoding}: {reason})\n")
+    click.echo(text)
+
+
+# ----------------------------------------------------------------------------------- reprocess
+
+
+@cli.command()
+@db_option
+@click.option("--source", "only", multiple=True, help="Only this source id (repeatable).")
+def reprocess(db_path: Path, only: tuple[str, ...]) -> None:
+    """Re-run extraction and normalisation over the archived pages, without re-crawling.
+
+    \b
+    Reads every stored notice page (and its attachments) back from the WARC archive,
+    parses it with the current page parsers, table extractor and normaliser, and updates
+    the store: changed notices are rewritten, unchanged ones left alone, reposts linked as
+    sightings. Takes the crawl lock, so it never runs beside a crawl.
+
+    \b
+    Example:
+      icc-talent reprocess --source mirror-icc-yunling
+    """
+    from crawler.lock import CrawlLockedError, crawl_lock
+    from crawler.replay import reprocess_archive
+
+    try:
+        with crawl_lock(db_path, what="reprocess"), open_store(db_path) as conn:
+            result = reprocess_archive(conn, source_ids=list(only) or None)
+    except CrawlLockedError as exc:
+        raise UserError(str(exc)) from exc
+    for error in result.errors:
+        click.echo(f"skipped {error}", err=True)
+    o = result.outcomes
+    click.echo(
+        f"Reprocessed {result.pages} archived pages: {o.get('updated', 0)} notices changed, "
+        f"{o.get('unchanged', 0)} unchanged, {o.get('new', 0)} new, "
+        f"{o.get('sighting', 0)} sightings, {o.get('unavailable', 0)} unavailable, "
+        f"{o.get('error', 0)} errors."
+    )
+    if result.errors:
+        sys.exit(1)
+
+
+# ----------------------------------------------------------------------------------- export
+
+
+@cli.command()
+@db_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "parquet", "jsonl"]),
+    default="csv",
+    show_default=True,
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Output folder (default: export/ beside the store).",
+)
+def export(db_path: Path, fmt: str, out_dir: Path | None) -> None:
+    """Export positions, findings and monthly measures, with a data dictionary.
+
+    \b
+    Writes positions.<fmt> (one row per position, with list columns and every finding's
+    evidence), findings.<fmt> (long form) and monthly_measures.<fmt>, plus
+    DATA_DICTIONARY.md describing every column. The store is only read.
+
+    \b
+    Example:
+      icc-talent export --format parquet --out exports/
+    """
+    from analysis.export import ExportError, export_store
+
+    with open_store(db_path) as conn:
+        try:
+            paths = export_store(conn, out_dir or db_path.parent / "export", fmt)
+        except ExportError as exc:
+            raise UserError(str(exc)) from exc
+    for path in paths:
+        click.echo(str(path))
+
+
+# ----------------------------------------------------------------------------------- serve
+
+
+@cli.command()
+@db_option
+@click.option("--port", type=click.IntRange(0, 65535), default=8001, show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind.")
+@click.option("--open", "open_browser", is_flag=True, help="Open a browser on the page.")
+def serve(db_path: Path, port: int, host: str, open_browser: bool) -> None:
+    """Explore the store in Datasette: read-only, full-text search and facets ready.
+
+    \b
+    Opens the store immutable (nothing is ever written to it), with facets on month,
+    province, language and skill, search over positions, and canned queries such as
+    "AIGC roles" and "roles mentioning a skill". Binds to 127.0.0.1 unless told otherwise.
+
+    \b
+    Example:
+      icc-talent serve --port 8001
+    """
+    from analysis.serve import ServeError, serve_store
+
+    if not db_path.exists():
+        raise UserError(
+            f"no database at {db_path} (run `icc-talent crawl` or `icc-talent demo` first)"
+        )
+    try:
+        serve_store(db_path, host=host, port=port, open_browser=open_browser)
+    except ServeError as exc:
+        raise UserError(str(exc)) from exc
 
 
 # ----------------------------------------------------------------------------------- entry

@@ -123,6 +123,77 @@ MIGRATIONS: list[str] = [
         DELETE FROM positions_fts WHERE rowid = old.id;
     END;
     """,
+    # 2: crash-safe crawling (frontier), per-source run health, conditional requests,
+    #    attachments (pages.parent_url) and reposts of one notice on several sites (sightings)
+    """
+    ALTER TABLE pages ADD COLUMN etag TEXT;
+    ALTER TABLE pages ADD COLUMN last_modified TEXT;
+    ALTER TABLE pages ADD COLUMN detail_links INTEGER;
+    ALTER TABLE pages ADD COLUMN parent_url TEXT;
+    CREATE INDEX pages_run ON pages(run_id, source_id);
+    CREATE TABLE frontier (
+        url           TEXT PRIMARY KEY,
+        source_id     TEXT,
+        kind          TEXT NOT NULL,
+        state         TEXT NOT NULL DEFAULT 'pending',
+        attempts      INTEGER NOT NULL DEFAULT 0,
+        run_id        INTEGER,
+        discovered_at TEXT NOT NULL,
+        updated_at    TEXT NOT NULL,
+        error         TEXT
+    );
+    CREATE INDEX frontier_state ON frontier(state, source_id);
+    CREATE TABLE crawl_run_sources (
+        run_id        INTEGER NOT NULL REFERENCES crawl_runs(id) ON DELETE CASCADE,
+        source_id     TEXT NOT NULL,
+        listing_pages INTEGER NOT NULL DEFAULT 0,
+        detail_links  INTEGER NOT NULL DEFAULT 0,
+        pages         INTEGER NOT NULL DEFAULT 0,
+        notices_new   INTEGER NOT NULL DEFAULT 0,
+        positions_new INTEGER NOT NULL DEFAULT 0,
+        errors        INTEGER NOT NULL DEFAULT 0,
+        health        TEXT NOT NULL,
+        message       TEXT,
+        PRIMARY KEY (run_id, source_id)
+    );
+    CREATE TABLE sightings (
+        id         INTEGER PRIMARY KEY,
+        notice_id  INTEGER NOT NULL REFERENCES notices(id) ON DELETE CASCADE,
+        page_id    INTEGER NOT NULL UNIQUE REFERENCES pages(id) ON DELETE CASCADE,
+        url        TEXT NOT NULL,
+        source_id  TEXT,
+        similarity REAL NOT NULL,
+        seen_at    TEXT NOT NULL
+    );
+    CREATE INDEX sightings_notice ON sightings(notice_id);
+    CREATE TABLE notice_fingerprints (
+        notice_id INTEGER PRIMARY KEY REFERENCES notices(id) ON DELETE CASCADE,
+        minhash   BLOB NOT NULL
+    );
+    CREATE TABLE notice_bands (
+        band      INTEGER NOT NULL,
+        bucket    INTEGER NOT NULL,
+        notice_id INTEGER NOT NULL REFERENCES notices(id) ON DELETE CASCADE,
+        PRIMARY KEY (band, bucket, notice_id)
+    );
+    CREATE INDEX notice_bands_notice ON notice_bands(notice_id);
+    CREATE TABLE table_rows (
+        id        INTEGER PRIMARY KEY,
+        notice_id INTEGER NOT NULL REFERENCES notices(id) ON DELETE CASCADE,
+        file      TEXT NOT NULL,
+        sheet     TEXT NOT NULL,
+        row       INTEGER NOT NULL,
+        title     TEXT NOT NULL,
+        headcount INTEGER,
+        major     TEXT,
+        degree    TEXT,
+        age       TEXT,
+        other     TEXT,
+        employer  TEXT,
+        cells     TEXT NOT NULL DEFAULT '{}',
+        UNIQUE (notice_id, file, sheet, row)
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -152,6 +223,9 @@ def connect(path: Path | str, *, create: bool = True) -> sqlite3.Connection:
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA busy_timeout = 30000")
         conn.execute("PRAGMA journal_mode = WAL")
+        # WAL + NORMAL: commits survive a killed process (only power loss can drop the last
+        # ones, never corrupt); FULL would fsync every page's transaction.
+        conn.execute("PRAGMA synchronous = NORMAL")
         migrate(conn)
     except sqlite3.DatabaseError as exc:
         raise StoreError(f"{db} is not a usable icc-talent database ({exc})") from exc
@@ -308,23 +382,38 @@ def run_totals(conn: sqlite3.Connection, run_id: int) -> dict[str, int]:
 # ----------------------------------------------------------------------------- pages & notices
 
 
-def save_page(conn: sqlite3.Connection, page: FetchedPage, run_id: int | None) -> int:
+def save_page(
+    conn: sqlite3.Connection,
+    page: FetchedPage,
+    run_id: int | None,
+    *,
+    etag: str | None = None,
+    last_modified: str | None = None,
+    detail_links: int | None = None,
+    parent_url: str | None = None,
+) -> int:
     """Upsert one fetched page by URL (the latest fetch wins); return its id.
 
-    Call inside `transaction()` together with the notice it produced.
+    Call inside `transaction()` together with the notice it produced. `etag`/`last_modified`
+    feed the next run's conditional request; `detail_links` is how many notice links a listing
+    page held (the source-health measure); `parent_url` is the notice page of an attachment.
     """
     now = page.fetched_at.isoformat(timespec="seconds")
     conn.execute(
         """INSERT INTO pages (url, source_id, run_id, first_seen, fetched_at, status, page_kind,
                               content_type, encoding, content_hash, archive_path,
-                              archive_offset, archive_length, error)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                              archive_offset, archive_length, error, etag, last_modified,
+                              detail_links, parent_url)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
            ON CONFLICT(url) DO UPDATE SET source_id=excluded.source_id, run_id=excluded.run_id,
              fetched_at=excluded.fetched_at, status=excluded.status,
              page_kind=excluded.page_kind, content_type=excluded.content_type,
              encoding=excluded.encoding, content_hash=excluded.content_hash,
              archive_path=excluded.archive_path, archive_offset=excluded.archive_offset,
-             archive_length=excluded.archive_length, error=excluded.error""",
+             archive_length=excluded.archive_length, error=excluded.error,
+             etag=excluded.etag, last_modified=excluded.last_modified,
+             detail_links=excluded.detail_links,
+             parent_url=coalesce(excluded.parent_url, pages.parent_url)""",
         (
             page.url,
             page.source_id,
@@ -340,6 +429,10 @@ def save_page(conn: sqlite3.Connection, page: FetchedPage, run_id: int | None) -
             page.archive_offset,
             page.archive_length,
             page.error,
+            etag,
+            last_modified,
+            detail_links,
+            parent_url,
         ),
     )
     row = conn.execute("SELECT id FROM pages WHERE url = ?", (page.url,)).fetchone()
@@ -449,7 +542,8 @@ def _finding_row(position_id: int | None, f: Finding) -> tuple[Any, ...]:
 def known_notice_urls(conn: sqlite3.Connection) -> set[str]:
     """URLs of detail pages already stored successfully (notices and recorded unavailable pages)."""
     rows = conn.execute(
-        "SELECT url FROM pages WHERE status = 200 AND page_kind IN ('notice', 'unavailable')"
+        "SELECT url FROM pages WHERE status = 200 AND page_kind IN ('notice', 'unavailable', "
+        "'sighting')"
     )
     return {r[0] for r in rows}
 
@@ -471,3 +565,400 @@ def count_rows(conn: sqlite3.Connection) -> StoreCounts:
                   (SELECT count(*) FROM positions), (SELECT count(*) FROM findings)"""
     ).fetchone()
     return StoreCounts(*(int(v) for v in row))
+
+
+# ----------------------------------------------------------------------------- frontier
+#
+# The crawl frontier lives here, not in Scrapy's JOBDIR: it is changed in the same transaction
+# as the page that discovered or fetched a URL, so a crawl killed at any moment resumes with
+# nothing lost (pending URLs are requested again) and nothing doubled (upserts by URL).
+
+MAX_ATTEMPTS = 3
+
+
+def frontier_add(
+    conn: sqlite3.Connection,
+    entries: Iterable[tuple[str, str | None, str]],
+    run_id: int | None,
+) -> None:
+    """Queue (url, source_id, kind) entries. A notice already done stays done; a list page
+    found again in a later run is pending again (list pages are re-read every run).
+    Call inside `transaction()`."""
+    now = utcnow()
+    conn.executemany(
+        """INSERT INTO frontier (url, source_id, kind, state, run_id, discovered_at, updated_at)
+           VALUES (?, ?, ?, 'pending', ?, ?, ?)
+           ON CONFLICT(url) DO UPDATE SET
+             state = CASE WHEN frontier.kind = 'listing'
+                               AND coalesce(frontier.run_id, -1) != coalesce(excluded.run_id, -1)
+                          THEN 'pending' ELSE frontier.state END,
+             run_id = excluded.run_id, updated_at = excluded.updated_at""",
+        [(url, source, kind, run_id, now, now) for url, source, kind in entries],
+    )
+
+
+def frontier_mark(
+    conn: sqlite3.Connection,
+    url: str,
+    *,
+    ok: bool,
+    source_id: str | None = None,
+    kind: str = "notice",
+    error: str | None = None,
+    run_id: int | None = None,
+) -> None:
+    """Record a fetch outcome: `done`, or `failed` with one more attempt counted.
+    Call inside `transaction()`, with the page row it produced."""
+    now = utcnow()
+    conn.execute(
+        """INSERT INTO frontier (url, source_id, kind, state, attempts, run_id, discovered_at,
+                                 updated_at, error)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT(url) DO UPDATE SET state = excluded.state,
+             attempts = frontier.attempts + excluded.attempts, run_id = excluded.run_id,
+             updated_at = excluded.updated_at, error = excluded.error""",
+        (
+            url,
+            source_id,
+            kind,
+            "done" if ok else "failed",
+            0 if ok else 1,
+            run_id,
+            now,
+            now,
+            error,
+        ),
+    )
+
+
+def frontier_resume(
+    conn: sqlite3.Connection, source_ids: Iterable[str], *, max_attempts: int = MAX_ATTEMPTS
+) -> list[tuple[str, str, str]]:
+    """(url, source_id, kind) left pending by an interrupted run, or failed fewer than
+    `max_attempts` times, for the given sources; list pages first."""
+    ids = list(source_ids)
+    if not ids:
+        return []
+    marks = ",".join("?" * len(ids))
+    rows = conn.execute(
+        f"""SELECT url, source_id, kind FROM frontier
+            WHERE source_id IN ({marks})
+              AND (state = 'pending' OR (state = 'failed' AND attempts < ?))
+            ORDER BY kind = 'listing' DESC, discovered_at, url""",
+        (*ids, max_attempts),
+    )
+    return [(r[0], r[1], r[2]) for r in rows]
+
+
+def interrupt_stale_runs(conn: sqlite3.Connection) -> int:
+    """Close runs left 'running' by a killed crawl (call only while holding the crawl lock)."""
+    with transaction(conn):
+        cur = conn.execute("UPDATE crawl_runs SET status = 'interrupted' WHERE status = 'running'")
+    return cur.rowcount
+
+
+def conditional_headers(conn: sqlite3.Connection) -> dict[str, tuple[str | None, str | None]]:
+    """url -> (ETag, Last-Modified) of stored list pages, for conditional re-requests."""
+    rows = conn.execute(
+        """SELECT url, etag, last_modified FROM pages
+           WHERE page_kind = 'listing' AND (etag IS NOT NULL OR last_modified IS NOT NULL)"""
+    )
+    return {r[0]: (r[1], r[2]) for r in rows}
+
+
+# ----------------------------------------------------------------------------- run health
+
+LOW_YIELD_SHARE = 0.25  # a source below this share of its usual links per list page is flagged
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRun:
+    source_id: str
+    listing_pages: int
+    detail_links: int
+    pages: int
+    notices_new: int
+    positions_new: int
+    errors: int
+    health: str  # ok | zero-yield | low-yield | failed | no-start-url
+    message: str | None = None
+
+
+def summarise_run_sources(
+    conn: sqlite3.Connection, run_id: int, sources: Iterable[dict[str, Any]]
+) -> list[SourceRun]:
+    """Per-source counts of one run from the stored pages, judged against the source's history."""
+    started = conn.execute("SELECT started_at FROM crawl_runs WHERE id = ?", (run_id,)).fetchone()
+    started_at = started[0] if started else ""
+    out = []
+    for source in sources:
+        sid = source["id"]
+        row = conn.execute(
+            """SELECT count(*) AS pages,
+                      coalesce(sum(page_kind = 'listing'), 0) AS listing_pages,
+                      coalesce(sum(CASE WHEN page_kind = 'listing' THEN detail_links END), 0)
+                          AS detail_links,
+                      coalesce(sum(page_kind = 'error'), 0) AS errors
+               FROM pages WHERE run_id = ? AND source_id = ?""",
+            (run_id, sid),
+        ).fetchone()
+        new = conn.execute(
+            """SELECT count(DISTINCT n.id), count(po.id) FROM notices n
+               JOIN pages p ON p.id = n.page_id LEFT JOIN positions po ON po.notice_id = n.id
+               WHERE p.run_id = ? AND n.source_id = ? AND n.first_seen >= ?""",
+            (run_id, sid, started_at),
+        ).fetchone()
+        message = conn.execute(
+            """SELECT error FROM pages WHERE run_id = ? AND source_id = ? AND page_kind = 'error'
+               ORDER BY id LIMIT 1""",
+            (run_id, sid),
+        ).fetchone()
+        counts = SourceRun(
+            sid,
+            int(row["listing_pages"]),
+            int(row["detail_links"]),
+            int(row["pages"]),
+            int(new[0]),
+            int(new[1]),
+            int(row["errors"]),
+            "ok",
+            message[0] if message else None,
+        )
+        out.append(_judge(conn, counts, has_start=bool(source.get("start_urls"))))
+    return out
+
+
+def _judge(conn: sqlite3.Connection, run: SourceRun, *, has_start: bool) -> SourceRun:
+    from dataclasses import replace
+
+    if not has_start:
+        return replace(run, health="no-start-url", message="no start URL: fill one in")
+    if not run.listing_pages:
+        if run.errors or run.pages == 0:
+            return replace(run, health="failed", message=run.message or "nothing fetched")
+        return run  # only resumed detail pages this time
+    if not run.detail_links:
+        return replace(
+            run, health="zero-yield", message="list pages held no notice links (selectors?)"
+        )
+    history = [
+        r[0] / r[1]
+        for r in conn.execute(
+            """SELECT detail_links, listing_pages FROM crawl_run_sources
+               WHERE source_id = ? AND listing_pages > 0 AND health IN ('ok', 'low-yield')
+               ORDER BY run_id DESC LIMIT 12""",
+            (run.source_id,),
+        )
+    ]
+    rate = run.detail_links / run.listing_pages
+    if history:
+        usual = sorted(history)[len(history) // 2]
+        if rate < LOW_YIELD_SHARE * usual:
+            return replace(
+                run,
+                health="low-yield",
+                message=f"{rate:.1f} notice links per list page, usually {usual:.1f}",
+            )
+    return run
+
+
+def save_run_sources(conn: sqlite3.Connection, run_id: int, runs: Iterable[SourceRun]) -> None:
+    with transaction(conn):
+        conn.executemany(
+            """INSERT OR REPLACE INTO crawl_run_sources (run_id, source_id, listing_pages,
+                   detail_links, pages, notices_new, positions_new, errors, health, message)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            [
+                (
+                    run_id,
+                    r.source_id,
+                    r.listing_pages,
+                    r.detail_links,
+                    r.pages,
+                    r.notices_new,
+                    r.positions_new,
+                    r.errors,
+                    r.health,
+                    r.message,
+                )
+                for r in runs
+            ],
+        )
+
+
+def latest_source_health(conn: sqlite3.Connection) -> dict[str, sqlite3.Row]:
+    """source_id -> its row of the latest run that crawled it (with the run's start time)."""
+    rows = conn.execute(
+        """SELECT s.*, r.started_at FROM crawl_run_sources s JOIN crawl_runs r ON r.id = s.run_id
+           WHERE s.run_id = (SELECT max(run_id) FROM crawl_run_sources t
+                             WHERE t.source_id = s.source_id)"""
+    )
+    return {r["source_id"]: r for r in rows}
+
+
+# ----------------------------------------------------------------------------- sightings
+
+
+def save_notice_or_sighting(
+    conn: sqlite3.Connection,
+    page_id: int,
+    notice: NormalisedNotice,
+    *,
+    source: dict[str, Any] | None = None,
+) -> tuple[int, str]:
+    """Store a notice, or link it as one more sighting of a near-identical stored notice.
+
+    Returns (notice_id, outcome) with outcome `new`, `updated`, `unchanged` or `sighting`.
+    An official copy replaces an aggregator's copy seen first (`aggregator: true` sources),
+    so which copy is kept does not depend on crawl order. Call inside `transaction()`.
+    """
+    from analysis.extract.neardup import band_buckets, containment, fingerprint_text
+
+    source = source or {}
+    fp = fingerprint_text(notice.title + "\n" + notice.text)
+    own = conn.execute(
+        "SELECT id, text_hash, taxonomy_version FROM notices WHERE page_id = ?", (page_id,)
+    ).fetchone()
+    if own is None:
+        match = _near_duplicate(conn, fp, band_buckets(fp), containment)
+        if match is not None:
+            other_id, similarity = match
+            other_is_aggregator = _is_aggregator(conn, other_id)
+            if bool(source.get("aggregator")) or not other_is_aggregator:
+                _add_sighting(conn, other_id, page_id, notice.url, source.get("id"), similarity)
+                return other_id, "sighting"
+            notice_id, _ = save_notice(conn, page_id, notice, source=source)
+            _save_fingerprint(conn, notice_id, fp)
+            _demote_to_sighting(conn, other_id, notice_id, similarity)
+            return notice_id, "new"
+    notice_id, created = save_notice(conn, page_id, notice, source=source)
+    _save_fingerprint(conn, notice_id, fp)
+    if created or own is None:
+        return notice_id, "new"
+    after = conn.execute(
+        "SELECT text_hash, taxonomy_version FROM notices WHERE id = ?", (notice_id,)
+    ).fetchone()
+    same = (own["text_hash"], own["taxonomy_version"]) == tuple(after)
+    return notice_id, "unchanged" if same else "updated"
+
+
+def _near_duplicate(
+    conn: sqlite3.Connection, fp: Any, buckets: list[tuple[int, int]], measure: Any
+) -> tuple[int, float] | None:
+    from analysis.extract.neardup import MIN_CONTAINMENT, Fingerprint
+
+    if not fp.size:
+        return None
+    clause = " OR ".join("(band = ? AND bucket = ?)" for _ in buckets)
+    params = [v for pair in buckets for v in pair]
+    candidates = conn.execute(
+        f"""SELECT DISTINCT f.notice_id, f.minhash FROM notice_bands b
+            JOIN notice_fingerprints f ON f.notice_id = b.notice_id WHERE {clause}
+            ORDER BY f.notice_id""",
+        params,
+    ).fetchall()
+    best: tuple[int, float] | None = None
+    for notice_id, blob in candidates:
+        score = measure(fp, Fingerprint.from_bytes(blob))
+        if score >= MIN_CONTAINMENT and (best is None or score > best[1]):
+            best = (int(notice_id), float(score))
+    return best
+
+
+def _save_fingerprint(conn: sqlite3.Connection, notice_id: int, fp: Any) -> None:
+    from analysis.extract.neardup import band_buckets
+
+    conn.execute(
+        "INSERT OR REPLACE INTO notice_fingerprints (notice_id, minhash) VALUES (?, ?)",
+        (notice_id, fp.to_bytes()),
+    )
+    conn.execute("DELETE FROM notice_bands WHERE notice_id = ?", (notice_id,))
+    if fp.size:
+        conn.executemany(
+            "INSERT OR IGNORE INTO notice_bands (band, bucket, notice_id) VALUES (?, ?, ?)",
+            [(band, bucket, notice_id) for band, bucket in band_buckets(fp)],
+        )
+
+
+def _is_aggregator(conn: sqlite3.Connection, notice_id: int) -> bool:
+    row = conn.execute(
+        """SELECT s.meta FROM notices n JOIN sources s ON s.id = n.source_id WHERE n.id = ?""",
+        (notice_id,),
+    ).fetchone()
+    return bool(row and json.loads(row[0] or "{}").get("aggregator"))
+
+
+def _add_sighting(
+    conn: sqlite3.Connection,
+    notice_id: int,
+    page_id: int,
+    url: str,
+    source_id: str | None,
+    similarity: float,
+) -> None:
+    conn.execute(
+        """INSERT INTO sightings (notice_id, page_id, url, source_id, similarity, seen_at)
+           VALUES (?, ?, ?, ?, ?, ?)
+           ON CONFLICT(page_id) DO UPDATE SET notice_id = excluded.notice_id,
+             similarity = excluded.similarity""",
+        (notice_id, page_id, url, source_id, round(similarity, 3), utcnow()),
+    )
+    conn.execute("UPDATE pages SET page_kind = 'sighting' WHERE id = ?", (page_id,))
+
+
+def _demote_to_sighting(
+    conn: sqlite3.Connection, old_id: int, new_id: int, similarity: float
+) -> None:
+    """The aggregator's notice `old_id` becomes a sighting of the official notice `new_id`."""
+    old = conn.execute(
+        "SELECT page_id, url, source_id FROM notices WHERE id = ?", (old_id,)
+    ).fetchone()
+    conn.execute("UPDATE sightings SET notice_id = ? WHERE notice_id = ?", (new_id, old_id))
+    conn.execute("DELETE FROM notices WHERE id = ?", (old_id,))
+    _add_sighting(conn, new_id, old["page_id"], old["url"], old["source_id"], similarity)
+
+
+def notice_sightings(conn: sqlite3.Connection, notice_id: int) -> list[sqlite3.Row]:
+    return conn.execute(
+        "SELECT url, source_id, similarity, seen_at FROM sightings WHERE notice_id = ? ORDER BY id",
+        (notice_id,),
+    ).fetchall()
+
+
+def touch_page(conn: sqlite3.Connection, url: str, run_id: int | None, when: datetime) -> None:
+    """A list page answered 304 Not Modified: count it in this run, keep its stored copy."""
+    conn.execute(
+        "UPDATE pages SET run_id = ?, fetched_at = ? WHERE url = ?",
+        (run_id, when.isoformat(timespec="seconds"), url),
+    )
+
+
+def save_table_rows(
+    conn: sqlite3.Connection, notice_id: int, rows: Iterable[dict[str, Any]]
+) -> int:
+    """Replace a notice's position-table rows (attachments and body tables), each with its
+    provenance (file, sheet, row). Call inside `transaction()` with the notice."""
+    conn.execute("DELETE FROM table_rows WHERE notice_id = ?", (notice_id,))
+    values = [
+        (
+            notice_id,
+            r.get("file", ""),
+            r.get("sheet", ""),
+            int(r.get("row", 0)),
+            r.get("title", ""),
+            r.get("headcount"),
+            r.get("major"),
+            r.get("degree"),
+            r.get("age"),
+            r.get("other"),
+            r.get("employer"),
+            json.dumps(r.get("cells", {}), ensure_ascii=False),
+        )
+        for r in rows
+    ]
+    conn.executemany(
+        """INSERT OR REPLACE INTO table_rows (notice_id, file, sheet, row, title, headcount, major,
+               degree, age, other, employer, cells) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        values,
+    )
+    return len(values)

@@ -19,13 +19,21 @@ from analysis.normalise import normalise_notice
 from analysis.store import (
     connect,
     finish_run,
-    save_notice,
+    frontier_add,
+    frontier_mark,
+    interrupt_stale_runs,
+    save_notice_or_sighting,
     save_page,
+    save_run_sources,
     save_sources,
+    save_table_rows,
     start_run,
+    summarise_run_sources,
+    touch_page,
     transaction,
 )
 from crawler.items import PageItem
+from crawler.lock import CrawlLock
 
 logger = logging.getLogger(__name__)
 
@@ -36,12 +44,16 @@ def db_path_from(settings: Any) -> str:
 
 
 class StorePipeline:
+    """Writes each PageItem (page, attachments, notice or sighting, frontier changes) in one
+    transaction, so a crawl killed at any moment loses nothing and doubles nothing."""
+
     def __init__(self, db_path: str, run_id: int, stats: StatsCollector) -> None:
         self.db_path = db_path
         self.run_id = run_id
         self.owns_run = not run_id
         self.stats = stats
         self.conn: Any = None
+        self.lock: CrawlLock | None = None
         self.sources: dict[str, dict[str, Any]] = {}
 
     @classmethod
@@ -49,6 +61,9 @@ class StorePipeline:
         pipeline = cls(
             db_path_from(crawler.settings), crawler.settings.getint("ICC_RUN_ID"), crawler.stats
         )
+        if pipeline.owns_run:  # `scrapy crawl`: this process is the crawl, so it takes the lock
+            pipeline.lock = CrawlLock(pipeline.db_path, what="scrapy crawl")
+            pipeline.lock.acquire()
         crawler.signals.connect(pipeline.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
         return pipeline
@@ -58,31 +73,71 @@ class StorePipeline:
         self.sources = dict(getattr(spider, "sources_by_id", {}))
         save_sources(self.conn, self.sources.values())
         if self.owns_run:
+            interrupt_stale_runs(self.conn)
             self.run_id = start_run(self.conn)
 
     def spider_closed(self, spider: Any, reason: str) -> None:
         if self.conn is None:
             return
-        if self.owns_run:
-            finish_run(self.conn, self.run_id, status=reason, stats=self.stats.get_stats())
-        self.conn.close()
-        self.conn = None
+        try:
+            if self.owns_run:
+                finish_run(self.conn, self.run_id, status=reason, stats=self.stats.get_stats())
+                runs = summarise_run_sources(self.conn, self.run_id, self.sources.values())
+                save_run_sources(self.conn, self.run_id, runs)
+        finally:
+            self.conn.close()
+            self.conn = None
+            if self.lock is not None:
+                self.lock.release()
 
     def process_item(self, item: PageItem) -> PageItem:
-        source = self.sources.get(item.page.source_id, {"id": item.page.source_id})
+        page = item.page
+        source = self.sources.get(page.source_id, {"id": page.source_id})
         normalised = None
         if item.notice is not None:
             try:
-                normalised = normalise_notice(item.notice, fetched_at=item.page.fetched_at)
+                normalised = normalise_notice(item.notice, fetched_at=page.fetched_at)
             except Exception as exc:  # a bad notice is counted and skipped, never fatal
-                logger.warning("cannot normalise %s: %s", item.page.url, exc)
+                logger.warning("cannot normalise %s: %s", page.url, exc)
                 self.stats.inc_value("icc/normalise/error")
-                item.page.page_kind, item.page.error = "error", f"normalise failed: {exc}"
+                page.page_kind, page.error = "error", f"normalise failed: {exc}"
+        run_id = self.run_id or None
         with transaction(self.conn):
-            page_id = save_page(self.conn, item.page, self.run_id or None)
-            if normalised is not None:
-                _, created = save_notice(self.conn, page_id, normalised, source=source)
-                if created:
-                    self.stats.inc_value("icc/store/notice_new")
-                    self.stats.inc_value("icc/store/position_new", len(normalised.positions))
+            if page.page_kind == "not_modified":
+                touch_page(self.conn, page.url, run_id, page.fetched_at)
+            else:
+                page_id = save_page(
+                    self.conn,
+                    page,
+                    run_id,
+                    etag=item.etag,
+                    last_modified=item.last_modified,
+                    detail_links=item.detail_links,
+                )
+                for attachment in item.attachments:
+                    save_page(self.conn, attachment, run_id, parent_url=page.url)
+                if normalised is not None:
+                    notice_id, outcome = save_notice_or_sighting(
+                        self.conn, page_id, normalised, source=source
+                    )
+                    if outcome != "sighting" and item.notice is not None:
+                        save_table_rows(self.conn, notice_id, item.notice.extra.get("tables", []))
+                    self.stats.inc_value(f"icc/store/notice_{outcome}")
+                    if outcome == "new":
+                        self.stats.inc_value("icc/store/position_new", len(normalised.positions))
+            if item.discovered:
+                frontier_add(
+                    self.conn,
+                    [(url, page.source_id, kind) for url, kind in item.discovered],
+                    run_id,
+                )
+            frontier_mark(
+                self.conn,
+                page.url,
+                ok=page.page_kind != "error",
+                source_id=page.source_id,
+                kind=item.frontier_kind,
+                error=page.error if page.page_kind == "error" else None,
+                run_id=run_id,
+            )
         return item

@@ -1,13 +1,16 @@
 """Crawl stage: run the spiders for a list of sources in this process and record the run.
 
 Input: validated sources, the store path, the archive directory, optional setting overrides.
-Output: a `CrawlResult` (per-run totals counted from the store, plus Scrapy's stats).
+Output: a `CrawlResult`: per-run totals counted from the store, Scrapy's stats, and one health
+record per source (pages, new notices, errors, zero/low yield against its history). The store's
+crawl lock is held throughout, so two crawls of one store never interleave.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,7 +19,17 @@ from scrapy import signals
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
-from analysis.store import connect, finish_run, save_sources, start_run
+from analysis.store import (
+    SourceRun,
+    connect,
+    finish_run,
+    interrupt_stale_runs,
+    save_run_sources,
+    save_sources,
+    start_run,
+    summarise_run_sources,
+)
+from crawler.lock import crawl_lock
 from crawler.spiders.base import NoticeSpider
 from crawler.spiders.cms import CmsSpider
 from crawler.spiders.jobboard import JobboardSpider
@@ -34,6 +47,12 @@ SUMMED_STATS = (
     "icc/page/error",
     "icc/page/known_skipped",
     "icc/store/notice_new",
+    "icc/store/notice_sighting",
+    "icc/frontier/resumed",
+    "icc/listing/paging_stopped",
+    "icc/page/not_modified",
+    "icc/attachment/fetched",
+    "icc/attachment/error",
     "icc/store/position_new",
     "icc/archive/records",
     "downloader/request_count",
@@ -67,10 +86,20 @@ class CrawlResult:
     totals: dict[str, int]
     stats: dict[str, int] = field(default_factory=dict)
     finish_reasons: list[str] = field(default_factory=list)
+    sources: list[SourceRun] = field(default_factory=list)
+    elapsed: float = 0.0  # seconds the spiders ran (Scrapy's start to its stop)
 
     @property
     def errors(self) -> int:
         return self.stats.get("icc/page/error", 0)
+
+    @property
+    def failed_sources(self) -> list[SourceRun]:
+        return [s for s in self.sources if s.health == "failed"]
+
+    @property
+    def flagged_sources(self) -> list[SourceRun]:
+        return [s for s in self.sources if s.health in ("zero-yield", "low-yield")]
 
 
 def build_settings(db_path: Path, archive_dir: Path, run_id: int, **overrides: Any) -> Settings:
@@ -92,14 +121,25 @@ def run_crawl(
     archive_dir: Path,
     overrides: dict[str, Any] | None = None,
 ) -> CrawlResult:
-    """Crawl every source with the spider of its kind; blocks until all spiders finish."""
+    """Crawl every source with the spider of its kind; blocks until all spiders finish.
+
+    Raises `crawler.lock.CrawlLockedError` when another crawl holds the store.
+    """
+    with crawl_lock(db_path):
+        return _run_locked(sources, db_path, archive_dir, overrides or {})
+
+
+def _run_locked(
+    sources: list[dict[str, Any]], db_path: Path, archive_dir: Path, overrides: dict[str, Any]
+) -> CrawlResult:
     conn = connect(db_path)
     try:
+        interrupt_stale_runs(conn)  # runs a killed crawl left open; the lock says none is live
         save_sources(conn, sources)
         run_id = start_run(conn, archive_path=str(archive_dir))
     finally:
         conn.close()
-    settings = build_settings(db_path, archive_dir, run_id, **(overrides or {}))
+    settings = build_settings(db_path, archive_dir, run_id, **overrides)
     process = CrawlerProcess(settings)
     crawlers = []
     for kind, spider_cls in SPIDERS.items():
@@ -110,7 +150,9 @@ def run_crawl(
             # Scrapy installs its log handler when the crawl starts: filter it then.
             crawler.signals.connect(quiet_tracebacks, signal=signals.engine_started)
             process.crawl(crawler, sources=kind_sources)
+    started = time.monotonic()
     process.start()
+    elapsed = time.monotonic() - started
     stats: dict[str, int] = {}
     reasons = []
     for crawler in crawlers:
@@ -127,6 +169,8 @@ def run_crawl(
             status=status,
             stats=stats | {"errors": stats.get("icc/page/error", 0)},
         )
+        per_source = summarise_run_sources(conn, run_id, sources)
+        save_run_sources(conn, run_id, per_source)
     finally:
         conn.close()
-    return CrawlResult(run_id, totals, stats, reasons)
+    return CrawlResult(run_id, totals, stats, reasons, per_source, elapsed)

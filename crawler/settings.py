@@ -34,6 +34,9 @@ LOG_LEVEL = "INFO"
 DOWNLOADER_MIDDLEWARES = {
     # Sits close to the engine, so it sees the final, decompressed response.
     "crawler.archive.WarcArchiveMiddleware": 60,
+    # Replaces Scrapy's RetryMiddleware: the same retries, but 429/503 wait for Retry-After.
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.middlewares.RetryAfterMiddleware": 550,
     "crawler.middlewares.FixedProxyMiddleware": 740,
 }
 ITEM_PIPELINES = {
@@ -48,3 +51,8 @@ ICC_BASE_URL = ""  # resolves relative start URLs (the offline mirror uses it)
 ICC_HTTP_PROXY = ""  # send every request through this proxy (the offline mirror uses it)
 ICC_RUN_ID = 0  # set by `icc-talent crawl`; 0 means the pipeline opens a run itself
 ICC_REFETCH_KNOWN = False  # re-download detail pages already stored
+ICC_FULL_PAGING = False  # page through whole lists even after a page of only known notices
+ICC_ATTACHMENT_MAXSIZE = 20 * 1024 * 1024  # bigger attachments are skipped (and recorded)
+ICC_PARSE_TIMEOUT = 30.0  # seconds per attachment parse (in a child process)
+ICC_PARSE_MEMORY_MB = 1024  # address-space limit of that child process
+ICC_RETRY_AFTER_MAX = 300  # honour Retry-After up to this many seconds; longer: give up

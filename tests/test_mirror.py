@@ -152,7 +152,7 @@ def test_table_notice_and_multi_position_layouts() -> None:
 def test_content_types_cover_every_file() -> None:
     types = content_types()
     on_disk = {p.relative_to(SITES_DIR).as_posix() for p in SITES_DIR.rglob("*") if p.is_file()}
-    assert on_disk - {"_content_types.json"} == set(types)
+    assert on_disk - {"_content_types.json", "_virtual.json"} == set(types)
     bare = [path for path, ctype in types.items() if ctype == "text/html"]
     assert bare == ["icc/zpxx/202408/t20240820_1003.html"]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from mirror_helpers import BASE_URL, load_page, notice_rel, notices, page_url
 from parsel import Selector
 
+from crawler.mirror.build import WECHAT_ERROR_PAGES
 from crawler.pages.listing import parse_listing, parse_url_list
 
 ICC_KEYWORDS = ["招聘", "招考", "选聘", "岗位", "recruit"]
@@ -67,7 +68,8 @@ def test_job_board_with_and_without_selector() -> None:
 def test_wechat_url_list() -> None:
     text = load_page("wechat/articles.txt").xpath("string()").get()
     listing = parse_url_list(text, page_url("wechat/articles.txt"))
-    assert len(listing.detail_urls) == len(notices("wechat")) + 1  # + the deleted article
+    # + the deleted article and the other error pages (violation, unavailable, expired, verify)
+    assert len(listing.detail_urls) == len(notices("wechat")) + 1 + len(WECHAT_ERROR_PAGES)
     assert expected_urls("wechat") < set(listing.detail_urls)
     assert listing.next_urls == []
 
@@ -127,3 +129,29 @@ def test_base_href_and_english_keywords() -> None:
     )
     listing = parse_listing(sel, "https://jobs.test/list")
     assert listing.detail_urls == ["https://jobs.test/en/vacancy/12"]
+
+
+def test_rss_feed_and_sitemap_of_the_mirror() -> None:
+    from crawler.mirror.build import SITES_DIR
+    from crawler.pages.feeds import feed_kind, parse_feed
+
+    rss = (SITES_DIR / "rsj/rss.xml").read_bytes()
+    assert feed_kind(rss) == "rss"
+    listing = parse_feed(rss, page_url("rsj/rss.xml"), link_keywords=["招聘"])
+    assert set(listing.detail_urls) == expected_urls("rsj")
+    sitemap = (SITES_DIR / "icc/sitemap.xml").read_bytes()
+    assert feed_kind(sitemap) == "urlset"
+    assert expected_urls("icc") <= set(parse_feed(sitemap, page_url("icc/sitemap.xml")).detail_urls)
+    assert feed_kind(b"<!DOCTYPE html><html><body>rss</body></html>") is None
+
+
+def test_feed_parser_ignores_entities() -> None:
+    from crawler.pages.feeds import parse_feed
+
+    evil = (
+        b'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+        b"<rss><channel><item><title>\xe6\x8b\x9b\xe8\x81\x98&x;</title>"
+        b"<link>/a/t20250101_1.html</link></item></channel></rss>"
+    )
+    listing = parse_feed(evil, "http://x.test/rss.xml")
+    assert listing.detail_urls == ["http://x.test/a/t20250101_1.html"]

@@ -7,6 +7,7 @@ second crawl is incremental (known notices are not fetched again).
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import subprocess
@@ -34,7 +35,7 @@ def loopback_sources(base_url: str, target: Path) -> Path:
     return target
 
 
-def crawl(sources: Path, db: Path) -> subprocess.CompletedProcess[str]:
+def crawl(sources: Path, db: Path, *extra: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [
             sys.executable,
@@ -46,6 +47,7 @@ def crawl(sources: Path, db: Path) -> subprocess.CompletedProcess[str]:
             "--db",
             str(db),
             *FAST,
+            *extra,
         ],
         capture_output=True,
         text=True,
@@ -101,13 +103,96 @@ def test_gbk_pages_are_decoded(crawled: dict) -> None:
     assert {enc for _, enc in rows} <= {"gb18030"}
 
 
-def test_deleted_wechat_article_is_recorded_as_unavailable(crawled: dict) -> None:
+def test_every_wechat_error_page_is_recorded_as_unavailable(crawled: dict) -> None:
     rows = query(crawled["db"], "SELECT error FROM pages WHERE page_kind = 'unavailable'")
-    assert [r[0] for r in rows] == ["deleted"]
+    assert sorted(r[0] for r in rows) == [
+        "deleted",
+        "link_expired",
+        "temporarily_unavailable",
+        "verification",
+        "violation",
+    ]
+
+
+@pytest.mark.parametrize("ext", ["pdf", "xlsx", "xls", "docx"])
+def test_attachment_tables_of_each_format_are_read_with_provenance(crawled: dict, ext: str) -> None:
+    pages = query(
+        crawled["db"],
+        f"SELECT url, error, archive_path, parent_url FROM pages WHERE page_kind = 'attachment' "
+        f"AND url LIKE '%.{ext}' AND error IS NULL",
+    )
+    assert pages, ext
+    for url, _, archive, parent in pages:
+        assert archive and parent
+        rows = query(
+            crawled["db"],
+            f"SELECT sheet, row, title, headcount FROM table_rows WHERE file = '{url}' ORDER BY row",
+        )
+        if url.endswith("388809.pdf"):
+            continue  # the registration form: text only, no position table
+        assert rows, url
+        assert rows[0][1] == 4  # title row, note row, header row, then the first position
+        assert all(title and headcount for _, _, title, headcount in rows)
+
+
+def test_hostile_attachments_are_recorded_and_skipped(crawled: dict) -> None:
+    rows = dict(
+        query(
+            crawled["db"],
+            "SELECT substr(url, -7), error FROM pages WHERE parent_url IS NOT NULL "
+            "AND url LIKE '%P0202512093888%'",
+        )
+    )
+    assert "corrupt" in rows["10.xlsx"]
+    assert "decompression bomb" in rows["11.xlsx"]
+    assert "entit" in rows["12.xlsx"]
+    assert "password-protected" in rows["13.xlsx"] and "password-protected" in rows["814.pdf"]
+    assert "max size" in rows["815.pdf"]
+    assert "legacy" in rows["816.doc"]
+    assert "817.xls" not in rows  # a name list (personal data) is never fetched
+    titles = {t for (t,) in query(crawled["db"], "SELECT title FROM notices")}
+    assert "云岭国际传播中心2025年第四批公开招聘公告" in titles
+
+
+def test_aggregator_repost_is_a_sighting_of_the_official_notice(crawled: dict) -> None:
+    rows = query(
+        crawled["db"],
+        "SELECT s.url, n.url FROM sightings s JOIN notices n ON n.id = s.notice_id",
+    )
+    assert len(rows) == 1
+    repost, official = rows[0]
+    assert "/agg/exam/" in repost and "/icc/zpxx/" in official
+
+
+def test_rss_feed_is_read_as_a_list_page(crawled: dict) -> None:
+    rows = query(crawled["db"], "SELECT detail_links FROM pages WHERE url LIKE '%/rsj/rss.xml'")
+    assert rows and rows[0][0] >= 5
+
+
+def test_run_records_per_source_health(crawled: dict) -> None:
+    rows = query(
+        crawled["db"],
+        "SELECT run_id, source_id, health, listing_pages, notices_new FROM crawl_run_sources",
+    )
+    first = {r[1]: r for r in rows if r[0] == 1}
+    assert set(first) == {
+        "mirror-icc-yunling",
+        "mirror-rsj-zhijiang",
+        "mirror-wechat-haihe",
+        "mirror-jobs-silkroad",
+        "mirror-agg-tihai",
+    }
+    assert all(r[2] == "ok" for r in first.values())
+    assert first["mirror-icc-yunling"][3] == 3  # createPageHTML paging: three list pages
+    second = {r[1]: r for r in rows if r[0] == 2}
+    assert all(r[2] == "ok" and r[4] == 0 for r in second.values())
 
 
 def test_every_page_points_to_its_warc_record(crawled: dict) -> None:
-    rows = query(crawled["db"], "SELECT url, archive_path, archive_offset, content_hash FROM pages")
+    rows = query(
+        crawled["db"],
+        "SELECT url, archive_path, archive_offset, content_hash FROM pages WHERE status != 0",
+    )  # status 0: nothing was received (the oversized attachment), so nothing to archive
     assert rows
     for url, path, offset, _hash in rows:
         with open(path, "rb") as fh:
@@ -122,6 +207,8 @@ def test_second_crawl_is_incremental(crawled: dict) -> None:
     assert second.returncode == 0, second.stderr[-2000:]
     assert "Nothing new" in second.stdout
     assert " 0 notice," in second.stdout  # no detail page fetched again
+    stats = json.loads(query(crawled["db"], "SELECT stats FROM crawl_runs WHERE id = 2")[0][0])
+    assert stats.get("icc/page/not_modified", 0) >= 4  # start pages answered 304
     stored = query(crawled["db"], "SELECT count(*) FROM notices")[0][0]
     assert stored == len(load_notices()["notices"])
     runs = query(crawled["db"], "SELECT notices_new FROM crawl_runs ORDER BY id")
@@ -142,3 +229,44 @@ def test_unreachable_source_fails_cleanly_and_keeps_the_store(
     assert "Traceback" not in result.stderr
     assert "1 errors" in result.stdout
     assert query(crawled["db"], "SELECT count(*) FROM notices")[0][0] == before
+
+
+def icc_talent(*args: str, db: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "analysis", *args, "--db", str(db)],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=300,
+    )
+
+
+def test_show_prints_provenance_and_the_archived_source(crawled: dict) -> None:
+    notice_id, url = query(
+        crawled["db"],
+        "SELECT n.id, n.url FROM notices n WHERE n.url LIKE '%/icc/zpxx/202403/%'",
+    )[0]
+    result = icc_talent("show", str(notice_id), db=crawled["db"])
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert url in out and ".warc.gz @ " in out and "matches the archived body" in out
+    assert "attachment: " in out and "--- archived response: HTTP 200" in out
+    assert "decoded as gb18030" in out
+    raw = subprocess.run(
+        [sys.executable, "-m", "analysis", "show", url, "--raw", "--db", str(crawled["db"])],
+        capture_output=True,
+        cwd=REPO,
+        timeout=300,
+    )
+    assert raw.returncode == 0 and "云岭".encode("gbk") in raw.stdout
+    missing = icc_talent("show", "99999", db=crawled["db"])
+    assert missing.returncode == 1 and missing.stderr.startswith("error: no stored notice")
+
+
+def test_reprocess_over_the_archive_changes_nothing_when_nothing_changed(crawled: dict) -> None:
+    before = query(crawled["db"], "SELECT id, text_hash, updated_at FROM notices ORDER BY id")
+    result = icc_talent("reprocess", db=crawled["db"])
+    assert result.returncode == 0, result.stderr
+    assert f"{len(before)} unchanged" in result.stdout and "1 sightings" in result.stdout
+    after = query(crawled["db"], "SELECT id, text_hash, updated_at FROM notices ORDER BY id")
+    assert after == before

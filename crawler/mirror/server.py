@@ -2,11 +2,14 @@
 
 Input: the built files under crawler/mirror/sites and their `_content_types.json` map.
 Output: HTTP responses carrying the stored bytes unchanged (never re-encoded), with the
-Content-Type the build chose (GBK pages say charset=gbk, one page sends no charset).
+Content-Type the build chose (GBK pages say charset=gbk, one page sends no charset), an ETag
+(answering If-None-Match with 304), and the build's `_virtual.json` files (too large for git)
+generated on the fly.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import mimetypes
 import sys
@@ -19,7 +22,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from crawler.mirror.build import CONTENT_TYPES_FILE, SITES_DIR
+from crawler.mirror.build import CONTENT_TYPES_FILE, SITES_DIR, VIRTUAL_FILE
 
 DEFAULT_TYPE = "application/octet-stream"
 
@@ -31,6 +34,18 @@ def load_content_types(root: Path) -> dict[str, str]:
         return {}
     types: dict[str, str] = json.loads(path.read_text(encoding="utf-8"))
     return types
+
+
+def load_virtual(root: Path) -> dict[str, dict[str, object]]:
+    path = root / VIRTUAL_FILE
+    if not path.is_file():
+        return {}
+    virtual: dict[str, dict[str, object]] = json.loads(path.read_text(encoding="utf-8"))
+    return virtual
+
+
+def etag_of(body: bytes) -> str:
+    return '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
 
 
 def resolve_path(root: Path, url_path: str) -> Path | None:
@@ -64,9 +79,17 @@ class MirrorHandler(BaseHTTPRequestHandler):
 
     server_version = "icc-mirror/1"
 
-    def __init__(self, *args: object, root: Path, types: dict[str, str], **kwargs: object):
+    def __init__(
+        self,
+        *args: object,
+        root: Path,
+        types: dict[str, str],
+        virtual: dict[str, dict[str, object]] | None = None,
+        **kwargs: object,
+    ):
         self.root = root
         self.types = types
+        self.virtual = virtual or {}
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
 
     def do_GET(self) -> None:
@@ -76,6 +99,10 @@ class MirrorHandler(BaseHTTPRequestHandler):
         self.respond(with_body=False)
 
     def respond(self, with_body: bool) -> None:
+        rel = "/".join(p for p in unquote(urlsplit(self.path).path).split("/") if p)
+        if rel in self.virtual:
+            self.respond_virtual(self.virtual[rel], with_body)
+            return
         target = resolve_path(self.root, self.path)
         if target is None:
             body = b"404 Not Found\n"
@@ -83,12 +110,35 @@ class MirrorHandler(BaseHTTPRequestHandler):
             self.send_header("Content-Type", "text/plain; charset=utf-8")
         else:
             body = target.read_bytes()
+            etag = etag_of(body)
+            if self.headers.get("If-None-Match") == etag:
+                self.send_response(HTTPStatus.NOT_MODIFIED)
+                self.send_header("ETag", etag)
+                self.end_headers()
+                return
             self.send_response(HTTPStatus.OK)
             self.send_header("Content-Type", content_type_for(self.root, target, self.types))
+            self.send_header("ETag", etag)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         if with_body:
             self.wfile.write(body)
+
+    def respond_virtual(self, spec: dict[str, object], with_body: bool) -> None:
+        """A large generated file: announced size first, then filler bytes until the client
+        hangs up (a polite crawler does so on seeing Content-Length)."""
+        size = int(str(spec["size"]))
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", str(spec.get("content_type", DEFAULT_TYPE)))
+        self.send_header("Content-Length", str(size))
+        self.end_headers()
+        if not with_body:
+            return
+        chunk = b"%PDF-1.4\n" + b"0" * 65527
+        with suppress(OSError):
+            for _ in range(size // len(chunk)):
+                self.wfile.write(chunk)
+            self.wfile.write(chunk[: size % len(chunk)])
 
     def log_message(self, format: str, *args: object) -> None:
         """Silence the per-request stderr log."""
@@ -100,7 +150,9 @@ def serve_mirror(
 ) -> Iterator[str]:
     """Serve `root` in a background thread; yields the base URL (no trailing slash)."""
     root = Path(root)
-    handler = partial(MirrorHandler, root=root, types=load_content_types(root))
+    handler = partial(
+        MirrorHandler, root=root, types=load_content_types(root), virtual=load_virtual(root)
+    )
     server = ThreadingHTTPServer((host, port), handler)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, name="icc-mirror", daemon=True)

@@ -1,12 +1,15 @@
 """Crawl stage: the base spider every kind shares.
 
-Input: source-registry entries of one kind (`cms`, `wechat`, `jobboard`).
-Output: `PageItem`s for every fetched page (listing, notice, unavailable, error).
-Spiders only navigate; all parsing is done by the pure functions in `crawler.pages`.
+Input: source-registry entries of one kind (`cms`, `wechat`, `jobboard`), and from the store:
+the notices already held, the frontier left by an interrupted run, list-page validators.
+Output: `PageItem`s for every fetched page (listing, notice, unavailable, error), notices with
+their attachments' position tables. Spiders only navigate; parsing is done by the pure
+functions in `crawler.pages` and `analysis.extract` (attachments in a limited child process).
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -15,13 +18,26 @@ import scrapy
 from parsel import Selector
 from scrapy.crawler import Crawler
 from scrapy.http import Response
+from scrapy.utils.defer import maybe_deferred_to_future
+from scrapy.utils.reactor import is_asyncio_reactor_installed
+from twisted.internet.threads import deferToThread
 from twisted.python.failure import Failure
 
-from analysis.models import FetchedPage
-from analysis.store import connect, content_hash, known_notice_urls
+from analysis.extract import Attachment, Extracted, attach_tables, extract_file
+from analysis.models import FetchedPage, ParsedNotice
+from analysis.store import (
+    conditional_headers,
+    connect,
+    content_hash,
+    frontier_resume,
+    known_notice_urls,
+)
 from crawler.items import PageItem
-from crawler.pages import Unavailable, decode_html, parse_listing, parse_notice
+from crawler.pages import Listing, Unavailable, decode_html, parse_listing, parse_notice
 from crawler.pages.charset import charset_from_content_type
+from crawler.pages.feeds import feed_kind, parse_feed
+from crawler.pipelines import db_path_from
+from crawler.replay import wanted_attachments
 from crawler.sources import REGISTRY_SOURCES, load_sources
 
 
@@ -45,8 +61,13 @@ def page_selector(response: Response) -> tuple[Selector, str]:
     return Selector(text=text, base_url=response.url), encoding
 
 
+def header(response: Response, name: bytes) -> str | None:
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value else None
+
+
 class NoticeSpider(scrapy.Spider):
-    """Shared plumbing: sources, incremental skipping of known notices, page items, errors."""
+    """Shared plumbing: sources, frontier resume, incremental paging, attachments, errors."""
 
     kind = ""  # the source kind this spider crawls
 
@@ -63,6 +84,12 @@ class NoticeSpider(scrapy.Spider):
         self.sources: list[dict[str, Any]] = []
         self.sources_by_id: dict[str, dict[str, Any]] = {}
         self.known_urls: set[str] = set()
+        self.resume: list[tuple[str, str, str]] = []
+        self.validators: dict[str, tuple[str | None, str | None]] = {}
+        self.full_paging = False
+        self.attachment_maxsize = 0
+        self.parse_timeout = 30.0
+        self.parse_memory_mb = 1024
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NoticeSpider:
@@ -78,60 +105,116 @@ class NoticeSpider(scrapy.Spider):
             if s["kind"] == cls.kind and (not spider._only_source or s["id"] == spider._only_source)
         ]
         spider.sources_by_id = {s["id"]: s for s in spider.sources}
-        if not settings.getbool("ICC_REFETCH_KNOWN"):
-            conn = connect(settings.get("ICC_DB"))
-            try:
+        spider.full_paging = settings.getbool("ICC_FULL_PAGING")
+        spider.attachment_maxsize = settings.getint("ICC_ATTACHMENT_MAXSIZE")
+        spider.parse_timeout = settings.getfloat("ICC_PARSE_TIMEOUT")
+        spider.parse_memory_mb = settings.getint("ICC_PARSE_MEMORY_MB")
+        conn = connect(db_path_from(settings))
+        try:
+            spider.resume = frontier_resume(conn, spider.sources_by_id)
+            if not settings.getbool("ICC_REFETCH_KNOWN"):
                 spider.known_urls = known_notice_urls(conn)
-            finally:
-                conn.close()
+                spider.validators = conditional_headers(conn)
+        finally:
+            conn.close()
         return spider
 
     async def start(self) -> AsyncIterator[Any]:
         for source in self.sources:
             for url in source["start_urls"]:
-                yield self.start_request(url, source)
+                yield self.listing_request(url, source)
+        # What an interrupted run had queued but not stored (the frontier in the store).
+        for url, source_id, kind in self.resume:
+            queued = self.sources_by_id.get(source_id)
+            if queued is None or url in self.known_urls:
+                continue
+            self.crawler.stats.inc_value("icc/frontier/resumed")
+            if kind == "listing":
+                yield self.listing_request(url, queued)
+            else:
+                yield self.notice_request(url, queued)
 
     def start_request(self, url: str, source: dict[str, Any]) -> scrapy.Request:
+        return self.listing_request(url, source)
+
+    def listing_request(self, url: str, source: dict[str, Any]) -> scrapy.Request:
+        headers = {}
+        etag, modified = self.validators.get(url, (None, None))
+        if etag:
+            headers["If-None-Match"] = etag
+        if modified:
+            headers["If-Modified-Since"] = modified
         return scrapy.Request(
-            url, callback=self.parse_listing_page, errback=self.on_error, meta={"source": source}
+            url,
+            headers=headers,
+            callback=self.parse_listing_page,
+            errback=self.on_error,
+            meta={"source": source, "frontier_kind": "listing", "handle_httpstatus_list": [304]},
+        )
+
+    def notice_request(self, url: str, source: dict[str, Any]) -> scrapy.Request:
+        return scrapy.Request(
+            url,
+            callback=self.parse_notice_page,
+            errback=self.on_error,
+            meta={"source": source, "frontier_kind": "notice"},
         )
 
     # -- navigation -----------------------------------------------------------------------------
 
+    def listing_of(self, response: Response, source: dict[str, Any]) -> Listing:
+        """Notice links and further list pages of a list page, a feed or a sitemap."""
+        if feed_kind(response.body):
+            return parse_feed(
+                response.body, response.url, link_keywords=source.get("link_keywords")
+            )
+        sel, _ = page_selector(response)
+        return parse_listing(
+            sel,
+            response.url,
+            link_keywords=source.get("link_keywords"),
+            detail_selector=source.get("detail_selector"),
+        )
+
     def parse_listing_page(self, response: Response) -> Iterator[Any]:
         source = response.meta["source"]
+        if response.status == 304:  # unchanged since the last run: nothing new listed there
+            self.crawler.stats.inc_value("icc/page/not_modified")
+            yield PageItem(self.fetched_page(response, "not_modified"), frontier_kind="listing")
+            return
         try:
-            sel, _ = page_selector(response)
-            listing = parse_listing(
-                sel,
-                response.url,
-                link_keywords=source.get("link_keywords"),
-                detail_selector=source.get("detail_selector"),
-            )
+            listing = self.listing_of(response, source)
         except Exception as exc:  # a broken page must not stop the crawl
             yield self.error_item(response, f"unreadable listing page: {exc}")
             return
-        yield PageItem(self.fetched_page(response, "listing"))
+        new = [u for u in listing.detail_urls if u not in self.known_urls]
+        next_urls = listing.next_urls
+        if listing.detail_urls and not new and not self.full_paging:
+            # Newest first: a page of only known notices means the rest are known too.
+            self.crawler.stats.inc_value("icc/listing/paging_stopped")
+            next_urls = []
         self.crawler.stats.inc_value("icc/page/listing")
-        for url in listing.detail_urls:
-            yield from self.follow_notice(url, source)
-        for url in listing.next_urls:
-            yield scrapy.Request(
-                url,
-                callback=self.parse_listing_page,
-                errback=self.on_error,
-                meta={"source": source},
-            )
+        self.crawler.stats.inc_value("icc/page/known_skipped", len(listing.detail_urls) - len(new))
+        yield PageItem(
+            self.fetched_page(response, "listing"),
+            frontier_kind="listing",
+            discovered=[(u, "notice") for u in new] + [(u, "listing") for u in next_urls],
+            detail_links=len(listing.detail_urls),
+            etag=header(response, b"ETag"),
+            last_modified=header(response, b"Last-Modified"),
+        )
+        for url in new:
+            yield self.notice_request(url, source)
+        for url in next_urls:
+            yield self.listing_request(url, source)
 
     def follow_notice(self, url: str, source: dict[str, Any]) -> Iterator[scrapy.Request]:
         if url in self.known_urls:
             self.crawler.stats.inc_value("icc/page/known_skipped")
             return
-        yield scrapy.Request(
-            url, callback=self.parse_notice_page, errback=self.on_error, meta={"source": source}
-        )
+        yield self.notice_request(url, source)
 
-    def parse_notice_page(self, response: Response) -> Iterator[PageItem]:
+    async def parse_notice_page(self, response: Response) -> AsyncIterator[PageItem]:
         try:
             sel, encoding = page_selector(response)
             result = parse_notice(self.kind, sel, response.url)
@@ -142,8 +225,85 @@ class NoticeSpider(scrapy.Spider):
             self.crawler.stats.inc_value("icc/page/unavailable")
             yield PageItem(self.fetched_page(response, "unavailable", error=result.reason))
             return
+        notice, pages = await self.with_attachments(result, response.meta["source"])
         self.crawler.stats.inc_value("icc/page/notice")
-        yield PageItem(self.fetched_page(response, "notice", encoding=encoding), notice=result)
+        yield PageItem(
+            self.fetched_page(response, "notice", encoding=encoding),
+            notice=notice,
+            attachments=pages,
+        )
+
+    # -- attachments ----------------------------------------------------------------------------
+
+    async def with_attachments(
+        self, notice: ParsedNotice, source: dict[str, Any]
+    ) -> tuple[ParsedNotice, list[FetchedPage]]:
+        """Fetch and parse the notice's attachments (concurrently, each parse in its own
+        limited child process) and append their position tables, in link order."""
+        skipped = len(notice.attachments) - len(wanted := wanted_attachments(notice))
+        if skipped:
+            self.crawler.stats.inc_value("icc/attachment/not_fetched", skipped)
+        fetches = [self.fetch_attachment(url, name, source) for url, name in wanted]
+        if is_asyncio_reactor_installed():
+            results = list(await asyncio.gather(*fetches))
+        else:
+            results = [await fetch for fetch in fetches]
+        found = [attachment for attachment, _ in results]
+        pages = [page for _, page in results]
+        return (attach_tables(notice, found) if found else notice), pages
+
+    async def fetch_attachment(
+        self, url: str, name: str, source: dict[str, Any]
+    ) -> tuple[Attachment, FetchedPage]:
+        stats = self.crawler.stats
+        request = scrapy.Request(
+            url,
+            meta={
+                "source": source,
+                "download_maxsize": self.attachment_maxsize,
+                "handle_httpstatus_all": True,
+            },
+            dont_filter=True,
+        )
+        try:
+            response = await self.download(request)
+        except Exception as exc:  # refused by robots.txt, too large, unreachable ...
+            message = f"attachment not fetched: {str(exc) or type(exc).__name__}".splitlines()[0]
+            self.logger.warning("%s: %s", url, message)
+            stats.inc_value("icc/attachment/error")
+            page = self.failed_page(url, source["id"], message, kind="attachment")
+            return Attachment(url, name, Extracted(error=message, error_kind="download")), page
+        if response.status != 200:
+            message = f"attachment: HTTP {response.status}"
+            stats.inc_value("icc/attachment/error")
+            return Attachment(url, name, Extracted(error=message, error_kind="download")), (
+                self.fetched_page(response, "attachment", error=message)
+            )
+        result: Extracted = await maybe_deferred_to_future(
+            deferToThread(
+                extract_file,
+                response.body,
+                name or url,
+                timeout=self.parse_timeout,
+                memory_mb=self.parse_memory_mb,
+            )
+        )
+        stats.inc_value("icc/attachment/fetched")
+        if result.error:
+            self.logger.info("%s: attachment skipped: %s", url, result.error)
+            stats.inc_value("icc/attachment/error")
+            stats.inc_value(f"icc/attachment/{result.error_kind or 'error'}")
+        return Attachment(url, name, result), self.fetched_page(
+            response, "attachment", error=result.error
+        )
+
+    async def download(self, request: scrapy.Request) -> Response:
+        engine = self.crawler.engine
+        assert engine is not None
+        if hasattr(engine, "download_async"):  # Scrapy ≥ 2.14
+            response: Response = await engine.download_async(request)
+            return response
+        return await maybe_deferred_to_future(engine.download(request, self))  # type: ignore[call-arg]
 
     # -- items ----------------------------------------------------------------------------------
 
@@ -172,28 +332,35 @@ class NoticeSpider(scrapy.Spider):
             error=error,
         )
 
+    def failed_page(self, url: str, source_id: str, message: str, kind: str) -> FetchedPage:
+        return FetchedPage(
+            url=url,
+            source_id=source_id,
+            status=0,
+            fetched_at=datetime.now(UTC),
+            content_hash=content_hash(b""),
+            page_kind=kind,
+            error=message,
+        )
+
     def error_item(self, response: Response, message: str) -> PageItem:
         self.logger.warning("%s: %s", response.url, message)
         self.crawler.stats.inc_value("icc/page/error")
-        return PageItem(self.fetched_page(response, "error", error=message))
+        return PageItem(
+            self.fetched_page(response, "error", error=message),
+            frontier_kind=response.meta.get("frontier_kind", "notice"),
+        )
 
     def on_error(self, failure: Failure) -> Iterator[PageItem]:
         request = failure.request  # type: ignore[attr-defined]
         response = getattr(failure.value, "response", None)
-        message = failure.getErrorMessage() or failure.type.__name__
+        message = (failure.getErrorMessage() or failure.type.__name__).splitlines()[0]
         if response is not None:
             yield self.error_item(response, f"HTTP {response.status}")
             return
         self.logger.warning("%s: %s", request.url, message)
         self.crawler.stats.inc_value("icc/page/error")
         yield PageItem(
-            FetchedPage(
-                url=request.url,
-                source_id=request.meta["source"]["id"],
-                status=0,
-                fetched_at=datetime.now(UTC),
-                content_hash=content_hash(b""),
-                page_kind="error",
-                error=message,
-            )
+            self.failed_page(request.url, request.meta["source"]["id"], message, kind="error"),
+            frontier_kind=request.meta.get("frontier_kind", "notice"),
         )

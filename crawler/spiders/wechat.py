@@ -1,32 +1,26 @@
 """Crawl stage: WeChat official-account articles from a list of article URLs.
 
-Input: `kind: wechat` sources whose start URL is a plain-text list (one article URL a line).
-Output: PageItems; deleted / blocked / expired articles are recorded as `unavailable`.
+Input: `kind: wechat` sources whose start URL is a plain-text list (one article URL a line)
+or an RSS/Atom feed of articles.
+Output: PageItems; deleted / blocked / expired / verification pages are recorded as
+`unavailable` with their reason, never as parse failures.
 """
 
-from collections.abc import Iterator
 from typing import Any
 
 from scrapy.http import Response
 
-from crawler.items import PageItem
+from crawler.pages import Listing, parse_url_list
+from crawler.pages.feeds import feed_kind, parse_feed
 from crawler.spiders.base import NoticeSpider
-
-
-def parse_url_list(text: str) -> list[str]:
-    """One URL a line; blank lines and `#` comments ignored."""
-    lines = (line.strip() for line in text.splitlines())
-    return [line for line in lines if line and not line.startswith("#")]
 
 
 class WechatSpider(NoticeSpider):
     name = "wechat"
     kind = "wechat"
 
-    def parse_listing_page(self, response: Response) -> Iterator[Any]:
-        source = response.meta["source"]
-        yield PageItem(self.fetched_page(response, "listing"))
-        self.crawler.stats.inc_value("icc/page/listing")
+    def listing_of(self, response: Response, source: dict[str, Any]) -> Listing:
+        if feed_kind(response.body):
+            return parse_feed(response.body, response.url, link_keywords=[""])
         text = response.body.decode("utf-8", errors="replace")
-        for url in parse_url_list(text):
-            yield from self.follow_notice(response.urljoin(url), source)
+        return parse_url_list(text, response.url)

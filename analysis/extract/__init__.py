@@ -1,0 +1,97 @@
+"""Extract stage: attachments and tables → rows and text a normaliser can read.
+
+Input: attachment bytes (parsed in a limited child process) and the notice they belong to.
+Output: the notice with one table block per position table appended to its text (rendered
+exactly like an HTML table of the body: header line, then one ' | ' line per position) and
+`extra["tables"]` = one dict per position row with its provenance (file, sheet, row).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+from analysis.extract.sandbox import Extracted, extract_file
+from analysis.extract.tables import Table, TableRow, extract_table, render_table_text
+from analysis.models import ParsedNotice
+
+__all__ = [
+    "Attachment",
+    "Extracted",
+    "Table",
+    "TableRow",
+    "attach_tables",
+    "extract_file",
+    "extract_table",
+    "is_personal_data_list",
+    "render_table_text",
+    "tables_of",
+]
+
+# Name lists (面试/拟聘用名单, 成绩) carry personal data and no positions: never fetched.
+PERSONAL_DATA_WORDS = ("名单", "成绩", "准考证", "面试人员", "体检人员", "考察人员", "拟聘", "拟录")
+
+
+def is_personal_data_list(name: str) -> bool:
+    return any(word in name for word in PERSONAL_DATA_WORDS)
+
+
+@dataclass(slots=True)
+class Attachment:
+    """One fetched attachment of a notice and what extraction made of it."""
+
+    url: str
+    name: str
+    result: Extracted
+
+
+def tables_of(attachment: Attachment) -> list[Table]:
+    tables = []
+    for sheet in attachment.result.sheets:
+        table = extract_table(sheet["rows"], file=attachment.url, sheet=sheet["name"])
+        if table is not None:
+            tables.append(table)
+    return tables
+
+
+def repeats_body(table: Table, text: str) -> bool:
+    """True when every position of the table is already named in the notice body: the
+    attachment repeats the body's table, and appending it would double those positions."""
+    return all(row.title and row.title in text for row in table.rows)
+
+
+def attach_tables(notice: ParsedNotice, attachments: list[Attachment]) -> ParsedNotice:
+    """The notice with its attachments' position tables appended (text + extra["tables"]).
+
+    A table whose positions the body already names is kept in extra["tables"] only.
+    Attachments without a table add nothing to the text (their plain text is kept in
+    extra["attachment_text"]); failed ones are listed in extra["attachment_errors"].
+    """
+    blocks: list[str] = []
+    rows: list[dict[str, object]] = []
+    errors: list[dict[str, str]] = []
+    texts: dict[str, str] = {}
+    for number, att in enumerate(attachments, start=1):
+        if att.result.error:
+            errors.append(
+                {"url": att.url, "error": att.result.error, "kind": att.result.error_kind or ""}
+            )
+            continue
+        label = f"附件{number}：{att.name or att.url.rsplit('/', 1)[-1]}"
+        tables = tables_of(att)
+        for table in tables:
+            repeats = repeats_body(table, notice.text)
+            if not repeats:
+                blocks.append(render_table_text(table, label))
+            rows.extend(r.as_dict() | {"repeats_body": repeats} for r in table.rows)
+        if not tables and att.result.text:
+            texts[att.url] = att.result.text
+    extra = dict(notice.extra)
+    if rows:
+        extra["tables"] = [*extra.get("tables", []), *rows]
+    if errors:
+        extra["attachment_errors"] = errors
+    if texts:
+        extra["attachment_text"] = texts
+    text = notice.text if not blocks else notice.text + "\n" + "\n".join(blocks)
+    return dataclasses.replace(notice, text=text, extra=extra)

@@ -1,0 +1,324 @@
+"""Build stage of the offline mirror: attachment files, rendered deterministically.
+
+Input: a notice's positions (our own data) or the name of a hostile case.
+Output: bytes of real position tables as .xlsx / .xls / .docx / .pdf (a merged title row and a
+"说明" note row above the header, as in the real 职位表 layouts) and of hostile files a crawler
+must survive: corrupt zip, decompression bomb, XML entity attack, password-protected OOXML and
+PDF, legacy binary .doc. Zip entries carry a fixed timestamp so every build is byte-identical.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Sequence
+from typing import Any
+from xml.sax.saxutils import escape
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLS = "application/vnd.ms-excel"
+DOC = "application/msword"
+PDF = "application/pdf"
+ZIP_TIME = (2025, 1, 1, 0, 0, 0)
+HEADER = ("岗位名称", "招聘人数", "专业", "学历", "年龄", "其他条件")
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+BOMB_SIZE = 80 * 1024 * 1024  # inflated size of the bomb's one member (limit: 64 MB)
+
+
+def table_rows(notice: dict[str, Any]) -> list[tuple[str, ...]]:
+    """One row per position of a notice: title, headcount, major, degree, age, conditions."""
+    rows: list[tuple[str, ...]] = []
+    for p in notice["positions"]:
+        rows.append(
+            (
+                p["title"],
+                str(p["headcount"]),
+                p.get("major", "详见公告"),
+                p.get("education", "详见公告"),
+                p.get("age", "35周岁以下"),
+                p.get("other", "详见公告正文"),
+            )
+        )
+    return rows
+
+
+def caption(notice: dict[str, Any]) -> tuple[str, str]:
+    title = f"{notice['employer']}公开招聘岗位计划表"
+    note = "说明：岗位条件以本表为准；年龄计算截至报名首日；“以上”均含本级。"
+    return title, note
+
+
+def _zip(members: Sequence[tuple[str, bytes]], level: int = 6) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=level) as archive:
+        for name, data in members:
+            info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, data, compresslevel=level)
+    return out.getvalue()
+
+
+# --------------------------------------------------------------------------- xlsx
+
+
+def _col(index: int) -> str:
+    return "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[index]
+
+
+def _xlsx_sheet(grid: Sequence[Sequence[str]], merges: Sequence[str], prolog: str = "") -> bytes:
+    rows: list[str] = []
+    for r, row in enumerate(grid, start=1):
+        cells = []
+        for c, value in enumerate(row):
+            ref = f"{_col(c)}{r}"
+            if value.isdigit():
+                cells.append(f'<c r="{ref}"><v>{value}</v></c>')
+            elif value:
+                cells.append(f'<c r="{ref}" t="inlineStr"><is><t>{escape(value)}</t></is></c>')
+        rows.append(f'<row r="{r}">{"".join(cells)}</row>')
+    merge = "".join(f'<mergeCell ref="{m}"/>' for m in merges)
+    xml = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        + prolog
+        + '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        + f"<sheetData>{''.join(rows)}</sheetData>"
+        + (f'<mergeCells count="{len(merges)}">{merge}</mergeCells>' if merges else "")
+        + "</worksheet>"
+    )
+    return xml.encode("utf-8")
+
+
+def _xlsx(
+    sheet_xml: bytes, sheet_name: str = "岗位表", extra: Sequence[tuple[str, bytes]] = ()
+) -> bytes:
+    content_types = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+        '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+        "</Types>"
+    )
+    rels = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>'
+        "</Relationships>"
+    )
+    workbook = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+        f'<sheets><sheet name="{escape(sheet_name)}" sheetId="1" r:id="rId1"/></sheets></workbook>'
+    )
+    workbook_rels = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>'
+        "</Relationships>"
+    )
+    return _zip(
+        [
+            ("[Content_Types].xml", content_types.encode()),
+            ("_rels/.rels", rels.encode()),
+            ("xl/workbook.xml", workbook.encode()),
+            ("xl/_rels/workbook.xml.rels", workbook_rels.encode()),
+            ("xl/worksheets/sheet1.xml", sheet_xml),
+            *extra,
+        ]
+    )
+
+
+def position_grid(notice: dict[str, Any]) -> list[tuple[str, ...]]:
+    title, note = caption(notice)
+    blank = ("",) * (len(HEADER) - 1)
+    return [(title, *blank), (note, *blank), HEADER, *table_rows(notice)]
+
+
+def render_xlsx(notice: dict[str, Any]) -> bytes:
+    last = _col(len(HEADER) - 1)
+    merges = [f"A1:{last}1", f"A2:{last}2"]
+    return _xlsx(_xlsx_sheet(position_grid(notice), merges))
+
+
+# --------------------------------------------------------------------------- xls (BIFF8)
+
+
+def render_xls(notice: dict[str, Any]) -> bytes:
+    import xlwt  # build-time only (test extra): writes BIFF8 without timestamps
+
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet("岗位表")
+    grid = position_grid(notice)
+    sheet.write_merge(0, 0, 0, len(HEADER) - 1, grid[0][0])
+    sheet.write_merge(1, 1, 0, len(HEADER) - 1, grid[1][0])
+    for r, row in enumerate(grid[2:], start=2):
+        for c, value in enumerate(row):
+            sheet.write(r, c, float(value) if value.isdigit() else value)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+# --------------------------------------------------------------------------- docx
+
+
+def _docx_cell(text: str, span: int = 1) -> str:
+    grid = f'<w:tcPr><w:gridSpan w:val="{span}"/></w:tcPr>' if span > 1 else ""
+    return f"<w:tc>{grid}<w:p><w:r><w:t>{escape(text)}</w:t></w:r></w:p></w:tc>"
+
+
+def render_docx(notice: dict[str, Any]) -> bytes:
+    grid = position_grid(notice)
+    width = len(HEADER)
+    rows = [
+        f"<w:tr>{_docx_cell(grid[0][0], width)}</w:tr>",
+        f"<w:tr>{_docx_cell(grid[1][0], width)}</w:tr>",
+        *("<w:tr>" + "".join(_docx_cell(v) for v in row) + "</w:tr>" for row in grid[2:]),
+    ]
+    cols = "".join('<w:gridCol w:w="1500"/>' for _ in range(width))
+    document = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+        f"<w:body><w:p><w:r><w:t>{escape(grid[0][0])}</w:t></w:r></w:p>"
+        f"<w:tbl><w:tblGrid>{cols}</w:tblGrid>{''.join(rows)}</w:tbl>"
+        "<w:sectPr/></w:body></w:document>"
+    )
+    content_types = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>'
+        "</Types>"
+    )
+    rels = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/>'
+        "</Relationships>"
+    )
+    return _zip(
+        [
+            ("[Content_Types].xml", content_types.encode()),
+            ("_rels/.rels", rels.encode()),
+            ("word/document.xml", document.encode()),
+        ]
+    )
+
+
+# --------------------------------------------------------------------------- pdf
+
+
+def _pdf(objects: Sequence[bytes], trailer_extra: bytes = b"") -> bytes:
+    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, obj in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + obj + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % off for off in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R %s>>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        trailer_extra,
+        xref,
+    )
+    return bytes(out)
+
+
+def _cjk(text: str) -> bytes:
+    """A PDF hex string in UCS-2 for the UniGB-UCS2-H CMap."""
+    return b"<" + text.encode("utf-16-be").hex().upper().encode() + b">"
+
+
+def render_pdf_table(notice: dict[str, Any]) -> bytes:
+    """A one-page PDF table in the standard (not embedded) CJK font STSong-Light."""
+    grid = position_grid(notice)
+    xs = (40, 150, 200, 330, 400, 470)
+    ops = []
+    y = 800
+    for r, row in enumerate(grid):
+        cells = [(40, row[0])] if r < 2 else list(zip(xs, row, strict=True))
+        for x, value in cells:
+            ops.append(b"BT /F1 9 Tf %d %d Td " % (x, y) + _cjk(value[:24]) + b" Tj ET")
+        y -= 24
+    stream = b"\n".join(ops)
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources "
+        b"<< /Font << /F1 4 0 R >> >> /Contents 6 0 R >>",
+        b"<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UCS2-H "
+        b"/DescendantFonts [5 0 R] >>",
+        b"<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light /CIDSystemInfo "
+        b"<< /Registry (Adobe) /Ordering (GB1) /Supplement 2 >> /DW 1000 >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+    ]
+    return _pdf(objects)
+
+
+def render_encrypted_pdf() -> bytes:
+    """A PDF behind the standard security handler whose user password is not empty."""
+    stream = b"BT /F1 11 Tf 50 780 Td (secret) Tj ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Filter /Standard /V 1 /R 2 /P -44 /O <"
+        + b"ab" * 32
+        + b"> /U <"
+        + b"cd" * 32
+        + b"> >>",
+    ]
+    return _pdf(objects, b"/Encrypt 5 0 R /ID [<" + b"01" * 16 + b"> <" + b"01" * 16 + b">] ")
+
+
+# --------------------------------------------------------------------------- hostile
+
+
+def render_corrupt_xlsx() -> bytes:
+    return b"PK\x03\x04" + bytes(range(256)) * 8
+
+
+def render_zip_bomb() -> bytes:
+    """A well-formed xlsx whose one extra member inflates to 80 MB of zeros."""
+    grid = [HEADER, ("编辑", "1", "新闻学", "本科", "35周岁以下", "无")]
+    pad = ("xl/media/padding.bin", b"\0" * BOMB_SIZE)
+    return _xlsx(_xlsx_sheet(grid, []), extra=[pad])
+
+
+def render_xxe_xlsx() -> bytes:
+    """An xlsx whose sheet declares entities: an external file and a billion-laughs chain."""
+    prolog = (
+        '<!DOCTYPE worksheet [\n<!ENTITY xxe SYSTEM "file:///etc/passwd">\n'
+        '<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">\n'
+        '<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">\n]>\n'
+    )
+    grid = [HEADER, ("&xxe;", "1", "&lol3;", "本科", "35周岁以下", "无")]
+    xml = (
+        _xlsx_sheet(grid, [], prolog)
+        .replace(b"&amp;xxe;", b"&xxe;")
+        .replace(b"&amp;lol3;", b"&lol3;")
+    )
+    return _xlsx(xml)
+
+
+def _fake_ole(streams: Sequence[str]) -> bytes:
+    """The start of an OLE2 compound file naming the given streams (enough to be recognised)."""
+    header = OLE_MAGIC + b"\0" * 16 + b"\x3e\x00\x03\x00\xfe\xff\x09\x00" + b"\0" * 480
+    names = b"".join(s.encode("utf-16-le") + b"\0\0" for s in streams)
+    return header + names + b"\0" * (1024 - len(names) % 512)
+
+
+def render_encrypted_ooxml() -> bytes:
+    """How Office stores a password-protected .xlsx: an OLE file with an EncryptedPackage."""
+    return _fake_ole(["EncryptionInfo", "EncryptedPackage"])
+
+
+def render_legacy_doc() -> bytes:
+    return _fake_ole(["WordDocument", "1Table"])

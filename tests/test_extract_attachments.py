@@ -1,0 +1,143 @@
+"""Attachment extraction: real position tables (the Henan samples, when ../shared is present),
+the mirror's generated tables of each format, and hostile files, all parsed in a limited child.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from analysis.extract import Attachment, attach_tables, extract_file, tables_of
+from analysis.extract.files import check_zip, sniff_kind
+from analysis.extract.tables import extract_table, find_header, map_columns, parse_headcount
+from analysis.models import ParsedNotice
+from crawler.mirror import attachments as files
+from crawler.mirror.build import load_notices
+
+SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples" / "gov_recruitment"
+NOTICE = next(n for n in load_notices()["notices"] if n["id"] == "icc-2024-03")
+
+
+@pytest.mark.parametrize(
+    ("name", "render"),
+    [
+        ("t.xlsx", files.render_xlsx),
+        ("t.xls", files.render_xls),
+        ("t.docx", files.render_docx),
+        ("t.pdf", files.render_pdf_table),
+    ],
+)
+def test_generated_tables_of_each_format(name: str, render: object) -> None:
+    data = render(NOTICE)  # type: ignore[operator]
+    result = extract_file(data, name)
+    assert result.error is None, result.error
+    (table,) = tables_of(Attachment(f"http://x.test/{name}", name, result))
+    assert table.header_row == 3  # merged title row and note row above the header
+    assert [r.title for r in table.rows] == [p["title"] for p in NOTICE["positions"]]
+    assert [r.headcount for r in table.rows] == [p["headcount"] for p in NOTICE["positions"]]
+    assert [r.row for r in table.rows] == [4, 5, 6][: len(table.rows)]
+    assert table.caption[0].endswith("公开招聘岗位计划表")
+
+
+@pytest.mark.parametrize(
+    ("render", "kind", "needle"),
+    [
+        (files.render_corrupt_xlsx, "corrupt", "corrupt"),
+        (files.render_zip_bomb, "unsafe", "decompression bomb"),
+        (files.render_xxe_xlsx, "unsafe", "entities"),
+        (files.render_encrypted_ooxml, "encrypted", "password"),
+        (files.render_encrypted_pdf, "encrypted", "password"),
+        (files.render_legacy_doc, "unsupported", "legacy"),
+        (lambda: b"\x89PNG\r\n\x1a\n" + b"\0" * 100, "corrupt", "not a recognised"),
+    ],
+)
+def test_hostile_files_come_back_as_errors(render: object, kind: str, needle: str) -> None:
+    result = extract_file(render(), "hostile")  # type: ignore[operator]
+    assert result.error_kind == kind and needle in result.error  # type: ignore[operator]
+    assert not result.sheets
+
+
+def test_zip_inflation_is_bounded_even_when_sizes_lie() -> None:
+    with pytest.raises(ValueError, match="decompression bomb"):
+        check_zip(files.render_zip_bomb(), max_inflated=1024 * 1024)
+
+
+def test_a_parser_that_runs_too_long_is_killed() -> None:
+    result = extract_file(files.render_xlsx(NOTICE), "slow.xlsx", timeout=0.01)
+    assert result.error_kind == "timeout" and "timed out" in (result.error or "")
+
+
+def test_sniffing_uses_bytes_not_names() -> None:
+    assert sniff_kind(files.render_xlsx(NOTICE)) == "xlsx"
+    assert sniff_kind(files.render_docx(NOTICE)) == "docx"
+    assert sniff_kind(files.render_pdf_table(NOTICE)) == "pdf"
+    assert sniff_kind(b"<!DOCTYPE html><html></html>") == "html"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"), [("2", 2), ("2.0", 2), ("３人", 3), ("若干", None), ("", None)]
+)
+def test_headcount_cells(text: str, expected: int | None) -> None:
+    assert parse_headcount(text) == expected
+
+
+def test_header_found_below_title_and_note_rows_and_columns_mapped_fuzzily() -> None:
+    grid = [
+        ["某中心2025年公开招聘岗位表", "", "", ""],
+        ["说明：以上均含本级", "", "", ""],
+        [
+            "招聘单位",
+            "岗位名称",
+            "岗位代码",
+            "招聘人数",
+            "专业（学科）类别",
+            "学历要求",
+            "其他条件",
+        ],
+        ["某中心", "英语编辑", 11001011.0, 2.0, "英语", "本科", "中共党员"],
+        ["注：咨询电话 0000", "", "", ""],
+    ]
+    assert find_header(grid) == 2
+    columns = map_columns(grid[2])
+    assert columns["title"] == 1 and columns["headcount"] == 3 and columns["major"] == 4
+    table = extract_table(grid, file="f.xls", sheet="Sheet1")
+    assert table is not None and len(table.rows) == 1
+    row = table.rows[0]
+    assert (row.title, row.headcount, row.row, row.employer) == ("英语编辑", 2, 4, "某中心")
+    assert row.cells["岗位代码"] == "11001011"  # codes read from .xls as floats come back whole
+
+
+def test_attach_tables_appends_new_positions_and_keeps_repeats_out_of_the_text() -> None:
+    data = files.render_xlsx(NOTICE)
+    att = Attachment("http://x.test/a.xlsx", "附件：岗位表.xlsx", extract_file(data, "a.xlsx"))
+    bare = ParsedNotice(url="http://x.test/n.html", title="公告", text="岗位详见附件。")
+    merged = attach_tables(bare, [att])
+    assert "岗位名称 | 招聘人数 | 专业 | 学历 | 年龄 | 其他条件" in merged.text
+    assert merged.text.count("\n") >= 1 + len(NOTICE["positions"])
+    rows = merged.extra["tables"]
+    assert [r["row"] for r in rows][:2] == [4, 5] and rows[0]["sheet"] == "岗位表"
+    titles = "；".join(p["title"] for p in NOTICE["positions"])
+    repeated = attach_tables(ParsedNotice(url="u", title="t", text=titles), [att])
+    assert repeated.text == titles and all(r["repeats_body"] for r in repeated.extra["tables"])
+
+
+@pytest.mark.parametrize(
+    ("name", "sheets", "first_title"),
+    [
+        ("henan_2026_gwy_position_table.xlsx", {"省辖市以下": 7160, "省直机关": 349}, "一级科员"),
+        ("henan_2024_gwy_position_table.xls", {"省辖市以下": 5862, "省直机关": 369}, "一级科员"),
+    ],
+)
+def test_real_position_tables(name: str, sheets: dict[str, int], first_title: str) -> None:
+    path = SAMPLES / name
+    if not path.is_file():
+        pytest.skip("../shared/samples is not beside this checkout")
+    result = extract_file(path.read_bytes(), name, timeout=120)
+    assert result.error is None
+    tables = tables_of(Attachment(name, name, result))
+    assert {t.sheet: len(t.rows) for t in tables} == sheets
+    first = tables[0].rows[0]
+    assert first.title == first_title and first.row == 4 and first.headcount
+    assert "限男性" in first.other or "中共党员" in first.other
+    assert first.major and first.degree and first.age
