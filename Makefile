@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck bench clean
+.PHONY: demo test lint typecheck bench evaluate clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,13 @@ test: lint typecheck
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.normalise_throughput
+	$(BIN)/python -m benchmarks.crawl_benchmark
+	$(BIN)/python -m benchmarks.cluster_benchmark
+	$(BIN)/python -m benchmarks.report_benchmark --store
+
+evaluate: $(STAMP)
+	$(BIN)/python -m analysis.evaluate
+	$(BIN)/python -m analysis.evaluate_cluster
 
 clean:
 	rm -rf $(VENV) data build *.egg-info .pytest_cache .ruff_cache .mypy_cache
