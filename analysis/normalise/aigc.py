@@ -11,13 +11,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
-
-import ahocorasick
 
 from analysis.models import Evidence, Finding
-from analysis.normalise.context import clause_bounds, load_vocab
-from analysis.normalise.skills import lower_same_length
+from analysis.normalise.context import (
+    clause_bounds,
+    load_vocab,
+    lower_same_length,
+    prescan,
+    register_words,
+)
+from analysis.normalise.guard import guarded
 
 __all__ = ["AIGC_SKILLS", "detect_aigc"]
 
@@ -27,7 +30,6 @@ _MAX_FINDINGS = 10
 
 @dataclass(frozen=True, slots=True)
 class _Vocab:
-    automaton: Any  # ahocorasick.Automaton: key → key length
     cue: re.Pattern[str]
     coverage: re.Pattern[str]
     production: re.Pattern[str]
@@ -35,20 +37,14 @@ class _Vocab:
 
 def _words(words: list[str]) -> re.Pattern[str]:
     alts = "|".join(re.escape(str(w).lower()) for w in sorted(words, key=len, reverse=True))
-    return re.compile(rf"(?<![a-z])(?:{alts})(?![a-z])")
+    return guarded(re.compile(rf"(?<![a-z])(?:{alts})(?![a-z])"))
 
 
 @cache
 def _vocab() -> _Vocab:
     data = load_vocab("aigc")
-    automaton = ahocorasick.Automaton()
-    for term in data["terms"]:
-        key = str(term).lower()
-        automaton.add_word(key, len(key))
-    automaton.make_automaton()
-    return _Vocab(
-        automaton, _words(data["cues"]), _words(data["coverage"]), _words(data["production"])
-    )
+    register_words("aigc", {str(term).lower(): None for term in data["terms"]})
+    return _Vocab(_words(data["cues"]), _words(data["coverage"]), _words(data["production"]))
 
 
 def aigc_version() -> str:
@@ -84,8 +80,7 @@ def detect_aigc(text: str, skills: list[Finding] | None = None) -> list[Finding]
     v = _vocab()
     low = lower_same_length(text)
     hits: list[tuple[int, int]] = []
-    for end_index, length in v.automaton.iter(low):
-        start, end = end_index - length + 1, end_index + 1
+    for start, end, _ in prescan(text).get("aigc", ()):
         if _edge_ok(low, start, end):
             hits.append((start, end))
     hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))

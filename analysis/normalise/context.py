@@ -2,7 +2,9 @@
 
 Input: a cleaned position text and a span in it.
 Output: its sentence and clause bounds, whether the text there asks, prefers or waives something,
-and the kind of section (requirements, preferences, duties) the span sits in.
+and the kind of section (requirements, preferences, duties) the span sits in; and `prescan`, the
+one Aho-Corasick pass per text that finds every detector's literal words (vocabularies, gates,
+the words a cue pattern cannot match without).
 """
 
 from __future__ import annotations
@@ -16,63 +18,225 @@ from typing import Any
 
 import yaml
 
+from analysis.normalise.guard import (
+    CaselessPattern,
+    guarded,
+    lower_same_length,
+    lowered,
+    required_words,
+)
+
 __all__ = [
     "Sections",
     "clause_bounds",
     "is_negated",
     "literal_alt",
     "load_vocab",
+    "lower_same_length",
+    "prescan",
+    "register_words",
     "requirement",
     "sentence_bounds",
 ]
 
 VOCAB_DIR = Path(__file__).resolve().parent.parent / "vocab"
 
+
+_GATE_WORDS: dict[str, set[str]] = {}
+_WORDS: dict[str, dict[str, Any]] = {}  # owner → lower-cased word → payload
+_prescan_automaton: Any = None
+
+
+def register_gate(tag: str, words: list[str] | set[str]) -> None:
+    """Add literal gate words (matched case-insensitively) under `tag`; see `gate_hits`."""
+    _GATE_WORDS.setdefault(tag, set()).update(w.lower() for w in words if w)
+    _reset_prescan()
+
+
+def register_words(owner: str, words: dict[str, Any]) -> None:
+    """Add lower-cased literal words with a payload under `owner` to the shared pre-scan.
+
+    A word registered twice under one owner keeps its last payload, as `Automaton.add_word` does.
+    """
+    _WORDS.setdefault(owner, {}).update(words)
+    _reset_prescan()
+
+
+def _reset_prescan() -> None:
+    global _prescan_automaton
+    _prescan_automaton = None
+    prescan.cache_clear()
+    _scan.cache_clear()
+
+
+def _automaton() -> Any:
+    """One Aho-Corasick automaton over every owner's words and every gate word."""
+    global _prescan_automaton
+    if _prescan_automaton is None:
+        import ahocorasick
+
+        by_word: dict[str, list[tuple[str, Any]]] = {}
+        for owner, words in _WORDS.items():
+            for w, payload in words.items():
+                by_word.setdefault(w, []).append((owner, payload))
+        tags_of: dict[str, set[str]] = {}
+        for tag, gate_words in _GATE_WORDS.items():
+            for w in gate_words:
+                tags_of.setdefault(w, set()).add(tag)
+        for w, tags in tags_of.items():
+            by_word.setdefault(w, []).append(("gate", frozenset(tags)))
+        automaton = ahocorasick.Automaton()
+        for w, entries in by_word.items():
+            if w:
+                automaton.add_word(w, (len(w), tuple(entries)))
+        automaton.make_automaton()
+        _prescan_automaton = automaton
+    return _prescan_automaton
+
+
+@lru_cache(maxsize=16)
+def prescan(text: str) -> dict[str, list[tuple[int, int, Any]]]:
+    """One Aho-Corasick pass over the lower-cased text for every detector's literal words.
+
+    owner → (start, end, payload) of every occurrence of its words, overlapping ones included,
+    in the automaton's order (by end offset). Each owner gets exactly the hits its own automaton
+    would give; one pass replaces one per owner.
+    """
+    hits: dict[str, list[tuple[int, int, Any]]] = {}
+    for end_index, (length, entries) in _automaton().iter(lower_same_length(text)):
+        start, end = end_index - length + 1, end_index + 1
+        for owner, payload in entries:
+            hits.setdefault(owner, []).append((start, end, payload))
+    return hits
+
+
+@lru_cache(maxsize=16)
+def _scan(text: str) -> dict[str, list[int]]:
+    """The gate words of the pre-scan: gate tag → start offsets of its words."""
+    low = lower_same_length(text)
+    hits: dict[str, list[int]] = {}
+    n = len(low)
+    for start, end, tags in prescan(text).get("gate", ()):
+        end_index = end - 1
+        # Latin gate words start a word ("us" is not inside "business").
+        first = low[start]
+        if first.isascii() and first.isalpha() and start > 0:
+            prev = low[start - 1]
+            if prev.isascii() and prev.isalpha():
+                continue
+        last = low[end_index]
+        if end - start <= 3 and last.isascii() and last.isalpha() and end_index + 1 < n:
+            nxt = low[end_index + 1]
+            if nxt.isascii() and nxt.isalpha():
+                continue  # short words ("us", "uk", "cet") must also end a word
+        for tag in tags:
+            hits.setdefault(tag, []).append(start)
+    return hits
+
+
+class CuePattern:
+    """A case-insensitive cue pattern, skipped where none of its required words occurs.
+
+    Detectors ask many times per text whether a clause or window holds a cue (须, preferred,
+    不限). The shared pre-scan (`prescan`) already records where each cue's required words occur;
+    a window holding none of them cannot hold a match, so the regex runs only in the others.
+    Same answers as pattern.search: a match lies inside the window, and so does its word.
+    """
+
+    __slots__ = ("owner", "pattern")
+    _count = 0
+
+    def __init__(self, pattern: re.Pattern[str]) -> None:
+        self.pattern = CaselessPattern(pattern)
+        words = required_words(pattern)
+        CuePattern._count += 1
+        self.owner = f"cue:{CuePattern._count}" if words else ""
+        if words:
+            register_words(self.owner, dict.fromkeys(words))
+
+    def _may_match(self, text: str, lo: int, hi: int) -> bool:
+        if not self.owner or lowered(text) is None:
+            return True
+        hits = prescan(text).get(self.owner, [])  # (start, end, _), by end: the scan's order
+        i = bisect.bisect_right(hits, hi, key=_end) - 1
+        while i >= 0 and hits[i][1] > lo:
+            if hits[i][0] >= lo:
+                return True
+            i -= 1
+        return False
+
+    def search(self, text: str, lo: int = 0, hi: int | None = None) -> re.Match[str] | None:
+        """pattern.search(text, lo, hi); the match is in the lower-cased text."""
+        hi = len(text) if hi is None else hi
+        return self.pattern.search(text, lo, hi) if self._may_match(text, lo, hi) else None
+
+    def search_slice(self, text: str, lo: int, hi: int) -> re.Match[str] | None:
+        """pattern.search(text[lo:hi]), the slice being a string of its own."""
+        return self.pattern.search_slice(text, lo, hi) if self._may_match(text, lo, hi) else None
+
+
+def _end(hit: tuple[int, int, Any]) -> int:
+    return hit[1]
+
+
 _SENTENCE_END = re.compile(r"[。;!?\n]|\.(?=\s|$)")
 _CLAUSE_END = re.compile(r"[。;!?\n,、:]|\.(?=\s|$)|\s[-\u2013—(]\s?|\band/or\b")
-_PREFERRED = re.compile(
-    r"优先|为佳|尤佳|更佳|更为理想|更理想|加分|最好|者更好"
-    r"|prefer|a plus|an? (?:added )?(?:plus|bonus|asset|advantage)|advantageous|desirable|desired"
-    r"|nice to have|would be (?:helpful|an asset|useful|welcome|great|good)|highly regarded"
-    r"|ideally|bonus|will have an advantage|is an advantage|beneficial|welcome",
-    re.IGNORECASE,
+_PREFERRED = CuePattern(
+    re.compile(
+        r"优先|为佳|尤佳|更佳|更为理想|更理想|加分|最好|者更好"
+        r"|prefer|a plus|an? (?:added )?(?:plus|bonus|asset|advantage)|advantageous|desirable|desired"
+        r"|nice to have|would be (?:helpful|an asset|useful|welcome|great|good)|highly regarded"
+        r"|ideally|bonus|will have an advantage|is an advantage|beneficial|welcome",
+        re.IGNORECASE,
+    )
 )
-_REQUIRED = re.compile(
-    r"必须|须|需要|需具备|需|要求|应具备|应当|应|务必|不低于|至少|以上"
-    r"|\bmust\b|required|requirement|mandatory|essential|is a must|need to|needs to"
-    r"|should (?:have|be|possess)|at least|minimum|or above|or higher|or better",
-    re.IGNORECASE,
+_REQUIRED = CuePattern(
+    re.compile(
+        r"必须|须|需要|需具备|需|要求|应具备|应当|应|务必|不低于|至少|以上"
+        r"|\bmust\b|required|requirement|mandatory|essential|is a must|need to|needs to"
+        r"|should (?:have|be|possess)|at least|minimum|or above|or higher|or better",
+        re.IGNORECASE,
+    )
 )
-_NEGATED = re.compile(
-    r"无需|无须|不需|不须|不要求|不限|不作要求|不做要求|不必|非必须|非必需"
-    r"|no need|not (?:required|necessary|needed|a requirement|essential|mandatory)"
-    r"|n't (?:required|necessary|needed|matter)|no (?:prior )?(?:knowledge|experience) (?:of|in) \S+"
-    r" (?:is )?(?:required|needed|necessary)|without",
-    re.IGNORECASE,
+_NEGATED = CuePattern(
+    re.compile(
+        r"无需|无须|不需|不须|不要求|不限|不作要求|不做要求|不必|非必须|非必需"
+        r"|no need|not (?:required|necessary|needed|a requirement|essential|mandatory)"
+        r"|n't (?:required|necessary|needed|matter)|no (?:prior )?(?:knowledge|experience) (?:of|in) \S+"
+        r" (?:is )?(?:required|needed|necessary)|without",
+        re.IGNORECASE,
+    )
 )
 
 # Section headings: a short line naming a block of requirements, preferences or duties.
-_HEADING_REQ = re.compile(
-    r"任职要求|任职资格|岗位要求|岗位条件|招聘条件|应聘条件|报名条件|报考条件|资格条件|基本条件|入职条件"
-    r"|资格要求|基本要求|应聘要求|申请条件|选拔条件|申请人必须|具体要求|专业要求|能力要求"
-    r"|(?:条件|要求|资格|资质|专业水平)$"
-    r"|requirements?\b|qualifications|must have|you have|you will have|you should have"
-    r"|candidates? should|applicants? should|what we(?:'re| are) looking for|about you|who you are"
-    r"|skills and experience|essential",
-    re.IGNORECASE,
+_HEADING_REQ = guarded(
+    re.compile(
+        r"任职要求|任职资格|岗位要求|岗位条件|招聘条件|应聘条件|报名条件|报考条件|资格条件|基本条件|入职条件"
+        r"|资格要求|基本要求|应聘要求|申请条件|选拔条件|申请人必须|具体要求|专业要求|能力要求"
+        r"|(?:条件|要求|资格|资质|专业水平)$"
+        r"|requirements?\b|qualifications|must have|you have|you will have|you should have"
+        r"|candidates? should|applicants? should|what we(?:'re| are) looking for|about you|who you are"
+        r"|skills and experience|essential",
+        re.IGNORECASE,
+    )
 )
-_HEADING_PREF = re.compile(
-    r"申请人如具|如具备以下|加分项|优先条件|优先考虑|preferred qualifications|preferred skills"
-    r"|nice to have|bonus points|desirable|candidates? who (?:possess|have)|will have an advantage"
-    r"|would be an (?:asset|advantage)",
-    re.IGNORECASE,
+_HEADING_PREF = guarded(
+    re.compile(
+        r"申请人如具|如具备以下|加分项|优先条件|优先考虑|preferred qualifications|preferred skills"
+        r"|nice to have|bonus points|desirable|candidates? who (?:possess|have)|will have an advantage"
+        r"|would be an (?:asset|advantage)",
+        re.IGNORECASE,
+    )
 )
 _HEADING_ALT = re.compile(r"条件之一|之一者|one of the following", re.IGNORECASE)
-_HEADING_OTHER = re.compile(
-    r"职责|工作内容|岗位描述|职位描述|工作描述|薪酬|待遇|福利|报名方式|报名程序|联系方式|注意事项|备注"
-    r"|responsibilit|job description|description|duties|what you'll do|what you will do|about (?:the|us)"
-    r"|salary|remuneration|benefits|how to apply|application|overview|summary|note",
-    re.IGNORECASE,
+_ALTERNATIVES_CUE = CuePattern(_HEADING_ALT)  # the same, asked of windows of a whole text
+_HEADING_OTHER = guarded(
+    re.compile(
+        r"职责|工作内容|岗位描述|职位描述|工作描述|薪酬|待遇|福利|报名方式|报名程序|联系方式|注意事项|备注"
+        r"|responsibilit|job description|description|duties|what you'll do|what you will do|about (?:the|us)"
+        r"|salary|remuneration|benefits|how to apply|application|overview|summary|note",
+        re.IGNORECASE,
+    )
 )
 _STATE_NONE, _STATE_REQ, _STATE_PREF, _STATE_ALT = 0, 1, 2, 3
 
@@ -101,8 +265,8 @@ def load_vocab(name: str) -> dict[str, Any]:
     return data
 
 
-_SENTENCE_MARK = re.compile(r"[。;!?\n]")
 _CLAUSE_MARK = re.compile(r"[。;!?\n,、:]")
+_SENTENCE_CHARS = frozenset("。;!?\n")  # _SENTENCE_END's class, a subset of _CLAUSE_MARK's
 _DOT_END = re.compile(r"\.(?=\s|$)")
 _DASH_AFTER_SPACE = re.compile(r"[-\u2013—(](?<=\s[-\u2013—(])\s?")
 _AND_OR = re.compile(r"\band/or\b")
@@ -117,18 +281,21 @@ def _boundaries(text: str) -> tuple[list[int], list[int], list[int]]:
     separate literal-first scans (a character class, ".", "and/or"), which re runs several times
     faster than their alternation; the result is the same.
     """
-    marks = [m.start() for m in _SENTENCE_MARK.finditer(text)]
+    clause = [m.start() for m in _CLAUSE_MARK.finditer(text)]
+    marks = [i for i in clause if text[i] in _SENTENCE_CHARS]
     dots = [m.start() for m in _DOT_END.finditer(text)] if "." in text else []
     sentence = sorted(marks + dots) if dots else marks
+    dashes = [(m.start() - 1, 2, m.end()) for m in _DASH_AFTER_SPACE.finditer(text)]
+    and_or = [(m.start(), 3, m.end()) for m in _AND_OR.finditer(text)] if "and/" in text else []
+    if not dashes and not and_or:
+        # One-character marks at distinct offsets: nothing overlaps, nothing ties.
+        starts = sorted(clause + dots) if dots else clause
+        return sentence, starts, [a + 1 for a in starts]
     # (start, branch order, end): on a tie the earlier branch of _CLAUSE_END wins, and a match
     # overlapping an earlier one is dropped, as in one leftmost-first scan.
-    spans = [(m.start(), 0, m.end()) for m in _CLAUSE_MARK.finditer(text)]
-    spans += [(d, 1, d + 1) for d in dots]
-    spans += [(m.start() - 1, 2, m.end()) for m in _DASH_AFTER_SPACE.finditer(text)]
-    if "and/or" in text:
-        spans += [(m.start(), 3, m.end()) for m in _AND_OR.finditer(text)]
+    spans = [(a, 0, a + 1) for a in clause] + [(d, 1, d + 1) for d in dots] + dashes + and_or
     spans.sort()
-    starts: list[int] = []
+    starts = []
     ends: list[int] = []
     for a, _, b in spans:
         if not ends or a >= ends[-1]:
@@ -177,7 +344,8 @@ class Sections:
         pos = 0
         for line in text.split("\n"):
             state = _heading_state(line)
-            if state is None:  # "岗位要求:熟练掌握俄语" — a label opening the line
+            # "岗位要求:熟练掌握俄语" — a label opening the line (its colon is within 18 characters)
+            if state is None and line.find(":", 0, 18) >= 0:
                 label = _INLINE_LABEL.match(line)
                 state = _heading_state(label.group(1)) if label else None
             if state is not None:
@@ -227,7 +395,7 @@ def _in_alternatives(text: str, start: int) -> bool:
     line_lo = text.rfind("\n", 0, start) + 1
     if not _LIST_ITEM.match(text, line_lo):
         return False
-    return _HEADING_ALT.search(text, max(0, line_lo - 400), line_lo) is not None
+    return _ALTERNATIVES_CUE.search(text, max(0, line_lo - 400), line_lo) is not None
 
 
 _LEADING_PREF = re.compile(r"^\W*(?:preferably|ideally|最好|如有|如具|如能)", re.IGNORECASE)
@@ -250,61 +418,6 @@ def requirement(text: str, start: int, end: int, sections: Sections | None = Non
     if _REQUIRED.search(text, lo, hi):
         return True
     return sections.default_required(start) if sections is not None else None
-
-
-_GATE_WORDS: dict[str, set[str]] = {}
-_gate_automaton: Any = None
-
-
-def register_gate(tag: str, words: list[str] | set[str]) -> None:
-    """Add literal gate words (matched case-insensitively) under `tag`; see `gate_hits`."""
-    global _gate_automaton
-    _GATE_WORDS.setdefault(tag, set()).update(w.lower() for w in words if w)
-    _gate_automaton = None
-    _scan.cache_clear()
-
-
-def _automaton() -> Any:
-    global _gate_automaton
-    if _gate_automaton is None:
-        import ahocorasick
-
-        automaton = ahocorasick.Automaton()
-        by_word: dict[str, set[str]] = {}
-        for tag, words in _GATE_WORDS.items():
-            for w in words:
-                by_word.setdefault(w, set()).add(tag)
-        for w, tags in by_word.items():
-            automaton.add_word(w, (len(w), frozenset(tags)))
-        automaton.make_automaton()
-        _gate_automaton = automaton
-    return _gate_automaton
-
-
-@lru_cache(maxsize=16)
-def _scan(text: str) -> dict[str, list[int]]:
-    """One Aho-Corasick pass over the lower-cased text: gate tag → start offsets of its words."""
-    low = text.lower()
-    if len(low) != len(text):
-        low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
-    hits: dict[str, list[int]] = {}
-    n = len(low)
-    for end_index, (length, tags) in _automaton().iter(low):
-        start = end_index - length + 1
-        # Latin gate words start a word ("us" is not inside "business").
-        first = low[start]
-        if first.isascii() and first.isalpha() and start > 0:
-            prev = low[start - 1]
-            if prev.isascii() and prev.isalpha():
-                continue
-        last = low[end_index]
-        if length <= 3 and last.isascii() and last.isalpha() and end_index + 1 < n:
-            nxt = low[end_index + 1]
-            if nxt.isascii() and nxt.isalpha():
-                continue  # short words ("us", "uk", "cet") must also end a word
-        for tag in tags:
-            hits.setdefault(tag, []).append(start)
-    return hits
 
 
 def gate_hits(text: str, tag: str) -> list[int]:

@@ -17,6 +17,7 @@ from functools import cache
 
 from analysis.models import Evidence
 from analysis.normalise.context import gated_finditer, register_gate
+from analysis.normalise.guard import guarded
 
 __all__ = ["detect_deadline", "detect_published", "find_dates", "parse_date"]
 
@@ -65,22 +66,26 @@ _MON = (
 _ORD = r"(?:st|nd|rd|th)?"
 
 # One alternation, one scan. Named groups tell which form matched.
-_DATE_RE = re.compile(
-    r"(?P<ymd>(?<!\d)(?P<y1>(?:19|20)\d\d)\s*(?:年|-|/|\.)\s*(?P<m1>[01]?\d)\s*(?:月|-|/|\.)\s*"
-    r"(?P<d1>[0-3]?\d)(?!\d)(?:\s*[日号])?)"
-    rf"|(?P<cn>(?P<y2>[{_CN_NUM}]{{4}})年(?P<m2>[{_CN_NUM}]{{1,3}})月(?P<d2>[{_CN_NUM}]{{1,3}})[日号])"
-    r"|(?P<md>(?<![\d.])(?P<m3>[01]?\d)\s*月\s*(?P<d3>[0-3]?\d)(?!\d)(?:\s*[日号])?)"
-    rf"|(?P<dmy>(?<![\w])(?P<d4>[0-3]?\d){_ORD}\s+(?:of\s+)?(?P<mo4>{_MON})\.?,?(?:\s+(?P<y4>(?:19|20)\d\d))?(?![\w]))"
-    rf"|(?P<mdy>(?<![\w])(?P<mo5>{_MON})\.?\s+(?P<d5>[0-3]?\d){_ORD}(?![\d\w])(?:,?\s*(?P<y5>(?:19|20)\d\d)(?!\d))?)"
+_DATE_RE = guarded(
+    re.compile(
+        r"(?P<ymd>(?<!\d)(?P<y1>(?:19|20)\d\d)\s*(?:年|-|/|\.)\s*(?P<m1>[01]?\d)\s*(?:月|-|/|\.)\s*"
+        r"(?P<d1>[0-3]?\d)(?!\d)(?:\s*[日号])?)"
+        rf"|(?P<cn>(?P<y2>[{_CN_NUM}]{{4}})年(?P<m2>[{_CN_NUM}]{{1,3}})月(?P<d2>[{_CN_NUM}]{{1,3}})[日号])"
+        r"|(?P<md>(?<![\d.])(?P<m3>[01]?\d)\s*月\s*(?P<d3>[0-3]?\d)(?!\d)(?:\s*[日号])?)"
+        rf"|(?P<dmy>(?<![\w])(?P<d4>[0-3]?\d){_ORD}\s+(?:of\s+)?(?P<mo4>{_MON})\.?,?(?:\s+(?P<y4>(?:19|20)\d\d))?(?![\w]))"
+        rf"|(?P<mdy>(?<![\w])(?P<mo5>{_MON})\.?\s+(?P<d5>[0-3]?\d){_ORD}(?![\d\w])(?:,?\s*(?P<y5>(?:19|20)\d\d)(?!\d))?)"
+    )
 )  # run on lower-cased text: IGNORECASE makes this alternation several times slower
 # End of a range whose end gives the day only: 6月3日至14日, 6月3日-14日.
 _RANGE_DAY_END = re.compile(r"\s*(?:至|到|—|\u2013|-|~|～)\s*(?P<d>[0-3]?\d)\s*[日号]")
-_RELATIVE = re.compile(
-    r"(?P<n>\d+|[一二两三四五六七八九十半])\s*(?P<u>天|日|周|星期|个月|月|年)前"
-    r"|(?P<en>\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten)\s+"
-    r"(?P<eu>day|week|month|year)s?\s+ago"
-    r"|(?P<word>今天|今日|昨天|昨日|前天|today|yesterday)",
-    re.IGNORECASE,
+_RELATIVE = guarded(
+    re.compile(
+        r"(?P<n>\d+|[一二两三四五六七八九十半])\s*(?P<u>天|日|周|星期|个月|月|年)前"
+        r"|(?P<en>\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten)\s+"
+        r"(?P<eu>day|week|month|year)s?\s+ago"
+        r"|(?P<word>今天|今日|昨天|昨日|前天|today|yesterday)",
+        re.IGNORECASE,
+    )
 )
 _EN_NUMBERS = {
     "a": 1,
@@ -98,11 +103,13 @@ _EN_NUMBERS = {
 }
 
 # Labels that announce a deadline; the date follows within a short window.
-_DEADLINE_LABEL = re.compile(
-    r"截止(?:日期|时间)?|截至|报名(?:时间|日期|期限)|申请(?:时间|期限)|投递(?:时间|期限)"
-    r"|deadline|closing date|apply (?:by|before)|applications? (?:close|are due|due)"
-    r"|on or before|no later than|expire[sd]? on|(?<![\w])by(?= )",
-    re.IGNORECASE,
+_DEADLINE_LABEL = guarded(
+    re.compile(
+        r"截止(?:日期|时间)?|截至|报名(?:时间|日期|期限)|申请(?:时间|期限)|投递(?:时间|期限)"
+        r"|deadline|closing date|apply (?:by|before)|applications? (?:close|are due|due)"
+        r"|on or before|no later than|expire[sd]? on|(?<![\w])by(?= )",
+        re.IGNORECASE,
+    )
 )
 register_gate(
     "deadline",
@@ -132,12 +139,14 @@ _BEFORE_SUFFIX = re.compile(
     r"(?:之前|以前|前)(?!往|来|夕|沿|辈|言)"
 )
 # Matched on the lower-cased head of the text (no IGNORECASE: much faster).
-_PUBLISHED_LABEL = re.compile(
-    r"(?:发布|发文|发表|更新)?(?:日期|时间)(?<!截止日期)(?<!截止时间)(?<!报名日期)(?<!报名时间)"
-    r"(?<!截至日期)(?<!出生日期)(?=\s*[:：\]])"
-    r"|发布(?:日期|时间)|发文日期|发表(?:日期|时间)|更新(?:日期|时间)|date posted|opening date"
-    r"|posting date|date of posting|posted(?: on| at)?|published(?: on)?|updated|update time"
-    r"|date(?<![\w ]date)(?=\s*:)"
+_PUBLISHED_LABEL = guarded(
+    re.compile(
+        r"(?:发布|发文|发表|更新)?(?:日期|时间)(?<!截止日期)(?<!截止时间)(?<!报名日期)(?<!报名时间)"
+        r"(?<!截至日期)(?<!出生日期)(?=\s*[:：\]])"
+        r"|发布(?:日期|时间)|发文日期|发表(?:日期|时间)|更新(?:日期|时间)|date posted|opening date"
+        r"|posting date|date of posting|posted(?: on| at)?|published(?: on)?|updated|update time"
+        r"|date(?<![\w ]date)(?=\s*:)"
+    )
 )
 _WINDOW = 60
 
@@ -217,8 +226,20 @@ def find_dates(
     return out
 
 
+# Every match of _RELATIVE holds one of these, lower-cased (U+017F, long s, is "s" to IGNORECASE).
+_RELATIVE_WORDS = ("前", "ago", "today", "yesterday", "今天", "今日", "昨天", "昨日", "\u017f")
+
+
+def _search_relative(s: str) -> re.Match[str] | None:
+    """_RELATIVE.search(s), skipped when no word that every match holds is in `s`."""
+    low = s.lower()
+    if not any(w in low for w in _RELATIVE_WORDS):
+        return None
+    return _RELATIVE.search(s)
+
+
 def _relative(s: str, ref: date | None) -> date | None:
-    m = _RELATIVE.search(s)
+    m = _search_relative(s)
     if m is None or ref is None:
         return None
     if m["word"]:
@@ -334,7 +355,7 @@ def detect_published(text: str, *, ref: date | None = None) -> tuple[date, Evide
         if dates:
             d, _, e = dates[0]
             return d, Evidence.of(text, m.start(), m.end() + e)
-        rel = _RELATIVE.search(window)
+        rel = _search_relative(window)
         if rel and (when := _relative(rel.group(), ref)) is not None:
             return when, Evidence.of(text, m.end() + rel.start(), m.end() + rel.end())
     # A bare date counts in the first five non-empty lines (mirror pages put menus above it).
@@ -347,7 +368,7 @@ def detect_published(text: str, *, ref: date | None = None) -> tuple[date, Evide
     for d, s, e in find_dates(head[:limit], ref=ref):
         if _DEADLINE_LABEL.search(head[max(0, s - 20) : s]) is None:
             return d, Evidence.of(text, s, e)
-    rel = _RELATIVE.search(head[:limit])
+    rel = _search_relative(head[:limit])
     if rel and (when := _relative(rel.group(), ref)) is not None:
         return when, Evidence.of(text, rel.start(), rel.end())
     return None

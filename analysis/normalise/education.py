@@ -20,23 +20,26 @@ from analysis.normalise.context import (
     sentence_bounds,
 )
 from analysis.normalise.dates import find_dates
+from analysis.normalise.guard import guarded
 
 __all__ = ["detect_age_max", "detect_education", "detect_headcount", "detect_party_member"]
 
 _DEGREE_RANK = {"associate": 1, "bachelor": 2, "master": 3, "phd": 4}
 _APOS = "['\u2019]"
-_DEGREES = re.compile(
-    r"(?P<none>学历不限|不限学历|学历要求\s*:?\s*不限|no degree (?:is )?required)"
-    r"|(?P<phd>博士(?!后)(?:研究生)?(?:学位|学历)?"
-    r"|(?<![A-Za-z])(?:Ph\.?\s?D|PhD|[Dd]octoral degree|[Dd]octorate)(?![A-Za-z]))"
-    r"|(?P<master>硕士(?:研究生)?(?:学位|学历)?|(?<!博士)研究生(?:学历|学位)?(?!院|专业要求)"
-    rf"|(?<![A-Za-z])(?:[Mm]aster{_APOS}?s?\s+degree|[Mm]aster{_APOS}s|[Mm]asters|[Mm]aster\s+of"
-    r"|MA degree|MSc)(?![A-Za-z]))"
-    r"|(?P<bachelor>(?:大学)?本科(?:学历|学位|毕业)?|学士(?:学位)?"
-    rf"|(?<![A-Za-z])(?:[Bb]achelor{_APOS}?s?(?:\s+degree)?|[Uu]ndergraduate degree"
-    r"|(?:[Rr]ecogni[sz]ed\s+)?[Uu]niversity (?:bachelor )?degree|[Cc]ollege degree)(?![A-Za-z]))"
-    r"|(?P<associate>大专|(?:大学)?专科|高职|副学士|高级文凭"
-    r"|(?<![A-Za-z])(?:[Aa]ssociate [Dd]egree|[Hh]igher [Dd]iploma)(?![A-Za-z]))"
+_DEGREES = guarded(
+    re.compile(
+        r"(?P<none>学历不限|不限学历|学历要求\s*:?\s*不限|no degree (?:is )?required)"
+        r"|(?P<phd>博士(?!后)(?:研究生)?(?:学位|学历)?"
+        r"|(?<![A-Za-z])(?:Ph\.?\s?D|PhD|[Dd]octoral degree|[Dd]octorate)(?![A-Za-z]))"
+        r"|(?P<master>硕士(?:研究生)?(?:学位|学历)?|(?<!博士)研究生(?:学历|学位)?(?!院|专业要求)"
+        rf"|(?<![A-Za-z])(?:[Mm]aster{_APOS}?s?\s+degree|[Mm]aster{_APOS}s|[Mm]asters|[Mm]aster\s+of"
+        r"|MA degree|MSc)(?![A-Za-z]))"
+        r"|(?P<bachelor>(?:大学)?本科(?:学历|学位|毕业)?|学士(?:学位)?"
+        rf"|(?<![A-Za-z])(?:[Bb]achelor{_APOS}?s?(?:\s+degree)?|[Uu]ndergraduate degree"
+        r"|(?:[Rr]ecogni[sz]ed\s+)?[Uu]niversity (?:bachelor )?degree|[Cc]ollege degree)(?![A-Za-z]))"
+        r"|(?P<associate>大专|(?:大学)?专科|高职|副学士|高级文凭"
+        r"|(?<![A-Za-z])(?:[Aa]ssociate [Dd]egree|[Hh]igher [Dd]iploma)(?![A-Za-z]))"
+    )
 )
 # Degrees named as the subject of a rule, not a requirement: 学历认证, 本科生 in-school students.
 # A degree followed by 专业要求 is a form label ("大学专科专业要求" over an empty field); students
@@ -44,18 +47,22 @@ _DEGREES = re.compile(
 _NOT_REQUIREMENT = re.compile(
     r"认证|在读|就读|毕业生(?:均可|可报)|学生|专业要求|(?i:pursuing|currently studying|students?\b)"
 )
-_PARTY = re.compile(
-    r"(?P<none>政治面貌\s*:?\s*(?:不限|无要求|无限制))"
-    r"|(?P<member>中共党员|中国共产党(?:正式)?党员|(?<!民主)(?<!共青团)党员"
-    r"|(?<![A-Za-z])(?:CPC|CCP|Communist Party) member)"
+_PARTY = guarded(
+    re.compile(
+        r"(?P<none>政治面貌\s*:?\s*(?:不限|无要求|无限制))"
+        r"|(?P<member>中共党员|中国共产党(?:正式)?党员|(?<!民主)(?<!共青团)党员"
+        r"|(?<![A-Za-z])(?:CPC|CCP|Communist Party) member)"
+    )
 )
 _STUDYING = re.compile(r"就读|在读|(?i:pursuing|currently studying|enrolled in)")
 _PARTY_FORM = re.compile(r"政治面貌\s*:?\s*(?:不限|无要求|无限制)")
-_AGE = re.compile(
-    r"(?P<n>\d{2})\s*周?岁(?:及|或|以|)(?:以下|以内|下)|不超过\s*(?P<n2>\d{2})\s*周?岁"
-    r"|(?:under|below|not (?:older|more) than|no older than)\s+(?:the\s+)?(?:age\s+of\s+)?"
-    r"(?P<n3>\d{2})(?!\d)|(?:aged?)\s+(?:\d{2}\s*(?:-|\u2013|to)\s*)(?P<n4>\d{2})(?!\d)",
-    re.IGNORECASE,
+_AGE = guarded(
+    re.compile(
+        r"(?P<n>\d{2})\s*周?岁(?:及|或|以|)(?:以下|以内|下)|不超过\s*(?P<n2>\d{2})\s*周?岁"
+        r"|(?:under|below|not (?:older|more) than|no older than)\s+(?:the\s+)?(?:age\s+of\s+)?"
+        r"(?P<n3>\d{2})(?!\d)|(?:aged?)\s+(?:\d{2}\s*(?:-|\u2013|to)\s*)(?P<n4>\d{2})(?!\d)",
+        re.IGNORECASE,
+    )
 )
 _BORN_AFTER = re.compile(r"(?:以后|之后|及以后|后)出生")
 _CN_SMALL = {
@@ -71,13 +78,15 @@ _CN_SMALL = {
     "九": 9,
     "十": 10,
 }
-_HEADCOUNT = re.compile(
-    r"(?:招聘|招录|录用|选拔|聘用|招收|征集|计划招聘|拟招聘|公开招聘)(?:人数|名额|计划)?\s*[::]?\s*"
-    r"(?:\S{0,12}?)(?P<n>\d{1,3}|[一两二三四五六七八九十])\s*(?:名|人|个)"
-    r"|(?:招聘人数|招聘名额|招聘计划|拟聘人数|岗位数|职数|人数)\s*[::]?\s*(?P<n2>\d{1,3})(?!\d)"
-    r"|(?P<n3>\d{1,2})\s*名(?!以|单|额|次)"
-    r"|(?P<some>若干名?)"
-    r"|(?i:(?P<n4>\d{1,2}|one|two|three|four|five)\s+(?:positions|vacancies|openings|posts)\b)",
+_HEADCOUNT = guarded(
+    re.compile(
+        r"(?:招聘|招录|录用|选拔|聘用|招收|征集|计划招聘|拟招聘|公开招聘)(?:人数|名额|计划)?\s*[::]?\s*"
+        r"(?:\S{0,12}?)(?P<n>\d{1,3}|[一两二三四五六七八九十])\s*(?:名|人|个)"
+        r"|(?:招聘人数|招聘名额|招聘计划|拟聘人数|岗位数|职数|人数)\s*[::]?\s*(?P<n2>\d{1,3})(?!\d)"
+        r"|(?P<n3>\d{1,2})\s*名(?!以|单|额|次)"
+        r"|(?P<some>若干名?)"
+        r"|(?i:(?P<n4>\d{1,2}|one|two|three|four|five)\s+(?:positions|vacancies|openings|posts)\b)",
+    )
 )
 register_gate(
     "degree",

@@ -17,10 +17,9 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-import ahocorasick
-
 from analysis.models import Evidence, Finding
 from analysis.normalise.context import (
+    CuePattern,
     Sections,
     clause_bounds,
     gate_hits,
@@ -28,27 +27,28 @@ from analysis.normalise.context import (
     is_negated,
     literal_alt,
     load_vocab,
+    prescan,
     register_gate,
+    register_words,
     requirement,
     sentence_bounds,
 )
+from analysis.normalise.guard import guarded
 
 __all__ = ["detect_certificates", "detect_languages", "detect_native_speakers"]
 
 _LEVEL_RANK = {"native": 6, "cert": 5, "fluent": 4, "proficient": 3, "working": 2, "basic": 1}
 _LEVEL_WORDS = [
-    ("native", re.compile(r"母语|native|mother tongue|first language", re.IGNORECASE)),
-    ("fluent", re.compile(r"流利|精通|fluent|fluency|idiomatic", re.IGNORECASE)),
-    (
-        "proficient",
-        re.compile(
-            r"熟练|较强|良好|扎实|proficien|excellent|superior|strong|advanced|command",
-            re.IGNORECASE,
-        ),
-    ),
-    ("working", re.compile(r"working (?:knowledge|level)|工作级|一定的|基本(?!功)", re.IGNORECASE)),
-    ("basic", re.compile(r"\bbasic\b|初级|入门", re.IGNORECASE)),
+    (name, CuePattern(re.compile(words, re.IGNORECASE)))
+    for name, words in (
+        ("native", r"母语|native|mother tongue|first language"),
+        ("fluent", r"流利|精通|fluent|fluency|idiomatic"),
+        ("proficient", r"熟练|较强|良好|扎实|proficien|excellent|superior|strong|advanced|command"),
+        ("working", r"working (?:knowledge|level)|工作级|一定的|基本(?!功)"),
+        ("basic", r"\bbasic\b|初级|入门"),
+    )
 ]
+_NON_NATIVE = CuePattern(re.compile(r"non-?native", re.IGNORECASE))
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +61,6 @@ class _Mention:
 
 @dataclass(frozen=True, slots=True)
 class _Vocab:
-    names: Any  # ahocorasick.Automaton over names: key → (code, length, is_english)
     abbreviated: re.Pattern[str]
     mention: re.Pattern[str]
     name_to_code: dict[str, str]
@@ -98,13 +97,14 @@ def _vocab() -> _Vocab:
     ab = "".join(abbr)
     zh_alt = _alt(zh_names)
     en_alt = _alt(en_names + [n.upper() for n in en_names])  # names are capitalised: "polish"
-    names = ahocorasick.Automaton()
+    # Pre-scan words are lower-cased; a hit counts when the text there is one of its spellings.
+    spellings: dict[str, dict[str, tuple[str, bool]]] = {}
     for n in zh_names:
-        names.add_word(n, (name_to_code[n], len(n), False))
+        spellings.setdefault(n.lower(), {})[n] = (name_to_code[n], False)
     for n in en_names:
         for variant in (n, n.upper()):
-            names.add_word(variant, (name_to_code[n.lower()], len(variant), True))
-    names.make_automaton()
+            spellings.setdefault(variant.lower(), {})[variant] = (name_to_code[n.lower()], True)
+    register_words("language", spellings)
     register_gate("native", ["母语", "native", "mother tongue", "first language"])
     register_gate(
         "abbr",
@@ -135,9 +135,8 @@ def _vocab() -> _Vocab:
     )
     certs = tuple(_compile_certificate(c) for c in data["certificates"])
     return _Vocab(
-        names=names,
-        abbreviated=abbreviated,
-        mention=mention,
+        abbreviated=guarded(abbreviated),
+        mention=guarded(mention),
         name_to_code=name_to_code,
         abbr=abbr,
         outlet_zh=re.compile(rf"(?:双语|语言|新闻)?(?:{_alt(data['outlets_zh'])})"),
@@ -152,7 +151,7 @@ def _vocab() -> _Vocab:
             rf"(?:[- ]language)?\s+(?:(?i:news|copy|content|language)\s+)?"
             rf"(?i:{_alt(data['roles_en'])})(?![A-Za-z])"
         ),
-        native=native,
+        native=guarded(native),
         certificates=certs,
         version=str(data["version"]),
     )
@@ -210,9 +209,11 @@ def _mentions(text: str, v: _Vocab) -> list[_Mention]:
         codes = [v.abbr.get("中" if ch == "汉" else ch) for ch in m.group() if ch not in "、/"]
         out.extend(_Mention(c, m.start(), m.end(), "enum") for c in dict.fromkeys(codes) if c)
     hits: list[tuple[int, int, str]] = []
-    for end_index, (code, length, english) in v.names.iter(text):
-        start, end = end_index - length + 1, end_index + 1
+    for start, end, spellings in prescan(text).get("language", ()):
         name = text[start:end]
+        if name not in spellings:
+            continue
+        code, english = spellings[name]
         if english:
             before = text[start - 1] if start else " "
             after = text[end] if end < len(text) else " "
@@ -316,8 +317,7 @@ def _level(
 ) -> tuple[str | None, str | None]:
     """(level, CEFR-like band) for a mention: native > certificate > fluency words."""
     lo, hi = clause_bounds(text, m.start, m.end, limit=40)
-    window = text[lo:hi]
-    if _LEVEL_WORDS[0][1].search(window) and not re.search(r"non-?native", window, re.IGNORECASE):
+    if _LEVEL_WORDS[0][1].search_slice(text, lo, hi) and not _NON_NATIVE.search_slice(text, lo, hi):
         return "native", "C2"
     s_lo, s_hi = sentence_bounds(text, m.start, m.end)
     for c in certs:
@@ -325,7 +325,7 @@ def _level(
             level = c.value if not c.level else f"{c.value} {c.level}"
             return level, c.detail.get("band")
     for name, pattern in _LEVEL_WORDS[1:]:
-        if pattern.search(window):
+        if pattern.search_slice(text, lo, hi):
             return name, None
     return None, None
 

@@ -27,6 +27,7 @@ from analysis.normalise.context import (
     requirement,
     sentence_bounds,
 )
+from analysis.normalise.guard import guarded
 
 __all__ = ["detect_overseas"]
 
@@ -162,7 +163,7 @@ def _vocab() -> _Vocab:
             *en,
         ],
     )
-    return _Vocab(pattern, places, codes, notes)
+    return _Vocab(guarded(pattern), guarded(places), codes, notes)
 
 
 def _years(text: str, start: int, end: int) -> float | None:

@@ -18,6 +18,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from analysis.normalise.guard import first_char_guard
+
 __all__ = ["Section", "sections_of", "split_positions"]
 
 _CN_NUM = "一二三四五六七八九十"
@@ -45,6 +47,11 @@ _HEADING_STYLES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("digit_paren", re.compile(r"^\((\d{1,2})\)\s*(?P<t>.+)$")),
     ("digit", re.compile(r"^(\d{1,2})\s*[.、]\s*(?P<t>.+)$")),
     ("cn", re.compile(rf"^([{_CN_NUM}]{{1,3}})、\s*(?P<t>.+)$")),
+)
+# What a heading line can start with, by any style: most lines are rejected with one test.
+# (A style without a guard would admit any line: the empty alternative.)
+_HEADING_START = re.compile(
+    "|".join(f"(?:{first_char_guard(p) or ''})" for _, p in _HEADING_STYLES)
 )
 _TOP_SECTION = re.compile(
     rf"^[{_CN_NUM}]{{1,3}}、|^第[{_CN_NUM}]{{1,3}}[条章部分]|^#{{1,4}}\s|^[A-Z][A-Z &]{{3,40}}:?$"
@@ -98,7 +105,7 @@ def _heading(line: str, next_line: str = "") -> tuple[str, str] | None:
     next line that opens a position body (岗位职责：…): "英文文案(1名)" is a position too.
     """
     line = line.strip()
-    if not line or len(line) > _MAX_TITLE + 12:
+    if not line or len(line) > _MAX_TITLE + 12 or not _HEADING_START.match(line):
         return None
     for style, pattern in _HEADING_STYLES:
         m = pattern.match(line)

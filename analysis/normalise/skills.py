@@ -4,7 +4,7 @@ Input: one cleaned position text (clean_text output).
 Output: Findings with field "skill", value = skill id, detail["esco"] where the taxonomy has one;
 one finding per skill, evidenced by its first occurrence.
 
-Literal aliases go through one Aho-Corasick automaton over the lower-cased text; the few regex
+Literal aliases come from the shared pre-scan (one Aho-Corasick pass over the lower-cased text); the few regex
 patterns run on the same lower-cased text; ambiguous short forms (SD, MJ, PS, PR, AE) need context.
 """
 
@@ -15,10 +15,9 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-import ahocorasick
-
 from analysis.models import Evidence, Finding
-from analysis.normalise.context import load_vocab
+from analysis.normalise.context import load_vocab, lower_same_length, prescan, register_words
+from analysis.normalise.guard import guarded, required_words
 
 __all__ = [
     "detect_skills",
@@ -40,8 +39,10 @@ class _Contextual:
 
 @dataclass(frozen=True, slots=True)
 class _Taxonomy:
-    automaton: Any  # ahocorasick.Automaton: key → (skill id or "" for a block term, key length)
     patterns: tuple[tuple[str, re.Pattern[str]], ...]
+    # Pre-scan owner of the words one of which every match of the pattern of the same index
+    # holds ("" when no such words are known: the pattern always runs).
+    pattern_words: tuple[str, ...]
     contextual: tuple[_Contextual, ...]
     esco: dict[str, str]
     families: dict[str, str]
@@ -53,7 +54,7 @@ class _Taxonomy:
 @cache
 def _taxonomy() -> _Taxonomy:
     data = load_vocab("skills")
-    automaton = ahocorasick.Automaton()
+    words: dict[str, str] = {}  # lower-cased alias → skill id, or "" for a block term
     patterns: list[tuple[str, re.Pattern[str]]] = []
     contextual: list[_Contextual] = []
     esco: dict[str, str] = {}
@@ -76,11 +77,9 @@ def _taxonomy() -> _Taxonomy:
         if entry.get("esco"):
             esco[sid] = entry["esco"]
         for term in entry.get("aliases", []):
-            key = str(term).lower()
-            automaton.add_word(key, (sid, len(key)))
+            words[str(term).lower()] = sid
         for term in entry.get("block", []):
-            key = str(term).lower()
-            automaton.add_word(key, ("", len(key)))
+            words[str(term).lower()] = ""
         # One scan per pattern: each starts with a literal, which re scans fast; an alternation
         # of them would not.
         patterns.extend((sid, re.compile(p)) for p in entry.get("patterns", []))
@@ -89,15 +88,15 @@ def _taxonomy() -> _Taxonomy:
                 _Contextual(
                     sid,
                     tuple(c["triggers"]),
-                    re.compile(c["re"]),
-                    re.compile(c["context"]),
+                    guarded(re.compile(c["re"])),
+                    guarded(re.compile(c["context"])),
                     int(c["window"]),
                 )
             )
-    automaton.make_automaton()
+    register_words("skill", words)
     return _Taxonomy(
-        automaton=automaton,
         patterns=tuple(patterns),
+        pattern_words=tuple(_register_pattern_words(i, p) for i, (_, p) in enumerate(patterns)),
         contextual=tuple(contextual),
         esco=esco,
         families=families,
@@ -105,6 +104,16 @@ def _taxonomy() -> _Taxonomy:
         names=names,
         version=str(data["version"]),
     )
+
+
+def _register_pattern_words(index: int, pattern: re.Pattern[str]) -> str:
+    """Register the words every match of a skill pattern holds with the pre-scan; its owner."""
+    words = required_words(pattern)
+    if words is None:
+        return ""
+    owner = f"skill-pattern:{index}"
+    register_words(owner, dict.fromkeys(words))
+    return owner
 
 
 def skills_version() -> str:
@@ -138,14 +147,6 @@ def skill_for_alias(term: str) -> str | None:
     return None
 
 
-def lower_same_length(text: str) -> str:
-    """text.lower(), keeping offsets: characters whose lower case is longer stay as they are."""
-    low = text.lower()
-    if len(low) == len(text):
-        return low
-    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
-
-
 def _word_edges_ok(low: str, start: int, end: int) -> bool:
     """An alias that starts/ends with a Latin letter or digit must start/end a word."""
     if low[start].isascii() and low[start].isalnum() and start > 0:
@@ -159,11 +160,10 @@ def _word_edges_ok(low: str, start: int, end: int) -> bool:
     return True
 
 
-def _literal_hits(tax: _Taxonomy, low: str) -> list[tuple[int, int, str]]:
+def _literal_hits(text: str, low: str) -> list[tuple[int, int, str]]:
     """All alias hits as (start, end, skill id), dropping hits inside a longer hit."""
     hits: list[tuple[int, int, str]] = []
-    for end_index, (sid, length) in tax.automaton.iter(low):
-        start, end = end_index - length + 1, end_index + 1
+    for start, end, sid in prescan(text).get("skill", ()):
         if _word_edges_ok(low, start, end):
             hits.append((start, end, sid))
     hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
@@ -191,10 +191,13 @@ def detect_skills(text: str) -> list[Finding]:
     tax = _taxonomy()
     low = lower_same_length(text)
     first: dict[str, tuple[int, int]] = {}
-    for start, end, sid in _literal_hits(tax, low):
+    for start, end, sid in _literal_hits(text, low):
         if sid not in first or start < first[sid][0]:
             first[sid] = (start, end)
-    for sid, pattern in tax.patterns:
+    found = prescan(text)
+    for (sid, pattern), owner in zip(tax.patterns, tax.pattern_words, strict=True):
+        if owner and owner not in found:
+            continue  # none of the words every match holds is in the text
         for m in pattern.finditer(low):
             if _word_edges_ok(low, m.start(), m.end()):
                 if sid not in first or m.start() < first[sid][0]:

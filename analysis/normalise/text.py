@@ -30,6 +30,10 @@ _INVISIBLE_CHARS = frozenset(
 _INVISIBLE = re.compile("[" + re.escape("".join(sorted(_INVISIBLE_CHARS))) + "]+")
 _CIRCLED_CHARS = frozenset(chr(c) for c in range(0x2460, 0x2474))
 _CIRCLED = re.compile("[\u2460-\u2473]")
+# Any character the rarer steps act on: invisibles, circled numbers, line-break controls, tab.
+_SPECIAL = re.compile(
+    "[" + re.escape("".join(sorted(_INVISIBLE_CHARS | _CIRCLED_CHARS | _BREAKS | {"\t"}))) + "]"
+)
 _RARE_BREAKS = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 _SPACE_RUNS = re.compile(r" {2,}")
 _BLANK_RUNS = re.compile(r"\n\n\n+")
@@ -81,29 +85,39 @@ def _t2s_gate() -> frozenset[str]:
     return trad | frozenset(compat)
 
 
+def _t2s_map(s: str) -> str:
+    """Traditional → Simplified character by character (a per-character dict.get in C is
+    faster than str.translate, which makes an int object per non-Latin character)."""
+    table = _t2s_table()
+    return "".join(map(table.get, s, s))
+
+
 def to_simplified(s: str) -> str:
     """Traditional → Simplified, one character at a time."""
     if _t2s_gate().isdisjoint(s):
         return s
-    return unicodedata.normalize("NFKC", s).translate(_t2s_translation())
+    return _t2s_map(unicodedata.normalize("NFKC", s))
 
 
 def _clean_once(s: str) -> str:
-    chars = set(s)
-    if not _INVISIBLE_CHARS.isdisjoint(chars):
+    # Each step is skipped, after a scan in C, when it has nothing to do (a set of the text's
+    # characters costs more than these scans). NFKC makes no line break, tab or control.
+    traditional = not _t2s_gate().isdisjoint(s)
+    special = _SPECIAL.search(s) is not None
+    if special:
         s = _INVISIBLE.sub("", s)
-    if not _CIRCLED_CHARS.isdisjoint(chars):
         s = _CIRCLED.sub(lambda m: f"({ord(m.group()) - 0x245F})", s)
     s = unicodedata.normalize("NFKC", s)
-    if not _t2s_gate().isdisjoint(chars):
-        s = s.translate(_t2s_translation())
+    if traditional:
+        s = _t2s_map(s)
     if "(" in s:
         s = _PINYIN_GLOSS.sub("", s)
-    if not _BREAKS.isdisjoint(chars):
+    if special:
         s = _RARE_BREAKS.sub("\n", s.replace("\r\n", "\n").replace("\r", "\n"))
-    if "\t" in chars:
         s = s.replace("\t", " ")
-    s = _SPACE_RUNS.sub(" ", s).replace(" \n", "\n").replace("\n ", "\n")
+    if "  " in s:
+        s = _SPACE_RUNS.sub(" ", s)
+    s = s.replace(" \n", "\n").replace("\n ", "\n")
     return _BLANK_RUNS.sub("\n\n", s).strip()
 
 
