@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from scrapy import signals
-from scrapy.crawler import CrawlerProcess
+from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
 
 from analysis.store import (
@@ -88,6 +88,7 @@ class CrawlResult:
     finish_reasons: list[str] = field(default_factory=list)
     sources: list[SourceRun] = field(default_factory=list)
     elapsed: float = 0.0  # seconds the spiders ran (Scrapy's start to its stop)
+    active: float = 0.0  # seconds from the first request sent to the last item stored
 
     @property
     def errors(self) -> int:
@@ -100,6 +101,33 @@ class CrawlResult:
     @property
     def flagged_sources(self) -> list[SourceRun]:
         return [s for s in self.sources if s.health in ("zero-yield", "low-yield")]
+
+
+class Timeline:
+    """When the first request reached a downloader and the last item left the pipelines, over
+    every spider of the run: the crawl's working time without start-up and shut-down."""
+
+    def __init__(self) -> None:
+        self.first_request: float | None = None
+        self.last_item: float | None = None
+
+    def connect(self, crawler: Crawler) -> None:
+        crawler.signals.connect(self.request_sent, signal=signals.request_reached_downloader)
+        crawler.signals.connect(self.item_done, signal=signals.item_scraped)
+        crawler.signals.connect(self.item_done, signal=signals.item_dropped)
+
+    def request_sent(self, **_: Any) -> None:
+        if self.first_request is None:
+            self.first_request = time.monotonic()
+
+    def item_done(self, **_: Any) -> None:
+        self.last_item = time.monotonic()
+
+    @property
+    def seconds(self) -> float:
+        if self.first_request is None or self.last_item is None:
+            return 0.0
+        return max(0.0, self.last_item - self.first_request)
 
 
 def build_settings(db_path: Path, archive_dir: Path, run_id: int, **overrides: Any) -> Settings:
@@ -142,11 +170,13 @@ def _run_locked(
     settings = build_settings(db_path, archive_dir, run_id, **overrides)
     process = CrawlerProcess(settings)
     crawlers = []
+    timeline = Timeline()
     for kind, spider_cls in SPIDERS.items():
         kind_sources = [s for s in sources if s["kind"] == kind]
         if kind_sources:
             crawler = process.create_crawler(spider_cls)
             crawlers.append(crawler)
+            timeline.connect(crawler)
             # Scrapy installs its log handler when the crawl starts: filter it then.
             crawler.signals.connect(quiet_tracebacks, signal=signals.engine_started)
             process.crawl(crawler, sources=kind_sources)
@@ -173,4 +203,4 @@ def _run_locked(
         save_run_sources(conn, run_id, per_source)
     finally:
         conn.close()
-    return CrawlResult(run_id, totals, stats, reasons, per_source, elapsed)
+    return CrawlResult(run_id, totals, stats, reasons, per_source, elapsed, timeline.seconds)

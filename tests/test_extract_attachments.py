@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from analysis.extract import Attachment, attach_tables, extract_file, tables_of
+from analysis.extract import Attachment, attach_tables, extract_file, sandbox, tables_of
 from analysis.extract.files import check_zip, sniff_kind
+from analysis.extract.sandbox import extract_file_fresh
 from analysis.extract.tables import extract_table, find_header, map_columns, parse_headcount
 from analysis.models import ParsedNotice
 from crawler.mirror import attachments as files
@@ -141,3 +142,38 @@ def test_real_position_tables(name: str, sheets: dict[str, int], first_title: st
     assert first.title == first_title and first.row == 4 and first.headcount
     assert "限男性" in first.other or "中共党员" in first.other
     assert first.major and first.degree and first.age
+
+
+def test_warm_server_and_fresh_interpreter_agree() -> None:
+    for name, render in (("t.xlsx", files.render_xlsx), ("t.pdf", files.render_pdf_table)):
+        data = render(NOTICE)
+        assert extract_file(data, name) == extract_file_fresh(data, name)
+    assert extract_file(files.render_zip_bomb(), "b") == extract_file_fresh(
+        files.render_zip_bomb(), "b"
+    )
+
+
+def test_a_parser_over_its_memory_limit_fails_alone_and_the_next_file_parses() -> None:
+    # 100 MB is below the warm server's own address space: any allocation of the child fails.
+    over = extract_file(files.render_xlsx(NOTICE), "big.xlsx", memory_mb=100)
+    # Where the allocation fails decides the label (MemoryError, or a parser's own error).
+    assert over.error and over.error_kind in ("limit", "corrupt") and not over.sheets
+    assert extract_file(files.render_xlsx(NOTICE), "t.xlsx").error is None
+
+
+def test_a_killed_child_leaves_the_warm_server_serving() -> None:
+    slow = extract_file(files.render_pdf_table(NOTICE), "slow.pdf", timeout=0.001)
+    assert slow.error_kind == "timeout"
+    server = sandbox._SERVER._process
+    assert server is not None and server.poll() is None
+    assert extract_file(files.render_pdf_table(NOTICE), "t.pdf").kind == "pdf"
+
+
+def test_each_file_gets_a_process_of_its_own() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    data = files.render_xls(NOTICE)
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(lambda _: extract_file(data, "t.xls"), range(8)))
+    assert all(r.kind == "xls" and r.error is None for r in results)
+    assert sandbox.WarmParserServer().broken is False  # forks are available here
