@@ -20,7 +20,7 @@ from typing import Any
 import click
 
 from analysis.query import QueryFilters, QueryRow, search_positions
-from analysis.store import DEFAULT_DB, StoreError, connect, count_rows
+from analysis.store import DEFAULT_DB, StoreError, connect, count_rows, save_cluster_model
 
 DB_ENV = "ICC_TALENT_DB"
 MIRROR_BASE_URL = "http://mirror.icc-talent.test/"  # stable URLs of the bundled mirror
@@ -365,15 +365,18 @@ def _write_report(db_path: Path, month: str | None, out_dir: Path, *, clusters: 
     with open_store(db_path) as conn:
         frames = load_frames(conn)
         sources = load_source_health(conn)
-    return build_report(
-        frames.positions,
-        frames.findings,
-        month=month,
-        out_dir=out_dir,
-        runs=frames.runs,
-        sources=sources,
-        clusters=clusters,
-    )
+        paths = build_report(
+            frames.positions,
+            frames.findings,
+            month=month,
+            out_dir=out_dir,
+            runs=frames.runs,
+            sources=sources,
+            clusters=clusters,
+        )
+        if paths.cluster_model:  # the model behind the report's role clusters, for the record
+            save_cluster_model(conn, paths.cluster_model)
+    return paths
 
 
 # ----------------------------------------------------------------------------------- sources

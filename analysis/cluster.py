@@ -33,7 +33,6 @@ from sklearn.preprocessing import Normalizer
 from analysis.trends import SMALL_N, month_range, position_months
 
 __all__ = [
-    "CLUSTER_MODELS_DDL",
     "K_CRITERION",
     "MODEL_VERSION",
     "CharNgramCounter",
@@ -75,19 +74,6 @@ _NAME_GRAM = re.compile(r"^[\u3400-\u9fff]{2,}$")
 """Grams used in names: Chinese only (Latin 3-grams such as `igc` are unreadable fragments;
 English roles are named through their skills)."""
 
-CLUSTER_MODELS_DDL = """
-CREATE TABLE IF NOT EXISTS cluster_models (
-    id            INTEGER PRIMARY KEY,
-    version       TEXT NOT NULL,          -- MODEL_VERSION, e.g. 'role-clusters/1'
-    fitted_at     TEXT NOT NULL,          -- ISO-8601 UTC
-    k             INTEGER NOT NULL,
-    random_state  INTEGER,
-    n_samples     INTEGER NOT NULL,
-    params        TEXT NOT NULL,          -- JSON: RoleClusterer.get_params()
-    info          TEXT NOT NULL           -- JSON: the whole model_info_ (scores, names, …)
-)
-"""
-"""Proposed store table for `model_info_` (the store owns migrations; this is the shape)."""
 
 
 # --------------------------------------------------------------------------- documents
@@ -837,8 +823,7 @@ def save_model_info(
 ) -> dict[str, Any]:
     """Persist `model.model_info_` (plus cluster names) and return the stored dict.
 
-    `target` is a JSON file path, or a store connection whose schema has the
-    `cluster_models` table of `CLUSTER_MODELS_DDL` (this module never changes the schema).
+    `target` is a JSON file path, or a store connection (its `cluster_models` table).
     """
     if not hasattr(model, "model_info_"):
         raise ValueError("RoleClusterer is not fitted: nothing to save")
@@ -846,25 +831,9 @@ def save_model_info(
     info = {**model.model_info_, "clusters": json.loads(names.to_json(orient="records"))}
     payload = json.dumps(info, ensure_ascii=False, sort_keys=True)
     if isinstance(target, sqlite3.Connection):
-        found = target.execute(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'cluster_models'"
-        ).fetchone()
-        if found is None:
-            raise ValueError("the store has no cluster_models table (see CLUSTER_MODELS_DDL)")
-        with target:
-            target.execute(
-                "INSERT INTO cluster_models (version, fitted_at, k, random_state, n_samples,"
-                " params, info) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (
-                    info["version"],
-                    info["fitted_at"],
-                    info["k"],
-                    info["random_state"],
-                    info["n_samples"],
-                    json.dumps(info["params"], sort_keys=True),
-                    payload,
-                ),
-            )
+        from analysis.store import save_cluster_model
+
+        save_cluster_model(target, info)
     else:
         Path(target).write_text(payload + "\n", encoding="utf-8")
     return info

@@ -51,6 +51,7 @@ _MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 class ReportPaths:
     markdown: Path
     html: Path
+    cluster_model: dict[str, Any] | None = None  # model version, params, random_state, names
 
 
 # --------------------------------------------------------------------------- document model
@@ -1150,7 +1151,15 @@ def build_report(
     for chart in drawn:
         svg = '<?xml version="1.0" encoding="utf-8"?>\n' + chart.svg + "\n"
         (out_dir / chart_files[chart.name]).write_text(svg, encoding="utf-8")
-    paths = ReportPaths(out_dir / f"report-{month}.md", out_dir / f"report-{month}.html")
+    model = None
+    if isinstance(role_mix, RoleMix):
+        records = json.loads(role_mix.clusters.to_json(orient="records", force_ascii=False))
+        model = {**role_mix.info, "clusters": records}
+        model_file = out_dir / f"report-{month}-clusters.json"
+        model_file.write_text(json.dumps(model, ensure_ascii=False, indent=2, default=str), "utf-8")
+    paths = ReportPaths(
+        out_dir / f"report-{month}.md", out_dir / f"report-{month}.html", cluster_model=model
+    )
     paths.markdown.write_text(render_markdown(title, subtitle, blocks, chart_files), "utf-8")
     paths.html.write_text(render_html(title, subtitle, blocks), encoding="utf-8")
     return paths

@@ -194,6 +194,19 @@ MIGRATIONS: list[str] = [
         UNIQUE (notice_id, file, sheet, row)
     );
     """,
+    # 3: provenance of the role-cluster models behind each report
+    """
+    CREATE TABLE cluster_models (
+        id           INTEGER PRIMARY KEY,
+        version      TEXT NOT NULL,
+        fitted_at    TEXT NOT NULL,
+        k            INTEGER NOT NULL,
+        random_state INTEGER,
+        n_samples    INTEGER NOT NULL,
+        params       TEXT NOT NULL,
+        info         TEXT NOT NULL
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -962,3 +975,22 @@ def save_table_rows(
         values,
     )
     return len(values)
+
+
+def save_cluster_model(conn: sqlite3.Connection, info: dict[str, Any]) -> int:
+    """Record a fitted role-cluster model (version, k, parameters, random_state, names)."""
+    with transaction(conn):
+        cur = conn.execute(
+            """INSERT INTO cluster_models (version, fitted_at, k, random_state, n_samples,
+                                           params, info) VALUES (?, ?, ?, ?, ?, ?, ?)""",
+            (
+                info["version"],
+                info["fitted_at"],
+                info["k"],
+                info.get("random_state"),
+                info["n_samples"],
+                json.dumps(info.get("params", {}), sort_keys=True, default=str),
+                json.dumps(info, ensure_ascii=False, sort_keys=True, default=str),
+            ),
+        )
+    return int(cur.lastrowid or 0)

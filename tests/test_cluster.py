@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import math
 import random
-import sqlite3
 from pathlib import Path
 
 import numpy as np
@@ -16,7 +15,6 @@ from sklearn.metrics import adjusted_rand_score
 from threadpoolctl import threadpool_limits
 
 from analysis.cluster import (
-    CLUSTER_MODELS_DDL,
     MODEL_VERSION,
     CharNgramCounter,
     RoleClusterer,
@@ -26,6 +24,7 @@ from analysis.cluster import (
     save_model_info,
 )
 from analysis.evaluate_cluster import main as evaluate_main
+from analysis.store import connect
 
 # Four role groups with disjoint vocabularies, Chinese as in the notices. A text is 3 of the
 # group's 8 clauses drawn at random: clearly separated groups without sub-groups of their own.
@@ -157,11 +156,8 @@ def test_model_info_is_complete_and_json(fitted: RoleClusterer, tmp_path: Path) 
     assert len(saved["clusters"]) == 4
 
 
-def test_save_model_info_to_a_store_with_the_table(fitted: RoleClusterer) -> None:
-    conn = sqlite3.connect(":memory:")
-    with pytest.raises(ValueError, match="cluster_models"):
-        save_model_info(fitted, conn)
-    conn.execute(CLUSTER_MODELS_DDL)
+def test_save_model_info_to_the_store(fitted: RoleClusterer, tmp_path: Path) -> None:
+    conn = connect(tmp_path / "store.sqlite")
     save_model_info(fitted, conn)
     k, params = conn.execute("SELECT k, params FROM cluster_models").fetchone()
     assert k == 4 and json.loads(params)["random_state"] == 0

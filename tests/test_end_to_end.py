@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -117,6 +118,16 @@ def test_report_for_a_given_month(demo: dict, tmp_path: Path) -> None:
     html = (tmp_path / "report-2025-06.html").read_text(encoding="utf-8")
     assert html.count("<svg") >= 3
     assert (tmp_path / "report-2025-06.md").exists()
+    model = json.loads((tmp_path / "report-2025-06-clusters.json").read_text(encoding="utf-8"))
+    assert model["random_state"] == 0 and model["k"] == len(model["clusters"])
+    conn = sqlite3.connect(demo["db"])
+    try:
+        stored = conn.execute(
+            "SELECT version, k, random_state, params FROM cluster_models"
+        ).fetchall()
+    finally:
+        conn.close()
+    assert stored and all(row[2] == 0 and json.loads(row[3]) for row in stored)
 
 
 def test_sources_lists_crawl_health(demo: dict) -> None:
