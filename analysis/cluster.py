@@ -75,7 +75,6 @@ _NAME_GRAM = re.compile(r"^[\u3400-\u9fff]{2,}$")
 English roles are named through their skills)."""
 
 
-
 # --------------------------------------------------------------------------- documents
 
 

@@ -19,6 +19,7 @@ from typing import Any
 
 from analysis.models import Evidence, Finding
 from analysis.normalise.context import (
+    ClauseStates,
     CuePattern,
     Sections,
     clause_bounds,
@@ -304,30 +305,48 @@ def _chinese_ok(text: str, m: _Mention) -> bool:
     return _CHINESE_PREV.search(text, max(0, m.start - 20), m.start) is not None
 
 
-def _has_cue(text: str, m: _Mention, v: _Vocab) -> bool:
+def _has_cue(text: str, m: _Mention, v: _Vocab, s_lo: int, s_hi: int) -> bool:
+    """A competence word within 60 characters of the mention, in its sentence (s_lo, s_hi)."""
     if not _chinese_ok(text, m):
         return False
-    s_lo, s_hi = sentence_bounds(text, m.start, m.end)
     lo, hi = max(s_lo, m.start - 60), min(s_hi, m.end + 60)
     return bool(v.cue_zh.search(text, lo, hi) or v.cue_en.search(text, lo, hi))
 
 
 def _level(
-    text: str, m: _Mention, certs: list[Finding], v: _Vocab
+    text: str,
+    m: _Mention,
+    certs: list[Finding],
+    s_lo: int,
+    s_hi: int,
+    memo: dict[tuple[int, int], tuple[bool, str | None]],
 ) -> tuple[str | None, str | None]:
-    """(level, CEFR-like band) for a mention: native > certificate > fluency words."""
+    """(level, CEFR-like band) for a mention: native > certificate > fluency words.
+
+    (s_lo, s_hi) is the mention's sentence; `memo` holds each 40-character clause's level words
+    (native?, the strongest other level word) for the mentions that share it.
+    """
     lo, hi = clause_bounds(text, m.start, m.end, limit=40)
-    if _LEVEL_WORDS[0][1].search_slice(text, lo, hi) and not _NON_NATIVE.search_slice(text, lo, hi):
+    words = memo.get((lo, hi))
+    if words is None:
+        words = memo[(lo, hi)] = _level_words(text, lo, hi)
+    if words[0]:
         return "native", "C2"
-    s_lo, s_hi = sentence_bounds(text, m.start, m.end)
     for c in certs:
         if c.detail.get("language") == m.code and s_lo <= c.evidence.start < s_hi:
             level = c.value if not c.level else f"{c.value} {c.level}"
             return level, c.detail.get("band")
+    return words[1], None
+
+
+def _level_words(text: str, lo: int, hi: int) -> tuple[bool, str | None]:
+    """(does text[lo:hi] say native, and not non-native; the first other level word's name)."""
+    if _LEVEL_WORDS[0][1].search_slice(text, lo, hi) and not _NON_NATIVE.search_slice(text, lo, hi):
+        return True, None
     for name, pattern in _LEVEL_WORDS[1:]:
         if pattern.search_slice(text, lo, hi):
-            return name, None
-    return None, None
+            return False, name
+    return False, None
 
 
 def _rank(f: Finding) -> tuple[int, int]:
@@ -476,21 +495,30 @@ def detect_languages(
                 f = Finding(f.field, f.value, f.evidence, f.required, old.level, None, old.detail)
             found[f.value] = f
 
+    # Each mention's clause and sentence are found once and its clause's cues searched once
+    # (mentions in one clause, 英语、法语、日语, share them): same answers as is_negated and
+    # requirement per mention.
+    states = ClauseStates(text, sections)
+    level_memo: dict[tuple[int, int], tuple[bool, str | None]] = {}
     for m in _mentions(text, v):
         done = found.get(m.code)
         if done is not None and done.required is True and done.level is not None:
             continue  # nothing a later mention could add; English ads name English often
-        if text[max(0, m.start - 1) : m.start] == "非" or is_negated(text, m.start, m.end):
+        if text[max(0, m.start - 1) : m.start] == "非":
             continue
+        lo, hi = clause_bounds(text, m.start, m.end)
+        if states.negated(lo, hi):
+            continue
+        s_lo, s_hi = sentence_bounds(text, m.start, m.end)
         if _is_role(text, m, v):
-            kind, required = "role", requirement(text, m.start, m.end, sections)
+            kind, required = "role", states.requirement(m.start, lo, hi, s_lo)
             required = True if required is None else required
         elif _is_outlet(text, m, v):
             continue
         elif _MAJOR.match(text, m.end):
-            kind, required = "major", requirement(text, m.start, m.end, sections)
-        elif _has_cue(text, m, v):
-            kind, required = "name", requirement(text, m.start, m.end, sections)
+            kind, required = "major", states.requirement(m.start, lo, hi, s_lo)
+        elif _has_cue(text, m, v, s_lo, s_hi):
+            kind, required = "name", states.requirement(m.start, lo, hi, s_lo)
             if m.kind == "enum" and re.match(
                 r"\S{0,3}(?:任意|任一|其中|之一)", text[m.end : m.end + 8]
             ):
@@ -500,7 +528,9 @@ def detect_languages(
             if not in_list:
                 continue
             kind, required = "list", list_required or sections.default_required(m.start)
-        level, band = (None, None) if kind == "major" else _level(text, m, certs, v)
+        level, band = (
+            (None, None) if kind == "major" else _level(text, m, certs, s_lo, s_hi, level_memo)
+        )
         detail: dict[str, Any] = {"band": band} if band else {}
         if kind in ("major", "role", "list"):
             detail["via"] = kind
