@@ -88,6 +88,16 @@ def test_boundaries_match_the_regex_scans() -> None:
         assert context._boundaries.__wrapped__(text) == _reference_boundaries(text), repr(text)
 
 
+def test_boundaries_merge_of_long_matches() -> None:
+    """Dense dashes, "(" and "and/or" next to marks: the merge of the longer clause-end matches
+    (whitespace + dash, "and/or") into the one-character marks keeps the regex scan's answer."""
+    pieces = [" ", "\n", "-", "(", "\u2013", "—", ",", ".", ":", "and/or", "and", "x", " - ", "\n("]
+    rnd = random.Random(7)
+    for _ in range(30_000):
+        text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 12)))
+        assert context._boundaries.__wrapped__(text) == _reference_boundaries(text), repr(text)
+
+
 @functools.cache
 def _reference_automaton() -> ahocorasick.Automaton:
     """A pyahocorasick automaton over the pre-scan's words and payloads."""

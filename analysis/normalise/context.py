@@ -343,16 +343,25 @@ def _boundaries(text: str) -> tuple[list[int], list[int], list[int]]:
         # One-character marks at distinct offsets: nothing overlaps, nothing ties.
         return sentence, clause, [a + 1 for a in clause]
     # (start, branch order, end): on a tie the earlier branch of _CLAUSE_END wins, and a match
-    # overlapping an earlier one is dropped, as in one leftmost-first scan.
-    spans = [(a, 0, a + 1) for a in clause] + dashes + and_or
-    spans.sort()
-    starts = []
-    ends: list[int] = []
-    for a, _, b in spans:
-        if not ends or a >= ends[-1]:
-            starts.append(a)
-            ends.append(b)
-    return sentence, starts, ends
+    # overlapping an earlier one is dropped, as in one leftmost-first scan. The one-character
+    # marks never overlap each other, so only the few longer matches are merged in: one is
+    # dropped when it starts inside the previous kept one or where a mark starts (the mark's
+    # branch is earlier), and a kept one drops the marks starting inside it.
+    extras = dashes + and_or
+    extras.sort()
+    starts = clause
+    long_end: dict[int, int] = {}
+    last_end = -1
+    for a, _, b in extras:
+        if a < last_end:
+            continue
+        i = bisect.bisect_left(starts, a)
+        if i < len(starts) and starts[i] == a:
+            continue
+        starts[i : bisect.bisect_left(starts, b, i)] = [a]
+        long_end[a] = last_end = b
+    get = long_end.get
+    return sentence, starts, [get(a, a + 1) for a in starts]
 
 
 def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
