@@ -213,7 +213,8 @@ def render_docx(notice: dict[str, Any]) -> bytes:
 # --------------------------------------------------------------------------- pdf
 
 
-def _pdf(objects: Sequence[bytes], trailer_extra: bytes = b"") -> bytes:
+def pdf_document(objects: Sequence[bytes], trailer_extra: bytes = b"") -> bytes:
+    """A PDF file of the given numbered objects (object 1 is the catalog), with its xref."""
     out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
     offsets = []
     for number, obj in enumerate(objects, start=1):
@@ -258,7 +259,7 @@ def render_pdf_table(notice: dict[str, Any]) -> bytes:
         b"<< /Registry (Adobe) /Ordering (GB1) /Supplement 2 >> /DW 1000 >>",
         b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
     ]
-    return _pdf(objects)
+    return pdf_document(objects)
 
 
 def render_encrypted_pdf() -> bytes:
@@ -275,7 +276,9 @@ def render_encrypted_pdf() -> bytes:
         + b"cd" * 32
         + b"> >>",
     ]
-    return _pdf(objects, b"/Encrypt 5 0 R /ID [<" + b"01" * 16 + b"> <" + b"01" * 16 + b">] ")
+    return pdf_document(
+        objects, b"/Encrypt 5 0 R /ID [<" + b"01" * 16 + b"> <" + b"01" * 16 + b">] "
+    )
 
 
 # --------------------------------------------------------------------------- hostile
