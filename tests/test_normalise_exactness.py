@@ -3,8 +3,10 @@
 Each fast path is compared with a reference implementation (the definition, or the code it
 replaced) over edge-case tables, the gold corpus and random strings over the marks that matter:
 sentence and clause bounds (str.find instead of regex scans), the shared pre-scan (ahocorasick_rs
-instead of pyahocorasick), cue gating (bisecting end offsets), and the languages detector's
-per-clause states (ClauseStates, the 40-character level-word memo).
+instead of pyahocorasick), cue gating (bisecting end offsets), the languages detector's
+per-clause states (ClauseStates, the 40-character level-word memo), Sections reading only the
+lines that hold a heading word, cue_en over the lower-cased text, the split role-noun pattern and
+the in-place role/outlet matches.
 """
 
 from __future__ import annotations
@@ -210,3 +212,94 @@ def test_level_memo_matches_the_reference() -> None:
             s_lo, s_hi = sentence_bounds(text, m.start, m.end)
             got = languages._level(text, m, certs, s_lo, s_hi, memo)
             assert got == _reference_level(text, m, certs), (text, m)
+
+
+# Texts that exercise the heading lines and the case-folding fallbacks: inline labels, headings
+# split by the pre-scan's words, and the characters IGNORECASE folds onto ASCII letters.
+HEADING_TEXTS = [
+    "任职要求:\n英语熟练\n岗位职责:\n翻译\n加分项\n日语\n具备以下条件之一:\n(1)俄语",
+    "Requirements\n- English\nNice to have -\nFrench\nAbout us\nWe are a newsroom.",
+    "  QUALIFICATIONS:  \nfluent ENGLISH\nPreferred Skills\nSpanish\nHow to apply\nemail",
+    "岗位要求:熟练掌握俄语\n1. 能力要求:英语六级\n二、报名条件\n专业水平",
+    "Essential\nNative \u212aorean speaker\n\u017fkills and experience\nDesirable: French",
+    "Job Description:\nWrite copy.\nYou will have:\nexcellent English\nBenefits\nsalary",
+    "\u0130nglish requirement\nREQUIREMENTS\nnote\n",
+]
+
+
+def _reference_sections(text: str) -> tuple[list[int], list[int]]:
+    """Sections as first written: every line through the heading patterns."""
+    offsets, states = [0], [context._STATE_NONE]
+    pos = 0
+    for line in text.split("\n"):
+        state = context._heading_state(line)
+        if state is None and line.find(":", 0, 18) >= 0:
+            label = context._INLINE_LABEL.match(line)
+            state = context._heading_state(label.group(1)) if label else None
+        if state is not None:
+            offsets.append(pos)
+            states.append(state)
+        pos += len(line) + 1
+    return offsets, states
+
+
+def test_sections_skip_only_lines_without_heading_words() -> None:
+    rnd = random.Random(5)
+    words = sorted(context._HEADING_WORDS or ())
+    pieces = [*words, *(w.upper() for w in words), "\n", ":", " ", "-", "。", "x", "\u212a"]
+    made = ["".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 12))) for _ in range(400)]
+    for text in EDGE_TEXTS + HEADING_TEXTS + made + _corpus_texts():
+        s = Sections(text)
+        assert (s._offsets, s._states) == _reference_sections(text), text
+
+
+def test_cue_en_on_the_lowered_text_matches_cue_en() -> None:
+    v = languages._vocab()
+    rnd = random.Random(7)
+    cue_words = [str(w) for w in context.load_vocab("languages")["cues_en"]]
+    pieces = [*cue_words, *(w.title() for w in cue_words), "a", "Z", " ", "-", "\n", "\u0131"]
+    made = ["".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 10))) for _ in range(300)]
+    for text in EDGE_TEXTS + HEADING_TEXTS + made + _corpus_texts()[:30]:
+        low = context.lowered(text)
+        if low is None:
+            continue
+        n = len(text)
+        windows = [(lo, hi) for lo in range(0, n + 1, 5) for hi in (lo, lo + 9, lo + 120, n)]
+        for lo, hi in windows:
+            hi = min(hi, n)
+            want = v.cue_en.search(text, lo, hi)
+            got = v.cue_en_low.search(low, lo, hi)
+            assert (got and got.span()) == (want and want.span()), (text, lo, hi)
+
+
+def test_role_noun_split_matches_the_single_pattern() -> None:
+    from analysis.normalise import positions
+
+    whole = re.compile(
+        positions._ROLE_NOUN.pattern + r"|" + positions._ROLE_SUFFIX.pattern  # the old alternation
+    )
+    rnd = random.Random(11)
+    pieces = ["师", "员", "官", "编辑", "a", "1", "_", " ", "\n", "Editor", "岗", "x"]
+    titles = ["".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 14))) for _ in range(3000)]
+    titles += ["分析师", "1师", "研究员\n", "abcdefghi师", "abcdefghij员", "_官", "a 员"]
+    for title in titles:
+        got = (
+            positions._ROLE_NOUN.search(title) is not None
+            or positions._ROLE_SUFFIX.search(title, max(0, len(title) - 10)) is not None
+        )
+        assert got == (whole.search(title) is not None), title
+
+
+def test_role_and_outlet_in_place_match_the_slices() -> None:
+    v = languages._vocab()
+    for text in EDGE_TEXTS + HEADING_TEXTS + _corpus_texts():
+        ends = sorted({m.end for m in languages._mentions(text, v)} | set(range(0, len(text), 13)))
+        for end in ends:
+            m = languages._Mention("en", max(0, end - 1), end, "name")
+            after = text[end : end + 40]
+            assert languages._is_role(text, m, v) == bool(
+                v.role_zh.match(after) or v.role_en.match(after)
+            )
+            assert languages._is_outlet(text, m, v) == bool(
+                v.outlet_zh.match(after) or v.outlet_en.match(after)
+            )

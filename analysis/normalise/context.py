@@ -10,6 +10,7 @@ the words a cue pattern cannot match without).
 from __future__ import annotations
 
 import bisect
+import operator
 import re
 from collections.abc import Iterable
 from functools import cache, lru_cache
@@ -100,8 +101,8 @@ def _automaton() -> Any:
     return _prescan_automaton
 
 
-def _hit_order(hit: tuple[int, int, int]) -> tuple[int, int]:
-    return hit[2], hit[1]
+# A hit (pattern index, start, end) sorts by (end, start): itemgetter builds that key in C.
+_hit_order = operator.itemgetter(2, 1)
 
 
 @lru_cache(maxsize=16)
@@ -263,6 +264,24 @@ _HEADING_OTHER = guarded(
 _STATE_NONE, _STATE_REQ, _STATE_PREF, _STATE_ALT = 0, 1, 2, 3
 
 
+def _heading_words() -> frozenset[str] | None:
+    """Words one of which every match of a heading pattern contains (None: no such set)."""
+    words: set[str] = set()
+    for pattern in (_HEADING_ALT, _HEADING_PREF, _HEADING_REQ, _HEADING_OTHER):
+        found = required_words(pattern)
+        if found is None:
+            return None
+        words |= found
+    return frozenset(words)
+
+
+# A line none of these words occurs in (by the pre-scan) holds no heading: Sections skips it.
+_HEADING_WORDS = _heading_words()
+_HEADING_OWNER = "heading" if _HEADING_WORDS else ""
+if _HEADING_WORDS:
+    register_words(_HEADING_OWNER, dict.fromkeys(_HEADING_WORDS))
+
+
 def literal_alt(words: Iterable[str]) -> str:
     """A regex alternation of literal words, longest first, guarded by their first characters.
 
@@ -401,17 +420,30 @@ class Sections:
     def __init__(self, text: str) -> None:
         self._offsets: list[int] = [0]
         self._states: list[int] = [_STATE_NONE]
+        # Only a line holding a heading word can be a heading (a heading pattern's match, on the
+        # line or on its label, contains one of the words): the pre-scan's hits give those lines.
+        if _HEADING_OWNER and lowered(text) is not None:
+            rfind, find, n = text.rfind, text.find, len(text)
+            starts = {rfind("\n", 0, h[0]) + 1 for h in prescan(text).get(_HEADING_OWNER, ())}
+            for pos in sorted(starts):
+                end = find("\n", pos)
+                self._add(text[pos : n if end < 0 else end], pos)
+            return
         pos = 0
         for line in text.split("\n"):
-            state = _heading_state(line)
-            # "岗位要求:熟练掌握俄语" — a label opening the line (its colon is within 18 characters)
-            if state is None and line.find(":", 0, 18) >= 0:
-                label = _INLINE_LABEL.match(line)
-                state = _heading_state(label.group(1)) if label else None
-            if state is not None:
-                self._offsets.append(pos)
-                self._states.append(state)
+            self._add(line, pos)
             pos += len(line) + 1
+
+    def _add(self, line: str, pos: int) -> None:
+        """Record the line starting at `pos` if it is a heading."""
+        state = _heading_state(line)
+        # "岗位要求:熟练掌握俄语" — a label opening the line (its colon is within 18 characters)
+        if state is None and line.find(":", 0, 18) >= 0:
+            label = _INLINE_LABEL.match(line)
+            state = _heading_state(label.group(1)) if label else None
+        if state is not None:
+            self._offsets.append(pos)
+            self._states.append(state)
 
     def state_at(self, offset: int) -> int:
         return self._states[bisect.bisect_right(self._offsets, offset) - 1]

@@ -18,26 +18,34 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from analysis.normalise.guard import first_char_guard
+from analysis.normalise.guard import first_char_guard, guarded
 
 __all__ = ["Section", "sections_of", "split_positions"]
 
 _CN_NUM = "一二三四五六七八九十"
-_ROLE_NOUN = re.compile(
-    r"编辑|记者|翻译|译员|译审|主持人|主播|播音员|运营|设计师|工程师|摄像|摄影师|剪辑师|专员|主管|经理|主任"
-    r"|助理|制片人|导演|编导|审校|校对|策划|研究员|分析师|实习生|管培生|美编|编译|采编|通讯员|干事|岗"
-    r"|总监|总编|主编|专家|顾问|负责人|[^\W\d]{1,8}(?:师|员|官)$"
-    r"|(?i:\b(?:editors?|reporters?|correspondents?|translators?|interpreters?|producers?|anchors?"
-    r"|hosts?|presenters?|engineers?|designers?|managers?|specialists?|officers?|assistants?"
-    r"|writers?|journalists?|videographers?|photographers?|directors?|interns?|coordinators?"
-    r"|analysts?)\b)"
+_ROLE_NOUN = guarded(
+    re.compile(
+        r"编辑|记者|翻译|译员|译审|主持人|主播|播音员|运营|设计师|工程师|摄像|摄影师|剪辑师|专员|主管|经理|主任"
+        r"|助理|制片人|导演|编导|审校|校对|策划|研究员|分析师|实习生|管培生|美编|编译|采编|通讯员|干事|岗"
+        r"|总监|总编|主编|专家|顾问|负责人"
+        r"|(?i:\b(?:editors?|reporters?|correspondents?|translators?|interpreters?|producers?|anchors?"
+        r"|hosts?|presenters?|engineers?|designers?|managers?|specialists?|officers?|assistants?"
+        r"|writers?|journalists?|videographers?|photographers?|directors?|interns?|coordinators?"
+        r"|analysts?)\b)"
+    )
 )
+# The rest of the role nouns: a title ending in 师/员/官 after a letter (searched in the last ten
+# characters only: a match is at most nine characters and ends the title).
+_ROLE_SUFFIX = re.compile(r"[^\W\d]{1,8}(?:师|员|官)$")
+_TITLE_PUNCT = re.compile(r"[,;。!?]")
 # Headings about the notice, not a job, even when they contain 岗 (招聘岗位, 岗位职责).
-_NOT_A_TITLE = re.compile(
-    r"招聘|条件|要求|职责|待遇|方式|程序|流程|时间|报名|须知|说明|其他|附件|联系|简介|概况|计划|原则|范围"
-    r"|资格|纪律|监督|咨询|体检|考察|考试|笔试|面试|聘用|公示|福利|薪酬|岗位表|岗位及|对象"
-    r"|(?i:\b(?:requirements?|responsibilities|qualifications|duties|benefits|salary|how to apply"
-    r"|about)\b)"
+_NOT_A_TITLE = guarded(
+    re.compile(
+        r"招聘|条件|要求|职责|待遇|方式|程序|流程|时间|报名|须知|说明|其他|附件|联系|简介|概况|计划|原则|范围"
+        r"|资格|纪律|监督|咨询|体检|考察|考试|笔试|面试|聘用|公示|福利|薪酬|岗位表|岗位及|对象"
+        r"|(?i:\b(?:requirements?|responsibilities|qualifications|duties|benefits|salary|how to apply"
+        r"|about)\b)"
+    )
 )
 _HEADING_STYLES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("gangwei", re.compile(rf"^(?:岗位|职位)\s*[{_CN_NUM}\d]{{1,3}}\s*[::、.]?\s*(?P<t>.*)$")),
@@ -118,12 +126,13 @@ def _heading(line: str, next_line: str = "") -> tuple[str, str] | None:
         if (
             not title
             or len(title) > _MAX_TITLE
-            or re.search(r"[,;。!?]", title)
+            or _TITLE_PUNCT.search(title)
             or _NOT_A_TITLE.search(title)
         ):
             return None
         named = (
             _ROLE_NOUN.search(title) is not None
+            or _ROLE_SUFFIX.search(title, max(0, len(title) - 10)) is not None
             or len(title) < len(raw.strip().strip(":").strip())  # had a headcount suffix
             or _BODY_LABEL.match(next_line) is not None
         )
@@ -202,7 +211,11 @@ def sections_of(text: str, title: str) -> list[Section]:
     """The positions of a notice, with own text and shared conditions kept apart."""
     lines = text.split("\n")
     heads: list[tuple[int, str, str]] = []
+    start_ok = _HEADING_START.match
     for i, line in enumerate(lines):
+        stripped = line.strip()  # _heading's first test, here without a call for most lines
+        if not stripped or len(stripped) > _MAX_TITLE + 12 or not start_ok(stripped):
+            continue
         h = _heading(line, lines[i + 1] if i + 1 < len(lines) else "")
         if h is not None:
             heads.append((i, h[0], h[1]))
