@@ -10,7 +10,6 @@ import random
 import signal
 import sqlite3
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -18,7 +17,7 @@ import pytest
 
 from crawler.lock import lock_path
 from crawler.mirror.server import serve_mirror
-from tests.test_spiders import FAST, REPO, crawl, loopback_sources
+from tests.test_spiders import REPO, crawl, crawl_command, crawl_env, loopback_sources
 
 KILLS = 10
 SEED = int(os.environ.get("ICC_RESUME_SEED", "20250610"))
@@ -74,21 +73,11 @@ def progress(db: Path) -> int:
 
 def popen_crawl(sources: Path, db: Path) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "analysis",
-            "crawl",
-            "--sources",
-            str(sources),
-            "--db",
-            str(db),
-            *FAST,
-        ],
+        crawl_command(sources, db),
         cwd=REPO,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
-        env={k: v for k, v in os.environ.items() if k != "ICC_TALENT_DB"},
+        env=crawl_env(),
     )
 
 
@@ -145,13 +134,13 @@ def test_a_second_crawl_of_the_same_store_is_refused(tmp_path: Path) -> None:
         sources = loopback_sources(base_url, tmp_path / "sources.yaml")
         db = tmp_path / "store.sqlite"
         first = subprocess.Popen(
-            [sys.executable, "-m", "analysis", "crawl", "--sources", str(sources), "--db", str(db),
-             *FAST, "-s", "DOWNLOAD_DELAY=0.2"],
+            crawl_command(sources, db, "-s", "DOWNLOAD_DELAY=0.2"),
             cwd=REPO,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
-        )  # fmt: skip
+            env=crawl_env(),
+        )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             lock = lock_path(db)

@@ -35,24 +35,28 @@ def loopback_sources(base_url: str, target: Path) -> Path:
     return target
 
 
+def crawl_command(sources: Path, db: Path, *extra: str) -> list[str]:
+    """`icc-talent crawl` of `sources` into `db`, delays off."""
+    return [
+        *(sys.executable, "-m", "analysis", "crawl"),
+        *("--sources", str(sources), "--db", str(db)),
+        *FAST,
+        *extra,
+    ]
+
+
+def crawl_env() -> dict[str, str]:
+    """The environment without ICC_TALENT_DB, so --db decides."""
+    return {k: v for k, v in os.environ.items() if k != "ICC_TALENT_DB"}
+
+
 def crawl(sources: Path, db: Path, *extra: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "analysis",
-            "crawl",
-            "--sources",
-            str(sources),
-            "--db",
-            str(db),
-            *FAST,
-            *extra,
-        ],
+        crawl_command(sources, db, *extra),
         capture_output=True,
         text=True,
         cwd=REPO,
-        env={k: v for k, v in os.environ.items() if k != "ICC_TALENT_DB"},
+        env=crawl_env(),
         timeout=300,
     )
 
