@@ -115,3 +115,28 @@ def test_bounds_match_the_regex_definition(text: str) -> None:
         nxt = _CLAUSE_END.search(text, end, min(len(text), end + 80))
         expected = (c_lo, nxt.start() if nxt else min(len(text), end + 80))
         assert clause_bounds(text, start, end) == expected, start
+
+
+def test_every_vocabulary_key_and_code_is_a_string() -> None:
+    """YAML 1.1 reads a bare `no` (Norwegian) as False: every key and code must stay a string."""
+    from pathlib import Path
+
+    import yaml
+
+    def walk(node: object, where: str) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                assert isinstance(key, str), f"{where}: key {key!r}"
+                walk(value, f"{where}/{key}")
+        elif isinstance(node, list):
+            for item in node:
+                assert not isinstance(item, bool), f"{where}: item {item!r}"
+                walk(item, where)
+
+    for path in sorted((Path(__file__).resolve().parents[1] / "analysis" / "vocab").glob("*.yaml")):
+        walk(yaml.safe_load(path.read_text("utf-8")), path.name)
+
+
+def test_norwegian_is_no() -> None:
+    found = detect_languages(clean_text("任职要求:熟练掌握挪威语,能够翻译新闻稿件。"))
+    assert [f.value for f in found] == ["no"]

@@ -94,8 +94,12 @@ def _automaton() -> Any:
         for w, tags in tags_of.items():
             by_word.setdefault(w, []).append(("gate", frozenset(tags)))
         patterns = [w for w in by_word if w]
+        # The DFA costs more memory and build time (once per process) than the default NFA and
+        # finds the same hits in about 60 % of the time.
         automaton = ahocorasick_rs.AhoCorasick(
-            patterns, matchkind=ahocorasick_rs.MatchKind.Standard
+            patterns,
+            matchkind=ahocorasick_rs.MatchKind.Standard,
+            implementation=ahocorasick_rs.Implementation.DFA,
         )
         _prescan_automaton = (automaton, [tuple(by_word[w]) for w in patterns], patterns)
     return _prescan_automaton

@@ -12,9 +12,10 @@ named, and waivers (no need to understand Chinese, 语种不限) do not count.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, NamedTuple
 
 from analysis.models import Evidence, Finding
@@ -106,6 +107,11 @@ def _vocab() -> _Vocab:
         for variant in (n, n.upper()):
             spellings.setdefault(variant.lower(), {})[variant] = (name_to_code[n.lower()], True)
     register_words("language", spellings)
+    # The competence words (_has_cue): payload True for an English word (a whole word only).
+    register_words(
+        "language-cue",
+        {str(w): False for w in data["cues_zh"]} | {str(w).lower(): True for w in data["cues_en"]},
+    )
     register_gate("native", ["母语", "native", "mother tongue", "first language"])
     register_gate(
         "abbr",
@@ -320,15 +326,51 @@ def _has_cue(text: str, m: _Mention, v: _Vocab, s_lo: int, s_hi: int) -> bool:
     if not _chinese_ok(text, m):
         return False
     lo, hi = max(s_lo, m.start - 60), min(s_hi, m.end + 60)
-    if v.cue_zh.search(text, lo, hi):
-        return True
-    # cue_en, case-sensitively over the lower-cased text: the same answer, found faster. Where
-    # `lowered` gives a text, no character in it folds onto an ASCII letter under IGNORECASE
-    # unless str.lower() makes it that letter, so [A-Za-z] there is [a-z] here.
+    cues = _cue_words(text)
+    if cues is None:
+        return bool(v.cue_zh.search(text, lo, hi) or v.cue_en.search(text, lo, hi))
+    return _cue_within(cues, lo, hi)
+
+
+def _cue_within(cues: tuple[list[int], list[int], list[bool]], lo: int, hi: int) -> bool:
+    """Is one of the `_cue_words` hits a match inside text[lo:hi]?"""
+    starts, ends, open_right = cues
+    i = bisect.bisect_right(ends, hi) - 1
+    while i >= 0 and ends[i] > lo:
+        if starts[i] >= lo and (open_right[i] or ends[i] == hi):
+            return True
+        i -= 1
+    return False
+
+
+@lru_cache(maxsize=16)
+def _cue_words(text: str) -> tuple[list[int], list[int], list[bool]] | None:
+    """The competence words of `text` from the pre-scan: (starts, ends, may end the window early).
+
+    Same answers as v.cue_zh.search(text, lo, hi) or v.cue_en.search(text, lo, hi): a Chinese
+    word is any occurrence; an English word (matched over the lower-cased text, see
+    `lowered`) must not follow a letter, and must not precede one unless it ends the window
+    (the regex's lookahead sees the window's end as the end of the string). The hits come by
+    end offset, so a window's are found by bisecting the ends. None where `lowered` is None.
+    """
     low = lowered(text)
     if low is None:
-        return v.cue_en.search(text, lo, hi) is not None
-    return v.cue_en_low.search(low, lo, hi) is not None
+        return None
+    starts: list[int] = []
+    ends: list[int] = []
+    open_right: list[bool] = []
+    n = len(low)
+    for start, end, english in prescan(text).get("language-cue", ()):
+        if english:
+            if start and "a" <= low[start - 1] <= "z":
+                continue
+            right = end == n or not "a" <= low[end] <= "z"
+        else:
+            right = True
+        starts.append(start)
+        ends.append(end)
+        open_right.append(right)
+    return starts, ends, open_right
 
 
 def _level(
@@ -367,10 +409,19 @@ def _level_words(text: str, lo: int, hi: int) -> tuple[bool, str | None]:
     return False, None
 
 
+_REQUIRED_RANK = {True: 2, False: 1, None: 0}
+_TOP_LEVEL_RANK = max(_LEVEL_RANK.values())
+
+
 def _rank(f: Finding) -> tuple[int, int]:
-    req = {True: 2, False: 1, None: 0}[f.required]
     lvl = _LEVEL_RANK.get(f.level or "", 5 if f.level else 0)
-    return req, lvl
+    return _REQUIRED_RANK[f.required], lvl
+
+
+def _may_outrank(required: bool | None, old: Finding) -> bool:
+    """Could a finding with this `required` outrank `old`, whatever its level (see `_rank`)?"""
+    req, old_req = _REQUIRED_RANK[required], _REQUIRED_RANK[old.required]
+    return req > old_req or (req == old_req and _rank(old)[1] < _TOP_LEVEL_RANK)
 
 
 def detect_certificates(text: str, sections: Sections | None = None) -> list[Finding]:
@@ -546,6 +597,8 @@ def detect_languages(
             if not in_list:
                 continue
             kind, required = "list", list_required or sections.default_required(m.start)
+        if done is not None and not _may_outrank(required, done):
+            continue  # `keep` would not take it: its level and evidence need not be made
         level, band = (
             (None, None) if kind == "major" else _level(text, m, certs, s_lo, s_hi, level_memo)
         )
