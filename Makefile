@@ -10,7 +10,11 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(STAMP): pyproject.toml | $(BIN)/python
+# The normaliser modules that setup.py compiles with mypyc: a change to one rebuilds them, so a
+# stale compiled module never runs in place of its source.
+COMPILED := $(shell sed -n 's/^    "\(analysis\/.*\.py\)",$$/\1/p' setup.py)
+
+$(STAMP): pyproject.toml setup.py $(COMPILED) | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
@@ -39,3 +43,4 @@ evaluate: $(STAMP)
 
 clean:
 	rm -rf $(VENV) data build *.egg-info .pytest_cache .ruff_cache .mypy_cache
+	find . -path ./.git -prune -o \( -name '*.so' -o -name '*__mypyc*' \) -print | xargs rm -f

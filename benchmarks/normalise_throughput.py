@@ -21,6 +21,7 @@ from pathlib import Path
 import ahocorasick
 
 from analysis.batch import normalise_jsonl
+from analysis.compiled import describe
 from analysis.normalise.context import load_vocab
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "real_postings.jsonl"
@@ -81,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
             hits += sum(1 for _ in automaton.iter(t))
         return len(texts)
 
-    print(f"postings: {len(lines)} (real corpus repeated), single process")
+    print(f"postings: {len(lines)} (real corpus repeated), single process; {describe()}")
     for name, run in (
         ("icc-talent normalise (batch path)", batch),
         ("bare ahocorasick pass", bare),

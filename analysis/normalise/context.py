@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable
 from functools import cache, lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import yaml
 
@@ -161,7 +161,7 @@ class CuePattern:
     """
 
     __slots__ = ("owner", "pattern")
-    _count = 0
+    _count: ClassVar[int] = 0
 
     def __init__(self, pattern: re.Pattern[str]) -> None:
         self.pattern = CaselessPattern(pattern)
