@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from analysis.normalise.dates import detect_deadline, detect_published, parse_date
 from analysis.normalise.text import clean_text
@@ -88,3 +92,66 @@ def test_detect_deadline(text: str, ref: date, expected: date | None) -> None:
 def test_detect_published(text: str, expected: date | None) -> None:
     hit = detect_published(clean_text(text), ref=REF)
     assert (hit[0] if hit else None) == expected
+
+
+# The candidate scans against the full scans they replace: dates, publication labels and
+# deadline labels, on text built from date-like pieces (lower- and mixed-case).
+_DATE_PIECES = [
+    "0",
+    "1",
+    "2025",
+    "12",
+    "31",
+    " ",
+    "\n",
+    ".",
+    ",",
+    "-",
+    "/",
+    "至",
+    "年",
+    "月",
+    "日",
+    "号",
+    "二",
+    "\u3007",
+    "十",
+    "jan",
+    "March",
+    "sept",
+    "may",
+    "st",
+    "of",
+    "x",
+    "é",
+    "中",
+    "发布",
+    "日期",
+    "时间",
+    "截止",
+    "Date",
+    "posted",
+    "opening ",
+    "update",
+    ":",
+    "by ",
+    "Deadline",
+    "apply before",
+    "\u0663",
+]
+
+
+@settings(max_examples=300)
+@given(st.lists(st.sampled_from(_DATE_PIECES), max_size=60).map("".join))
+def test_candidate_scans_agree_with_full_scans(s: str) -> None:
+    from analysis.normalise import dates
+    from analysis.normalise.context import gated_finditer
+
+    def spans(matches: Iterable[re.Match[str]]) -> list[tuple[tuple[int, int], str | None]]:
+        return [(m.span(), m.lastgroup) for m in matches]
+
+    for t in (s, s.lower()):
+        assert spans(dates._date_matches(t)) == spans(dates._DATE_RE.finditer(t))
+        assert spans(dates._published_labels(t)) == spans(dates._PUBLISHED_LABEL.finditer(t))
+        fast = [m.span() for m in dates._deadline_labels(t)]
+        assert fast == [m.span() for m in gated_finditer(dates._DEADLINE_LABEL, t, "deadline")]

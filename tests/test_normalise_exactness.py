@@ -272,25 +272,6 @@ def test_cue_en_on_the_lowered_text_matches_cue_en() -> None:
             assert (got and got.span()) == (want and want.span()), (text, lo, hi)
 
 
-def test_cue_words_from_the_prescan_match_the_cue_regexes() -> None:
-    v = languages._vocab()
-    rnd = random.Random(13)
-    data = context.load_vocab("languages")
-    cue_words = [str(w) for w in data["cues_en"] + data["cues_zh"]]
-    pieces = [*cue_words, *(w.title() for w in cue_words), "a", "Z", " ", "-", "\n", "\u212a", "语"]
-    made = ["".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 10))) for _ in range(300)]
-    for text in EDGE_TEXTS + HEADING_TEXTS + made + _corpus_texts()[:30]:
-        n = len(text)
-        windows = [(lo, hi) for lo in range(0, n + 1, 3) for hi in (lo, lo + 7, lo + 120, n)]
-        cues = languages._cue_words(text)
-        if cues is None:
-            continue
-        for lo, hi in windows:
-            hi = min(hi, n)
-            want = bool(v.cue_zh.search(text, lo, hi) or v.cue_en.search(text, lo, hi))
-            assert languages._cue_within(cues, lo, hi) == want, (text, lo, hi)
-
-
 def test_role_noun_split_matches_the_single_pattern() -> None:
     from analysis.normalise import positions
 

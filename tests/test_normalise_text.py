@@ -73,3 +73,52 @@ def test_clean_text_is_idempotent(s: str) -> None:
 def test_clean_text_is_idempotent_on_notice_like_text(s: str) -> None:
     once = clean_text(s)
     assert clean_text(once) == once
+
+
+# The fast steps of clean_text against their plain forms: the gate and special-character scans,
+# the Traditional → Simplified map (dict.get for short texts, numpy for long ones), the space
+# collapse, and the claim that a pass needs no NFKC re-check.
+_STEP_PIECES = [
+    "國",
+    "語",
+    "编辑",
+    "a",
+    "E",
+    " ",
+    "  ",
+    "\n",
+    " \n",
+    "\n ",
+    "\t",
+    "\r\n",
+    "\u200b",
+    "①",
+    "(jìn)",
+    "\U0002f800",  # a compatibility ideograph that NFKC makes Traditional
+    "\U00020000",
+    "😀",
+    "\ud800",
+    "\uf900",
+    "⺀",
+    "e\u0301",
+    "\u0301",
+    "Ａ",
+]
+
+
+@settings(max_examples=300)
+@given(st.lists(st.sampled_from(_STEP_PIECES), max_size=120).map("".join))
+def test_fast_steps_agree_with_their_plain_forms(s: str) -> None:
+    import re
+    import unicodedata
+
+    from analysis.normalise import text
+
+    gate = text._t2s_gate()
+    assert text._scan(s) == (not gate.isdisjoint(s), text._SPECIAL.search(s) is not None)
+    table = text._t2s_table()
+    assert text._t2s_map(s) == "".join(map(table.get, s, s))
+    plain = re.sub(" {2,}", " ", s).replace(" \n", "\n").replace("\n ", "\n")
+    assert text._collapse_spaces(s) == plain
+    out, normalized = text._clean_once(s)
+    assert not normalized or unicodedata.is_normalized("NFKC", out)

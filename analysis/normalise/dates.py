@@ -12,12 +12,13 @@ implausibly far after the reference (or, for deadlines, a year forward when far 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import date, timedelta
 from functools import cache
 
 from analysis.models import Evidence
-from analysis.normalise.context import gated_finditer, register_gate
-from analysis.normalise.guard import guarded
+from analysis.normalise.context import gated_finditer, line_windows, register_gate
+from analysis.normalise.guard import CaselessPattern, guarded, lower_same_length, lowered
 
 __all__ = ["detect_deadline", "detect_published", "find_dates", "parse_date"]
 
@@ -76,9 +77,11 @@ _DATE_RE = guarded(
         rf"|(?P<mdy>(?<![\w])(?P<mo5>{_MON})\.?\s+(?P<d5>[0-3]?\d){_ORD}(?![\d\w])(?:,?\s*(?P<y5>(?:19|20)\d\d)(?!\d))?)"
     )
 )  # run on lower-cased text: IGNORECASE makes this alternation several times slower
+# Where a match of _DATE_RE can start (see _date_starts).
+_DIGIT_RUN = re.compile(r"\d\d*")  # not \d+: re skips ahead fast only to a leading class
 # End of a range whose end gives the day only: 6月3日至14日, 6月3日-14日.
 _RANGE_DAY_END = re.compile(r"\s*(?:至|到|—|\u2013|-|~|～)\s*(?P<d>[0-3]?\d)\s*[日号]")
-_RELATIVE = guarded(
+_RELATIVE_CASELESS = CaselessPattern(
     re.compile(
         r"(?P<n>\d+|[一二两三四五六七八九十半])\s*(?P<u>天|日|周|星期|个月|月|年)前"
         r"|(?P<en>\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten)\s+"
@@ -87,6 +90,7 @@ _RELATIVE = guarded(
         re.IGNORECASE,
     )
 )
+_RELATIVE = _RELATIVE_CASELESS.exact  # the IGNORECASE pattern, guarded
 _EN_NUMBERS = {
     "a": 1,
     "an": 1,
@@ -103,7 +107,7 @@ _EN_NUMBERS = {
 }
 
 # Labels that announce a deadline; the date follows within a short window.
-_DEADLINE_LABEL = guarded(
+_DEADLINE_CASELESS = CaselessPattern(
     re.compile(
         r"截止(?:日期|时间)?|截至|报名(?:时间|日期|期限)|申请(?:时间|期限)|投递(?:时间|期限)"
         r"|deadline|closing date|apply (?:by|before)|applications? (?:close|are due|due)"
@@ -111,6 +115,11 @@ _DEADLINE_LABEL = guarded(
         re.IGNORECASE,
     )
 )
+_DEADLINE_LABEL = _DEADLINE_CASELESS.exact  # the IGNORECASE pattern, guarded
+# After "by": a date must follow (by Friday, 3 May / by March 1), not "by the team".
+_BY_DATE = re.compile(r"\s*(?:\w+day,?\s+)?\d|\s*" + _MON, re.IGNORECASE)
+# What may separate the two dates of a range.
+_RANGE_GAP = re.compile(r"\s*(?:至|到|—|\u2013|-|~|to|until)?\s*")
 register_gate(
     "deadline",
     [
@@ -148,7 +157,18 @@ _PUBLISHED_LABEL = guarded(
         r"|date(?<![\w ]date)(?=\s*:)"
     )
 )
+# Every match of _PUBLISHED_LABEL holds one of these words, starting this many characters after
+# the match: 日期 in 日期 / 发布日期, date in date posted / opening date, … (tests check this).
+_PUBLISHED_WORDS = (
+    ("日期", (0, 2)),
+    ("时间", (0, 2)),
+    ("date", (0, 8)),
+    ("posted", (0,)),
+    ("published", (0,)),
+    ("update", (0,)),
+)
 _WINDOW = 60
+_SHORT = 80  # shorter texts: one scan of _DATE_RE costs less than finding where dates can start
 
 
 def _cn_number(s: str) -> int | None:
@@ -210,17 +230,101 @@ def find_dates(
     text: str, *, ref: date | None = None, after_ref: bool = False
 ) -> list[tuple[date, int, int]]:
     """Every absolute or year-less date in `text`, as (date, start, end), ranges extended."""
-    out: list[tuple[date, int, int]] = []
+    return _dates_in_lowered(_lower_keep_length(text), ref, after_ref)
+
+
+def _date_matches(low: str) -> Iterator[re.Match[str]]:
+    """_DATE_RE.finditer(low), trying the pattern only at the offsets where a match can start.
+
+    re tries a pattern that opens with lookarounds at every offset (about 70 ns each); a match
+    attempt at each start of _date_starts, in order and past the previous match, finds the same
+    matches for a few fast scans.
+    """
+    end = 0
+    for start in _date_starts(low):
+        if start >= end and (m := _DATE_RE.match(low, start)) is not None:
+            end = m.end()
+            yield m
+
+
+def _date_starts(low: str) -> list[int]:
+    """Every offset where a match of _DATE_RE can start, and more.
+
+    A numeric date (2025-03-10, 3月10日, 10 March) starts at a digit with no digit before it; a
+    date such as "march 10" at the letters right before the whitespace before such a digit
+    (the month must start a word, so only the start of those letters qualifies); a date in
+    Chinese numerals four characters before 年.
+    """
+    starts: set[int] = set()
+    pos = 0
+    while (run := _DIGIT_RUN.search(low, pos)) is not None:
+        pos = run.end()
+        starts.add(run.start())
+        month = _word_before(low, run.start())
+        if month is not None:
+            starts.add(month)
+    starts.update(year - 4 for year in _find_all(low, "年") if year >= 4)
+    return sorted(starts)
+
+
+def _word_before(low: str, pos: int) -> int | None:
+    """Start of the a-z letters that end right before `.`(optional) and whitespace before `pos`."""
+    end = pos
+    while end > 0 and low[end - 1].isspace():  # str.isspace() is re's \s
+        end -= 1
+    if end == pos:
+        return None
+    if end > 0 and low[end - 1] == ".":
+        end -= 1
+    start = end
+    while start > 0 and "a" <= low[start - 1] <= "z":
+        start -= 1
+    return start if start < end else None
+
+
+def _find_all(text: str, word: str) -> list[int]:
+    """Start offsets of every occurrence of `word` in `text`, overlapping ones included."""
+    if word[-1] not in text:  # a one-character scan is several times faster than a word's
+        return []
+    out = []
+    pos = text.find(word)
+    while pos >= 0:
+        out.append(pos)
+        pos = text.find(word, pos + 1)
+    return out
+
+
+def _lower_keep_length(text: str) -> str:
+    """text.lower(), keeping offsets: characters whose lower case is longer stay as they are."""
     low = text.lower()
     if len(low) != len(text):
         low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
-    text = low
-    for m in _DATE_RE.finditer(text):
+    return low
+
+
+def _lower_prefix(text: str, end: int) -> str:
+    """_lower_keep_length(text[:end]), cut from the cached lower case of the whole text.
+
+    The pre-scan lower-cases every text anyway (lower_same_length, cached), so this costs
+    nothing more. The characters are the same, since str.lower() maps each character on its
+    own except a capital sigma (Σ → ς at a word's end): a prefix holding one is lowered itself.
+    """
+    prefix = text[:end]
+    if "\u03a3" in prefix:
+        return _lower_keep_length(prefix)
+    return lower_same_length(text)[:end]
+
+
+def _dates_in_lowered(low: str, ref: date | None, after_ref: bool) -> list[tuple[date, int, int]]:
+    """find_dates on a text already lower-cased by _lower_keep_length."""
+    out: list[tuple[date, int, int]] = []
+    # A short text (a window after a label) is scanned as it is: finding the starts costs more.
+    for m in _DATE_RE.finditer(low) if len(low) < _SHORT else _date_matches(low):
         d = _match_to_date(m, ref, after_ref=after_ref)
         if d is None:
             continue
         out.append((d, m.start(), m.end()))
-        tail = _RANGE_DAY_END.match(text, m.end())
+        tail = _RANGE_DAY_END.match(low, m.end())
         if tail and (end := _safe_date(d.year, d.month, int(tail["d"]))) and end >= d:
             out.append((end, tail.start("d"), tail.end()))
     return out
@@ -232,10 +336,15 @@ _RELATIVE_WORDS = ("前", "ago", "today", "yesterday", "今天", "今日", "昨�
 
 def _search_relative(s: str) -> re.Match[str] | None:
     """_RELATIVE.search(s), skipped when no word that every match holds is in `s`."""
-    low = s.lower()
-    if not any(w in low for w in _RELATIVE_WORDS):
+    if not _has_relative_word(s.lower()):
         return None
     return _RELATIVE.search(s)
+
+
+def _has_relative_word(low: str) -> bool:
+    """any(w in low for w in _RELATIVE_WORDS), each word looked for only where its first character
+    occurs (a one-character scan is several times faster; most texts lack 今 and 昨)."""
+    return any(w[0] in low and w in low for w in _RELATIVE_WORDS)
 
 
 def _relative(s: str, ref: date | None) -> date | None:
@@ -305,6 +414,26 @@ def _line_end(text: str, start: int, limit: int) -> int:
     return min(stop, start + limit)
 
 
+def _deadline_labels(text: str) -> list[re.Match[str]]:
+    """gated_finditer(_DEADLINE_LABEL, text, "deadline"), matched on the lower-cased text.
+
+    re matches IGNORECASE several times slower than exact characters; CaselessPattern's rule
+    (same spans on the lower-cased text, unless `lowered` says the two could differ) gives the
+    same matches, with the same windows. The matches' text is lower case.
+    """
+    low = lowered(text)
+    if low is None:
+        return gated_finditer(_DEADLINE_LABEL, text, "deadline")
+    seen: set[tuple[int, int]] = set()
+    out: list[re.Match[str]] = []
+    for lo, hi in line_windows(text, "deadline"):
+        for m in _DEADLINE_CASELESS.fast.finditer(low, lo, hi):
+            if m.span() not in seen:
+                seen.add(m.span())
+                out.append(m)
+    return out
+
+
 def detect_deadline(text: str, *, ref: date | None = None) -> tuple[date, Evidence] | None:
     """Find the application deadline: the last date of the first labelled span.
 
@@ -312,12 +441,11 @@ def detect_deadline(text: str, *, ref: date | None = None) -> tuple[date, Eviden
     range (6月3日至6月14日) the end is taken. Failing a label, a date followed by 前/之前 counts.
     Evidence covers the label through the date used.
     """
-    for m in gated_finditer(_DEADLINE_LABEL, text, "deadline"):
-        end = _line_end(text, m.end(), _WINDOW if m.group().lower() != "by" else 25)
+    for m in _deadline_labels(text):
+        by = m.group().lower() == "by"
+        end = _line_end(text, m.end(), 25 if by else _WINDOW)
         window = text[m.end() : end]
-        if m.group().lower() == "by" and not re.match(
-            r"\s*(?:\w+day,?\s+)?\d|\s*" + _MON, window, re.IGNORECASE
-        ):
+        if by and not _BY_DATE.match(window):
             continue
         dates = find_dates(window, ref=ref, after_ref=True)
         if not dates:
@@ -326,7 +454,7 @@ def detect_deadline(text: str, *, ref: date | None = None) -> tuple[date, Eviden
         best = dates[0]
         for d, s, e in dates[1:]:
             gap = window[best[2] : s]
-            if len(gap) <= 4 and re.fullmatch(r"\s*(?:至|到|—|\u2013|-|~|to|until)?\s*", gap):
+            if len(gap) <= 4 and _RANGE_GAP.fullmatch(gap):
                 best = (d, s, e)
         return best[0], Evidence.of(text, m.start(), m.end() + best[2])
     pos = text.find("前")
@@ -348,8 +476,9 @@ def detect_published(text: str, *, ref: date | None = None) -> tuple[date, Evide
     relative dates (2 weeks ago) need `ref`.
     """
     head = text[:600]
-    low = head.lower() if len(head.lower()) == len(head) else head
-    for m in _PUBLISHED_LABEL.finditer(low):
+    # A head whose lower case is longer (U+0130) is searched as it is.
+    low = head if "\u0130" in head else _lower_prefix(text, 600)
+    for m in _published_labels(low):
         window = head[m.end() : _line_end(head, m.end(), 40)]
         dates = find_dates(window, ref=ref)
         if dates:
@@ -359,16 +488,47 @@ def detect_published(text: str, *, ref: date | None = None) -> tuple[date, Evide
         if rel and (when := _relative(rel.group(), ref)) is not None:
             return when, Evidence.of(text, m.end() + rel.start(), m.end() + rel.end())
     # A bare date counts in the first five non-empty lines (mirror pages put menus above it).
-    limit, seen = 0, 0
-    for line in head.split("\n"):
-        limit += len(line) + 1
-        seen += bool(line.strip())
-        if seen == 5:
-            break
-    for d, s, e in find_dates(head[:limit], ref=ref):
+    limit = min(_lines_end(head, 5), len(head))
+    top_low = _lower_prefix(text, limit)
+    for d, s, e in _dates_in_lowered(top_low, ref, False):
         if _DEADLINE_LABEL.search(head[max(0, s - 20) : s]) is None:
             return d, Evidence.of(text, s, e)
-    rel = _search_relative(head[:limit])
+    # _search_relative(head[:limit]), the pattern run on the cached lower case of the text.
+    top = head[:limit]
+    low_top = top.lower() if "\u0130" in top else top_low  # top.lower(), as _search_relative
+    rel = _RELATIVE_CASELESS.search_slice(text, 0, limit) if _has_relative_word(low_top) else None
     if rel and (when := _relative(rel.group(), ref)) is not None:
         return when, Evidence.of(text, rel.start(), rel.end())
     return None
+
+
+def _lines_end(text: str, count: int) -> int:
+    """The offset just past the `count`-th non-empty line of `text` (len(text) + 1 if fewer)."""
+    limit, seen = 0, 0
+    for line in text.split("\n"):  # one split in C beats a find per line
+        limit += len(line) + 1
+        seen += bool(line.strip())
+        if seen == count:
+            break
+    return limit
+
+
+def _published_labels(low: str) -> Iterator[re.Match[str]]:
+    """_PUBLISHED_LABEL.finditer(low), trying only the offsets where a match can start.
+
+    Every match holds a word of _PUBLISHED_WORDS at a known distance from its start, so a match
+    attempt there, in order and past the previous match, finds the same matches as the scan;
+    a few str.find calls are far cheaper than trying the pattern at every offset.
+    """
+    starts = {
+        pos - k
+        for word, offsets in _PUBLISHED_WORDS
+        for pos in _find_all(low, word)
+        for k in offsets
+        if pos >= k
+    }
+    end = 0
+    for start in sorted(starts):
+        if start >= end and (m := _PUBLISHED_LABEL.match(low, start)) is not None:
+            end = m.end()
+            yield m

@@ -12,10 +12,9 @@ named, and waivers (no need to understand Chinese, 语种不限) do not count.
 
 from __future__ import annotations
 
-import bisect
 import re
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 from typing import Any, NamedTuple
 
 from analysis.models import Evidence, Finding
@@ -107,11 +106,6 @@ def _vocab() -> _Vocab:
         for variant in (n, n.upper()):
             spellings.setdefault(variant.lower(), {})[variant] = (name_to_code[n.lower()], True)
     register_words("language", spellings)
-    # The competence words (_has_cue): payload True for an English word (a whole word only).
-    register_words(
-        "language-cue",
-        {str(w): False for w in data["cues_zh"]} | {str(w).lower(): True for w in data["cues_en"]},
-    )
     register_gate("native", ["母语", "native", "mother tongue", "first language"])
     register_gate(
         "abbr",
@@ -326,51 +320,15 @@ def _has_cue(text: str, m: _Mention, v: _Vocab, s_lo: int, s_hi: int) -> bool:
     if not _chinese_ok(text, m):
         return False
     lo, hi = max(s_lo, m.start - 60), min(s_hi, m.end + 60)
-    cues = _cue_words(text)
-    if cues is None:
-        return bool(v.cue_zh.search(text, lo, hi) or v.cue_en.search(text, lo, hi))
-    return _cue_within(cues, lo, hi)
-
-
-def _cue_within(cues: tuple[list[int], list[int], list[bool]], lo: int, hi: int) -> bool:
-    """Is one of the `_cue_words` hits a match inside text[lo:hi]?"""
-    starts, ends, open_right = cues
-    i = bisect.bisect_right(ends, hi) - 1
-    while i >= 0 and ends[i] > lo:
-        if starts[i] >= lo and (open_right[i] or ends[i] == hi):
-            return True
-        i -= 1
-    return False
-
-
-@lru_cache(maxsize=16)
-def _cue_words(text: str) -> tuple[list[int], list[int], list[bool]] | None:
-    """The competence words of `text` from the pre-scan: (starts, ends, may end the window early).
-
-    Same answers as v.cue_zh.search(text, lo, hi) or v.cue_en.search(text, lo, hi): a Chinese
-    word is any occurrence; an English word (matched over the lower-cased text, see
-    `lowered`) must not follow a letter, and must not precede one unless it ends the window
-    (the regex's lookahead sees the window's end as the end of the string). The hits come by
-    end offset, so a window's are found by bisecting the ends. None where `lowered` is None.
-    """
+    if v.cue_zh.search(text, lo, hi):
+        return True
+    # cue_en, case-sensitively over the lower-cased text: the same answer, found faster. Where
+    # `lowered` gives a text, no character in it folds onto an ASCII letter under IGNORECASE
+    # unless str.lower() makes it that letter, so [A-Za-z] there is [a-z] here.
     low = lowered(text)
     if low is None:
-        return None
-    starts: list[int] = []
-    ends: list[int] = []
-    open_right: list[bool] = []
-    n = len(low)
-    for start, end, english in prescan(text).get("language-cue", ()):
-        if english:
-            if start and "a" <= low[start - 1] <= "z":
-                continue
-            right = end == n or not "a" <= low[end] <= "z"
-        else:
-            right = True
-        starts.append(start)
-        ends.append(end)
-        open_right.append(right)
-    return starts, ends, open_right
+        return v.cue_en.search(text, lo, hi) is not None
+    return v.cue_en_low.search(low, lo, hi) is not None
 
 
 def _level(

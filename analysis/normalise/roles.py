@@ -26,72 +26,93 @@ ROLE_FAMILIES = (
     "other",
 )
 
-# Checked in this order: the first family whose pattern matches the title wins, so 视频编辑 is
-# video_visual before it can be editor_translator, and 新媒体运营 social_media_ops.
-_TITLE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    (
-        "host_anchor",
-        re.compile(
-            r"主持人|主播|播音|出镜记者|(?i:\b(?:anchors?|presenters?|hosts?"
-            r"|newsreaders?)\b)"
-        ),
-    ),
-    # "AIGC视频编导" is video work: AI in a title does not make a tech job, 算法/工程师 do.
+# Checked in this order: the first family whose words occur in the title wins, so 视频编辑 is
+# video_visual before it can be editor_translator, and 新媒体运营 social_media_ops. Each family:
+# Chinese words, matched as they are, then English words, matched case-insensitively as whole
+# words. "AIGC视频编导" is video work: AI in a title does not make a tech job, 算法/工程师 do.
+_TITLE_WORDS: tuple[tuple[str, str, str], ...] = (
+    ("host_anchor", r"主持人|主播|播音|出镜记者", r"anchors?|presenters?|hosts?|newsreaders?"),
     (
         "tech_ai",
-        re.compile(
-            r"算法|工程师|开发|程序|技术|数据"
-            r"|(?i:\b(?:engineer|developer|algorithm|data scientist|machine learning"
-            r"|software|programmer|IT)\b)"
-        ),
+        r"算法|工程师|开发|程序|技术|数据",
+        r"engineer|developer|algorithm|data scientist|machine learning|software|programmer|it",
     ),
     (
         "video_visual",
-        re.compile(
-            r"视频|视像|摄像|摄影|剪辑|导演|编导|美编|设计|视觉|后期|动画|制片"
-            r"|(?i:\b(?:video|videographer|camera|photo\w*|designer|visual"
-            r"|motion|producer|multimedia)\b)"
-        ),
+        r"视频|视像|摄像|摄影|剪辑|导演|编导|美编|设计|视觉|后期|动画|制片",
+        r"video|videographer|camera|photo\w*|designer|visual|motion|producer|multimedia",
     ),
     (
         "social_media_ops",
-        re.compile(
-            r"运营|社交媒体|社媒|网红|(?i:\b(?:social media|community"
-            r"|content operations|KOL|influencer)\b)"
-        ),
+        r"运营|社交媒体|社媒|网红",
+        r"social media|community|content operations|kol|influencer",
     ),
     (
         "reporter_correspondent",
-        re.compile(
-            r"记者|驻外|采编|采访|(?i:\b(?:reporters?"
-            r"|correspondents?|journalists?)\b)"
-        ),
+        r"记者|驻外|采编|采访",
+        r"reporters?|correspondents?|journalists?",
     ),
     (
         "editor_translator",
-        re.compile(
-            r"编辑|翻译|译员|译审|审校|校对|编译|撰稿|本地化|字幕|人才库"
-            r"|(?i:\b(?:editors?|sub-editor|translat\w*|interpreters?"
-            r"|copy\w*|writers?|locali[sz]\w*|linguist|proofreader)\b)"
-        ),
+        r"编辑|翻译|译员|译审|审校|校对|编译|撰稿|本地化|字幕|人才库",
+        r"editors?|sub-editor|translat\w*|interpreters?|copy\w*|writers?|locali[sz]\w*|linguist"
+        r"|proofreader",
     ),
     (
         "management_admin",
-        re.compile(
-            r"主任|经理|主管|总监|负责人|行政|人事|财务|管理|综合|办公室|秘书"
-            r"|助理|专员|(?i:\b(?:manager|director|head|chief|assistant"
-            r"|officer|executive|administrat\w*|coordinator)\b)"
-        ),
+        r"主任|经理|主管|总监|负责人|行政|人事|财务|管理|综合|办公室|秘书|助理|专员",
+        r"manager|director|head|chief|assistant|officer|executive|administrat\w*|coordinator",
     ),
 )
+# One pattern per family, as the rule reads (used as it is for rare titles; see _from_title).
+_TITLE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (family, re.compile(rf"{chinese}|(?i:\b(?:{english})\b)"))
+    for family, chinese, english in _TITLE_WORDS
+)
+
+# The same rules as two patterns, one named group per family in rule order: the Chinese words,
+# and the English words matched case-sensitively on the lower-cased title (re matches IGNORECASE
+# several times slower). Each has a twin without groups that re scans faster (the Chinese one
+# skips ahead to the words' first characters) to find where a word starts.
+_CHINESE_RULE = re.compile("|".join(f"(?P<{f}>{chinese})" for f, chinese, _ in _TITLE_WORDS))
+_ANY_CHINESE = re.compile("|".join(chinese for _, chinese, _ in _TITLE_WORDS))
+_ENGLISH_RULE = re.compile(
+    rf"\b(?:{'|'.join(f'(?P<{f}>{english})' for f, _, english in _TITLE_WORDS)})\b"
+)
+_ANY_ENGLISH = re.compile(rf"\b(?:{'|'.join(english for _, _, english in _TITLE_WORDS)})\b")
+_LATIN = re.compile("[a-z]")  # every English word holds one
+# IGNORECASE folds these onto ASCII letters and str.lower() does not (as in guard.lowered).
+_FOLDS_ONTO_ASCII = re.compile("[\u0130\u0131\u017f\u212a]")
 _FAMILY_ORDER = {f: i for i, f in enumerate(ROLE_FAMILIES)}
 
 
 def _from_title(title: str) -> str | None:
-    for family, pattern in _TITLE_RULES:
-        if pattern.search(title):
-            return family
-    return None
+    """The first family of _TITLE_RULES whose pattern occurs in `title`."""
+    if _FOLDS_ONTO_ASCII.search(title) is not None:
+        return next((f for f, pattern in _TITLE_RULES if pattern.search(title)), None)
+    rank = _earliest_rule(_ANY_CHINESE, _CHINESE_RULE, title)
+    low = title.lower()
+    if rank > 0 and _LATIN.search(low) is not None:
+        rank = min(rank, _earliest_rule(_ANY_ENGLISH, _ENGLISH_RULE, low))
+    return _TITLE_WORDS[rank][0] if rank < len(_TITLE_WORDS) else None
+
+
+def _earliest_rule(any_word: re.Pattern[str], rules: re.Pattern[str], text: str) -> int:
+    """Rank of the earliest rule with a match anywhere in `text` (len(_TITLE_WORDS) if none).
+
+    `any_word` finds every start where some rule matches (searched again from the next offset,
+    so overlapping matches count too); there the alternation of `rules` takes the earliest rule
+    that matches.
+    """
+    best = len(_TITLE_WORDS)
+    pos = 0
+    while best > 0 and (found := any_word.search(text, pos)) is not None:
+        pos = found.start()
+        rule = rules.match(text, pos)
+        assert rule is not None and rule.lastindex is not None  # groups are rules 1, 2, …
+        best = min(best, rule.lastindex - 1)
+        pos += 1
+    return best
 
 
 def classify_role_family(title: str, text: str, findings: list[Finding]) -> str:
@@ -99,7 +120,7 @@ def classify_role_family(title: str, text: str, findings: list[Finding]) -> str:
     the skill findings (the family most of them point to; ties go to the earlier family)."""
     family = _from_title(title or "")
     if family is None:
-        first_line = text.split("\n", 1)[0][:60]
+        first_line = text[:60].split("\n", 1)[0]  # the first line, cut at 60: no copy of the text
         family = _from_title(first_line)
     if family is not None:
         return family
