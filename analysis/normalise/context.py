@@ -94,12 +94,13 @@ def _automaton() -> Any:
         for w, tags in tags_of.items():
             by_word.setdefault(w, []).append(("gate", frozenset(tags)))
         patterns = [w for w in by_word if w]
-        # The DFA costs more memory and build time (once per process) than the default NFA and
-        # finds the same hits in about 60 % of the time.
+        # The contiguous NFA finds the same hits as the default one a little faster in the
+        # whole pipeline (measured compiled, A/B: 1-4 %; the DFA is faster alone but its larger
+        # tables leave the CPU caches between postings).
         automaton = ahocorasick_rs.AhoCorasick(
             patterns,
             matchkind=ahocorasick_rs.MatchKind.Standard,
-            implementation=ahocorasick_rs.Implementation.DFA,
+            implementation=ahocorasick_rs.Implementation.ContiguousNFA,
         )
         _prescan_automaton = (automaton, [tuple(by_word[w]) for w in patterns], patterns)
     return _prescan_automaton
