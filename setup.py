@@ -51,9 +51,11 @@ def _extensions() -> list:
         return []
     try:
         from mypyc.build import mypycify
-    except ImportError:
+
+        return mypycify(COMPILED, opt_level="3")
+    except Exception as exc:  # mypy missing, or a mypyc error: the source runs as it is
+        print(f"icc-talent: not compiling the normaliser ({exc}); using the pure-Python modules")
         return []
-    return mypycify(COMPILED, opt_level="3")
 
 
 setup(ext_modules=_extensions(), cmdclass={"build_ext": OptionalBuildExt})
