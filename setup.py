@@ -30,6 +30,7 @@ COMPILED = [
     "analysis/normalise/positions.py",
     "analysis/normalise/roles.py",
     "analysis/normalise/skills.py",
+    "analysis/normalise/starts.py",
     "analysis/normalise/text.py",
 ]
 

@@ -25,6 +25,7 @@ NORMALISER_MODULES = (
     "analysis.normalise.positions",
     "analysis.normalise.roles",
     "analysis.normalise.skills",
+    "analysis.normalise.starts",
     "analysis.normalise.text",
 )
 

@@ -62,9 +62,23 @@ def _edge_ok(low: str, start: int, end: int) -> bool:
     )
 
 
-def _counts(low: str, start: int, end: int, v: _Vocab) -> bool:
-    """A term counts when its clause has a duty/skill cue and is not about covering AI news."""
-    lo, hi = clause_bounds(low, start, end, limit=40)
+def _bounds_text(text: str, low: str) -> str:
+    """`text` when its clause bounds are those of `low`, else `low`.
+
+    Clause marks, dots, dashes and whitespace have no case, and no letter lower-cases to one,
+    so lower-casing moves no bound but an "and/or" written in capitals ("AND/OR"), which
+    counts only in `low`. The bounds of `text` are usually cached already (other detectors ask
+    for them); working out those of `low` costs a pass over the whole text.
+    """
+    return low if "and/or" in low else text
+
+
+def _counts(low: str, bounds_text: str, start: int, end: int, v: _Vocab) -> bool:
+    """A term counts when its clause has a duty/skill cue and is not about covering AI news.
+
+    `bounds_text` has the clause bounds of `low` (_bounds_text).
+    """
+    lo, hi = clause_bounds(bounds_text, start, end, limit=40)
     around = low[lo:start] + " " + low[end:hi]
     if v.coverage.search(around) and not v.production.search(around):
         return False
@@ -87,12 +101,13 @@ def detect_aigc(text: str, skills: list[Finding] | None = None) -> list[Finding]
     out: list[Finding] = []
     seen: set[str] = set()
     cover_end = -1
+    bounds_text = _bounds_text(text, low) if hits else text
     for start, end in hits:
         if end <= cover_end:
             continue
         cover_end = end
         term = low[start:end]
-        if term in seen or not _counts(low, start, end, v):
+        if term in seen or not _counts(low, bounds_text, start, end, v):
             continue
         seen.add(term)
         out.append(Finding("aigc", "aigc", Evidence.of(text, start, end)))

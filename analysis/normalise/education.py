@@ -14,15 +14,18 @@ from analysis.models import Evidence, Finding
 from analysis.normalise.context import (
     Sections,
     clause_bounds,
+    gate_hits,
     gated_finditer,
     register_gate,
     requirement,
     sentence_bounds,
 )
 from analysis.normalise.dates import find_dates
-from analysis.normalise.guard import guarded
+from analysis.normalise.guard import guarded, lowered
+from analysis.normalise.starts import gated_matches, match_starts
 
 __all__ = ["detect_age_max", "detect_education", "detect_headcount", "detect_party_member"]
+
 
 _DEGREE_RANK = {"associate": 1, "bachelor": 2, "master": 3, "phd": 4}
 _APOS = "['\u2019]"
@@ -44,9 +47,9 @@ _DEGREES = guarded(
 # Degrees named as the subject of a rule, not a requirement: 学历认证, 本科生 in-school students.
 # A degree followed by 专业要求 is a form label ("大学专科专业要求" over an empty field); students
 # "pursuing a degree" have not got one yet.
-_NOT_REQUIREMENT = re.compile(
-    r"认证|在读|就读|毕业生(?:均可|可报)|学生|专业要求|(?i:pursuing|currently studying|students?\b)"
-)
+_NOT_REQUIREMENT_ZH = r"认证|在读|就读|毕业生(?:均可|可报)|学生|专业要求"
+_NOT_REQUIREMENT_EN = r"pursuing|currently studying|students?\b"
+_NOT_REQUIREMENT = re.compile(rf"{_NOT_REQUIREMENT_ZH}|(?i:{_NOT_REQUIREMENT_EN})")
 _PARTY = guarded(
     re.compile(
         r"(?P<none>政治面貌\s*:?\s*(?:不限|无要求|无限制))"
@@ -54,7 +57,15 @@ _PARTY = guarded(
         r"|(?<![A-Za-z])(?:CPC|CCP|Communist Party) member)"
     )
 )
-_STUDYING = re.compile(r"就读|在读|(?i:pursuing|currently studying|enrolled in)")
+_STUDYING_ZH = r"就读|在读"
+_STUDYING_EN = r"pursuing|currently studying|enrolled in"
+_STUDYING = re.compile(rf"{_STUDYING_ZH}|(?i:{_STUDYING_EN})")
+# The same two for the lower-cased text (`lowered`), where the English words match in lower
+# case wherever (?i:…) matched them (CaselessPattern's rule) and the Chinese ones, having no
+# case, where they did. With every branch opening with a literal, re skips through the clause
+# to the characters that can start one instead of trying the pattern at every offset.
+_NOT_REQUIREMENT_LOW = re.compile(f"{_NOT_REQUIREMENT_ZH}|{_NOT_REQUIREMENT_EN}")
+_STUDYING_LOW = re.compile(f"{_STUDYING_ZH}|{_STUDYING_EN}")
 _PARTY_FORM = re.compile(r"政治面貌\s*:?\s*(?:不限|无要求|无限制)")
 _AGE = guarded(
     re.compile(
@@ -113,7 +124,8 @@ register_gate(
         "msc",
     ],
 )
-register_gate("party", ["党员", "政治面貌", "party member", "cpc", "ccp"])
+_FORM_LABEL = "政治面貌"
+register_gate("party", ["党员", _FORM_LABEL, "party member", "cpc", "ccp"])
 register_gate("age", ["岁", "the age", "age of", "aged", "older than", "younger than"])
 register_gate(
     "headcount",
@@ -137,6 +149,17 @@ register_gate(
     + [f"{n}名" for n in [*range(10), *"一两二三四五六七八九十"]],
 )
 _EN_SMALL = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
+_DEGREE_STARTS = match_starts(_DEGREES)
+
+
+def _holds(
+    pattern: re.Pattern[str], pattern_low: re.Pattern[str], text: str, lo: int, hi: int
+) -> bool:
+    """pattern.search(text, lo, hi) is not None, asked of the lower-cased text when it can be."""
+    low = lowered(text)
+    if low is None:
+        return pattern.search(text, lo, hi) is not None
+    return pattern_low.search(low, lo, hi) is not None
 
 
 def detect_education(text: str, sections: Sections | None = None) -> Finding | None:
@@ -148,17 +171,17 @@ def detect_education(text: str, sections: Sections | None = None) -> Finding | N
     sections = sections or Sections(text)
     required_hits: list[tuple[int, re.Match[str]]] = []
     preferred_hits: list[tuple[int, re.Match[str]]] = []
-    for m in gated_finditer(_DEGREES, text, "degree"):
+    for m in gated_matches(_DEGREES, _DEGREE_STARTS, text, "degree"):
         kind = m.lastgroup or ""
         if kind == "none":
             return Finding(
                 "education", "none", Evidence.of(text, m.start(), m.end()), required=False
             )
         lo, hi = clause_bounds(text, m.start(), m.end(), limit=20)
-        if _NOT_REQUIREMENT.search(text, lo, hi):
+        if _holds(_NOT_REQUIREMENT, _NOT_REQUIREMENT_LOW, text, lo, hi):
             continue
         s_lo, _ = sentence_bounds(text, m.start(), m.end())
-        if _STUDYING.search(text, max(s_lo, m.start() - 80), m.start()):
+        if _holds(_STUDYING, _STUDYING_LOW, text, max(s_lo, m.start() - 80), m.start()):
             continue  # "be pursuing a Degree / Higher Diploma / Associate Degree"
         req = requirement(text, m.start(), m.end(), sections)
         (preferred_hits if req is False else required_hits).append((_DEGREE_RANK[kind], m))
@@ -172,10 +195,16 @@ def detect_education(text: str, sections: Sections | None = None) -> Finding | N
     )
 
 
+def _has_form_label(text: str) -> bool:
+    """ "政治面貌" in text, read from the pre-scan, which finds every occurrence of a gate word:
+    a word starting with a Chinese character is kept at every offset, and has no case."""
+    return any(text.startswith(_FORM_LABEL, start) for start in gate_hits(text, "party"))
+
+
 def detect_party_member(text: str, sections: Sections | None = None) -> Finding | None:
     """中共党员 asked for: value "required" or "preferred"; 政治面貌不限 → value "none"."""
     sections = sections or Sections(text)
-    form = _PARTY_FORM.search(text) if "政治面貌" in text else None
+    form = _PARTY_FORM.search(text) if _has_form_label(text) else None
     if form is not None:  # a form: "政治面貌" on one line, "不限" on the next
         return Finding("party_member", "none", Evidence.of(text, *form.span()), required=False)
     best: Finding | None = None

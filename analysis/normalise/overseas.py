@@ -19,7 +19,6 @@ from analysis.models import Evidence, Finding
 from analysis.normalise.context import (
     Sections,
     clause_bounds,
-    gated_finditer,
     is_negated,
     literal_alt,
     load_vocab,
@@ -28,6 +27,7 @@ from analysis.normalise.context import (
     sentence_bounds,
 )
 from analysis.normalise.guard import guarded
+from analysis.normalise.starts import MatchStarts, gated_matches, match_starts
 
 __all__ = ["detect_overseas"]
 
@@ -85,6 +85,7 @@ _PREF_CUE = re.compile(r"优先|为佳|尤佳|preferred|a plus|advantage", re.IG
 @dataclass(frozen=True, slots=True)
 class _Vocab:
     pattern: re.Pattern[str]
+    starts: MatchStarts | None  # the words its matches start with
     places: re.Pattern[str]
     place_codes: dict[str, list[str]]
     place_notes: dict[str, str]
@@ -163,7 +164,8 @@ def _vocab() -> _Vocab:
             *en,
         ],
     )
-    return _Vocab(guarded(pattern), guarded(places), codes, notes)
+    guarded_pattern = guarded(pattern)
+    return _Vocab(guarded_pattern, match_starts(guarded_pattern), guarded(places), codes, notes)
 
 
 def _years(text: str, start: int, end: int) -> float | None:
@@ -221,7 +223,7 @@ def detect_overseas(text: str, sections: Sections | None = None) -> list[Finding
     v = _vocab()
     sections = sections or Sections(text)
     out: list[Finding] = []
-    for m in gated_finditer(v.pattern, text, "overseas"):
+    for m in gated_matches(v.pattern, v.starts, text, "overseas"):
         kind = m.lastgroup or "any"
         if _skip(text, m, kind):
             continue

@@ -11,6 +11,7 @@ patterns run on the same lower-cased text; ambiguous short forms (SD, MJ, PS, PR
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -18,6 +19,7 @@ from typing import Any
 from analysis.models import Evidence, Finding
 from analysis.normalise.context import load_vocab, lower_same_length, prescan, register_words
 from analysis.normalise.guard import guarded, required_words
+from analysis.normalise.starts import leading_char_finders, literal_starts, matches_at
 
 __all__ = [
     "detect_skills",
@@ -35,6 +37,9 @@ class _Contextual:
     pattern: re.Pattern[str]
     context: re.Pattern[str]
     window: int
+    # The first characters of the words every match of `pattern` starts with (_start_words),
+    # or "" when those words are not known: then the triggers gate a scan of the whole text.
+    start_chars: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +48,12 @@ class _Taxonomy:
     # Pre-scan owner of the words one of which every match of the pattern of the same index
     # holds ("" when no such words are known: the pattern always runs).
     pattern_words: tuple[str, ...]
+    # Whether every match of the pattern of the same index starts with one of those words:
+    # then it is tried only where the pre-scan found one.
+    pattern_starts_at_words: tuple[bool, ...]
     contextual: tuple[_Contextual, ...]
+    # First character → a regex finding where a start word of a contextual pattern begins.
+    context_finders: dict[str, re.Pattern[str]]
     esco: dict[str, str]
     families: dict[str, str]
     order: dict[str, int]
@@ -57,6 +67,7 @@ def _taxonomy() -> _Taxonomy:
     words: dict[str, str] = {}  # lower-cased alias → skill id, or "" for a block term
     patterns: list[tuple[str, re.Pattern[str]]] = []
     contextual: list[_Contextual] = []
+    context_words: set[str] = set()
     esco: dict[str, str] = {}
     families: dict[str, str] = {}
     order: dict[str, int] = {}
@@ -84,20 +95,27 @@ def _taxonomy() -> _Taxonomy:
         # of them would not.
         patterns.extend((sid, re.compile(p)) for p in entry.get("patterns", []))
         for c in entry.get("contextual", []):
+            pattern = guarded(re.compile(c["re"]))
+            triggers = tuple(c["triggers"])
+            starts = _start_words(pattern, triggers)
+            context_words |= starts
             contextual.append(
                 _Contextual(
                     sid,
-                    tuple(c["triggers"]),
-                    guarded(re.compile(c["re"])),
+                    triggers,
+                    pattern,
                     guarded(re.compile(c["context"])),
                     int(c["window"]),
+                    "".join(sorted({w[0] for w in starts})),
                 )
             )
     register_words("skill", words)
     return _Taxonomy(
         patterns=tuple(patterns),
         pattern_words=tuple(_register_pattern_words(i, p) for i, (_, p) in enumerate(patterns)),
+        pattern_starts_at_words=tuple(_starts_at_required_words(p) for _, p in patterns),
         contextual=tuple(contextual),
+        context_finders=leading_char_finders(frozenset(context_words)),
         esco=esco,
         families=families,
         order=order,
@@ -114,6 +132,27 @@ def _register_pattern_words(index: int, pattern: re.Pattern[str]) -> str:
     owner = f"skill-pattern:{index}"
     register_words(owner, dict.fromkeys(words))
     return owner
+
+
+def _starts_at_required_words(pattern: re.Pattern[str]) -> bool:
+    """Does every match of `pattern` start with one of the words registered for it?
+
+    (Each word a match can start with begins with a registered word: analys, analyz → analy.)
+    """
+    starts = literal_starts(pattern, fold=False)
+    words = required_words(pattern)
+    if starts is None or words is None:
+        return False
+    return all(any(s.startswith(w) for w in words) for s in starts)
+
+
+def _start_words(pattern: re.Pattern[str], triggers: tuple[str, ...]) -> frozenset[str]:
+    """The words every match of a contextual pattern starts with, when each holds a trigger (a
+    text without triggers then has no match, as the gate assumes); else none."""
+    words = literal_starts(pattern, fold=False)
+    if words is None or not all(any(t in w for t in triggers) for w in words):
+        return frozenset()
+    return words
 
 
 def skills_version() -> str:
@@ -182,6 +221,71 @@ def _finding(tax: _Taxonomy, sid: str, text: str, start: int, end: int) -> Findi
     return Finding("skill", sid, Evidence.of(text, start, end), detail=detail)
 
 
+def _pattern_span(
+    pattern: re.Pattern[str], low: str, hits: list[tuple[int, int, Any]] | None
+) -> tuple[int, int] | None:
+    """The first match of `pattern` in finditer order whose edges are word edges.
+
+    With `hits` (the pre-scan's offsets of the words every match starts with), the pattern is
+    tried only there: finditer's next match is the one at the first such offset, from where the
+    last match ended, at which pattern.match succeeds.
+    """
+    if hits is None:
+        for m in pattern.finditer(low):
+            if _word_edges_ok(low, m.start(), m.end()):
+                return m.start(), m.end()
+        return None
+    pos = 0
+    for start in sorted({h[0] for h in hits}):
+        if start < pos:
+            continue
+        at = pattern.match(low, start)
+        if at is not None:
+            if _word_edges_ok(low, at.start(), at.end()):
+                return at.start(), at.end()
+            pos = at.end()
+    return None
+
+
+def _finder_offsets(finder: re.Pattern[str], text: str) -> list[int]:
+    """Offsets where `finder` matches (search per match: cheaper than finditer when, as mostly,
+    there is none)."""
+    out: list[int] = []
+    found = finder.search(text)
+    while found is not None:
+        out.append(found.start())
+        found = finder.search(text, found.end())
+    return out
+
+
+def _contextual_span(
+    c: _Contextual, text: str, tax: _Taxonomy, offsets_of: dict[str, list[int]]
+) -> tuple[int, int] | None:
+    """The first match of a contextual pattern with a word of its field within its window.
+
+    The pattern is tried where a contextual start word with one of its first characters begins
+    (`offsets_of` keeps them per character for the other contextual patterns): a superset of
+    where its own words begin.
+    """
+    if c.start_chars:
+        offsets: list[int] = []
+        for ch in c.start_chars:
+            if ch not in offsets_of:
+                offsets_of[ch] = _finder_offsets(tax.context_finders[ch], text)
+            offsets += offsets_of[ch]
+        offsets.sort()
+        matches: Iterable[re.Match[str]] = matches_at(c.pattern, text, offsets, len(text))
+    elif any(t in text for t in c.triggers):
+        matches = c.pattern.finditer(text)
+    else:
+        return None
+    for m in matches:
+        lo, hi = max(0, m.start() - c.window), min(len(text), m.end() + c.window)
+        if c.context.search(text, lo, m.start()) or c.context.search(text, m.end(), hi):
+            return m.start(), m.end()
+    return None
+
+
 def detect_skills(text: str) -> list[Finding]:
     """One finding per skill found in `text`, in taxonomy order, evidenced by the first hit.
 
@@ -195,22 +299,20 @@ def detect_skills(text: str) -> list[Finding]:
         if sid not in first or start < first[sid][0]:
             first[sid] = (start, end)
     found = prescan(text)
-    for (sid, pattern), owner in zip(tax.patterns, tax.pattern_words, strict=True):
+    for (sid, pattern), owner, at_words in zip(
+        tax.patterns, tax.pattern_words, tax.pattern_starts_at_words, strict=True
+    ):
         if owner and owner not in found:
             continue  # none of the words every match holds is in the text
-        for m in pattern.finditer(low):
-            if _word_edges_ok(low, m.start(), m.end()):
-                if sid not in first or m.start() < first[sid][0]:
-                    first[sid] = (m.start(), m.end())
-                break
+        span = _pattern_span(pattern, low, found[owner] if at_words else None)
+        if span is not None and (sid not in first or span[0] < first[sid][0]):
+            first[sid] = span
+    offsets_of: dict[str, list[int]] = {}
     for c in tax.contextual:
-        if c.skill in first or not any(t in text for t in c.triggers):
-            continue
-        for m in c.pattern.finditer(text):
-            lo, hi = max(0, m.start() - c.window), min(len(text), m.end() + c.window)
-            if c.context.search(text, lo, m.start()) or c.context.search(text, m.end(), hi):
-                first[c.skill] = (m.start(), m.end())
-                break
+        if c.skill not in first:
+            span = _contextual_span(c, text, tax, offsets_of)
+            if span is not None:
+                first[c.skill] = span
     return [
         _finding(tax, sid, text, *first[sid]) for sid in sorted(first, key=tax.order.__getitem__)
     ]
