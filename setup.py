@@ -2,7 +2,7 @@
 
 Everything else about the package is in pyproject.toml. mypyc (part of mypy, the type checker the
 project already runs) turns the type-annotated modules below into C extensions with the same
-behaviour: about 1.2x the throughput of `icc-talent normalise`. The pure-Python modules stay the
+behaviour: about 1.3x the throughput of `icc-talent normalise`. The pure-Python modules stay the
 source of truth and are used as they are when the compile is off (ICC_TALENT_PURE_PYTHON=1) or
 fails (no C compiler): the results are identical either way (tests/test_compiled.py).
 """
