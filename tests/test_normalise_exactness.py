@@ -272,6 +272,35 @@ def test_cue_en_on_the_lowered_text_matches_cue_en() -> None:
             assert (got and got.span()) == (want and want.span()), (text, lo, hi)
 
 
+def _reference_line_windows(text: str, tag: str) -> list[tuple[int, int]]:
+    """line_windows as first written: the whole line found, then clipped to the window."""
+    out: list[tuple[int, int]] = []
+    for pos in sorted(set(context.gate_hits(text, tag))):
+        line_lo = text.rfind("\n", 0, pos) + 1
+        line_hi = text.find("\n", pos)
+        line_hi = len(text) if line_hi < 0 else line_hi
+        lo, hi = max(line_lo, pos - 80), min(line_hi, pos + 100)
+        if out and lo <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], hi))
+        else:
+            out.append((lo, hi))
+    return out
+
+
+def test_line_windows_match_the_whole_line_definition() -> None:
+    tags = sorted(context._GATE_WORDS)
+    words = sorted({w for tag in tags for w in context._GATE_WORDS[tag]})
+    rnd = random.Random(17)
+    pieces = [*words, "\n", " ", "x" * 30, "。", "a"]
+    made = ["".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 40))) for _ in range(400)]
+    for text in EDGE_TEXTS + made + _corpus_texts():
+        for tag in tags:
+            assert context.line_windows(text, tag) == _reference_line_windows(text, tag), (
+                tag,
+                text,
+            )
+
+
 def test_role_noun_split_matches_the_single_pattern() -> None:
     from analysis.normalise import positions
 

@@ -576,11 +576,16 @@ def line_windows(
     detector is far faster than patterns that start with lookarounds or alternations.
     """
     out: list[tuple[int, int]] = []
+    n = len(text)
     for pos in sorted(set(gate_hits(text, tag))):
-        line_lo = text.rfind("\n", 0, pos) + 1
-        line_hi = text.find("\n", pos)
-        line_hi = len(text) if line_hi < 0 else line_hi
-        lo, hi = max(line_lo, pos - before), min(line_hi, pos + after)
+        # The line's edges are looked for only within the window: a break farther away would be
+        # clipped to the window's edge anyway (long English paragraphs are one line).
+        lo = max(0, pos - before)
+        line_lo = text.rfind("\n", lo, pos)
+        lo = line_lo + 1 if line_lo >= 0 else lo
+        hi = min(n, pos + after)
+        line_hi = text.find("\n", pos, hi)
+        hi = line_hi if line_hi >= 0 else hi
         if out and lo <= out[-1][1]:
             out[-1] = (out[-1][0], max(out[-1][1], hi))
         else:
