@@ -22,6 +22,7 @@ sre: Any = importlib.import_module("re._constants")
 sre_parse: Any = importlib.import_module("re._parser")
 
 __all__ = [
+    "FOLDS_ONTO_ASCII",
     "CaselessPattern",
     "first_char_guard",
     "guarded",
@@ -180,7 +181,7 @@ def guarded_patterns() -> list[tuple[re.Pattern[str], re.Pattern[str]]]:
 
 
 # IGNORECASE equates U+0130, U+0131 with i, U+017F with s, U+212A with k; str.lower() does not.
-_FOLDS_ONTO_ASCII = ("\u0130", "\u0131", "\u017f", "\u212a")
+FOLDS_ONTO_ASCII = ("\u0130", "\u0131", "\u017f", "\u212a")
 
 
 @lru_cache(maxsize=16)
@@ -198,7 +199,7 @@ def lower_same_length(text: str) -> str:
 @lru_cache(maxsize=16)
 def lowered(text: str) -> str | None:
     """lower_same_length(text), or None when IGNORECASE and str.lower() could disagree."""
-    if any(c in text for c in _FOLDS_ONTO_ASCII):  # substring search: far cheaper than a set
+    if any(c in text for c in FOLDS_ONTO_ASCII):  # substring search: far cheaper than a set
         return None
     return lower_same_length(text)
 

@@ -11,6 +11,7 @@ import re
 from collections import Counter
 
 from analysis.models import Finding
+from analysis.normalise.guard import FOLDS_ONTO_ASCII
 from analysis.normalise.skills import skill_families
 
 __all__ = ["ROLE_FAMILIES", "classify_role_family"]
@@ -81,8 +82,8 @@ _ENGLISH_RULE = re.compile(
 )
 _ANY_ENGLISH = re.compile(rf"\b(?:{'|'.join(english for _, _, english in _TITLE_WORDS)})\b")
 _LATIN = re.compile("[a-z]")  # every English word holds one
-# IGNORECASE folds these onto ASCII letters and str.lower() does not (as in guard.lowered).
-_FOLDS_ONTO_ASCII = re.compile("[\u0130\u0131\u017f\u212a]")
+# IGNORECASE folds these onto ASCII letters and str.lower() does not (see guard.lowered).
+_FOLDS_ONTO_ASCII = re.compile(f"[{''.join(FOLDS_ONTO_ASCII)}]")
 _FAMILY_ORDER = {f: i for i, f in enumerate(ROLE_FAMILIES)}
 
 
