@@ -23,7 +23,6 @@ from analysis.query import QueryFilters, QueryRow, search_positions
 from analysis.store import DEFAULT_DB, StoreError, connect, count_rows, save_cluster_model
 
 DB_ENV = "ICC_TALENT_DB"
-MIRROR_BASE_URL = "http://mirror.icc-talent.test/"  # stable URLs of the bundled mirror
 
 
 class UserError(click.ClickException):
@@ -97,8 +96,10 @@ def demo(db_path: Path, reports_dir: Path | None) -> None:
     Example:
       icc-talent demo --db /tmp/demo.sqlite
     """
-    from crawler.mirror.server import serve_mirror
-    from crawler.sources import MIRROR_SOURCES, load_sources
+    from crawler.sources import load_sources
+    from mirror import BASE_URL as MIRROR_BASE_URL
+    from mirror import SOURCES_PATH as MIRROR_SOURCES
+    from mirror.server import serve_mirror
 
     sources = load_sources(MIRROR_SOURCES, base_url=MIRROR_BASE_URL)
     with serve_mirror() as proxy_url:
@@ -407,7 +408,9 @@ def sources(db_path: Path, sources_file: Path | None, mirror: bool) -> None:
     Example:
       icc-talent sources --mirror
     """
-    from crawler.sources import MIRROR_SOURCES, REGISTRY_SOURCES, SourceError, load_sources
+    from crawler.sources import REGISTRY_SOURCES, SourceError, load_sources
+    from mirror import BASE_URL as MIRROR_BASE_URL
+    from mirror import SOURCES_PATH as MIRROR_SOURCES
 
     path = MIRROR_SOURCES if mirror else (sources_file or REGISTRY_SOURCES)
     try:
@@ -573,9 +576,9 @@ def show(db_path: Path, notice: str, raw: bool, no_body: bool) -> None:
       icc-talent show 12
       icc-talent show 12 --raw > notice.html
     """
-    from crawler.pages import decode_html
-    from crawler.pages.charset import charset_from_content_type
-    from crawler.replay import ArchiveError, read_record, verify_body
+    from analysis.archive import ArchiveError, read_record, verify_body
+    from analysis.extract.pages import decode_html
+    from analysis.extract.pages.charset import charset_from_content_type
 
     with open_store(db_path) as conn:
         row = conn.execute(
@@ -669,8 +672,8 @@ def reprocess(db_path: Path, only: tuple[str, ...]) -> None:
     Example:
       icc-talent reprocess --source mirror-icc-yunling
     """
+    from analysis.reprocess import reprocess_archive
     from crawler.lock import CrawlLockedError, crawl_lock
-    from crawler.replay import reprocess_archive
 
     try:
         with crawl_lock(db_path, what="reprocess"), open_store(db_path) as conn:

@@ -1,10 +1,10 @@
 """Quality gate: per-field precision / recall / F1 (or accuracy) against the gold sets.
 
 Input: the real ads of ../shared/corpus with our labels (tests/gold/corpus_labels.yaml), and the
-bundled mirror's notices (crawler/mirror/notices.yaml, each position with its `expect`).
+bundled mirror's notices (mirror/notices.yaml, each position with its `expect`).
 Output: `Score` rows per field, printed by `python -m analysis.evaluate` / `icc-talent evaluate`.
 
-The mirror part parses each built mirror page with crawler.pages exactly as a crawl would (imported
+The mirror part parses each built mirror page with analysis.extract.pages exactly as a crawl would (imported
 lazily: the rest of analysis/ never needs crawler/). Label rules: docs/NORMALISER.md.
 """
 
@@ -173,28 +173,30 @@ def evaluate_corpus(
     return list(scores.values()), misses
 
 
-_MIRROR_KIND = {"icc": "cms", "rsj": "cms", "wechat": "wechat", "jobs": "jobboard"}
-MIRROR_BASE_URL = "http://mirror.icc-talent.test/"
-
-
 def _mirror_notices() -> list[tuple[dict[str, Any], Any]]:
     """(notice of notices.yaml, ParsedNotice of its built page parsed as a crawl would)."""
     from parsel import Selector
 
-    from crawler.mirror.build import CONTENT_TYPES_FILE, SITES_DIR, load_notices, notice_path
-    from crawler.pages import decode_html, parse_notice
-    from crawler.pages.charset import charset_from_content_type
+    from analysis.extract.pages import decode_html, parse_notice
+    from analysis.extract.pages.charset import charset_from_content_type
+    from mirror import (
+        BASE_URL,
+        SITE_KINDS,
+        SITES_DIR,
+        load_content_types,
+        load_notice_paths,
+        load_notices,
+    )
 
-    types = json.loads((SITES_DIR / CONTENT_TYPES_FILE).read_text("utf-8"))
+    types = load_content_types()
+    paths = load_notice_paths()
     out: list[tuple[dict[str, Any], Any]] = []
     for notice in load_notices()["notices"]:
-        rel = notice_path(notice)
+        rel = paths[notice["id"]]
         text, _, _ = decode_html(
             (SITES_DIR / rel).read_bytes(), charset_from_content_type(types[rel])
         )
-        parsed = parse_notice(
-            _MIRROR_KIND[notice["site"]], Selector(text=text), MIRROR_BASE_URL + rel
-        )
+        parsed = parse_notice(SITE_KINDS[notice["site"]], Selector(text=text), BASE_URL + rel)
         out.append((notice, parsed))
     return out
 
@@ -291,7 +293,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     for title, run in (
         ("corpus (real ads, our labels)", lambda: evaluate_corpus(args.corpus, args.labels)),
-        ("mirror (positions of crawler/mirror/notices.yaml)", evaluate_mirror),
+        ("mirror (positions of mirror/notices.yaml)", evaluate_mirror),
     ):
         if title.startswith("corpus") and not args.corpus.is_file():
             print(f"{title}: skipped, {args.corpus} not found")

@@ -29,8 +29,8 @@ from typing import Any
 
 import yaml
 
-from crawler.mirror.server import serve_mirror
-from crawler.sources import MIRROR_SOURCES
+from mirror import SOURCES_PATH as MIRROR_SOURCES
+from mirror.server import serve_mirror
 
 REPO = Path(__file__).resolve().parents[1]
 TARGET_SHARE = 0.5

@@ -13,7 +13,6 @@ from urllib.parse import urljoin
 import yaml
 
 SOURCE_KINDS = ("cms", "wechat", "jobboard")
-MIRROR_SOURCES = Path(__file__).parent / "mirror" / "sources.yaml"
 REGISTRY_SOURCES = Path(__file__).parent / "sources.yaml"
 
 

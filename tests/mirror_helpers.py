@@ -1,6 +1,6 @@
 """Test helpers: load pages of the bundled offline mirror and locate ../shared samples.
 
-Input: crawler/mirror/sites (built files) and crawler/mirror/notices.yaml.
+Input: mirror/sites (built files) and mirror/notices.yaml.
 Output: Selectors decoded exactly as a crawl would decode them (stored bytes + header charset).
 """
 
@@ -13,8 +13,8 @@ from typing import Any
 
 from parsel import Selector
 
-from crawler.mirror.build import CONTENT_TYPES_FILE, SITES_DIR, load_notices, notice_path
-from crawler.pages.charset import charset_from_content_type, decode_html
+from analysis.extract.pages.charset import charset_from_content_type, decode_html
+from mirror.build import CONTENT_TYPES_FILE, SITES_DIR, load_notices, notice_path
 
 BASE_URL = "http://mirror.icc-talent.test/"
 SHARED = Path(__file__).resolve().parents[2] / "shared"

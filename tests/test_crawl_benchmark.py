@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from benchmarks.crawl_benchmark import copied_sources
 from crawler.run import Timeline
-from crawler.sources import MIRROR_SOURCES, load_sources
+from crawler.sources import load_sources
+from mirror import SOURCES_PATH as MIRROR_SOURCES
 
 
 def test_copies_have_their_own_ids_and_hosts() -> None:

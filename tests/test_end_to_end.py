@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.mirror.build import load_notices
+from mirror.build import load_notices
 
 REPO = Path(__file__).resolve().parents[1]
 

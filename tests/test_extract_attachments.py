@@ -13,8 +13,8 @@ from analysis.extract.files import check_zip, sniff_kind
 from analysis.extract.sandbox import extract_file_fresh
 from analysis.extract.tables import extract_table, find_header, map_columns, parse_headcount
 from analysis.models import ParsedNotice
-from crawler.mirror import attachments as files
-from crawler.mirror.build import load_notices
+from mirror import attachments as files
+from mirror.build import load_notices
 
 SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples" / "gov_recruitment"
 NOTICE = next(n for n in load_notices()["notices"] if n["id"] == "icc-2024-03")

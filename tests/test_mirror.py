@@ -14,8 +14,9 @@ import pytest
 import yaml
 from mirror_helpers import content_types, mirror_data, notices
 
-from crawler.mirror.build import MIRROR_DIR, SITES_DIR, build_files, notice_path, stale_paths
-from crawler.mirror.server import serve_mirror
+from mirror import MIRROR_DIR, SITES_DIR
+from mirror.build import build_files, notice_path, stale_paths
+from mirror.server import serve_mirror
 
 EXPECT_KEYS = {"stable_diffusion", "aigc", "languages", "overseas"}
 
@@ -36,7 +37,7 @@ def position_text(pos: dict) -> str:
 
 
 def test_build_is_up_to_date() -> None:
-    assert stale_paths() == [], "run `python -m crawler.mirror.build` and commit the result"
+    assert stale_paths() == [], "run `python -m mirror.build` and commit the result"
 
 
 def test_build_is_deterministic() -> None:
@@ -152,7 +153,7 @@ def test_table_notice_and_multi_position_layouts() -> None:
 def test_content_types_cover_every_file() -> None:
     types = content_types()
     on_disk = {p.relative_to(SITES_DIR).as_posix() for p in SITES_DIR.rglob("*") if p.is_file()}
-    assert on_disk - {"_content_types.json", "_virtual.json"} == set(types)
+    assert on_disk - {"_content_types.json", "_virtual.json", "_notices.json"} == set(types)
     bare = [path for path, ctype in types.items() if ctype == "text/html"]
     assert bare == ["icc/zpxx/202408/t20240820_1003.html"]
 

@@ -7,8 +7,12 @@ import codecs
 import pytest
 from mirror_helpers import SAMPLES, header_charset
 
-from crawler.mirror.build import SITES_DIR
-from crawler.pages.charset import charset_from_content_type, decode_html, normalise_encoding
+from analysis.extract.pages.charset import (
+    charset_from_content_type,
+    decode_html,
+    normalise_encoding,
+)
+from mirror.build import SITES_DIR
 
 NOTICE = "云岭国际传播中心招聘俄语编辑，报名截止２０２４年１０月３１日。"
 

@@ -6,8 +6,8 @@ import pytest
 from mirror_helpers import SAMPLES, load_page, load_sample, notice_rel, notices, page_url
 from parsel import Selector
 
-from crawler.pages import parse_notice
-from crawler.pages.cms import clean_page_title, parse_cms_notice, sanitise_title
+from analysis.extract.pages import parse_notice
+from analysis.extract.pages.cms import clean_page_title, parse_cms_notice, sanitise_title
 
 
 def expected_lines(notice: dict) -> list[str]:

@@ -9,8 +9,8 @@ import pytest
 from mirror_helpers import load_page, notice_rel, notices, page_url
 from parsel import Selector
 
-from crawler.pages import parse_notice
-from crawler.pages.jobboard import parse_jobboard_posting
+from analysis.extract.pages import parse_notice
+from analysis.extract.pages.jobboard import parse_jobboard_posting
 
 
 def test_mirror_postings() -> None:

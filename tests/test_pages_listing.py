@@ -5,8 +5,8 @@ from __future__ import annotations
 from mirror_helpers import BASE_URL, load_page, notice_rel, notices, page_url
 from parsel import Selector
 
-from crawler.mirror.build import WECHAT_ERROR_PAGES
-from crawler.pages.listing import parse_listing, parse_url_list
+from analysis.extract.pages.listing import parse_listing, parse_url_list
+from mirror.build import WECHAT_ERROR_PAGES
 
 ICC_KEYWORDS = ["招聘", "招考", "选聘", "岗位", "recruit"]
 
@@ -132,8 +132,8 @@ def test_base_href_and_english_keywords() -> None:
 
 
 def test_rss_feed_and_sitemap_of_the_mirror() -> None:
-    from crawler.mirror.build import SITES_DIR
-    from crawler.pages.feeds import feed_kind, parse_feed
+    from analysis.extract.pages.feeds import feed_kind, parse_feed
+    from mirror.build import SITES_DIR
 
     rss = (SITES_DIR / "rsj/rss.xml").read_bytes()
     assert feed_kind(rss) == "rss"
@@ -146,7 +146,7 @@ def test_rss_feed_and_sitemap_of_the_mirror() -> None:
 
 
 def test_feed_parser_ignores_entities() -> None:
-    from crawler.pages.feeds import parse_feed
+    from analysis.extract.pages.feeds import parse_feed
 
     evil = (
         b'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY x SYSTEM "file:///etc/passwd">]>'

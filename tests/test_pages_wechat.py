@@ -16,10 +16,10 @@ from mirror_helpers import (
 )
 from parsel import Selector
 
+from analysis.extract.pages import Unavailable, parse_notice
+from analysis.extract.pages.wechat import js_unescape, js_var, parse_wechat_article
 from analysis.models import ParsedNotice
-from crawler.mirror.build import DELETED_WECHAT_ID, wechat_id
-from crawler.pages import Unavailable, parse_notice
-from crawler.pages.wechat import js_unescape, js_var, parse_wechat_article
+from mirror.build import DELETED_WECHAT_ID, wechat_id
 
 SHANGHAI = timezone(timedelta(hours=8))
 

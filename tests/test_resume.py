@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from crawler.lock import lock_path
-from crawler.mirror.server import serve_mirror
+from mirror.server import serve_mirror
 from tests.test_spiders import REPO, crawl, crawl_command, crawl_env, loopback_sources
 
 KILLS = 10

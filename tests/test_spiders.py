@@ -18,9 +18,9 @@ import pytest
 import yaml
 from warcio.archiveiterator import ArchiveIterator
 
-from crawler.mirror.build import load_notices
-from crawler.mirror.server import serve_mirror
-from crawler.sources import MIRROR_SOURCES
+from mirror import SOURCES_PATH as MIRROR_SOURCES
+from mirror.build import load_notices
+from mirror.server import serve_mirror
 
 REPO = Path(__file__).resolve().parents[1]
 FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "LOG_LEVEL=WARNING"]

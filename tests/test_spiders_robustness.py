@@ -14,8 +14,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import ClassVar
 
-from crawler.mirror import attachments as files
 from crawler.sources import REGISTRY_SOURCES, load_sources
+from mirror import attachments as files
 from tests.test_spiders import FAST, REPO, crawl
 
 NOTICE = {

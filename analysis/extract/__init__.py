@@ -26,6 +26,7 @@ __all__ = [
     "is_personal_data_list",
     "render_table_text",
     "tables_of",
+    "wanted_attachments",
 ]
 
 # Name lists (面试/拟聘用名单, 成绩) carry personal data and no positions: never fetched.
@@ -95,3 +96,22 @@ def attach_tables(notice: ParsedNotice, attachments: list[Attachment]) -> Parsed
         extra["attachment_text"] = texts
     text = notice.text if not blocks else notice.text + "\n" + "\n".join(blocks)
     return dataclasses.replace(notice, text=text, extra=extra)
+
+
+ATTACHMENT_FORMATS = ("xls", "xlsx", "et", "doc", "docx", "wps", "pdf")
+
+
+def attachment_format(url: str) -> str:
+    name = url.split("?", 1)[0].split("#", 1)[0].rsplit("/", 1)[-1].lower()
+    return name.rsplit(".", 1)[-1] if "." in name else ""
+
+
+def wanted_attachments(notice: ParsedNotice) -> list[tuple[str, str]]:
+    """(url, link text) of the attachments a crawl fetches: office/PDF files, no name lists."""
+    names = notice.extra.get("attachment_names") or []
+    out = []
+    for index, url in enumerate(notice.attachments):
+        name = names[index] if index < len(names) else ""
+        if attachment_format(url) in ATTACHMENT_FORMATS and not is_personal_data_list(name or url):
+            out.append((url, name))
+    return out

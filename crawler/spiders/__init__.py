@@ -1,1 +1,1 @@
-"""Crawl stage: thin spiders, one per kind of source; parsing lives in crawler.pages."""
+"""Crawl stage: thin spiders, one per kind of source; parsing lives in analysis.extract.pages."""

@@ -4,7 +4,7 @@ Input: source-registry entries of one kind (`cms`, `wechat`, `jobboard`), and fr
 the notices already held, the frontier left by an interrupted run, list-page validators.
 Output: `PageItem`s for every fetched page (listing, notice, unavailable, error), notices with
 their attachments' position tables. Spiders only navigate; parsing is done by the pure
-functions in `crawler.pages` and `analysis.extract` (attachments in a limited child process).
+functions in `analysis.extract.pages` and `analysis.extract` (attachments in a limited child process).
 """
 
 from __future__ import annotations
@@ -23,7 +23,10 @@ from scrapy.utils.reactor import is_asyncio_reactor_installed
 from twisted.internet.threads import deferToThread
 from twisted.python.failure import Failure
 
-from analysis.extract import Attachment, Extracted, attach_tables, extract_file
+from analysis.extract import Attachment, Extracted, attach_tables, extract_file, wanted_attachments
+from analysis.extract.pages import Listing, Unavailable, decode_html, parse_listing, parse_notice
+from analysis.extract.pages.charset import charset_from_content_type
+from analysis.extract.pages.feeds import feed_kind, parse_feed
 from analysis.models import FetchedPage, ParsedNotice
 from analysis.store import (
     conditional_headers,
@@ -33,11 +36,7 @@ from analysis.store import (
     known_notice_urls,
 )
 from crawler.items import PageItem
-from crawler.pages import Listing, Unavailable, decode_html, parse_listing, parse_notice
-from crawler.pages.charset import charset_from_content_type
-from crawler.pages.feeds import feed_kind, parse_feed
 from crawler.pipelines import db_path_from
-from crawler.replay import wanted_attachments
 from crawler.sources import REGISTRY_SOURCES, load_sources
 
 

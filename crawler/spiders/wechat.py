@@ -10,8 +10,8 @@ from typing import Any
 
 from scrapy.http import Response
 
-from crawler.pages import Listing, parse_url_list
-from crawler.pages.feeds import feed_kind, parse_feed
+from analysis.extract.pages import Listing, parse_url_list
+from analysis.extract.pages.feeds import feed_kind, parse_feed
 from crawler.spiders.base import NoticeSpider
 
 

@@ -13,9 +13,9 @@ from datetime import datetime, timedelta, timezone
 
 from parsel import Selector
 
+from analysis.extract.pages.records import Unavailable
+from analysis.extract.pages.text import render_text
 from analysis.models import ParsedNotice
-from crawler.pages.records import Unavailable
-from crawler.pages.text import render_text
 
 SHANGHAI = timezone(timedelta(hours=8))  # no DST since 1991, so a fixed offset is exact
 UNAVAILABLE_REASONS = (

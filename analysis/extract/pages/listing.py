@@ -14,7 +14,7 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 
 from parsel import Selector
 
-from crawler.pages.records import Listing
+from analysis.extract.pages.records import Listing
 
 DEFAULT_KEYWORDS = (
     "招聘", "招考", "公开招聘", "选聘", "招录", "遴选", "岗位", "人才", "诚聘", "招募",

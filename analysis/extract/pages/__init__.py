@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from parsel import Selector
 
+from analysis.extract.pages.charset import decode_html
+from analysis.extract.pages.cms import parse_cms_notice
+from analysis.extract.pages.jobboard import parse_jobboard_posting
+from analysis.extract.pages.listing import parse_listing, parse_url_list
+from analysis.extract.pages.records import Listing, Unavailable
+from analysis.extract.pages.wechat import parse_wechat_article
 from analysis.models import ParsedNotice
-from crawler.pages.charset import decode_html
-from crawler.pages.cms import parse_cms_notice
-from crawler.pages.jobboard import parse_jobboard_posting
-from crawler.pages.listing import parse_listing, parse_url_list
-from crawler.pages.records import Listing, Unavailable
-from crawler.pages.wechat import parse_wechat_article
 
 KINDS = ("cms", "wechat", "jobboard")
 

@@ -14,8 +14,8 @@ from typing import Any
 
 from parsel import Selector
 
+from analysis.extract.pages.text import html_fragment_text, render_text
 from analysis.models import ParsedNotice
-from crawler.pages.text import html_fragment_text, render_text
 
 _MONTH = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"

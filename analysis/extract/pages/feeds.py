@@ -12,8 +12,8 @@ from collections.abc import Sequence
 
 from lxml import etree
 
-from crawler.pages.listing import DEFAULT_KEYWORDS, absolute, dedupe, is_notice_like
-from crawler.pages.records import Listing
+from analysis.extract.pages.listing import DEFAULT_KEYWORDS, absolute, dedupe, is_notice_like
+from analysis.extract.pages.records import Listing
 
 _PARSER = etree.XMLParser(
     resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, recover=True

@@ -1,8 +1,7 @@
 """Archive → extract → normalise → store, again: re-run parsing over past crawls' WARC files.
 
 Input: the store (pages with their WARC path/offset/length) and the archived responses.
-Output: `read_record` (one archived response: URL, date, status, headers, exact bytes) and
-`reprocess_archive`, which re-parses every stored notice page and its attachments with the
+Output: `reprocess_archive`, which re-parses every stored notice page and its attachments with the
 current parsers and normaliser and upserts the results, without touching the network.
 """
 
@@ -12,88 +11,25 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 
 from parsel import Selector
-from warcio.archiveiterator import ArchiveIterator
 
+from analysis.archive import ArchiveError, read_record
 from analysis.extract import (
     Attachment,
     Extracted,
     attach_tables,
     extract_file,
-    is_personal_data_list,
+    wanted_attachments,
 )
+from analysis.extract.pages import Unavailable, decode_html, parse_notice
+from analysis.extract.pages.charset import charset_from_content_type
 from analysis.models import ParsedNotice
 from analysis.store import (
-    content_hash,
     save_notice_or_sighting,
     save_table_rows,
     transaction,
 )
-from crawler.pages import Unavailable, decode_html, parse_notice
-from crawler.pages.charset import charset_from_content_type
-
-ATTACHMENT_FORMATS = ("xls", "xlsx", "et", "doc", "docx", "wps", "pdf")
-
-
-class ArchiveError(ValueError):
-    """An archived record that cannot be read (file moved, truncated by a kill, wrong offset)."""
-
-
-@dataclass(slots=True)
-class ArchivedResponse:
-    url: str
-    date: str
-    status: int
-    headers: list[tuple[str, str]]
-    body: bytes
-    path: str
-    offset: int
-
-    def header(self, name: str) -> str | None:
-        return next((v for k, v in self.headers if k.lower() == name.lower()), None)
-
-
-def read_record(path: str | Path, offset: int, length: int | None = None) -> ArchivedResponse:
-    """The WARC `response` record stored at `offset` of `path`."""
-    try:
-        with open(path, "rb") as fh:
-            fh.seek(offset)
-            for record in ArchiveIterator(fh):
-                if record.rec_type != "response":
-                    continue
-                http = record.http_headers
-                return ArchivedResponse(
-                    url=record.rec_headers.get_header("WARC-Target-URI") or "",
-                    date=record.rec_headers.get_header("WARC-Date") or "",
-                    status=int(http.get_statuscode() or 0) if http else 0,
-                    headers=list(http.headers) if http else [],
-                    body=record.content_stream().read(),
-                    path=str(path),
-                    offset=offset,
-                )
-    except OSError as exc:
-        raise ArchiveError(f"cannot read archive {path}: {exc.strerror or exc}") from exc
-    except Exception as exc:  # warcio raises assorted errors on a truncated or foreign file
-        raise ArchiveError(f"no readable WARC record at {path}@{offset}: {exc}") from exc
-    raise ArchiveError(f"no WARC response record at {path}@{offset}")
-
-
-def attachment_format(url: str) -> str:
-    name = url.split("?", 1)[0].split("#", 1)[0].rsplit("/", 1)[-1].lower()
-    return name.rsplit(".", 1)[-1] if "." in name else ""
-
-
-def wanted_attachments(notice: ParsedNotice) -> list[tuple[str, str]]:
-    """(url, link text) of the attachments a crawl fetches: office/PDF files, no name lists."""
-    names = notice.extra.get("attachment_names") or []
-    out = []
-    for index, url in enumerate(notice.attachments):
-        name = names[index] if index < len(names) else ""
-        if attachment_format(url) in ATTACHMENT_FORMATS and not is_personal_data_list(name or url):
-            out.append((url, name))
-    return out
 
 
 @dataclass(slots=True)
@@ -196,7 +132,3 @@ def _source_meta(row: dict[str, object]) -> dict[str, object]:
 
     meta = json.loads(str(row.get("meta") or "{}"))
     return {**meta, **{k: v for k, v in row.items() if k != "meta"}}
-
-
-def verify_body(record: ArchivedResponse, expected_hash: str) -> bool:
-    return content_hash(record.body) == expected_hash

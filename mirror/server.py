@@ -1,6 +1,6 @@
 """Serve stage of the offline mirror: a static HTTP server on 127.0.0.1.
 
-Input: the built files under crawler/mirror/sites and their `_content_types.json` map.
+Input: the built files under mirror/sites and their `_content_types.json` map.
 Output: HTTP responses carrying the stored bytes unchanged (never re-encoded), with the
 Content-Type the build chose (GBK pages say charset=gbk, one page sends no charset), an ETag
 (answering If-None-Match with 304), and the build's `_virtual.json` files (too large for git)
@@ -10,7 +10,6 @@ generated on the fly.
 from __future__ import annotations
 
 import hashlib
-import json
 import mimetypes
 import sys
 import threading
@@ -22,26 +21,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from crawler.mirror.build import CONTENT_TYPES_FILE, SITES_DIR, VIRTUAL_FILE
+from mirror import SITES_DIR, load_content_types, load_virtual
 
 DEFAULT_TYPE = "application/octet-stream"
-
-
-def load_content_types(root: Path) -> dict[str, str]:
-    """The build's path -> Content-Type map (empty when the root has none)."""
-    path = root / CONTENT_TYPES_FILE
-    if not path.is_file():
-        return {}
-    types: dict[str, str] = json.loads(path.read_text(encoding="utf-8"))
-    return types
-
-
-def load_virtual(root: Path) -> dict[str, dict[str, object]]:
-    path = root / VIRTUAL_FILE
-    if not path.is_file():
-        return {}
-    virtual: dict[str, dict[str, object]] = json.loads(path.read_text(encoding="utf-8"))
-    return virtual
 
 
 def etag_of(body: bytes) -> str:
@@ -166,7 +148,7 @@ def serve_mirror(
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Serve the mirror until Ctrl-C: `python -m crawler.mirror.server [port]`."""
+    """Serve the mirror until Ctrl-C: `python -m mirror.server [port]`."""
     args = sys.argv[1:] if argv is None else argv
     port = int(args[0]) if args else 0
     with serve_mirror(port=port) as base_url:

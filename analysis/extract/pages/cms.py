@@ -14,8 +14,8 @@ from urllib.parse import urljoin
 import lxml.html
 from parsel import Selector
 
+from analysis.extract.pages.text import render_text
 from analysis.models import ParsedNotice
-from crawler.pages.text import render_text
 
 ATTACHMENT_EXTENSIONS = ("xls", "xlsx", "doc", "docx", "pdf", "wps", "et", "zip", "rar")
 _ATTACHMENT = re.compile(rf"\.({'|'.join(ATTACHMENT_EXTENSIONS)})(?:$|[?#&])", re.I)

@@ -1,0 +1,86 @@
+"""Store stage: the SQLite database every other stage reads and writes.
+
+Input: FetchedPage / NormalisedNotice records from the crawl and the normaliser.
+Output: versioned tables (sources, crawl_runs, pages, frontier, notices, positions, findings,
+table_rows, sightings, cluster_models) + full-text search. One module per kind of record:
+schema (connection, migrations), crawl (sources, runs, pages, frontier), health (per-source run
+health), notices (notices, positions, findings, table rows, sightings).
+"""
+
+from analysis.store.crawl import (
+    MAX_ATTEMPTS,
+    conditional_headers,
+    finish_run,
+    frontier_add,
+    frontier_mark,
+    frontier_resume,
+    interrupt_stale_runs,
+    known_notice_urls,
+    run_totals,
+    save_page,
+    save_sources,
+    start_run,
+    touch_page,
+)
+from analysis.store.health import (
+    LOW_YIELD_SHARE,
+    SourceRun,
+    latest_source_health,
+    save_run_sources,
+    summarise_run_sources,
+)
+from analysis.store.notices import (
+    StoreCounts,
+    count_rows,
+    notice_sightings,
+    save_cluster_model,
+    save_notice,
+    save_notice_or_sighting,
+    save_table_rows,
+)
+from analysis.store.schema import (
+    DEFAULT_DB,
+    SCHEMA_VERSION,
+    StoreError,
+    connect,
+    content_hash,
+    migrate,
+    transaction,
+    utcnow,
+)
+
+__all__ = [
+    "DEFAULT_DB",
+    "LOW_YIELD_SHARE",
+    "MAX_ATTEMPTS",
+    "SCHEMA_VERSION",
+    "SourceRun",
+    "StoreCounts",
+    "StoreError",
+    "conditional_headers",
+    "connect",
+    "content_hash",
+    "count_rows",
+    "finish_run",
+    "frontier_add",
+    "frontier_mark",
+    "frontier_resume",
+    "interrupt_stale_runs",
+    "known_notice_urls",
+    "latest_source_health",
+    "migrate",
+    "notice_sightings",
+    "run_totals",
+    "save_cluster_model",
+    "save_notice",
+    "save_notice_or_sighting",
+    "save_page",
+    "save_run_sources",
+    "save_sources",
+    "save_table_rows",
+    "start_run",
+    "summarise_run_sources",
+    "touch_page",
+    "transaction",
+    "utcnow",
+]

@@ -1,0 +1,287 @@
+"""Store stage: the SQLite connection, the versioned schema and its migrations.
+
+Input: a database path.
+Output: an open, migrated connection (WAL, foreign keys, busy timeout) and write transactions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+DEFAULT_DB = Path("data") / "icc-talent.sqlite"
+
+
+class StoreError(Exception):
+    """A database that cannot be opened or used; the message is meant for the user."""
+
+
+# Each entry is one schema version; never edit a released entry, append a new one.
+MIGRATIONS: list[str] = [
+    # 1: the foundation schema
+    """
+    CREATE TABLE sources (
+        id          TEXT PRIMARY KEY,
+        name        TEXT NOT NULL,
+        kind        TEXT NOT NULL,
+        employer    TEXT,
+        employer_en TEXT,
+        level       TEXT,
+        province    TEXT,
+        parent      TEXT,
+        start_urls  TEXT NOT NULL DEFAULT '[]',
+        meta        TEXT NOT NULL DEFAULT '{}'
+    );
+    CREATE TABLE crawl_runs (
+        id           INTEGER PRIMARY KEY,
+        started_at   TEXT NOT NULL,
+        finished_at  TEXT,
+        status       TEXT NOT NULL DEFAULT 'running',
+        pages        INTEGER NOT NULL DEFAULT 0,
+        notices_new  INTEGER NOT NULL DEFAULT 0,
+        positions_new INTEGER NOT NULL DEFAULT 0,
+        errors       INTEGER NOT NULL DEFAULT 0,
+        archive_path TEXT,
+        stats        TEXT NOT NULL DEFAULT '{}'
+    );
+    CREATE TABLE pages (
+        id             INTEGER PRIMARY KEY,
+        url            TEXT NOT NULL UNIQUE,
+        source_id      TEXT REFERENCES sources(id),
+        run_id         INTEGER REFERENCES crawl_runs(id),
+        first_seen     TEXT NOT NULL,
+        fetched_at     TEXT NOT NULL,
+        status         INTEGER NOT NULL,
+        page_kind      TEXT NOT NULL,
+        content_type   TEXT,
+        encoding       TEXT,
+        content_hash   TEXT NOT NULL,
+        archive_path   TEXT,
+        archive_offset INTEGER,
+        archive_length INTEGER,
+        error          TEXT
+    );
+    CREATE TABLE notices (
+        id               INTEGER PRIMARY KEY,
+        page_id          INTEGER NOT NULL UNIQUE REFERENCES pages(id) ON DELETE CASCADE,
+        source_id        TEXT REFERENCES sources(id),
+        url              TEXT NOT NULL,
+        title            TEXT NOT NULL,
+        employer         TEXT,
+        province         TEXT,
+        level            TEXT,
+        published        TEXT,
+        deadline         TEXT,
+        text             TEXT NOT NULL,
+        text_hash        TEXT NOT NULL,
+        taxonomy_version TEXT NOT NULL,
+        first_seen       TEXT NOT NULL,
+        updated_at       TEXT NOT NULL
+    );
+    CREATE INDEX notices_published ON notices(published);
+    CREATE TABLE positions (
+        id           INTEGER PRIMARY KEY,
+        notice_id    INTEGER NOT NULL REFERENCES notices(id) ON DELETE CASCADE,
+        seq          INTEGER NOT NULL,
+        title        TEXT NOT NULL,
+        headcount    INTEGER,
+        role_family  TEXT NOT NULL,
+        text         TEXT NOT NULL,
+        UNIQUE (notice_id, seq)
+    );
+    CREATE TABLE findings (
+        id          INTEGER PRIMARY KEY,
+        position_id INTEGER NOT NULL REFERENCES positions(id) ON DELETE CASCADE,
+        field       TEXT NOT NULL,
+        value       TEXT NOT NULL,
+        level       TEXT,
+        required    INTEGER,
+        years       REAL,
+        detail      TEXT NOT NULL DEFAULT '{}',
+        evidence    TEXT NOT NULL,
+        span_start  INTEGER NOT NULL,
+        span_end    INTEGER NOT NULL
+    );
+    CREATE INDEX findings_field_value ON findings(field, value);
+    CREATE INDEX findings_position ON findings(position_id);
+    CREATE VIRTUAL TABLE positions_fts USING fts5(title, text, employer, tokenize='trigram');
+    CREATE TRIGGER positions_fts_insert AFTER INSERT ON positions BEGIN
+        INSERT INTO positions_fts(rowid, title, text, employer)
+        VALUES (new.id, new.title, new.text,
+                (SELECT coalesce(employer, '') FROM notices WHERE id = new.notice_id));
+    END;
+    CREATE TRIGGER positions_fts_delete AFTER DELETE ON positions BEGIN
+        DELETE FROM positions_fts WHERE rowid = old.id;
+    END;
+    """,
+    # 2: crash-safe crawling (frontier), per-source run health, conditional requests,
+    #    attachments (pages.parent_url) and reposts of one notice on several sites (sightings)
+    """
+    ALTER TABLE pages ADD COLUMN etag TEXT;
+    ALTER TABLE pages ADD COLUMN last_modified TEXT;
+    ALTER TABLE pages ADD COLUMN detail_links INTEGER;
+    ALTER TABLE pages ADD COLUMN parent_url TEXT;
+    CREATE INDEX pages_run ON pages(run_id, source_id);
+    CREATE TABLE frontier (
+        url           TEXT PRIMARY KEY,
+        source_id     TEXT,
+        kind          TEXT NOT NULL,
+        state         TEXT NOT NULL DEFAULT 'pending',
+        attempts      INTEGER NOT NULL DEFAULT 0,
+        run_id        INTEGER,
+        discovered_at TEXT NOT NULL,
+        updated_at    TEXT NOT NULL,
+        error         TEXT
+    );
+    CREATE INDEX frontier_state ON frontier(state, source_id);
+    CREATE TABLE crawl_run_sources (
+        run_id        INTEGER NOT NULL REFERENCES crawl_runs(id) ON DELETE CASCADE,
+        source_id     TEXT NOT NULL,
+        listing_pages INTEGER NOT NULL DEFAULT 0,
+        detail_links  INTEGER NOT NULL DEFAULT 0,
+        pages         INTEGER NOT NULL DEFAULT 0,
+        notices_new   INTEGER NOT NULL DEFAULT 0,
+        positions_new INTEGER NOT NULL DEFAULT 0,
+        errors        INTEGER NOT NULL DEFAULT 0,
+        health        TEXT NOT NULL,
+        message       TEXT,
+        PRIMARY KEY (run_id, source_id)
+    );
+    CREATE TABLE sightings (
+        id         INTEGER PRIMARY KEY,
+        notice_id  INTEGER NOT NULL REFERENCES notices(id) ON DELETE CASCADE,
+        page_id    INTEGER NOT NULL UNIQUE REFERENCES pages(id) ON DELETE CASCADE,
+        url        TEXT NOT NULL,
+        source_id  TEXT,
+        similarity REAL NOT NULL,
+        seen_at    TEXT NOT NULL
+    );
+    CREATE INDEX sightings_notice ON sightings(notice_id);
+    CREATE TABLE notice_fingerprints (
+        notice_id INTEGER PRIMARY KEY REFERENCES notices(id) ON DELETE CASCADE,
+        minhash   BLOB NOT NULL
+    );
+    CREATE TABLE notice_bands (
+        band      INTEGER NOT NULL,
+        bucket    INTEGER NOT NULL,
+        notice_id INTEGER NOT NULL REFERENCES notices(id) ON DELETE CASCADE,
+        PRIMARY KEY (band, bucket, notice_id)
+    );
+    CREATE INDEX notice_bands_notice ON notice_bands(notice_id);
+    CREATE TABLE table_rows (
+        id        INTEGER PRIMARY KEY,
+        notice_id INTEGER NOT NULL REFERENCES notices(id) ON DELETE CASCADE,
+        file      TEXT NOT NULL,
+        sheet     TEXT NOT NULL,
+        row       INTEGER NOT NULL,
+        title     TEXT NOT NULL,
+        headcount INTEGER,
+        major     TEXT,
+        degree    TEXT,
+        age       TEXT,
+        other     TEXT,
+        employer  TEXT,
+        cells     TEXT NOT NULL DEFAULT '{}',
+        UNIQUE (notice_id, file, sheet, row)
+    );
+    """,
+    # 3: provenance of the role-cluster models behind each report
+    """
+    CREATE TABLE cluster_models (
+        id           INTEGER PRIMARY KEY,
+        version      TEXT NOT NULL,
+        fitted_at    TEXT NOT NULL,
+        k            INTEGER NOT NULL,
+        random_state INTEGER,
+        n_samples    INTEGER NOT NULL,
+        params       TEXT NOT NULL,
+        info         TEXT NOT NULL
+    );
+    """,
+]
+
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def utcnow() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def content_hash(data: bytes | str) -> str:
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    return hashlib.sha256(raw).hexdigest()
+
+
+def connect(path: Path | str, *, create: bool = True) -> sqlite3.Connection:
+    """Open (and migrate) the store; raise StoreError with a one-line reason on failure."""
+    db = Path(path)
+    if not create and not db.exists():
+        raise StoreError(f"no database at {db} (run `icc-talent crawl` or `icc-talent demo` first)")
+    if db.exists() and db.is_dir():
+        raise StoreError(f"{db} is a directory, not a database file")
+    if db.parent and not db.parent.exists():
+        db.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        conn = sqlite3.connect(db, timeout=30, isolation_level=None)
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA busy_timeout = 30000")
+        conn.execute("PRAGMA journal_mode = WAL")
+        # WAL + NORMAL: commits survive a killed process (only power loss can drop the last
+        # ones, never corrupt); FULL would fsync every page's transaction.
+        conn.execute("PRAGMA synchronous = NORMAL")
+        migrate(conn)
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{db} is not a usable icc-talent database ({exc})") from exc
+    return conn
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Apply pending migrations, each in its own transaction; return the schema version."""
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        raise StoreError(
+            f"database schema v{version} is newer than this icc-talent (v{SCHEMA_VERSION})"
+        )
+    for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in _split_sql(script):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {number}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    return SCHEMA_VERSION
+
+
+def _split_sql(script: str) -> Iterator[str]:
+    """Split a migration into statements, keeping trigger bodies whole."""
+    buffer: list[str] = []
+    for line in script.splitlines():
+        buffer.append(line)
+        candidate = "\n".join(buffer).strip()
+        if candidate and sqlite3.complete_statement(candidate):
+            yield candidate
+            buffer = []
+    rest = "\n".join(buffer).strip()
+    if rest:
+        yield rest
+
+
+@contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """A write transaction taken up-front (BEGIN IMMEDIATE), so writers queue instead of failing."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
