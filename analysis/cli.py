@@ -369,7 +369,8 @@ def report(db_path: Path, month: str | None, out_dir: Path | None, no_clusters: 
 
 def _write_report(db_path: Path, month: str | None, out_dir: Path, *, clusters: bool = True) -> Any:
     from analysis.frames import load_frames
-    from analysis.report import build_report, load_source_health
+    from analysis.report import build_report
+    from analysis.store.health import load_source_health
 
     with open_store(db_path) as conn:
         frames = load_frames(conn)

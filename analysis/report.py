@@ -11,7 +11,6 @@ import html
 import json
 import math
 import re
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -653,45 +652,6 @@ def places_and_terms_section(
 
 
 # --------------------------------------------------------------------------- crawl health
-
-SOURCE_HEALTH_SQL = """
-SELECT s.id AS source_id, s.name, s.province,
-       count(p.id) AS pages,
-       coalesce(sum(p.page_kind = 'listing'), 0) AS listing_pages,
-       coalesce(sum(p.page_kind = 'notice'), 0) AS notice_pages,
-       coalesce(sum(p.page_kind = 'unavailable'), 0) AS unavailable,
-       coalesce(sum(p.page_kind = 'error'), 0) AS errors,
-       max(p.fetched_at) AS last_fetch,
-       (SELECT count(*) FROM notices n WHERE n.source_id = s.id) AS notices,
-       (SELECT count(*) FROM positions po JOIN notices n ON n.id = po.notice_id
-         WHERE n.source_id = s.id) AS positions,
-       (SELECT e.error FROM pages e WHERE e.source_id = s.id AND e.page_kind = 'error'
-         ORDER BY e.fetched_at DESC LIMIT 1) AS last_error
-FROM sources s LEFT JOIN pages p ON p.source_id = s.id
-GROUP BY s.id ORDER BY s.id
-"""
-
-LATEST_RUN_SQL = "SELECT id, stats FROM crawl_runs ORDER BY id DESC LIMIT 1"
-
-
-def load_source_health(conn: sqlite3.Connection) -> pd.DataFrame:
-    """Per-source crawl health from the store: pages by kind, notices, positions, last error.
-
-    Read-only. Columns: `source_id, name, province, pages, listing_pages, notice_pages,
-    unavailable, errors, last_fetch, notices, positions, last_error`, plus `latest_run_stats`
-    in `.attrs` (the latest run's stats JSON as a dict, empty without runs).
-    """
-    frame = pd.read_sql_query(SOURCE_HEALTH_SQL, conn)
-    row = conn.execute(LATEST_RUN_SQL).fetchone()
-    stats: dict[str, Any] = {}
-    if row is not None:
-        try:
-            loaded = json.loads(row[1] or "{}")
-        except ValueError:
-            loaded = {}
-        stats = {"run_id": row[0], **(loaded if isinstance(loaded, dict) else {})}
-    frame.attrs["latest_run_stats"] = stats
-    return frame
 
 
 def _source_status(r: pd.Series) -> str:

@@ -28,7 +28,9 @@ from pathlib import Path
 
 FILES = ("positions.jsonl", "findings.jsonl", "report.md")
 ID_KEYS = {"position_id", "notice_id", "finding_id", "id"}
-CLOCK_TIME = re.compile(r"\b\d{4}-\d{2}-\d{2} \d{2}:\d{2}\b")  # dates alone are data; these are runs
+CLOCK_TIME = re.compile(
+    r"\b\d{4}-\d{2}-\d{2} \d{2}:\d{2}\b"
+)  # dates alone are data; these are runs
 
 
 def _run(args: list[str], cwd: Path, env: dict[str, str]) -> str:

@@ -14,6 +14,7 @@ from test_report import make_findings, make_positions
 from analysis import charts, report, trends
 from analysis.models import FetchedPage, NormalisedNotice, Position
 from analysis.store import connect, save_notice, save_page, save_sources, start_run, transaction
+from analysis.store.health import load_source_health
 
 ROLES = (
     ("英语翻译", "负责中译英稿件翻译与审校，英语专业八级。", "translation"),
@@ -208,7 +209,7 @@ def store(tmp_path: Path) -> Path:
 def test_source_health_flags_zero_yield_and_failing(store: Path, tmp_path: Path) -> None:
     before = store.read_bytes()
     conn = sqlite3.connect(f"file:{store}?mode=ro", uri=True)
-    health = report.load_source_health(conn)
+    health = load_source_health(conn)
     conn.close()
     by_id = health.set_index("source_id")
     assert by_id.loc["good", "positions"] == 1 and by_id.loc["good", "pages"] == 2
