@@ -524,34 +524,35 @@ def _output(path: Path | None) -> Iterator[Any]:
 
 @cli.command()
 @click.option(
-    "--corpus",
-    type=click.Path(path_type=Path, dir_okay=False),
+    "--corpus-dir",
+    type=click.Path(path_type=Path, file_okay=False),
     default=None,
-    help="Real ads (JSON lines). Default: ../shared/corpus/real_postings.jsonl.",
+    help="Folder of the real ads (real_postings*.jsonl). Default: ../shared/corpus.",
 )
 @click.option(
-    "--labels",
-    type=click.Path(path_type=Path, dir_okay=False),
+    "--gold-dir",
+    type=click.Path(path_type=Path, file_okay=False),
     default=None,
-    help="Gold labels keyed by id. Default: tests/gold/corpus_labels.yaml.",
+    help="Folder of the gold labels and the dev/test split. Default: tests/gold.",
 )
-@click.option("--misses", is_flag=True, help="Also list every disagreement with the gold sets.")
-def evaluate(corpus: Path | None, labels: Path | None, misses: bool) -> None:
+@click.option("--misses", is_flag=True, help="Also list every disagreement on dev (never test).")
+def evaluate(corpus_dir: Path | None, gold_dir: Path | None, misses: bool) -> None:
     """Score the normaliser: per-field precision/recall/F1 or accuracy on the gold sets.
 
-    Prints the figures for the labelled real ads and for the bundled mirror's positions.
+    Prints dev and test side by side for the labelled real ads (test is a frozen split: only
+    reported, never tuned on; docs/NORMALISER.md), and the bundled mirror's positions.
 
     \b
     Example:
       icc-talent evaluate --misses
     """
-    from analysis.evaluate import DEFAULT_CORPUS, DEFAULT_LABELS
+    from analysis.evaluate import DEFAULT_CORPUS_DIR, DEFAULT_GOLD_DIR, SPLIT_FILE
     from analysis.evaluate import main as evaluate_main
 
-    labels = labels or DEFAULT_LABELS
-    if not labels.is_file():
-        raise UserError(f"no labels file at {labels}")
-    args = ["--corpus", str(corpus or DEFAULT_CORPUS), "--labels", str(labels)]
+    gold_dir = gold_dir or DEFAULT_GOLD_DIR
+    if not (gold_dir / SPLIT_FILE).is_file():
+        raise UserError(f"no gold labels and split in {gold_dir} (expected {SPLIT_FILE})")
+    args = ["--corpus-dir", str(corpus_dir or DEFAULT_CORPUS_DIR), "--gold-dir", str(gold_dir)]
     evaluate_main([*args, "--misses"] if misses else args)
 
 

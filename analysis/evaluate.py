@@ -1,11 +1,15 @@
 """Quality gate: per-field precision / recall / F1 (or accuracy) against the gold sets.
 
-Input: the real ads of ../shared/corpus with our labels (tests/gold/corpus_labels.yaml), and the
-bundled mirror's notices (mirror/notices.yaml, each position with its `expect`).
-Output: `Score` rows per field, printed by `python -m analysis.evaluate` / `icc-talent evaluate`.
+Input: the real ads of ../shared/corpus with our labels (tests/gold/corpus_labels.yaml for
+real_postings.jsonl, tests/gold/corpus2_labels.yaml for real_postings_2.jsonl), split once into
+dev and test (tests/gold/split.yaml), and the bundled mirror's notices (mirror/notices.yaml,
+each position with its `expect`).
+Output: `Score` rows per field for dev and test side by side, printed by
+`python -m analysis.evaluate` / `icc-talent evaluate`. Rules are written against dev; test is
+frozen and only reported (its disagreements are never listed). Label rules: docs/NORMALISER.md.
 
-The mirror part parses each built mirror page with analysis.extract.pages exactly as a crawl would (imported
-lazily: the rest of analysis/ never needs crawler/). Label rules: docs/NORMALISER.md.
+The mirror part parses each built mirror page with analysis.extract.pages exactly as a crawl
+would, reading the mirror's built files through `mirror` (never its builder).
 """
 
 from __future__ import annotations
@@ -23,19 +27,29 @@ import yaml
 from analysis.batch import normalise_record, record_of
 
 __all__ = [
-    "DEFAULT_CORPUS",
-    "DEFAULT_LABELS",
+    "DEFAULT_CORPUS_DIR",
+    "DEFAULT_GOLD_DIR",
     "FETCHED_AT",
+    "GoldAd",
     "Score",
     "evaluate_corpus",
     "evaluate_mirror",
     "format_scores",
+    "format_side_by_side",
+    "load_gold",
+    "load_split",
     "main",
 ]
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus" / "real_postings.jsonl"
-DEFAULT_LABELS = ROOT / "tests" / "gold" / "corpus_labels.yaml"
+DEFAULT_CORPUS_DIR = ROOT.parent / "shared" / "corpus"
+DEFAULT_GOLD_DIR = ROOT / "tests" / "gold"
+# Label file (in the gold folder) -> the corpus file (in the corpus folder) it labels.
+GOLD_SETS = {
+    "corpus_labels.yaml": "real_postings.jsonl",
+    "corpus2_labels.yaml": "real_postings_2.jsonl",
+}
+SPLIT_FILE = "split.yaml"
 # A fixed fetch time keeps relative dates ("2 weeks ago") reproducible.
 FETCHED_AT = datetime(2026, 11, 1, 12, 0)
 
@@ -90,15 +104,43 @@ class Score:
         self.correct += gold == got
 
 
-def load_corpus(path: Path = DEFAULT_CORPUS) -> list[dict[str, Any]]:
+@dataclass(frozen=True, slots=True)
+class GoldAd:
+    """One labelled real ad: the corpus row (id, url, text …) and our label."""
+
+    id: str
+    row: dict[str, Any]
+    label: dict[str, Any]
+
+
+def load_corpus(path: Path) -> list[dict[str, Any]]:
     with path.open(encoding="utf-8") as fh:
         return [json.loads(line) for line in fh if line.strip()]
 
 
-def load_labels(path: Path = DEFAULT_LABELS) -> dict[str, dict[str, Any]]:
+def load_labels(path: Path) -> dict[str, dict[str, Any]]:
     with path.open(encoding="utf-8") as fh:
         labels: dict[str, dict[str, Any]] = yaml.safe_load(fh)["labels"]
     return labels
+
+
+def load_gold(
+    corpus_dir: Path = DEFAULT_CORPUS_DIR, gold_dir: Path = DEFAULT_GOLD_DIR
+) -> dict[str, GoldAd]:
+    """Every labelled ad whose text is in `corpus_dir`, keyed by id."""
+    ads: dict[str, GoldAd] = {}
+    for labels_name, corpus_name in GOLD_SETS.items():
+        labels = load_labels(gold_dir / labels_name)
+        for row in load_corpus(corpus_dir / corpus_name):
+            if row["id"] in labels:
+                ads[row["id"]] = GoldAd(row["id"], row, labels[row["id"]])
+    return ads
+
+
+def load_split(gold_dir: Path = DEFAULT_GOLD_DIR) -> dict[str, list[str]]:
+    """The frozen split: {"dev": ids, "test": ids}."""
+    data = yaml.safe_load((gold_dir / SPLIT_FILE).read_text(encoding="utf-8"))
+    return {"dev": list(data["dev"]), "test": list(data["test"])}
 
 
 def _corpus_input(row: dict[str, Any]) -> dict[str, Any]:
@@ -106,71 +148,86 @@ def _corpus_input(row: dict[str, Any]) -> dict[str, Any]:
     return {"id": row["id"], "text": row["text"], "url": row.get("url")}
 
 
-def evaluate_corpus(
-    corpus: Path = DEFAULT_CORPUS, labels: Path = DEFAULT_LABELS
-) -> tuple[list[Score], list[str]]:
-    """Scores per field on the labelled real ads, and one line per disagreement (for debugging)."""
-    gold_all = load_labels(labels)
-    scores = {
-        name: Score(name, kind)
-        for name, kind in (
-            ("languages", "f1"),
-            ("language_required", "accuracy"),
-            ("overseas", "accuracy"),
-            ("overseas_kind", "accuracy"),
-            ("aigc", "f1"),
-            ("stable_diffusion", "f1"),
-            ("education", "accuracy"),
-            ("skills", "f1"),
-            ("published", "accuracy"),
-            ("party_member", "accuracy"),
-        )
-    }
+CORPUS_FIELDS = (
+    ("languages", "f1"),
+    ("language_required", "accuracy"),
+    ("native_speaker", "f1"),
+    ("overseas", "accuracy"),
+    ("overseas_kind", "accuracy"),
+    ("aigc", "f1"),
+    ("stable_diffusion", "f1"),
+    ("education", "accuracy"),
+    ("skills", "f1"),
+    ("certificates", "f1"),
+    ("published", "accuracy"),
+    ("deadline", "accuracy"),
+    ("party_member", "accuracy"),
+    ("role_family", "accuracy"),
+)
+
+
+def evaluate_corpus(ads: Iterable[GoldAd]) -> tuple[list[Score], list[str]]:
+    """Scores per field on labelled real ads, and one line per disagreement (for debugging).
+
+    Fields the older gold set does not label (native, certificates, deadline, role family) are
+    scored on the ads whose label has them; role family only on texts that are job ads.
+    """
+    scores = {name: Score(name, kind) for name, kind in CORPUS_FIELDS}
     misses: list[str] = []
-    for row in load_corpus(corpus):
-        gold = gold_all.get(row["id"])
-        if gold is None:
-            continue
-        out = normalise_record(_corpus_input(row), fetched_at=FETCHED_AT)
-        rid = row["id"]
-        got_lang = {x["code"]: x["required"] for x in out["languages"]}
-        gold_lang: dict[str, bool | None] = gold["languages"] or {}
-        scores["languages"].add_sets(gold_lang, got_lang)
-        for code in set(gold_lang) & set(got_lang):
-            scores["language_required"].add_equal(gold_lang[code], got_lang[code])
-        if set(gold_lang) != set(got_lang):
-            misses.append(f"{rid} languages gold={sorted(gold_lang)} got={sorted(got_lang)}")
-        ov = out["overseas_experience"]
-        scores["overseas"].add_equal(gold["overseas"] is not None, ov is not None)
-        if (gold["overseas"] is not None) != (ov is not None):
-            misses.append(f"{rid} overseas gold={gold['overseas']} got={ov}")
-        if gold["overseas"] is not None and ov is not None:
-            scores["overseas_kind"].add_equal(gold["overseas"]["kind"], ov["kind"])
-        got_aigc = out["aigc"] is not None
-        scores["aigc"].add_bool(bool(gold["aigc"]), got_aigc)
-        if bool(gold["aigc"]) != got_aigc:
-            misses.append(f"{rid} aigc gold={gold['aigc']} got={out['aigc']}")
-        got_skills = {s["id"] for s in out["skills"]}
-        scores["stable_diffusion"].add_bool(
-            bool(gold["stable_diffusion"]), "stable_diffusion" in got_skills
-        )
-        scores["skills"].add_sets(gold["skills"], got_skills)
-        if set(gold["skills"]) != got_skills:
-            extra, missing = got_skills - set(gold["skills"]), set(gold["skills"]) - got_skills
-            misses.append(f"{rid} skills extra={sorted(extra)} missing={sorted(missing)}")
-        scores["education"].add_equal(gold["education_min"], out["education_min"])
-        if gold["education_min"] != out["education_min"]:
-            misses.append(
-                f"{rid} education gold={gold['education_min']} got={out['education_min']}"
-            )
-        if gold["published"] is not None:
-            scores["published"].add_equal(str(gold["published"]), out["published"])
-            if str(gold["published"]) != out["published"]:
-                misses.append(f"{rid} published gold={gold['published']} got={out['published']}")
-        scores["party_member"].add_equal(gold["party_member"], out["party_member"])
-        if gold["party_member"] != out["party_member"]:
-            misses.append(f"{rid} party gold={gold['party_member']} got={out['party_member']}")
+    for ad in ads:
+        out = normalise_record(_corpus_input(ad.row), fetched_at=FETCHED_AT)
+        misses += _score_ad(scores, ad.id, ad.label, out)
     return list(scores.values()), misses
+
+
+def _score_ad(
+    scores: dict[str, Score], rid: str, gold: dict[str, Any], out: dict[str, Any]
+) -> list[str]:
+    misses: list[str] = []
+
+    def compare(field: str, want: Any, have: Any) -> None:
+        if scores[field].kind == "f1":
+            if isinstance(want, bool):
+                scores[field].add_bool(want, bool(have))
+            else:
+                scores[field].add_sets(want, have)
+        else:
+            scores[field].add_equal(want, have)
+        if (set(want) if isinstance(want, set | dict | list) else want) != (
+            set(have) if isinstance(have, set | dict | list) else have
+        ):
+            misses.append(f"{rid} {field} gold={_show(want)} got={_show(have)}")
+
+    got_lang = {x["code"]: x["required"] for x in out["languages"]}
+    gold_lang: dict[str, bool | None] = gold["languages"] or {}
+    compare("languages", set(gold_lang), set(got_lang))
+    for code in sorted(set(gold_lang) & set(got_lang)):
+        scores["language_required"].add_equal(gold_lang[code], got_lang[code])
+    if "native" in gold:
+        compare("native_speaker", bool(gold["native"]), bool(out["native_speaker"]))
+    ov = out["overseas_experience"]
+    compare("overseas", gold["overseas"] is not None, ov is not None)
+    if gold["overseas"] is not None and ov is not None:
+        scores["overseas_kind"].add_equal(gold["overseas"]["kind"], ov["kind"])
+    compare("aigc", bool(gold["aigc"]), out["aigc"] is not None)
+    got_skills = {s["id"] for s in out["skills"]}
+    compare("stable_diffusion", bool(gold["stable_diffusion"]), "stable_diffusion" in got_skills)
+    compare("skills", set(gold["skills"]), got_skills)
+    compare("education", gold["education_min"], out["education_min"])
+    if "certificates" in gold:
+        compare("certificates", set(gold["certificates"] or {}), set(out["certificates"]))
+    if gold["published"] is not None:
+        compare("published", str(gold["published"]), out["published"])
+    if gold.get("deadline") is not None:
+        compare("deadline", str(gold["deadline"]), out["deadline"])
+    compare("party_member", gold["party_member"], out["party_member"])
+    if "role_family" in gold and gold.get("is_job_ad", True):
+        compare("role_family", gold["role_family"], out["role_family"])
+    return misses
+
+
+def _show(value: Any) -> str:
+    return str(sorted(value)) if isinstance(value, set) else str(value)
 
 
 def _mirror_notices() -> list[tuple[dict[str, Any], Any]]:
@@ -282,27 +339,62 @@ def format_scores(title: str, scores: list[Score]) -> str:
     return "\n".join(lines)
 
 
+def _cell(s: Score) -> str:
+    """'P R F1 n' for F1 fields (n = gold items), 'acc n' for accuracy fields."""
+    if s.kind == "f1":
+        return f"{s.precision:6.3f}{s.recall:6.3f}{s.f1:7.3f}{s.tp + s.fn:5d}"
+    return f"{'':6}{'':6}{s.accuracy:7.3f}{s.total:5d}"
+
+
+def format_side_by_side(title: str, dev: list[Score], test: list[Score], counts: str) -> str:
+    """Dev and test figures of each field on one line (P, R, F1 or accuracy, n)."""
+    head = f"{'P':>6}{'R':>6}{'F1/acc':>7}{'n':>5}"
+    lines = [
+        f"{title} ({counts})",
+        f"{'':24}{'dev':^24}   {'test (frozen)':^24}",
+        f"{'field':<24}{head}   {head}",
+    ]
+    for d, t in zip(dev, test, strict=True):
+        lines.append(f"{d.field:<24}{_cell(d)}   {_cell(t)}")
+    return "\n".join(lines)
+
+
+def evaluate_split(
+    corpus_dir: Path = DEFAULT_CORPUS_DIR, gold_dir: Path = DEFAULT_GOLD_DIR
+) -> dict[str, tuple[list[Score], list[str]]]:
+    """Scores and disagreements for the dev and the test ids of the frozen split."""
+    gold, split = load_gold(corpus_dir, gold_dir), load_split(gold_dir)
+    return {part: evaluate_corpus(gold[i] for i in ids if i in gold) for part, ids in split.items()}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m analysis.evaluate",
-        description="Per-field precision/recall/F1 or accuracy on the corpus and mirror gold sets.",
+        description="Per-field precision/recall/F1 or accuracy on the corpus (dev and test) and "
+        "mirror gold sets.",
     )
-    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
-    parser.add_argument("--labels", type=Path, default=DEFAULT_LABELS)
-    parser.add_argument("--misses", action="store_true", help="also list every disagreement")
+    parser.add_argument("--corpus-dir", type=Path, default=DEFAULT_CORPUS_DIR)
+    parser.add_argument("--gold-dir", type=Path, default=DEFAULT_GOLD_DIR)
+    parser.add_argument(
+        "--misses", action="store_true", help="also list every disagreement on dev (never test)"
+    )
     args = parser.parse_args(argv)
-    for title, run in (
-        ("corpus (real ads, our labels)", lambda: evaluate_corpus(args.corpus, args.labels)),
-        ("mirror (positions of mirror/notices.yaml)", evaluate_mirror),
-    ):
-        if title.startswith("corpus") and not args.corpus.is_file():
-            print(f"{title}: skipped, {args.corpus} not found")
-            continue
-        scores, misses = run()
-        print(format_scores(title, scores))
+    if not all((args.corpus_dir / name).is_file() for name in GOLD_SETS.values()):
+        print(f"corpus (real ads, our labels): skipped, no corpus files in {args.corpus_dir}")
+    else:
+        results = evaluate_split(args.corpus_dir, args.gold_dir)
+        (dev, dev_misses), (test, _) = results["dev"], results["test"]
+        split = load_split(args.gold_dir)
+        counts = f"dev {len(split['dev'])} ads, test {len(split['test'])} ads"
+        print(format_side_by_side("corpus (real ads, our labels)", dev, test, counts))
         if args.misses:
-            print("\n".join(f"  miss: {m}" for m in misses))
+            print("\n".join(f"  dev miss: {m}" for m in dev_misses))
         print()
+    scores, misses = evaluate_mirror()
+    print(format_scores("mirror (positions of mirror/notices.yaml)", scores))
+    if args.misses:
+        print("\n".join(f"  miss: {m}" for m in misses))
+    print()
     return 0
 
 
