@@ -40,6 +40,7 @@ bench: $(STAMP)
 evaluate: $(STAMP)
 	$(BIN)/python -m analysis.evaluate
 	$(BIN)/python -m analysis.evaluate_cluster
+	$(BIN)/python -m benchmarks.real_pages
 
 clean:
 	rm -rf $(VENV) data build *.egg-info .pytest_cache .ruff_cache .mypy_cache
