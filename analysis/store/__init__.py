@@ -2,10 +2,10 @@
 
 Input: FetchedPage / NormalisedNotice records from the crawl and the normaliser.
 Output: versioned tables (sources, crawl_runs, pages, frontier, notices, positions, findings,
-table_rows, sightings, cluster_models) + full-text search. One module per kind of record:
-schema (connection, migrations), crawl (sources, runs, pages, frontier), health (the SQL of
-per-source run health; the judgement is `analysis.health`), notices (notices, positions,
-findings, table rows, sightings, cluster models).
+table_rows, sightings, cluster_models) + full-text search, and typed reads of them. One module
+per kind of record: schema (connection, migrations), crawl (sources, runs, pages, frontier),
+health (the SQL of per-source run health; the judgement is `analysis.health`), notices
+(notices, positions, findings, table rows, sightings, cluster models), reads (look-ups for the CLI).
 """
 
 from analysis.health import SourceRun
@@ -31,14 +31,12 @@ from analysis.store.health import (
     summarise_run_sources,
 )
 from analysis.store.notices import (
-    StoreCounts,
-    count_rows,
-    notice_sightings,
     save_cluster_model,
     save_notice,
     save_notice_or_sighting,
     save_table_rows,
 )
+from analysis.store.reads import StoreCounts, count_rows
 from analysis.store.schema import (
     DEFAULT_DB,
     SCHEMA_VERSION,
@@ -70,7 +68,6 @@ __all__ = [
     "latest_source_health",
     "load_source_health",
     "migrate",
-    "notice_sightings",
     "run_totals",
     "save_cluster_model",
     "save_notice",
