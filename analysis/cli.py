@@ -419,22 +419,18 @@ def sources(db_path: Path, sources_file: Path | None, mirror: bool) -> None:
     except SourceError as exc:
         raise UserError(str(exc)) from exc
     from analysis.store import latest_source_health
+    from analysis.store.reads import SourcePages, load_pages_by_source
 
-    health: dict[str, Any] = {}
+    health: dict[str | None, SourcePages] = {}
     last_run: dict[str, Any] = {}
     if db_path.exists():
         with open_store(db_path) as conn:
-            for row in conn.execute(
-                """SELECT source_id, count(*) AS pages, max(fetched_at) AS last,
-                          sum(page_kind = 'notice') AS notices, sum(page_kind = 'error') AS errors
-                   FROM pages GROUP BY source_id"""
-            ):
-                health[row["source_id"]] = row
+            health = load_pages_by_source(conn)
             last_run = latest_source_health(conn)
     for s in entries:
         h = health.get(s["id"])
         state = (
-            f"last fetch {h['last']}, {h['notices']} notices, {h['errors']} errors"
+            f"last fetch {h.last_fetch}, {h.notices} notices, {h.errors} errors"
             if h
             else "never crawled"
         )
@@ -581,66 +577,52 @@ def show(db_path: Path, notice: str, raw: bool, no_body: bool) -> None:
     from analysis.archive import ArchiveError, read_record, verify_body
     from analysis.extract.pages import decode_html
     from analysis.extract.pages.charset import charset_from_content_type
+    from analysis.store.reads import (
+        load_attachments,
+        load_notice_positions,
+        load_notice_provenance,
+        load_notice_sightings,
+    )
 
     with open_store(db_path) as conn:
-        row = conn.execute(
-            """SELECT n.*, p.url AS page_url, p.fetched_at, p.status, p.content_type,
-                      p.encoding, p.content_hash, p.archive_path, p.archive_offset,
-                      p.archive_length, p.run_id, p.first_seen AS page_first_seen
-               FROM notices n JOIN pages p ON p.id = n.page_id
-               WHERE n.id = ? OR n.url = ? OR p.url = ?""",
-            (int(notice) if notice.isdigit() else -1, notice, notice),
-        ).fetchone()
+        row = load_notice_provenance(conn, notice)
         if row is None:
             raise UserError(f"no stored notice {notice!r} (give a notice id or its URL)")
-        positions = conn.execute(
-            "SELECT seq, title, headcount FROM positions WHERE notice_id = ? ORDER BY seq",
-            (row["id"],),
-        ).fetchall()
-        attachments = conn.execute(
-            """SELECT url, page_kind, error, archive_path, archive_offset FROM pages
-               WHERE parent_url = ? ORDER BY id""",
-            (row["page_url"],),
-        ).fetchall()
-        sightings = conn.execute(
-            "SELECT url, source_id, similarity, seen_at FROM sightings WHERE notice_id = ?",
-            (row["id"],),
-        ).fetchall()
-    if row["archive_path"] is None:
-        raise UserError(f"notice {row['id']} has no archived copy (crawled before archiving?)")
+        positions = load_notice_positions(conn, row.id)
+        attachments = load_attachments(conn, row.page_url)
+        sightings = load_notice_sightings(conn, row.id)
+    if row.archive_path is None or row.archive_offset is None:
+        raise UserError(f"notice {row.id} has no archived copy (crawled before archiving?)")
     try:
-        record = read_record(row["archive_path"], row["archive_offset"], row["archive_length"])
+        record = read_record(row.archive_path, row.archive_offset, row.archive_length)
     except ArchiveError as exc:
         raise UserError(str(exc)) from exc
     if raw:
         sys.stdout.buffer.write(record.body)
         return
-    verified = "matches" if verify_body(record, row["content_hash"]) else "DOES NOT match"
+    verified = "matches" if verify_body(record, row.content_hash) else "DOES NOT match"
     lines = [
-        f"notice #{row['id']}: {row['title']}",
-        f"  url:        {row['url']}",
-        f"  source:     {row['source_id']}   employer: {row['employer'] or '?'}",
-        f"  published:  {row['published'] or '?'}   deadline: {row['deadline'] or '?'}",
-        f"  stored:     first seen {row['first_seen']}, updated {row['updated_at']}, "
-        f"taxonomy {row['taxonomy_version']}",
-        f"  fetched:    {row['fetched_at']} (run #{row['run_id']}), HTTP {row['status']}, "
-        f"{row['content_type'] or 'no Content-Type'}, decoded as {row['encoding'] or '?'}",
-        f"  archive:    {row['archive_path']} @ {row['archive_offset']} "
-        f"(+{row['archive_length']} bytes), WARC-Date {record.date}",
-        f"  sha256:     {row['content_hash']} ({verified} the archived body)",
+        f"notice #{row.id}: {row.title}",
+        f"  url:        {row.url}",
+        f"  source:     {row.source_id}   employer: {row.employer or '?'}",
+        f"  published:  {row.published or '?'}   deadline: {row.deadline or '?'}",
+        f"  stored:     first seen {row.first_seen}, updated {row.updated_at}, "
+        f"taxonomy {row.taxonomy_version}",
+        f"  fetched:    {row.fetched_at} (run #{row.run_id}), HTTP {row.status}, "
+        f"{row.content_type or 'no Content-Type'}, decoded as {row.encoding or '?'}",
+        f"  archive:    {row.archive_path} @ {row.archive_offset} "
+        f"(+{row.archive_length} bytes), WARC-Date {record.date}",
+        f"  sha256:     {row.content_hash} ({verified} the archived body)",
         f"  positions:  {len(positions)}: "
-        + "; ".join(
-            f"{p['title']}" + (f" x{p['headcount']}" if p["headcount"] else "") for p in positions
-        ),
+        + "; ".join(f"{p.title}" + (f" x{p.headcount}" if p.headcount else "") for p in positions),
     ]
     for a in attachments:
-        state = f"{a['page_kind']}" + (f" ({a['error']})" if a["error"] else "")
-        where = f"{a['archive_path']} @ {a['archive_offset']}" if a["archive_path"] else "-"
-        lines.append(f"  attachment: {a['url']}: {state}; archive {where}")
+        state = f"{a.page_kind}" + (f" ({a.error})" if a.error else "")
+        where = f"{a.archive_path} @ {a.archive_offset}" if a.archive_path else "-"
+        lines.append(f"  attachment: {a.url}: {state}; archive {where}")
     for s_ in sightings:
         lines.append(
-            f"  also seen:  {s_['url']} ({s_['source_id']}, similarity {s_['similarity']:.2f}, "
-            f"{s_['seen_at']})"
+            f"  also seen:  {s_.url} ({s_.source_id}, similarity {s_.similarity:.2f}, {s_.seen_at})"
         )
     click.echo("\n".join(lines))
     if no_body:

@@ -1,13 +1,16 @@
-"""Store: migrations, idempotent upserts, cascade replacement, FTS with the short-term fallback."""
+"""Store: migrations, idempotent upserts, cascade replacement, FTS with the short-term fallback,
+per-source run health (counts, yield history, saved judgements)."""
 
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 
+from analysis.health import SourceCounts
 from analysis.models import Evidence, FetchedPage, Finding, NormalisedNotice, Position
 from analysis.query import QueryFilters, search_positions, sentence_around
 from analysis.store import (
@@ -16,11 +19,16 @@ from analysis.store import (
     connect,
     count_rows,
     known_notice_urls,
+    latest_source_health,
     save_notice,
     save_page,
+    save_run_sources,
     save_sources,
+    start_run,
+    summarise_run_sources,
     transaction,
 )
+from analysis.store.health import load_run_source_counts, load_run_started_at, load_yield_history
 
 TEXT_SD = "岗位职责：负责AIGC视觉内容生产。任职要求：熟练使用Stable Diffusion、Midjourney等工具；具有海外留学经历者优先。"
 TEXT_RU = "岗位职责：俄语新闻编译。任职要求：俄语专业八级，英语六级；须为中共党员。"
@@ -187,3 +195,56 @@ def test_corrupt_database_is_a_clear_error(tmp_path: Path) -> None:
 def test_missing_database_without_create(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="no database"):
         connect(tmp_path / "missing.sqlite", create=False)
+
+
+# --------------------------------------------------------------------------- run health (SQL side)
+
+
+def crawl_run(
+    conn: sqlite3.Connection, listing: int, links_each: int, *, error: bool = False
+) -> int:
+    """One stored run of source `demo`: `listing` list pages with `links_each` links each."""
+    run_id = start_run(conn)
+    with transaction(conn):
+        for i in range(listing):
+            save_page(
+                conn, page(f"http://example.test/l{i}", "listing"), run_id, detail_links=links_each
+            )
+        if error:
+            failed = page("http://example.test/broken", "error")
+            save_page(conn, replace(failed, status=500, error="HTTP 500"), run_id)
+    return run_id
+
+
+def test_run_source_counts_and_judgement_are_saved(conn: sqlite3.Connection) -> None:
+    run_id = crawl_run(conn, 2, 10, error=True)
+    with transaction(conn):
+        save_notice(conn, save_page(conn, page(), run_id), notice(), source={"id": "demo"})
+    started_at = load_run_started_at(conn, run_id)
+    assert load_run_source_counts(conn, run_id, "demo", started_at=started_at) == SourceCounts(
+        "demo", 2, 20, 4, 1, 2, 1, "HTTP 500"
+    )
+    sources = [{"id": "demo", "start_urls": ["http://example.test/l0"]}, {"id": "idle"}]
+    runs = summarise_run_sources(conn, run_id, sources)
+    assert [(r.source_id, r.health) for r in runs] == [("demo", "ok"), ("idle", "no-start-url")]
+    save_run_sources(conn, run_id, runs)
+    latest = latest_source_health(conn)
+    assert latest["demo"]["health"] == "ok" and latest["demo"]["detail_links"] == 20
+    assert latest["demo"]["message"] == "HTTP 500"
+
+
+def test_yield_history_reads_healthy_runs_newest_first(conn: sqlite3.Connection) -> None:
+    demo = [{"id": "demo", "start_urls": ["http://example.test/l0"]}]
+    for listing, links in ((2, 10), (1, 0), (1, 6)):  # ok, zero-yield, ok
+        run_id = crawl_run(conn, listing, links)
+        save_run_sources(conn, run_id, summarise_run_sources(conn, run_id, demo))
+    assert load_yield_history(conn, "demo") == [6.0, 10.0]
+    assert load_yield_history(conn, "demo", runs=1) == [6.0]
+    assert load_yield_history(conn, "demo", healths=("zero-yield",)) == [0.0]
+    # a fourth run far below the usual yield is flagged against that history
+    run_id = crawl_run(conn, 4, 1)
+    [judged] = summarise_run_sources(conn, run_id, demo)
+    assert (judged.health, judged.message) == (
+        "low-yield",
+        "1.0 notice links per list page, usually 10.0",
+    )

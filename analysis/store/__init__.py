@@ -2,11 +2,13 @@
 
 Input: FetchedPage / NormalisedNotice records from the crawl and the normaliser.
 Output: versioned tables (sources, crawl_runs, pages, frontier, notices, positions, findings,
-table_rows, sightings, cluster_models) + full-text search. One module per kind of record:
-schema (connection, migrations), crawl (sources, runs, pages, frontier), health (per-source run
-health), notices (notices, positions, findings, table rows, sightings).
+table_rows, sightings, cluster_models) + full-text search, and typed reads of them. One module
+per kind of record: schema (connection, migrations), crawl (sources, runs, pages, frontier),
+health (the SQL of per-source run health; the judgement is `analysis.health`), notices
+(notices, positions, findings, table rows, sightings, cluster models), reads (look-ups for the CLI).
 """
 
+from analysis.health import SourceRun
 from analysis.store.crawl import (
     MAX_ATTEMPTS,
     conditional_headers,
@@ -23,21 +25,18 @@ from analysis.store.crawl import (
     touch_page,
 )
 from analysis.store.health import (
-    LOW_YIELD_SHARE,
-    SourceRun,
     latest_source_health,
+    load_source_health,
     save_run_sources,
     summarise_run_sources,
 )
 from analysis.store.notices import (
-    StoreCounts,
-    count_rows,
-    notice_sightings,
     save_cluster_model,
     save_notice,
     save_notice_or_sighting,
     save_table_rows,
 )
+from analysis.store.reads import StoreCounts, count_rows
 from analysis.store.schema import (
     DEFAULT_DB,
     SCHEMA_VERSION,
@@ -51,7 +50,6 @@ from analysis.store.schema import (
 
 __all__ = [
     "DEFAULT_DB",
-    "LOW_YIELD_SHARE",
     "MAX_ATTEMPTS",
     "SCHEMA_VERSION",
     "SourceRun",
@@ -68,8 +66,8 @@ __all__ = [
     "interrupt_stale_runs",
     "known_notice_urls",
     "latest_source_health",
+    "load_source_health",
     "migrate",
-    "notice_sightings",
     "run_totals",
     "save_cluster_model",
     "save_notice",

@@ -1,113 +1,108 @@
-"""Store stage: per-source crawl health of each run (ok, failed, zero-yield, low-yield).
+"""Store stage: the SQL side of per-source crawl health (the judgement is `analysis.health`).
 
-Input: the run's pages and frontier rows in the store.
-Output: rows in `run_sources`, and the latest judgement per source for the CLI and the report.
+Input: a run's pages, notices and positions in the store; `SourceRun` judgements to save.
+Output: per-source counts and yield history of a run, rows in `crawl_run_sources`, and the
+latest judgement and page totals per source for the CLI and the report.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import pandas as pd
 
+from analysis.health import (
+    USUAL_YIELD_HEALTH,
+    USUAL_YIELD_RUNS,
+    SourceCounts,
+    SourceRun,
+    judge_source_run,
+)
 from analysis.store.schema import transaction
-
-LOW_YIELD_SHARE = 0.25  # a source below this share of its usual links per list page is flagged
-
-
-@dataclass(frozen=True, slots=True)
-class SourceRun:
-    source_id: str
-    listing_pages: int
-    detail_links: int
-    pages: int
-    notices_new: int
-    positions_new: int
-    errors: int
-    health: str  # ok | zero-yield | low-yield | failed | no-start-url
-    message: str | None = None
 
 
 def summarise_run_sources(
     conn: sqlite3.Connection, run_id: int, sources: Iterable[dict[str, Any]]
 ) -> list[SourceRun]:
-    """Per-source counts of one run from the stored pages, judged against the source's history."""
-    started = conn.execute("SELECT started_at FROM crawl_runs WHERE id = ?", (run_id,)).fetchone()
-    started_at = started[0] if started else ""
-    out = []
-    for source in sources:
-        sid = source["id"]
-        row = conn.execute(
-            """SELECT count(*) AS pages,
-                      coalesce(sum(page_kind = 'listing'), 0) AS listing_pages,
-                      coalesce(sum(CASE WHEN page_kind = 'listing' THEN detail_links END), 0)
-                          AS detail_links,
-                      coalesce(sum(page_kind = 'error'), 0) AS errors
-               FROM pages WHERE run_id = ? AND source_id = ?""",
-            (run_id, sid),
-        ).fetchone()
-        new = conn.execute(
-            """SELECT count(DISTINCT n.id), count(po.id) FROM notices n
-               JOIN pages p ON p.id = n.page_id LEFT JOIN positions po ON po.notice_id = n.id
-               WHERE p.run_id = ? AND n.source_id = ? AND n.first_seen >= ?""",
-            (run_id, sid, started_at),
-        ).fetchone()
-        message = conn.execute(
-            """SELECT error FROM pages WHERE run_id = ? AND source_id = ? AND page_kind = 'error'
-               ORDER BY id LIMIT 1""",
-            (run_id, sid),
-        ).fetchone()
-        counts = SourceRun(
-            sid,
-            int(row["listing_pages"]),
-            int(row["detail_links"]),
-            int(row["pages"]),
-            int(new[0]),
-            int(new[1]),
-            int(row["errors"]),
-            "ok",
-            message[0] if message else None,
-        )
-        out.append(_judge(conn, counts, has_start=bool(source.get("start_urls"))))
-    return out
+    """Per-source counts of one run from the stored pages, judged against the source's history.
 
-
-def _judge(conn: sqlite3.Connection, run: SourceRun, *, has_start: bool) -> SourceRun:
-    from dataclasses import replace
-
-    if not has_start:
-        return replace(run, health="no-start-url", message="no start URL: fill one in")
-    if not run.listing_pages:
-        if run.errors or run.pages == 0:
-            return replace(run, health="failed", message=run.message or "nothing fetched")
-        return run  # only resumed detail pages this time
-    if not run.detail_links:
-        return replace(
-            run, health="zero-yield", message="list pages held no notice links (selectors?)"
+    Glue for the crawl: the counts and the history come from the store, the judgement from
+    `analysis.health.judge_source_run`. Call before `save_run_sources` of the same run.
+    """
+    started_at = load_run_started_at(conn, run_id)
+    return [
+        judge_source_run(
+            load_run_source_counts(conn, run_id, source["id"], started_at=started_at),
+            load_yield_history(conn, source["id"]),
+            has_start=bool(source.get("start_urls")),
         )
-    history = [
-        r[0] / r[1]
-        for r in conn.execute(
-            """SELECT detail_links, listing_pages FROM crawl_run_sources
-               WHERE source_id = ? AND listing_pages > 0 AND health IN ('ok', 'low-yield')
-               ORDER BY run_id DESC LIMIT 12""",
-            (run.source_id,),
-        )
+        for source in sources
     ]
-    rate = run.detail_links / run.listing_pages
-    if history:
-        usual = sorted(history)[len(history) // 2]
-        if rate < LOW_YIELD_SHARE * usual:
-            return replace(
-                run,
-                health="low-yield",
-                message=f"{rate:.1f} notice links per list page, usually {usual:.1f}",
-            )
-    return run
+
+
+def load_run_started_at(conn: sqlite3.Connection, run_id: int) -> str:
+    """The run's start time (ISO-8601), empty for an unknown run."""
+    row = conn.execute("SELECT started_at FROM crawl_runs WHERE id = ?", (run_id,)).fetchone()
+    return str(row[0]) if row else ""
+
+
+def load_run_source_counts(
+    conn: sqlite3.Connection, run_id: int, source_id: str, *, started_at: str
+) -> SourceCounts:
+    """What run `run_id` fetched and stored from one source; notices first seen at or after
+    `started_at` (the run's start) count as new."""
+    row = conn.execute(
+        """SELECT count(*) AS pages,
+                  coalesce(sum(page_kind = 'listing'), 0) AS listing_pages,
+                  coalesce(sum(CASE WHEN page_kind = 'listing' THEN detail_links END), 0)
+                      AS detail_links,
+                  coalesce(sum(page_kind = 'error'), 0) AS errors
+           FROM pages WHERE run_id = ? AND source_id = ?""",
+        (run_id, source_id),
+    ).fetchone()
+    new = conn.execute(
+        """SELECT count(DISTINCT n.id), count(po.id) FROM notices n
+           JOIN pages p ON p.id = n.page_id LEFT JOIN positions po ON po.notice_id = n.id
+           WHERE p.run_id = ? AND n.source_id = ? AND n.first_seen >= ?""",
+        (run_id, source_id, started_at),
+    ).fetchone()
+    message = conn.execute(
+        """SELECT error FROM pages WHERE run_id = ? AND source_id = ? AND page_kind = 'error'
+           ORDER BY id LIMIT 1""",
+        (run_id, source_id),
+    ).fetchone()
+    return SourceCounts(
+        source_id,
+        int(row["listing_pages"]),
+        int(row["detail_links"]),
+        int(row["pages"]),
+        int(new[0]),
+        int(new[1]),
+        int(row["errors"]),
+        message[0] if message else None,
+    )
+
+
+def load_yield_history(
+    conn: sqlite3.Connection,
+    source_id: str,
+    *,
+    runs: int = USUAL_YIELD_RUNS,
+    healths: Sequence[str] = USUAL_YIELD_HEALTH,
+) -> list[float]:
+    """Notice links per list page of the source's latest `runs` saved runs judged one of
+    `healths`, newest first."""
+    marks = ",".join("?" * len(healths))
+    rows = conn.execute(
+        f"""SELECT detail_links, listing_pages FROM crawl_run_sources
+            WHERE source_id = ? AND listing_pages > 0 AND health IN ({marks})
+            ORDER BY run_id DESC LIMIT ?""",
+        (source_id, *healths, runs),
+    )
+    return [r[0] / r[1] for r in rows]
 
 
 def save_run_sources(conn: sqlite3.Connection, run_id: int, runs: Iterable[SourceRun]) -> None:

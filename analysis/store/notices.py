@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
 from analysis.models import Finding, NormalisedNotice
@@ -114,25 +113,6 @@ def _finding_row(position_id: int | None, f: Finding) -> tuple[Any, ...]:
         f.evidence.start,
         f.evidence.end,
     )
-
-
-@dataclass(frozen=True, slots=True)
-class StoreCounts:
-    sources: int
-    runs: int
-    pages: int
-    notices: int
-    positions: int
-    findings: int
-
-
-def count_rows(conn: sqlite3.Connection) -> StoreCounts:
-    row = conn.execute(
-        """SELECT (SELECT count(*) FROM sources), (SELECT count(*) FROM crawl_runs),
-                  (SELECT count(*) FROM pages), (SELECT count(*) FROM notices),
-                  (SELECT count(*) FROM positions), (SELECT count(*) FROM findings)"""
-    ).fetchone()
-    return StoreCounts(*(int(v) for v in row))
 
 
 def save_notice_or_sighting(
@@ -252,13 +232,6 @@ def _demote_to_sighting(
     conn.execute("UPDATE sightings SET notice_id = ? WHERE notice_id = ?", (new_id, old_id))
     conn.execute("DELETE FROM notices WHERE id = ?", (old_id,))
     _add_sighting(conn, new_id, old["page_id"], old["url"], old["source_id"], similarity)
-
-
-def notice_sightings(conn: sqlite3.Connection, notice_id: int) -> list[sqlite3.Row]:
-    return conn.execute(
-        "SELECT url, source_id, similarity, seen_at FROM sightings WHERE notice_id = ? ORDER BY id",
-        (notice_id,),
-    ).fetchall()
 
 
 def save_table_rows(
