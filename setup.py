@@ -26,6 +26,7 @@ COMPILED = [
     "analysis/normalise/dates.py",
     "analysis/normalise/education.py",
     "analysis/normalise/languages.py",
+    "analysis/normalise/numbers.py",
     "analysis/normalise/overseas.py",
     "analysis/normalise/positions.py",
     "analysis/normalise/roles.py",

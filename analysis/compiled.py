@@ -21,6 +21,7 @@ NORMALISER_MODULES = (
     "analysis.normalise.dates",
     "analysis.normalise.education",
     "analysis.normalise.languages",
+    "analysis.normalise.numbers",
     "analysis.normalise.overseas",
     "analysis.normalise.positions",
     "analysis.normalise.roles",

@@ -26,6 +26,7 @@ from analysis.normalise.guard import (
     lowered,
     required_words,
 )
+from analysis.normalise.numbers import CN_ONE_TO_TEN
 
 __all__ = [
     "ClauseStates",
@@ -484,7 +485,7 @@ def _heading_state(line: str) -> int | None:
     return None
 
 
-_LIST_ITEM = re.compile(r"\s*(?:\(?[一二三四五六七八九十\d]{1,2}[).、]|[a-z]\)|[-•*])")
+_LIST_ITEM = re.compile(rf"\s*(?:\(?[{CN_ONE_TO_TEN}\d]{{1,2}}[).、]|[a-z]\)|[-•*])")
 
 
 def _in_alternatives(text: str, start: int) -> bool:

@@ -19,26 +19,11 @@ from functools import cache
 from analysis.models import Evidence
 from analysis.normalise.context import gated_finditer, line_windows, register_gate
 from analysis.normalise.guard import CaselessPattern, guarded, lower_same_length, lowered
+from analysis.normalise.numbers import en_number_alt, number_word_value, parse_cn_number
 
 __all__ = ["detect_deadline", "detect_published", "find_dates", "parse_date"]
 
-_CN_DIGITS = {
-    "\u3007": 0,
-    "零": 0,
-    "○": 0,
-    "O": 0,
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
-_CN_NUM = "\u3007零○一二三四五六七八九十两"
+_CN_NUM = "\u3007零○一二三四五六七八九十两"  # a date's numerals: digits and 十
 _MONTHS = {
     m: i
     for i, names in enumerate(
@@ -84,27 +69,13 @@ _RANGE_DAY_END = re.compile(r"\s*(?:至|到|—|\u2013|-|~|～)\s*(?P<d>[0-3]?\d
 _RELATIVE_CASELESS = CaselessPattern(
     re.compile(
         r"(?P<n>\d+|[一二两三四五六七八九十半])\s*(?P<u>天|日|周|星期|个月|月|年)前"
-        r"|(?P<en>\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten)\s+"
+        rf"|(?P<en>\d+|an?|{en_number_alt()})\s+"
         r"(?P<eu>day|week|month|year)s?\s+ago"
         r"|(?P<word>今天|今日|昨天|昨日|前天|today|yesterday)",
         re.IGNORECASE,
     )
 )
 _RELATIVE = _RELATIVE_CASELESS.exact  # the IGNORECASE pattern, guarded
-_EN_NUMBERS = {
-    "a": 1,
-    "an": 1,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-}
 
 # Labels that announce a deadline; the date follows within a short window.
 _DEADLINE_CASELESS = CaselessPattern(
@@ -171,21 +142,6 @@ _WINDOW = 60
 _SHORT = 80  # shorter texts: one scan of _DATE_RE costs less than finding where dates can start
 
 
-def _cn_number(s: str) -> int | None:
-    """Chinese numerals: a year digit by digit (二零二五 → 2025); 十 / 十四 / 二十 / 三十一 → 10 / 14 / 20 / 31."""
-    if "十" not in s:
-        digits = [_CN_DIGITS.get(c) for c in s]
-        if any(d is None for d in digits):
-            return None
-        return int("".join(str(d) for d in digits))
-    tens, _, ones = s.partition("十")
-    t = _CN_DIGITS.get(tens) if tens else 1
-    o = _CN_DIGITS.get(ones) if ones else 0
-    if t is None or o is None:
-        return None
-    return t * 10 + o
-
-
 def _safe_date(y: int, m: int, d: int) -> date | None:
     try:
         return date(y, m, d)
@@ -213,7 +169,7 @@ def _match_to_date(m: re.Match[str], ref: date | None, *, after_ref: bool) -> da
     if g["ymd"]:
         return _safe_date(int(g["y1"]), int(g["m1"]), int(g["d1"]))
     if g["cn"]:
-        y, mo, d = _cn_number(g["y2"]), _cn_number(g["m2"]), _cn_number(g["d2"])
+        y, mo, d = parse_cn_number(g["y2"]), parse_cn_number(g["m2"]), parse_cn_number(g["d2"])
         return _safe_date(y, mo, d) if y and mo and d else None
     if g["md"]:
         return _resolve_year(int(g["m3"]), int(g["d3"]), ref, after_ref=after_ref)
@@ -356,11 +312,11 @@ def _relative(s: str, ref: date | None) -> date | None:
         return ref - timedelta(days=back[m["word"].lower()])
     if m["n"]:
         raw, unit = m["n"], m["u"]
-        n = 0.5 if raw == "半" else (int(raw) if raw.isdigit() else _cn_number(raw) or 0)
+        n = number_word_value(raw) or 0
         days = {"天": 1, "日": 1, "周": 7, "星期": 7, "个月": 30, "月": 30, "年": 365}[unit]
     else:
         raw = m["en"].lower()
-        n = int(raw) if raw.isdigit() else _EN_NUMBERS[raw]
+        n = number_word_value(raw) or 0
         days = {"day": 1, "week": 7, "month": 30, "year": 365}[m["eu"].lower()]
     return ref - timedelta(days=round(n * days))
 

@@ -35,6 +35,7 @@ from analysis.normalise.context import (
     sentence_bounds,
 )
 from analysis.normalise.guard import guarded, lowered
+from analysis.normalise.numbers import cn_digit_value
 
 __all__ = ["detect_certificates", "detect_languages", "detect_native_speakers"]
 
@@ -447,14 +448,12 @@ def _major_language(text: str, start: int, v: _Vocab) -> str | None:
     return None
 
 
-_CN_GRADE = {"一": "1", "二": "2", "三": "3"}
-
-
 def _normalise_grade(level: str | None) -> str | None:
     if level is None:
         return None
-    if level in _CN_GRADE:
-        return _CN_GRADE[level]
+    digit = cn_digit_value(level)  # a grade in Chinese: 一级 → 1 (only 一二三 are matched)
+    if digit is not None:
+        return str(digit)
     if re.fullmatch(r"\d\.0", level):
         return level[0]
     return level

@@ -27,44 +27,16 @@ from analysis.normalise.context import (
     sentence_bounds,
 )
 from analysis.normalise.guard import guarded
+from analysis.normalise.numbers import CN_SMALL, en_number_alt, number_word_value
 from analysis.normalise.starts import MatchStarts, gated_matches, match_starts
 
 __all__ = ["detect_overseas"]
 
 _ABROAD_ZH = r"(?:海外|境外|国外|国\(境\)外|国境外)"
 _ABROAD_EN = r"(?:abroad|overseas|outside (?:of )?(?:mainland )?China)"
-_CN_NUM = {
-    "一": 1,
-    "两": 2,
-    "二": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-    "十": 10,
-    "半": 0.5,
-}
-_EN_NUM = {
-    "a": 1,
-    "an": 1,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "half a": 0.5,
-}
 _YEARS = re.compile(
-    r"(?P<n>\d+(?:\.\d+)?|[一两二三四五六七八九十]|半)\s*(?:个)?年(?:以上|及以上|或以上)?"
-    r"|(?P<en>\d+(?:\.\d+)?|an?|one|two|three|four|five|six|seven|eight|nine|ten|half a)\+?"
+    rf"(?P<n>\d+(?:\.\d+)?|[{CN_SMALL}]|半)\s*(?:个)?年(?:以上|及以上|或以上)?"
+    rf"|(?P<en>\d+(?:\.\d+)?|an?|{en_number_alt()}|half a)\+?"
     r"\s*(?:or more\s+)?(?:full\s+)?years?",
     re.IGNORECASE,
 )
@@ -134,7 +106,7 @@ def _vocab() -> _Vocab:
         rf"(?:{_ABROAD_EN}|in (?:the )?(?:{en_alt})\b)|overseas (?:study|studies|education|degree)"
         rf"|foreign degree))"
         rf"|(?P<work>(?:{_ABROAD_ZH}|驻外)(?:\S{{0,6}}?){work}(?:过)?{exp}|驻外{exp}|外派{exp}"
-        rf"|在{place_zh}(?:\S{{0,8}}?){work}(?:过)?(?={exp}|\S{{0,3}}\d|\S{{0,3}}[一两二三四五六七八九十半]+个?年)"
+        rf"|在{place_zh}(?:\S{{0,8}}?){work}(?:过)?(?={exp}|\S{{0,3}}\d|\S{{0,3}}[{CN_SMALL}半]+个?年)"
         rf"|(?i:(?:work(?:ed|ing)?|employment)\s+(?:[a-z]+\s+){{0,2}}?{_ABROAD_EN}"
         rf"|overseas work(?:ing)? experience|international work experience))"
         rf"|(?P<living>{_ABROAD_ZH}生活{exp}?|在{place_zh}(?:\S{{0,6}}?)生活(?:过)?"
@@ -175,14 +147,8 @@ def _years(text: str, start: int, end: int) -> float | None:
     if m is None:
         return None
     raw = (m.group("n") or m.group("en") or "").lower()
-    if raw in _CN_NUM:
-        return float(_CN_NUM[raw])
-    if raw in _EN_NUM:
-        return float(_EN_NUM[raw])
-    try:
-        return float(raw)
-    except ValueError:
-        return None
+    value = number_word_value(raw)
+    return None if value is None else float(value)
 
 
 def _countries(text: str, start: int, end: int, v: _Vocab) -> tuple[list[str], list[str]]:
