@@ -28,6 +28,7 @@ NORMALISER_MODULES = (
     "analysis.normalise.skills",
     "analysis.normalise.starts",
     "analysis.normalise.text",
+    "analysis.normalise.wordscan",
 )
 
 

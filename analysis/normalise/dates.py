@@ -17,11 +17,12 @@ from datetime import date, timedelta
 from functools import cache
 
 from analysis.models import Evidence
-from analysis.normalise.context import gated_finditer, line_windows, register_gate
+from analysis.normalise.context import gated_finditer, line_windows
 from analysis.normalise.guard import CaselessPattern, guarded, lower_same_length, lowered
 from analysis.normalise.numbers import en_number_alt, number_word_value, parse_cn_number
+from analysis.normalise.wordscan import DeclaredWords
 
-__all__ = ["detect_deadline", "detect_published", "find_dates", "parse_date"]
+__all__ = ["declared_words", "detect_deadline", "detect_published", "find_dates", "parse_date"]
 
 _CN_NUM = "\u3007零○一二三四五六七八九十两"  # a date's numerals: digits and 十
 _MONTHS = {
@@ -91,28 +92,26 @@ _DEADLINE_LABEL = _DEADLINE_CASELESS.exact  # the IGNORECASE pattern, guarded
 _BY_DATE = re.compile(r"\s*(?:\w+day,?\s+)?\d|\s*" + _MON, re.IGNORECASE)
 # What may separate the two dates of a range.
 _RANGE_GAP = re.compile(r"\s*(?:至|到|—|\u2013|-|~|to|until)?\s*")
-register_gate(
+# The deadline gate: where a deadline label can be (see line_windows).
+_DEADLINE_GATE = (
+    "截止",
+    "截至",
+    "报名时间",
+    "报名日期",
+    "报名期限",
+    "申请时间",
+    "申请期限",
+    "投递时间",
+    "投递期限",
     "deadline",
-    [
-        "截止",
-        "截至",
-        "报名时间",
-        "报名日期",
-        "报名期限",
-        "申请时间",
-        "申请期限",
-        "投递时间",
-        "投递期限",
-        "deadline",
-        "closing date",
-        "apply by",
-        "apply before",
-        "application",
-        "on or before",
-        "no later than",
-        "expire",
-        "by ",
-    ],
+    "closing date",
+    "apply by",
+    "apply before",
+    "application",
+    "on or before",
+    "no later than",
+    "expire",
+    "by ",
 )
 _BEFORE_SUFFIX = re.compile(
     r"\s*(?:[上下]午|晚上?|中午)?\s*(?:\d{1,2}[:时点](?:\d{2}分?)?)?\s*"
@@ -140,6 +139,11 @@ _PUBLISHED_WORDS = (
 )
 _WINDOW = 60
 _SHORT = 80  # shorter texts: one scan of _DATE_RE costs less than finding where dates can start
+
+
+def declared_words() -> DeclaredWords:
+    """This module's pre-scan words: the deadline gate."""
+    return DeclaredWords(gates=(("deadline", _DEADLINE_GATE),))
 
 
 def _safe_date(y: int, m: int, d: int) -> date | None:

@@ -16,7 +16,6 @@ from analysis.normalise.context import (
     clause_bounds,
     gate_hits,
     gated_finditer,
-    register_gate,
     requirement,
     sentence_bounds,
 )
@@ -24,8 +23,15 @@ from analysis.normalise.dates import find_dates
 from analysis.normalise.guard import guarded, lowered
 from analysis.normalise.numbers import CN_SMALL, en_number_alt, number_word_value
 from analysis.normalise.starts import gated_matches, match_starts
+from analysis.normalise.wordscan import DeclaredWords
 
-__all__ = ["detect_age_max", "detect_education", "detect_headcount", "detect_party_member"]
+__all__ = [
+    "declared_words",
+    "detect_age_max",
+    "detect_education",
+    "detect_headcount",
+    "detect_party_member",
+]
 
 
 _DEGREE_RANK = {"associate": 1, "bachelor": 2, "master": 3, "phd": 4}
@@ -87,56 +93,62 @@ _HEADCOUNT = guarded(
         rf"|(?i:(?P<n4>\d{{1,2}}|{en_number_alt(5)})\s+(?:positions|vacancies|openings|posts)\b)",
     )
 )
-register_gate(
+_DEGREE_GATE = (
+    "本科",
+    "学士",
+    "硕士",
+    "博士",
+    "研究生",
+    "大专",
+    "专科",
+    "高职",
+    "副学士",
+    "高级文凭",
+    "学历",
     "degree",
-    [
-        "本科",
-        "学士",
-        "硕士",
-        "博士",
-        "研究生",
-        "大专",
-        "专科",
-        "高职",
-        "副学士",
-        "高级文凭",
-        "学历",
-        "degree",
-        "bachelor",
-        "master",
-        "phd",
-        "ph.d",
-        "ph. d",
-        "doctora",
-        "diploma",
-        "msc",
-    ],
+    "bachelor",
+    "master",
+    "phd",
+    "ph.d",
+    "ph. d",
+    "doctora",
+    "diploma",
+    "msc",
 )
 _FORM_LABEL = "政治面貌"
-register_gate("party", ["党员", _FORM_LABEL, "party member", "cpc", "ccp"])
-register_gate("age", ["岁", "the age", "age of", "aged", "older than", "younger than"])
-register_gate(
-    "headcount",
-    [
-        "招聘",
-        "招录",
-        "录用",
-        "选拔",
-        "聘用",
-        "招收",
-        "征集",
-        "人数",
-        "名额",
-        "职数",
-        "若干",
-        "positions",
-        "vacancies",
-        "openings",
-        "posts",
-    ]
-    + [f"{n}名" for n in [*range(10), *CN_SMALL]],
+_PARTY_GATE = ("党员", _FORM_LABEL, "party member", "cpc", "ccp")
+_AGE_GATE = ("岁", "the age", "age of", "aged", "older than", "younger than")
+_HEADCOUNT_GATE = (
+    "招聘",
+    "招录",
+    "录用",
+    "选拔",
+    "聘用",
+    "招收",
+    "征集",
+    "人数",
+    "名额",
+    "职数",
+    "若干",
+    "positions",
+    "vacancies",
+    "openings",
+    "posts",
+    *(f"{n}名" for n in [*range(10), *CN_SMALL]),
 )
 _DEGREE_STARTS = match_starts(_DEGREES)
+
+
+def declared_words() -> DeclaredWords:
+    """This module's pre-scan words: the degree, party, age and headcount gates."""
+    return DeclaredWords(
+        gates=(
+            ("degree", _DEGREE_GATE),
+            ("party", _PARTY_GATE),
+            ("age", _AGE_GATE),
+            ("headcount", _HEADCOUNT_GATE),
+        )
+    )
 
 
 def _holds(

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from analysis.models import Evidence, Finding
 from analysis.normalise.context import (
@@ -22,15 +23,15 @@ from analysis.normalise.context import (
     is_negated,
     literal_alt,
     load_vocab,
-    register_gate,
     requirement,
     sentence_bounds,
 )
 from analysis.normalise.guard import guarded
 from analysis.normalise.numbers import CN_SMALL, en_number_alt, number_word_value
 from analysis.normalise.starts import MatchStarts, gated_matches, match_starts
+from analysis.normalise.wordscan import DeclaredWords
 
-__all__ = ["detect_overseas"]
+__all__ = ["declared_words", "detect_overseas"]
 
 _ABROAD_ZH = r"(?:海外|境外|国外|国\(境\)外|国境外)"
 _ABROAD_EN = r"(?:abroad|overseas|outside (?:of )?(?:mainland )?China)"
@@ -67,9 +68,30 @@ def _alt(words: list[str]) -> str:
     return literal_alt(words)
 
 
-@cache
-def _vocab() -> _Vocab:
-    data = load_vocab("overseas")
+# The overseas gate's own words; `declared_words` adds the vocabulary's place names.
+_GATE = (
+    "海外",
+    "境外",
+    "国外",
+    "国(境)外",
+    "留学",
+    "海归",
+    "驻外",
+    "外派",
+    "abroad",
+    "overseas",
+    "outside",
+    "lived",
+    "living",
+    "resid",
+    "foreign degree",
+)
+
+
+def _place_names(
+    data: dict[str, Any],
+) -> tuple[list[str], list[str], dict[str, list[str]], dict[str, str]]:
+    """The vocabulary's place names: Chinese, English, name → country codes, name → group note."""
     codes: dict[str, list[str]] = {}
     notes: dict[str, str] = {}
     zh: list[str] = []
@@ -89,6 +111,18 @@ def _vocab() -> _Vocab:
             notes[n] = note
             codes.setdefault(n, [])
             (zh if re.search(r"[\u4e00-\u9fff]", n) else en).append(n)
+    return zh, en, codes, notes
+
+
+def declared_words() -> DeclaredWords:
+    """This module's pre-scan words: the overseas gate and the vocabulary's place names."""
+    zh, en, _, _ = _place_names(load_vocab("overseas"))
+    return DeclaredWords(gates=(("overseas", (*_GATE, *zh, *en)),))
+
+
+@cache
+def _vocab() -> _Vocab:
+    zh, en, codes, notes = _place_names(load_vocab("overseas"))
     zh_alt, en_alt = _alt(zh), _alt(en)
     country_zh = rf"(?:{zh_alt})(?:等)?(?:国家|地区)?"
     place_zh = rf"(?:{_ABROAD_ZH}|{country_zh})"
@@ -114,28 +148,6 @@ def _vocab() -> _Vocab:
         rf"(?:{_ABROAD_EN}|in (?:the )?(?:{en_alt})\b)))"
     )
     places = re.compile(rf"{zh_alt}|(?<![A-Za-z])(?:{en_alt})(?![A-Za-z])")
-    register_gate(
-        "overseas",
-        [
-            "海外",
-            "境外",
-            "国外",
-            "国(境)外",
-            "留学",
-            "海归",
-            "驻外",
-            "外派",
-            "abroad",
-            "overseas",
-            "outside",
-            "lived",
-            "living",
-            "resid",
-            "foreign degree",
-            *zh,
-            *en,
-        ],
-    )
     guarded_pattern = guarded(pattern)
     return _Vocab(guarded_pattern, match_starts(guarded_pattern), guarded(places), codes, notes)
 
