@@ -205,9 +205,8 @@ _HEADING_PREF = guarded(
     )
 )
 _HEADING_ALT = re.compile(r"条件之一|之一者|one of the following", re.IGNORECASE)
-_ALTERNATIVES_CUE = CuePattern(
-    "alternatives", _HEADING_ALT
-)  # the same, asked of windows of a whole text
+# The same, asked of windows of a whole text.
+_ALTERNATIVES_CUE = CuePattern("alternatives", _HEADING_ALT)
 _HEADING_OTHER = guarded(
     re.compile(
         r"职责|工作内容|岗位描述|职位描述|工作描述|薪酬|待遇|福利|报名方式|报名程序|联系方式|注意事项|备注"
@@ -522,7 +521,7 @@ class ClauseStates:
 
 
 def gate_hits(text: str, tag: str) -> list[int]:
-    """Start offsets of the gate words registered under `tag` in `text` (cached per text)."""
+    """Start offsets of the gate words declared under `tag` in `text` (cached per text)."""
     return _scan(text).get(tag, [])
 
 
