@@ -16,7 +16,8 @@ from pathlib import Path
 from setuptools import setup
 from setuptools.command.build_ext import build_ext
 
-# The normaliser's per-posting path. Not guard.py: it only builds patterns, once per process.
+# The normaliser's per-posting path. Not guard.py or words.py: they only build patterns and the
+# word registry, once per process.
 COMPILED = [
     "analysis/models.py",
     "analysis/batch.py",
@@ -26,12 +27,14 @@ COMPILED = [
     "analysis/normalise/dates.py",
     "analysis/normalise/education.py",
     "analysis/normalise/languages.py",
+    "analysis/normalise/numbers.py",
     "analysis/normalise/overseas.py",
     "analysis/normalise/positions.py",
     "analysis/normalise/roles.py",
     "analysis/normalise/skills.py",
     "analysis/normalise/starts.py",
     "analysis/normalise/text.py",
+    "analysis/normalise/wordscan.py",
 ]
 
 

@@ -21,12 +21,14 @@ NORMALISER_MODULES = (
     "analysis.normalise.dates",
     "analysis.normalise.education",
     "analysis.normalise.languages",
+    "analysis.normalise.numbers",
     "analysis.normalise.overseas",
     "analysis.normalise.positions",
     "analysis.normalise.roles",
     "analysis.normalise.skills",
     "analysis.normalise.starts",
     "analysis.normalise.text",
+    "analysis.normalise.wordscan",
 )
 
 

@@ -36,6 +36,7 @@ from analysis.normalise.context import (
     sentence_bounds,
 )
 from analysis.normalise.text import clean_text
+from analysis.normalise.words import WORD_SCANNER
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "real_postings.jsonl"
 
@@ -103,9 +104,8 @@ def test_boundaries_merge_of_long_matches() -> None:
 @functools.cache
 def _reference_automaton() -> ahocorasick.Automaton:
     """A pyahocorasick automaton over the pre-scan's words and payloads."""
-    _, entries_of, words = context._automaton()
     reference = ahocorasick.Automaton()
-    for word, entries in zip(words, entries_of, strict=True):
+    for word, entries in zip(WORD_SCANNER.patterns, WORD_SCANNER.entries, strict=True):
         reference.add_word(word, (len(word), entries))
     reference.make_automaton()
     return reference
@@ -122,7 +122,7 @@ def _reference_prescan(text: str) -> dict[str, list[tuple[int, int, object]]]:
 
 
 def test_prescan_matches_a_pyahocorasick_pass() -> None:
-    words = context._automaton()[2]
+    words = WORD_SCANNER.patterns
     # Overlapping words ending together (须 / 必须 / 必须具备), words inside words, case.
     nested = "必须具备英语、必须、须;native English speakers MUST be Native. CET-6 cet4 SDXL"
     alphabet = "".join(sorted({c for w in words for c in w}))[:200] + " 英语须必要求"
@@ -288,8 +288,9 @@ def _reference_line_windows(text: str, tag: str) -> list[tuple[int, int]]:
 
 
 def test_line_windows_match_the_whole_line_definition() -> None:
-    tags = sorted(context._GATE_WORDS)
-    words = sorted({w for tag in tags for w in context._GATE_WORDS[tag]})
+    gates = WORD_SCANNER.registry.gates
+    tags = sorted(gates)
+    words = sorted({w for tag in tags for w in gates[tag]})
     rnd = random.Random(17)
     pieces = [*words, "\n", " ", "x" * 30, "。", "a"]
     made = ["".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 40))) for _ in range(400)]

@@ -18,11 +18,11 @@ from analysis.normalise.context import (
     load_vocab,
     lower_same_length,
     prescan,
-    register_words,
 )
 from analysis.normalise.guard import guarded
+from analysis.normalise.wordscan import DeclaredWords
 
-__all__ = ["AIGC_SKILLS", "detect_aigc"]
+__all__ = ["AIGC_SKILLS", "declared_words", "detect_aigc"]
 
 AIGC_SKILLS = frozenset({"stable_diffusion", "midjourney", "prompt_engineering"})
 _MAX_FINDINGS = 10
@@ -40,10 +40,15 @@ def _words(words: list[str]) -> re.Pattern[str]:
     return guarded(re.compile(rf"(?<![a-z])(?:{alts})(?![a-z])"))
 
 
+def declared_words() -> DeclaredWords:
+    """This module's pre-scan words: the AIGC terms."""
+    terms = load_vocab("aigc")["terms"]
+    return DeclaredWords(words=(("aigc", {str(term).lower(): None for term in terms}),))
+
+
 @cache
 def _vocab() -> _Vocab:
     data = load_vocab("aigc")
-    register_words("aigc", {str(term).lower(): None for term in data["terms"]})
     return _Vocab(_words(data["cues"]), _words(data["coverage"]), _words(data["production"]))
 
 

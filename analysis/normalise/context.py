@@ -10,12 +10,11 @@ the words a cue pattern cannot match without).
 from __future__ import annotations
 
 import bisect
-import operator
 import re
 from collections.abc import Iterable
 from functools import cache, lru_cache
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, Final
 
 import yaml
 
@@ -26,17 +25,30 @@ from analysis.normalise.guard import (
     lowered,
     required_words,
 )
+from analysis.normalise.numbers import CN_ONE_TO_TEN
+from analysis.normalise.wordscan import (
+    GATE_OWNER,
+    DeclaredWords,
+    WordScanner,
+    scan_words,
+)
 
 __all__ = [
+    "CUES",
     "ClauseStates",
+    "CuePattern",
     "Sections",
     "clause_bounds",
+    "cue_words",
+    "declared_words",
+    "gate_hits",
+    "gated_finditer",
     "is_negated",
+    "line_windows",
     "literal_alt",
     "load_vocab",
     "lower_same_length",
     "prescan",
-    "register_words",
     "requirement",
     "sentence_bounds",
 ]
@@ -44,88 +56,22 @@ __all__ = [
 VOCAB_DIR = Path(__file__).resolve().parent.parent / "vocab"
 
 
-_GATE_WORDS: dict[str, set[str]] = {}
-_WORDS: dict[str, dict[str, Any]] = {}  # owner → lower-cased word → payload
-_prescan_automaton: Any = None
+def _word_scanner() -> WordScanner:
+    """The pre-scan over every detector's declared words.
 
-
-def register_gate(tag: str, words: list[str] | set[str]) -> None:
-    """Add literal gate words (matched case-insensitively) under `tag`; see `gate_hits`."""
-    _GATE_WORDS.setdefault(tag, set()).update(w.lower() for w in words if w)
-    _reset_prescan()
-
-
-def register_words(owner: str, words: dict[str, Any]) -> None:
-    """Add lower-cased literal words with a payload under `owner` to the shared pre-scan.
-
-    A word registered twice under one owner keeps its last payload, as `Automaton.add_word` does.
+    The detector modules declare their words and import this one, so the scanner built from
+    them (analysis/normalise/words.py) is imported here, at the first scan, not at import.
     """
-    _WORDS.setdefault(owner, {}).update(words)
-    _reset_prescan()
+    from analysis.normalise.words import WORD_SCANNER
 
-
-def _reset_prescan() -> None:
-    global _prescan_automaton
-    _prescan_automaton = None
-    prescan.cache_clear()
-    _scan.cache_clear()
-    _cue_hits.cache_clear()
-
-
-def _automaton() -> Any:
-    """One Aho-Corasick automaton over every owner's words and every gate word.
-
-    (ahocorasick_rs.AhoCorasick, each word's entries by pattern index, the words). The Rust
-    automaton finds the same overlapping hits as a pyahocorasick one, several times faster;
-    `prescan` puts them in pyahocorasick's order (by end offset, the longest word first).
-    """
-    global _prescan_automaton
-    if _prescan_automaton is None:
-        import ahocorasick_rs
-
-        by_word: dict[str, list[tuple[str, Any]]] = {}
-        for owner, words in _WORDS.items():
-            for w, payload in words.items():
-                by_word.setdefault(w, []).append((owner, payload))
-        tags_of: dict[str, set[str]] = {}
-        for tag, gate_words in _GATE_WORDS.items():
-            for w in gate_words:
-                tags_of.setdefault(w, set()).add(tag)
-        for w, tags in tags_of.items():
-            by_word.setdefault(w, []).append(("gate", frozenset(tags)))
-        patterns = [w for w in by_word if w]
-        # The contiguous NFA finds the same hits as the default one a little faster in the
-        # whole pipeline (measured compiled, A/B: 1-4 %; the DFA is faster alone but its larger
-        # tables leave the CPU caches between postings).
-        automaton = ahocorasick_rs.AhoCorasick(
-            patterns,
-            matchkind=ahocorasick_rs.MatchKind.Standard,
-            implementation=ahocorasick_rs.Implementation.ContiguousNFA,
-        )
-        _prescan_automaton = (automaton, [tuple(by_word[w]) for w in patterns], patterns)
-    return _prescan_automaton
-
-
-# A hit (pattern index, start, end) sorts by (end, start): itemgetter builds that key in C.
-_hit_order = operator.itemgetter(2, 1)
+    return WORD_SCANNER
 
 
 @lru_cache(maxsize=16)
 def prescan(text: str) -> dict[str, list[tuple[int, int, Any]]]:
-    """One Aho-Corasick pass over the lower-cased text for every detector's literal words.
-
-    owner → (start, end, payload) of every occurrence of its words, overlapping ones included,
-    by end offset (the longest word first on a tie). Each owner gets exactly the hits its own
-    automaton would give; one pass replaces one per owner.
-    """
-    automaton, entries_of, _ = _automaton()
-    found = automaton.find_matches_as_indexes(lower_same_length(text), overlapping=True)
-    found.sort(key=_hit_order)
-    hits: dict[str, list[tuple[int, int, Any]]] = {}
-    for index, start, end in found:
-        for owner, payload in entries_of[index]:
-            hits.setdefault(owner, []).append((start, end, payload))
-    return hits
+    """`scan_words` over every detector's declared words (owner → (start, end, payload) hits),
+    cached for the few texts being analysed: every detector asks of the same text."""
+    return scan_words(text, _word_scanner())
 
 
 @lru_cache(maxsize=16)
@@ -134,7 +80,7 @@ def _scan(text: str) -> dict[str, list[int]]:
     low = lower_same_length(text)
     hits: dict[str, list[int]] = {}
     n = len(low)
-    for start, end, tags in prescan(text).get("gate", ()):
+    for start, end, tags in prescan(text).get(GATE_OWNER, ()):
         end_index = end - 1
         # Latin gate words start a word ("us" is not inside "business").
         first = low[start]
@@ -159,18 +105,17 @@ class CuePattern:
     不限). The shared pre-scan (`prescan`) already records where each cue's required words occur;
     a window holding none of them cannot hold a match, so the regex runs only in the others.
     Same answers as pattern.search: a match lies inside the window, and so does its word.
+
+    `name` makes its pre-scan owner ("cue:<name>"); the module defining a cue declares its
+    `words` (see `declared_words`).
     """
 
-    __slots__ = ("owner", "pattern")
-    _count: ClassVar[int] = 0
+    __slots__ = ("owner", "pattern", "words")
 
-    def __init__(self, pattern: re.Pattern[str]) -> None:
+    def __init__(self, name: str, pattern: re.Pattern[str]) -> None:
         self.pattern = CaselessPattern(pattern)
-        words = required_words(pattern)
-        CuePattern._count += 1
-        self.owner = f"cue:{CuePattern._count}" if words else ""
-        if words:
-            register_words(self.owner, dict.fromkeys(words))
+        self.words: frozenset[str] = required_words(pattern) or frozenset()
+        self.owner = f"cue:{name}" if self.words else ""
 
     def _may_match(self, text: str, lo: int, hi: int) -> bool:
         if not self.owner or lowered(text) is None:
@@ -210,30 +155,33 @@ def _cue_hits(text: str) -> dict[str, tuple[list[int], list[int]]]:
 _SENTENCE_END = re.compile(r"[。;!?\n]|\.(?=\s|$)")
 _CLAUSE_END = re.compile(r"[。;!?\n,、:]|\.(?=\s|$)|\s[-\u2013—(]\s?|\band/or\b")
 _PREFERRED = CuePattern(
+    "preferred",
     re.compile(
         r"优先|为佳|尤佳|更佳|更为理想|更理想|加分|最好|者更好"
         r"|prefer|a plus|an? (?:added )?(?:plus|bonus|asset|advantage)|advantageous|desirable|desired"
         r"|nice to have|would be (?:helpful|an asset|useful|welcome|great|good)|highly regarded"
         r"|ideally|bonus|will have an advantage|is an advantage|beneficial|welcome",
         re.IGNORECASE,
-    )
+    ),
 )
 _REQUIRED = CuePattern(
+    "required",
     re.compile(
         r"必须|须|需要|需具备|需|要求|应具备|应当|应|务必|不低于|至少|以上"
         r"|\bmust\b|required|requirement|mandatory|essential|is a must|need to|needs to"
         r"|should (?:have|be|possess)|at least|minimum|or above|or higher|or better",
         re.IGNORECASE,
-    )
+    ),
 )
 _NEGATED = CuePattern(
+    "negated",
     re.compile(
         r"无需|无须|不需|不须|不要求|不限|不作要求|不做要求|不必|非必须|非必需"
         r"|no need|not (?:required|necessary|needed|a requirement|essential|mandatory)"
         r"|n't (?:required|necessary|needed|matter)|no (?:prior )?(?:knowledge|experience) (?:of|in) \S+"
         r" (?:is )?(?:required|needed|necessary)|without",
         re.IGNORECASE,
-    )
+    ),
 )
 
 # Section headings: a short line naming a block of requirements, preferences or duties.
@@ -257,7 +205,8 @@ _HEADING_PREF = guarded(
     )
 )
 _HEADING_ALT = re.compile(r"条件之一|之一者|one of the following", re.IGNORECASE)
-_ALTERNATIVES_CUE = CuePattern(_HEADING_ALT)  # the same, asked of windows of a whole text
+# The same, asked of windows of a whole text.
+_ALTERNATIVES_CUE = CuePattern("alternatives", _HEADING_ALT)
 _HEADING_OTHER = guarded(
     re.compile(
         r"职责|工作内容|岗位描述|职位描述|工作描述|薪酬|待遇|福利|报名方式|报名程序|联系方式|注意事项|备注"
@@ -283,8 +232,18 @@ def _heading_words() -> frozenset[str] | None:
 # A line none of these words occurs in (by the pre-scan) holds no heading: Sections skips it.
 _HEADING_WORDS = _heading_words()
 _HEADING_OWNER = "heading" if _HEADING_WORDS else ""
-if _HEADING_WORDS:
-    register_words(_HEADING_OWNER, dict.fromkeys(_HEADING_WORDS))
+CUES: Final = (_PREFERRED, _REQUIRED, _NEGATED, _ALTERNATIVES_CUE)
+
+
+def cue_words(cues: Iterable[CuePattern]) -> tuple[tuple[str, dict[str, None]], ...]:
+    """The pre-scan words of cue patterns: (owner, word → None) for each cue that has words."""
+    return tuple((c.owner, dict.fromkeys(sorted(c.words))) for c in cues if c.owner)
+
+
+def declared_words() -> DeclaredWords:
+    """This module's pre-scan words: its cues' words and the section-heading words."""
+    heading = ((_HEADING_OWNER, dict.fromkeys(sorted(_HEADING_WORDS))),) if _HEADING_WORDS else ()
+    return DeclaredWords(words=cue_words(CUES) + heading)
 
 
 def literal_alt(words: Iterable[str]) -> str:
@@ -484,7 +443,7 @@ def _heading_state(line: str) -> int | None:
     return None
 
 
-_LIST_ITEM = re.compile(r"\s*(?:\(?[一二三四五六七八九十\d]{1,2}[).、]|[a-z]\)|[-•*])")
+_LIST_ITEM = re.compile(rf"\s*(?:\(?[{CN_ONE_TO_TEN}\d]{{1,2}}[).、]|[a-z]\)|[-•*])")
 
 
 def _in_alternatives(text: str, start: int) -> bool:
@@ -562,7 +521,7 @@ class ClauseStates:
 
 
 def gate_hits(text: str, tag: str) -> list[int]:
-    """Start offsets of the gate words registered under `tag` in `text` (cached per text)."""
+    """Start offsets of the gate words declared under `tag` in `text` (cached per text)."""
     return _scan(text).get(tag, [])
 
 

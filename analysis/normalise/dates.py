@@ -17,28 +17,14 @@ from datetime import date, timedelta
 from functools import cache
 
 from analysis.models import Evidence
-from analysis.normalise.context import gated_finditer, line_windows, register_gate
+from analysis.normalise.context import gated_finditer, line_windows
 from analysis.normalise.guard import CaselessPattern, guarded, lower_same_length, lowered
+from analysis.normalise.numbers import en_number_alt, number_word_value, parse_cn_number
+from analysis.normalise.wordscan import DeclaredWords
 
-__all__ = ["detect_deadline", "detect_published", "find_dates", "parse_date"]
+__all__ = ["declared_words", "detect_deadline", "detect_published", "find_dates", "parse_date"]
 
-_CN_DIGITS = {
-    "\u3007": 0,
-    "零": 0,
-    "○": 0,
-    "O": 0,
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
-_CN_NUM = "\u3007零○一二三四五六七八九十两"
+_CN_NUM = "\u3007零○一二三四五六七八九十两"  # a date's numerals: digits and 十
 _MONTHS = {
     m: i
     for i, names in enumerate(
@@ -84,27 +70,13 @@ _RANGE_DAY_END = re.compile(r"\s*(?:至|到|—|\u2013|-|~|～)\s*(?P<d>[0-3]?\d
 _RELATIVE_CASELESS = CaselessPattern(
     re.compile(
         r"(?P<n>\d+|[一二两三四五六七八九十半])\s*(?P<u>天|日|周|星期|个月|月|年)前"
-        r"|(?P<en>\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten)\s+"
+        rf"|(?P<en>\d+|an?|{en_number_alt()})\s+"
         r"(?P<eu>day|week|month|year)s?\s+ago"
         r"|(?P<word>今天|今日|昨天|昨日|前天|today|yesterday)",
         re.IGNORECASE,
     )
 )
 _RELATIVE = _RELATIVE_CASELESS.exact  # the IGNORECASE pattern, guarded
-_EN_NUMBERS = {
-    "a": 1,
-    "an": 1,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-}
 
 # Labels that announce a deadline; the date follows within a short window.
 _DEADLINE_CASELESS = CaselessPattern(
@@ -120,28 +92,26 @@ _DEADLINE_LABEL = _DEADLINE_CASELESS.exact  # the IGNORECASE pattern, guarded
 _BY_DATE = re.compile(r"\s*(?:\w+day,?\s+)?\d|\s*" + _MON, re.IGNORECASE)
 # What may separate the two dates of a range.
 _RANGE_GAP = re.compile(r"\s*(?:至|到|—|\u2013|-|~|to|until)?\s*")
-register_gate(
+# The deadline gate: where a deadline label can be (see line_windows).
+_DEADLINE_GATE = (
+    "截止",
+    "截至",
+    "报名时间",
+    "报名日期",
+    "报名期限",
+    "申请时间",
+    "申请期限",
+    "投递时间",
+    "投递期限",
     "deadline",
-    [
-        "截止",
-        "截至",
-        "报名时间",
-        "报名日期",
-        "报名期限",
-        "申请时间",
-        "申请期限",
-        "投递时间",
-        "投递期限",
-        "deadline",
-        "closing date",
-        "apply by",
-        "apply before",
-        "application",
-        "on or before",
-        "no later than",
-        "expire",
-        "by ",
-    ],
+    "closing date",
+    "apply by",
+    "apply before",
+    "application",
+    "on or before",
+    "no later than",
+    "expire",
+    "by ",
 )
 _BEFORE_SUFFIX = re.compile(
     r"\s*(?:[上下]午|晚上?|中午)?\s*(?:\d{1,2}[:时点](?:\d{2}分?)?)?\s*"
@@ -171,19 +141,9 @@ _WINDOW = 60
 _SHORT = 80  # shorter texts: one scan of _DATE_RE costs less than finding where dates can start
 
 
-def _cn_number(s: str) -> int | None:
-    """Chinese numerals: a year digit by digit (二零二五 → 2025); 十 / 十四 / 二十 / 三十一 → 10 / 14 / 20 / 31."""
-    if "十" not in s:
-        digits = [_CN_DIGITS.get(c) for c in s]
-        if any(d is None for d in digits):
-            return None
-        return int("".join(str(d) for d in digits))
-    tens, _, ones = s.partition("十")
-    t = _CN_DIGITS.get(tens) if tens else 1
-    o = _CN_DIGITS.get(ones) if ones else 0
-    if t is None or o is None:
-        return None
-    return t * 10 + o
+def declared_words() -> DeclaredWords:
+    """This module's pre-scan words: the deadline gate."""
+    return DeclaredWords(gates=(("deadline", _DEADLINE_GATE),))
 
 
 def _safe_date(y: int, m: int, d: int) -> date | None:
@@ -213,7 +173,7 @@ def _match_to_date(m: re.Match[str], ref: date | None, *, after_ref: bool) -> da
     if g["ymd"]:
         return _safe_date(int(g["y1"]), int(g["m1"]), int(g["d1"]))
     if g["cn"]:
-        y, mo, d = _cn_number(g["y2"]), _cn_number(g["m2"]), _cn_number(g["d2"])
+        y, mo, d = parse_cn_number(g["y2"]), parse_cn_number(g["m2"]), parse_cn_number(g["d2"])
         return _safe_date(y, mo, d) if y and mo and d else None
     if g["md"]:
         return _resolve_year(int(g["m3"]), int(g["d3"]), ref, after_ref=after_ref)
@@ -356,11 +316,11 @@ def _relative(s: str, ref: date | None) -> date | None:
         return ref - timedelta(days=back[m["word"].lower()])
     if m["n"]:
         raw, unit = m["n"], m["u"]
-        n = 0.5 if raw == "半" else (int(raw) if raw.isdigit() else _cn_number(raw) or 0)
+        n = number_word_value(raw) or 0
         days = {"天": 1, "日": 1, "周": 7, "星期": 7, "个月": 30, "月": 30, "年": 365}[unit]
     else:
         raw = m["en"].lower()
-        n = int(raw) if raw.isdigit() else _EN_NUMBERS[raw]
+        n = number_word_value(raw) or 0
         days = {"day": 1, "week": 7, "month": 30, "year": 365}[m["eu"].lower()]
     return ref - timedelta(days=round(n * days))
 

@@ -16,15 +16,22 @@ from analysis.normalise.context import (
     clause_bounds,
     gate_hits,
     gated_finditer,
-    register_gate,
     requirement,
     sentence_bounds,
 )
 from analysis.normalise.dates import find_dates
 from analysis.normalise.guard import guarded, lowered
+from analysis.normalise.numbers import CN_SMALL, en_number_alt, number_word_value
 from analysis.normalise.starts import gated_matches, match_starts
+from analysis.normalise.wordscan import DeclaredWords
 
-__all__ = ["detect_age_max", "detect_education", "detect_headcount", "detect_party_member"]
+__all__ = [
+    "declared_words",
+    "detect_age_max",
+    "detect_education",
+    "detect_headcount",
+    "detect_party_member",
+]
 
 
 _DEGREE_RANK = {"associate": 1, "bachelor": 2, "master": 3, "phd": 4}
@@ -76,80 +83,72 @@ _AGE = guarded(
     )
 )
 _BORN_AFTER = re.compile(r"(?:以后|之后|及以后|后)出生")
-_CN_SMALL = {
-    "一": 1,
-    "两": 2,
-    "二": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-    "十": 10,
-}
 _HEADCOUNT = guarded(
     re.compile(
         r"(?:招聘|招录|录用|选拔|聘用|招收|征集|计划招聘|拟招聘|公开招聘)(?:人数|名额|计划)?\s*[::]?\s*"
-        r"(?:\S{0,12}?)(?P<n>\d{1,3}|[一两二三四五六七八九十])\s*(?:名|人|个)"
+        rf"(?:\S{{0,12}}?)(?P<n>\d{{1,3}}|[{CN_SMALL}])\s*(?:名|人|个)"
         r"|(?:招聘人数|招聘名额|招聘计划|拟聘人数|岗位数|职数|人数)\s*[::]?\s*(?P<n2>\d{1,3})(?!\d)"
         r"|(?P<n3>\d{1,2})\s*名(?!以|单|额|次)"
         r"|(?P<some>若干名?)"
-        r"|(?i:(?P<n4>\d{1,2}|one|two|three|four|five)\s+(?:positions|vacancies|openings|posts)\b)",
+        rf"|(?i:(?P<n4>\d{{1,2}}|{en_number_alt(5)})\s+(?:positions|vacancies|openings|posts)\b)",
     )
 )
-register_gate(
+_DEGREE_GATE = (
+    "本科",
+    "学士",
+    "硕士",
+    "博士",
+    "研究生",
+    "大专",
+    "专科",
+    "高职",
+    "副学士",
+    "高级文凭",
+    "学历",
     "degree",
-    [
-        "本科",
-        "学士",
-        "硕士",
-        "博士",
-        "研究生",
-        "大专",
-        "专科",
-        "高职",
-        "副学士",
-        "高级文凭",
-        "学历",
-        "degree",
-        "bachelor",
-        "master",
-        "phd",
-        "ph.d",
-        "ph. d",
-        "doctora",
-        "diploma",
-        "msc",
-    ],
+    "bachelor",
+    "master",
+    "phd",
+    "ph.d",
+    "ph. d",
+    "doctora",
+    "diploma",
+    "msc",
 )
 _FORM_LABEL = "政治面貌"
-register_gate("party", ["党员", _FORM_LABEL, "party member", "cpc", "ccp"])
-register_gate("age", ["岁", "the age", "age of", "aged", "older than", "younger than"])
-register_gate(
-    "headcount",
-    [
-        "招聘",
-        "招录",
-        "录用",
-        "选拔",
-        "聘用",
-        "招收",
-        "征集",
-        "人数",
-        "名额",
-        "职数",
-        "若干",
-        "positions",
-        "vacancies",
-        "openings",
-        "posts",
-    ]
-    + [f"{n}名" for n in [*range(10), *"一两二三四五六七八九十"]],
+_PARTY_GATE = ("党员", _FORM_LABEL, "party member", "cpc", "ccp")
+_AGE_GATE = ("岁", "the age", "age of", "aged", "older than", "younger than")
+_HEADCOUNT_GATE = (
+    "招聘",
+    "招录",
+    "录用",
+    "选拔",
+    "聘用",
+    "招收",
+    "征集",
+    "人数",
+    "名额",
+    "职数",
+    "若干",
+    "positions",
+    "vacancies",
+    "openings",
+    "posts",
+    *(f"{n}名" for n in [*range(10), *CN_SMALL]),
 )
-_EN_SMALL = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
 _DEGREE_STARTS = match_starts(_DEGREES)
+
+
+def declared_words() -> DeclaredWords:
+    """This module's pre-scan words: the degree, party, age and headcount gates."""
+    return DeclaredWords(
+        gates=(
+            ("degree", _DEGREE_GATE),
+            ("party", _PARTY_GATE),
+            ("age", _AGE_GATE),
+            ("headcount", _HEADCOUNT_GATE),
+        )
+    )
 
 
 def _holds(
@@ -270,7 +269,8 @@ def detect_headcount(text: str) -> int | None:
         raw = next((g for g in m.group("n", "n2", "n3", "n4") if g), None)
         if raw is None:
             continue
-        n = int(raw) if raw.isdigit() else _CN_SMALL.get(raw) or _EN_SMALL.get(raw.lower(), 0)
+        value = number_word_value(raw)
+        n = int(value) if value else 0
         if 0 < n < 1000:
             return n
     return None

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, NamedTuple
+from typing import Any, Final, NamedTuple
 
 from analysis.models import Evidence, Finding
 from analysis.normalise.context import (
@@ -23,24 +23,31 @@ from analysis.normalise.context import (
     CuePattern,
     Sections,
     clause_bounds,
+    cue_words,
     gate_hits,
     gated_finditer,
     is_negated,
     literal_alt,
     load_vocab,
     prescan,
-    register_gate,
-    register_words,
     requirement,
     sentence_bounds,
 )
 from analysis.normalise.guard import guarded, lowered
+from analysis.normalise.numbers import cn_digit_value
+from analysis.normalise.wordscan import DeclaredWords
 
-__all__ = ["detect_certificates", "detect_languages", "detect_native_speakers"]
+__all__ = [
+    "CUES",
+    "declared_words",
+    "detect_certificates",
+    "detect_languages",
+    "detect_native_speakers",
+]
 
 _LEVEL_RANK = {"native": 6, "cert": 5, "fluent": 4, "proficient": 3, "working": 2, "basic": 1}
 _LEVEL_WORDS = [
-    (name, CuePattern(re.compile(words, re.IGNORECASE)))
+    (name, CuePattern(f"level:{name}", re.compile(words, re.IGNORECASE)))
     for name, words in (
         ("native", r"母语|native|mother tongue|first language"),
         ("fluent", r"流利|精通|fluent|fluency|idiomatic"),
@@ -49,7 +56,8 @@ _LEVEL_WORDS = [
         ("basic", r"\bbasic\b|初级|入门"),
     )
 ]
-_NON_NATIVE = CuePattern(re.compile(r"non-?native", re.IGNORECASE))
+_NON_NATIVE = CuePattern("non-native", re.compile(r"non-?native", re.IGNORECASE))
+CUES: Final = (*(cue for _, cue in _LEVEL_WORDS), _NON_NATIVE)
 
 
 class _Mention(NamedTuple):  # a tuple: made several times faster than a frozen dataclass
@@ -81,9 +89,8 @@ def _alt(words: list[str]) -> str:
     return literal_alt(words)
 
 
-@cache
-def _vocab() -> _Vocab:
-    data = load_vocab("languages")
+def _language_names(data: dict[str, Any]) -> tuple[dict[str, str], list[str], list[str]]:
+    """The vocabulary's language names: name (English ones lower-cased) → code, Chinese, English."""
     name_to_code: dict[str, str] = {}
     zh_names: list[str] = []
     en_names: list[str] = []
@@ -94,10 +101,14 @@ def _vocab() -> _Vocab:
         for n in names.get("en", []):
             name_to_code[n.lower()] = code
             en_names.append(n)
-    abbr: dict[str, str] = data["abbreviations"]
-    ab = "".join(abbr)
-    zh_alt = _alt(zh_names)
-    en_alt = _alt(en_names + [n.upper() for n in en_names])  # names are capitalised: "polish"
+    return name_to_code, zh_names, en_names
+
+
+def declared_words() -> DeclaredWords:
+    """This module's pre-scan words: language names with their spellings, the cues' words, and
+    the native, abbreviation and certificate gates."""
+    data = load_vocab("languages")
+    name_to_code, zh_names, en_names = _language_names(data)
     # Pre-scan words are lower-cased; a hit counts when the text there is one of its spellings.
     spellings: dict[str, dict[str, tuple[str, bool]]] = {}
     for n in zh_names:
@@ -105,14 +116,33 @@ def _vocab() -> _Vocab:
     for n in en_names:
         for variant in (n, n.upper()):
             spellings.setdefault(variant.lower(), {})[variant] = (name_to_code[n.lower()], True)
-    register_words("language", spellings)
-    register_gate("native", ["母语", "native", "mother tongue", "first language"])
-    register_gate(
-        "abbr",
-        [f"{a}、" for a in abbr]
-        + [f"{a}/" for a in abbr]
-        + ["复语", "双语", "互译", "中英", "英汉", "汉英"],
+    abbr: dict[str, str] = data["abbreviations"]
+    abbr_gate = (
+        *(f"{a}、" for a in abbr),
+        *(f"{a}/" for a in abbr),
+        *("复语", "双语", "互译", "中英", "英汉", "汉英"),
     )
+    certificate_gates = tuple(
+        (f"cert:{entry['id']}", tuple(entry["triggers"])) for entry in data["certificates"]
+    )
+    return DeclaredWords(
+        words=(("language", spellings), *cue_words(CUES)),
+        gates=(
+            ("native", ("母语", "native", "mother tongue", "first language")),
+            ("abbr", abbr_gate),
+            *certificate_gates,
+        ),
+    )
+
+
+@cache
+def _vocab() -> _Vocab:
+    data = load_vocab("languages")
+    name_to_code, zh_names, en_names = _language_names(data)
+    abbr: dict[str, str] = data["abbreviations"]
+    ab = "".join(abbr)
+    zh_alt = _alt(zh_names)
+    en_alt = _alt(en_names + [n.upper() for n in en_names])  # names are capitalised: "polish"
     abbreviated = re.compile(
         rf"(?P<enum>(?:[{ab}][、/])+[{ab}](?=等\S{{0,4}}语|[语文]))"
         rf"|(?P<pair>[{ab}]英(?=复语|双语|互译)|中英(?=文|双语|互译|对照|翻译)|英汉|汉英)"
@@ -165,7 +195,6 @@ def _vocab() -> _Vocab:
 
 
 def _compile_certificate(entry: dict[str, Any]) -> dict[str, Any]:
-    register_gate(f"cert:{entry['id']}", entry["triggers"])
     alts: list[tuple[re.Pattern[str], re.Pattern[str] | None]] = []
     for p in entry["patterns"]:
         if isinstance(p, dict):
@@ -447,14 +476,12 @@ def _major_language(text: str, start: int, v: _Vocab) -> str | None:
     return None
 
 
-_CN_GRADE = {"一": "1", "二": "2", "三": "3"}
-
-
 def _normalise_grade(level: str | None) -> str | None:
     if level is None:
         return None
-    if level in _CN_GRADE:
-        return _CN_GRADE[level]
+    digit = cn_digit_value(level)  # a grade in Chinese: 一级 → 1 (only 一二三 are matched)
+    if digit is not None:
+        return str(digit)
     if re.fullmatch(r"\d\.0", level):
         return level[0]
     return level

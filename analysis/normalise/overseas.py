@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from analysis.models import Evidence, Finding
 from analysis.normalise.context import (
@@ -22,49 +23,21 @@ from analysis.normalise.context import (
     is_negated,
     literal_alt,
     load_vocab,
-    register_gate,
     requirement,
     sentence_bounds,
 )
 from analysis.normalise.guard import guarded
+from analysis.normalise.numbers import CN_SMALL, en_number_alt, number_word_value
 from analysis.normalise.starts import MatchStarts, gated_matches, match_starts
+from analysis.normalise.wordscan import DeclaredWords
 
-__all__ = ["detect_overseas"]
+__all__ = ["declared_words", "detect_overseas"]
 
 _ABROAD_ZH = r"(?:海外|境外|国外|国\(境\)外|国境外)"
 _ABROAD_EN = r"(?:abroad|overseas|outside (?:of )?(?:mainland )?China)"
-_CN_NUM = {
-    "一": 1,
-    "两": 2,
-    "二": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-    "十": 10,
-    "半": 0.5,
-}
-_EN_NUM = {
-    "a": 1,
-    "an": 1,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "half a": 0.5,
-}
 _YEARS = re.compile(
-    r"(?P<n>\d+(?:\.\d+)?|[一两二三四五六七八九十]|半)\s*(?:个)?年(?:以上|及以上|或以上)?"
-    r"|(?P<en>\d+(?:\.\d+)?|an?|one|two|three|four|five|six|seven|eight|nine|ten|half a)\+?"
+    rf"(?P<n>\d+(?:\.\d+)?|[{CN_SMALL}]|半)\s*(?:个)?年(?:以上|及以上|或以上)?"
+    rf"|(?P<en>\d+(?:\.\d+)?|an?|{en_number_alt()}|half a)\+?"
     r"\s*(?:or more\s+)?(?:full\s+)?years?",
     re.IGNORECASE,
 )
@@ -95,9 +68,30 @@ def _alt(words: list[str]) -> str:
     return literal_alt(words)
 
 
-@cache
-def _vocab() -> _Vocab:
-    data = load_vocab("overseas")
+# The overseas gate's own words; `declared_words` adds the vocabulary's place names.
+_GATE = (
+    "海外",
+    "境外",
+    "国外",
+    "国(境)外",
+    "留学",
+    "海归",
+    "驻外",
+    "外派",
+    "abroad",
+    "overseas",
+    "outside",
+    "lived",
+    "living",
+    "resid",
+    "foreign degree",
+)
+
+
+def _place_names(
+    data: dict[str, Any],
+) -> tuple[list[str], list[str], dict[str, list[str]], dict[str, str]]:
+    """The vocabulary's place names: Chinese, English, name → country codes, name → group note."""
     codes: dict[str, list[str]] = {}
     notes: dict[str, str] = {}
     zh: list[str] = []
@@ -117,6 +111,18 @@ def _vocab() -> _Vocab:
             notes[n] = note
             codes.setdefault(n, [])
             (zh if re.search(r"[\u4e00-\u9fff]", n) else en).append(n)
+    return zh, en, codes, notes
+
+
+def declared_words() -> DeclaredWords:
+    """This module's pre-scan words: the overseas gate and the vocabulary's place names."""
+    zh, en, _, _ = _place_names(load_vocab("overseas"))
+    return DeclaredWords(gates=(("overseas", (*_GATE, *zh, *en)),))
+
+
+@cache
+def _vocab() -> _Vocab:
+    zh, en, codes, notes = _place_names(load_vocab("overseas"))
     zh_alt, en_alt = _alt(zh), _alt(en)
     country_zh = rf"(?:{zh_alt})(?:等)?(?:国家|地区)?"
     place_zh = rf"(?:{_ABROAD_ZH}|{country_zh})"
@@ -134,7 +140,7 @@ def _vocab() -> _Vocab:
         rf"(?:{_ABROAD_EN}|in (?:the )?(?:{en_alt})\b)|overseas (?:study|studies|education|degree)"
         rf"|foreign degree))"
         rf"|(?P<work>(?:{_ABROAD_ZH}|驻外)(?:\S{{0,6}}?){work}(?:过)?{exp}|驻外{exp}|外派{exp}"
-        rf"|在{place_zh}(?:\S{{0,8}}?){work}(?:过)?(?={exp}|\S{{0,3}}\d|\S{{0,3}}[一两二三四五六七八九十半]+个?年)"
+        rf"|在{place_zh}(?:\S{{0,8}}?){work}(?:过)?(?={exp}|\S{{0,3}}\d|\S{{0,3}}[{CN_SMALL}半]+个?年)"
         rf"|(?i:(?:work(?:ed|ing)?|employment)\s+(?:[a-z]+\s+){{0,2}}?{_ABROAD_EN}"
         rf"|overseas work(?:ing)? experience|international work experience))"
         rf"|(?P<living>{_ABROAD_ZH}生活{exp}?|在{place_zh}(?:\S{{0,6}}?)生活(?:过)?"
@@ -142,28 +148,6 @@ def _vocab() -> _Vocab:
         rf"(?:{_ABROAD_EN}|in (?:the )?(?:{en_alt})\b)))"
     )
     places = re.compile(rf"{zh_alt}|(?<![A-Za-z])(?:{en_alt})(?![A-Za-z])")
-    register_gate(
-        "overseas",
-        [
-            "海外",
-            "境外",
-            "国外",
-            "国(境)外",
-            "留学",
-            "海归",
-            "驻外",
-            "外派",
-            "abroad",
-            "overseas",
-            "outside",
-            "lived",
-            "living",
-            "resid",
-            "foreign degree",
-            *zh,
-            *en,
-        ],
-    )
     guarded_pattern = guarded(pattern)
     return _Vocab(guarded_pattern, match_starts(guarded_pattern), guarded(places), codes, notes)
 
@@ -175,14 +159,8 @@ def _years(text: str, start: int, end: int) -> float | None:
     if m is None:
         return None
     raw = (m.group("n") or m.group("en") or "").lower()
-    if raw in _CN_NUM:
-        return float(_CN_NUM[raw])
-    if raw in _EN_NUM:
-        return float(_EN_NUM[raw])
-    try:
-        return float(raw)
-    except ValueError:
-        return None
+    value = number_word_value(raw)
+    return None if value is None else float(value)
 
 
 def _countries(text: str, start: int, end: int, v: _Vocab) -> tuple[list[str], list[str]]:

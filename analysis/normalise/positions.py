@@ -19,10 +19,11 @@ import re
 from dataclasses import dataclass
 
 from analysis.normalise.guard import first_char_guard, guarded
+from analysis.normalise.numbers import CN_ONE_TO_TEN, CN_SMALL
 
 __all__ = ["Section", "sections_of", "split_positions"]
 
-_CN_NUM = "一二三四五六七八九十"
+_CN_NUM = CN_ONE_TO_TEN
 _ROLE_NOUN = guarded(
     re.compile(
         r"编辑|记者|翻译|译员|译审|主持人|主播|播音员|运营|设计师|工程师|摄像|摄影师|剪辑师|专员|主管|经理|主任"
@@ -83,7 +84,7 @@ _BODY_LABEL = re.compile(
     r"|(?i:responsibilities|duties|requirements|qualifications))"
 )
 _HEADCOUNT_SUFFIX = re.compile(
-    r"\s*[(\[]?\s*(?:\d{1,3}|[一两二三四五六七八九十])\s*(?:名|人)\s*[)\]]?\s*[::]?$"
+    rf"\s*[(\[]?\s*(?:\d{{1,3}}|[{CN_SMALL}])\s*(?:名|人)\s*[)\]]?\s*[::]?$"
 )
 _MAX_TITLE = 30
 # Position tables come out of the page parser as "cell | cell | …" rows.

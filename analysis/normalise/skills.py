@@ -17,11 +17,13 @@ from functools import cache
 from typing import Any
 
 from analysis.models import Evidence, Finding
-from analysis.normalise.context import load_vocab, lower_same_length, prescan, register_words
+from analysis.normalise.context import load_vocab, lower_same_length, prescan
 from analysis.normalise.guard import guarded, required_words
 from analysis.normalise.starts import leading_char_finders, literal_starts, matches_at
+from analysis.normalise.wordscan import DeclaredWords
 
 __all__ = [
+    "declared_words",
     "detect_skills",
     "lower_same_length",
     "skill_families",
@@ -64,8 +66,9 @@ class _Taxonomy:
 @cache
 def _taxonomy() -> _Taxonomy:
     data = load_vocab("skills")
-    words: dict[str, str] = {}  # lower-cased alias → skill id, or "" for a block term
-    patterns: list[tuple[str, re.Pattern[str]]] = []
+    # One scan per pattern: each starts with a literal, which re scans fast; an alternation
+    # of them would not.
+    patterns = _patterns(data)
     contextual: list[_Contextual] = []
     context_words: set[str] = set()
     esco: dict[str, str] = {}
@@ -87,13 +90,6 @@ def _taxonomy() -> _Taxonomy:
         families[sid] = entry.get("family", "other")
         if entry.get("esco"):
             esco[sid] = entry["esco"]
-        for term in entry.get("aliases", []):
-            words[str(term).lower()] = sid
-        for term in entry.get("block", []):
-            words[str(term).lower()] = ""
-        # One scan per pattern: each starts with a literal, which re scans fast; an alternation
-        # of them would not.
-        patterns.extend((sid, re.compile(p)) for p in entry.get("patterns", []))
         for c in entry.get("contextual", []):
             pattern = guarded(re.compile(c["re"]))
             triggers = tuple(c["triggers"])
@@ -109,10 +105,9 @@ def _taxonomy() -> _Taxonomy:
                     "".join(sorted({w[0] for w in starts})),
                 )
             )
-    register_words("skill", words)
     return _Taxonomy(
         patterns=tuple(patterns),
-        pattern_words=tuple(_register_pattern_words(i, p) for i, (_, p) in enumerate(patterns)),
+        pattern_words=tuple(_pattern_owner(i, p) for i, (_, p) in enumerate(patterns)),
         pattern_starts_at_words=tuple(_starts_at_required_words(p) for _, p in patterns),
         contextual=tuple(contextual),
         context_finders=leading_char_finders(frozenset(context_words)),
@@ -124,14 +119,39 @@ def _taxonomy() -> _Taxonomy:
     )
 
 
-def _register_pattern_words(index: int, pattern: re.Pattern[str]) -> str:
-    """Register the words every match of a skill pattern holds with the pre-scan; its owner."""
-    words = required_words(pattern)
-    if words is None:
-        return ""
-    owner = f"skill-pattern:{index}"
-    register_words(owner, dict.fromkeys(words))
-    return owner
+def _pattern_owner(index: int, pattern: re.Pattern[str]) -> str:
+    """The pre-scan owner of the words every match of a skill pattern holds ("" if none)."""
+    return "" if required_words(pattern) is None else f"skill-pattern:{index}"
+
+
+def _alias_words(data: dict[str, Any]) -> dict[str, str]:
+    """Lower-cased alias → skill id, or "" for a block term (a later entry wins a word)."""
+    words: dict[str, str] = {}
+    for entry in data["skills"]:
+        for term in entry.get("aliases", []):
+            words[str(term).lower()] = entry["id"]
+        for term in entry.get("block", []):
+            words[str(term).lower()] = ""
+    return words
+
+
+def _patterns(data: dict[str, Any]) -> list[tuple[str, re.Pattern[str]]]:
+    """(skill id, compiled pattern) of every skill pattern, in taxonomy order."""
+    return [
+        (entry["id"], re.compile(p)) for entry in data["skills"] for p in entry.get("patterns", [])
+    ]
+
+
+def declared_words() -> DeclaredWords:
+    """This module's pre-scan words: the aliases and block terms, and for each skill pattern the
+    words one of which every match holds."""
+    data = load_vocab("skills")
+    pattern_words = []
+    for i, (_, pattern) in enumerate(_patterns(data)):
+        words = required_words(pattern)
+        if words is not None:
+            pattern_words.append((_pattern_owner(i, pattern), dict.fromkeys(sorted(words))))
+    return DeclaredWords(words=(("skill", _alias_words(data)), *pattern_words))
 
 
 def _starts_at_required_words(pattern: re.Pattern[str]) -> bool:
