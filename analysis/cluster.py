@@ -1,8 +1,8 @@
 """Analyse stage: cluster positions into data-driven role families and track their monthly mix.
 
 Input: the `positions` and `findings` frames of `analysis.store.load_frames` (see docs/DESIGN.md).
-Output: a fitted `RoleClusterer` (labels, cluster names, `model_info_`), month x cluster share
-tables with denominators, and a month-to-month drift measure (Jensen-Shannon distance).
+Output: a fitted `RoleClusterer` (labels, names, `model_info_`), month x cluster shares with
+denominators, month-to-month drift (Jensen-Shannon), the report's `RoleMix` and model record.
 """
 
 from __future__ import annotations
@@ -10,10 +10,9 @@ from __future__ import annotations
 import json
 import math
 import re
-import sqlite3
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -37,10 +36,12 @@ __all__ = [
     "MODEL_VERSION",
     "CharNgramCounter",
     "RoleClusterer",
+    "RoleMix",
     "build_documents",
+    "build_model_info",
+    "build_role_mix",
     "cluster_shares",
     "monthly_drift",
-    "save_model_info",
     "shares_wide",
 ]
 
@@ -814,25 +815,58 @@ def monthly_drift(shares: pd.DataFrame) -> pd.Series:
     return pd.Series(values, index=wide.index.astype(str), name="js_distance")
 
 
-# --------------------------------------------------------------------------- persistence
+# --------------------------------------------------------------------------- the role mix
+
+ROLE_MIX_MIN_POSITIONS = 30
+"""Below this many dated positions the role clusters say nothing: `build_role_mix` says so."""
+ROLE_MIX_FIT_SAMPLE = 10_000
+"""The role mix is fitted on at most this many positions (a fixed random sample) and assigns
+the rest: 100,000 positions then report in well under 30 s."""
 
 
-def save_model_info(
-    model: RoleClusterer, target: str | Path | sqlite3.Connection
-) -> dict[str, Any]:
-    """Persist `model.model_info_` (plus cluster names) and return the stored dict.
+@dataclass(frozen=True)
+class RoleMix:
+    """Role clusters fitted on every position: monthly shares, names, drift and the model info
+    (`build_model_info`: what is saved beside the report and in the store)."""
 
-    `target` is a JSON file path, or a store connection (its `cluster_models` table).
+    shares: pd.DataFrame
+    clusters: pd.DataFrame
+    drift: pd.Series
+    info: dict[str, Any]
+
+    @property
+    def names(self) -> dict[int, str]:
+        return {int(r["cluster"]): str(r["name"]) for _, r in self.clusters.iterrows()}
+
+
+def build_role_mix(
+    positions: pd.DataFrame, findings: pd.DataFrame, *, random_state: int = 0
+) -> RoleMix | str:
+    """Fit `RoleClusterer` on all positions (pooled months, fixed seed) and track its mix.
+
+    Returns the role mix, or a one-sentence reason why there is none (too little data), for
+    the report to print instead of a chart.
     """
-    if not hasattr(model, "model_info_"):
-        raise ValueError("RoleClusterer is not fitted: nothing to save")
-    names = model.name_clusters()
-    info = {**model.model_info_, "clusters": json.loads(names.to_json(orient="records"))}
-    payload = json.dumps(info, ensure_ascii=False, sort_keys=True)
-    if isinstance(target, sqlite3.Connection):
-        from analysis.store import save_cluster_model
+    dated = int(position_months(positions).notna().sum())
+    if dated < ROLE_MIX_MIN_POSITIONS:
+        return (
+            f"Role clusters need at least {ROLE_MIX_MIN_POSITIONS} dated positions; "
+            f"the data has {dated:,}."
+        )
+    model = RoleClusterer(random_state=random_state, max_fit_samples=ROLE_MIX_FIT_SAMPLE)
+    try:
+        labels = model.fit_assign(positions, findings)  # fit on a sample, assign every row
+    except ValueError as exc:  # e.g. too few distinct positions to choose k
+        return f"Role clusters not fitted: {exc}."
+    shares = cluster_shares(positions, labels)
+    clusters = model.name_clusters()
+    return RoleMix(shares, clusters, monthly_drift(shares), build_model_info(model, clusters))
 
-        save_cluster_model(target, info)
-    else:
-        Path(target).write_text(payload + "\n", encoding="utf-8")
-    return info
+
+def build_model_info(model: RoleClusterer, clusters: pd.DataFrame | None = None) -> dict[str, Any]:
+    """`model.model_info_` plus its named clusters (`name_clusters`, or `clusters` when given):
+    the JSON-ready record of the model, for `analysis.store.save_cluster_model`."""
+    if not hasattr(model, "model_info_"):
+        raise ValueError("RoleClusterer is not fitted: no model info")
+    names = model.name_clusters() if clusters is None else clusters
+    return {**model.model_info_, "clusters": json.loads(names.to_json(orient="records"))}

@@ -6,7 +6,7 @@ Output: pandas frames and plain dicts (monthly measures, share tables, breakdown
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -454,6 +454,13 @@ def build_month_summary(
     """
     if measures is None:
         measures = build_monthly_measures(positions, findings)
+    return _summary(measures, month, lambda: len(find_new_employers(positions, month)))
+
+
+def _summary(
+    measures: pd.DataFrame, month: str, new_employers: Callable[[], int]
+) -> dict[str, Any]:
+    """The dict of `build_month_summary`; `new_employers` counts them (only asked in range)."""
     by_month = {str(r["month"]): _row_metrics(r) for _, r in measures.iterrows()}
     previous_month, year_ago_month = shift_month(month, -1), shift_month(month, -12)
     current = by_month.get(month)
@@ -471,7 +478,7 @@ def build_month_summary(
         "vs_previous": _changes(current, previous) if current else None,
         "vs_year_ago": _changes(current, year_ago) if current else None,
         "languages": _top_languages(measures, month) if current else [],
-        "new_employers": len(find_new_employers(positions, month)) if current else 0,
+        "new_employers": new_employers() if current else 0,
     }
 
 
@@ -479,3 +486,64 @@ def latest_month(positions: pd.DataFrame) -> str | None:
     """The latest month with at least one dated position, or None."""
     months = position_months(positions).dropna()
     return str(months.max()) if len(months) else None
+
+
+# --------------------------------------------------------------------------- month figures
+
+
+@dataclass(frozen=True)
+class MonthFigures:
+    """Every figure the monthly report shows about `month`, computed once from the frames.
+
+    `months` is the month of each position (aligned with `positions`, <NA> when undated);
+    `summary` is `build_month_summary`; `open_positions` are those open on the month's last
+    day and `no_deadline_in_month` the positions of the month that state no deadline;
+    `provinces` is `build_province_breakdown` of the month, `province_window` the 12 months
+    to it (`window_start` to `month`); `new_employers` and `new_skills` are first seen in the
+    month.
+    """
+
+    month: str
+    previous_month: str
+    window_start: str
+    window_months: int
+    months: pd.Series
+    measures: pd.DataFrame
+    summary: dict[str, Any]
+    open_positions: OpenPositions
+    no_deadline_in_month: int
+    aigc_ids: frozenset[Any]
+    provinces: pd.DataFrame
+    province_window: pd.DataFrame
+    new_employers: pd.DataFrame
+    new_skills: pd.DataFrame
+
+    @property
+    def in_range(self) -> bool:
+        """The month lies inside the data's range of dated positions."""
+        return bool(self.summary["in_range"])
+
+
+def build_month_figures(
+    positions: pd.DataFrame, findings: pd.DataFrame, month: str, *, window: int = 12
+) -> MonthFigures:
+    """The figures of `month` (see `MonthFigures`) over the whole `positions`/`findings` frames."""
+    measures = build_monthly_measures(positions, findings)
+    new_employers = find_new_employers(positions, month)
+    opened = build_open_positions(positions, pd.Period(month, freq="M").end_time)
+    return MonthFigures(
+        month=month,
+        previous_month=shift_month(month, -1),
+        window_start=shift_month(month, -(window - 1)),
+        window_months=window,
+        months=position_months(positions),
+        measures=measures,
+        summary=_summary(measures, month, lambda: len(new_employers)),
+        open_positions=opened,
+        no_deadline_in_month=int((position_months(opened.no_deadline) == month).sum()),
+        aigc_ids=frozenset(aigc_ids(positions, findings)),
+        provinces=build_province_breakdown(positions, findings, month),
+        province_window=build_province_window(positions, month, window),
+        new_employers=new_employers,
+        new_skills=find_new_terms(findings, month, "skill", positions=positions),
+    )

@@ -27,6 +27,7 @@ import pandas as pd
 from analysis.frames import load_frames
 from analysis.report import build_report
 from analysis.store import connect
+from analysis.trends import build_month_figures
 
 TARGET_SECONDS = 30.0
 TARGET_BYTES = 2 * 1024**3
@@ -205,6 +206,9 @@ def main(argv: list[str] | None = None) -> int:
             conn.close()
             positions, findings = frames.positions, frames.findings
         month = str(positions["month"].dropna().max())
+        # The report's share of trends work, computed once per report (part of build_report).
+        measure(f"build_month_figures {month}", lambda: build_month_figures(
+            positions, findings, month))  # fmt: skip
         _, seconds, peak = measure(
             f"build_report {month}" + (" (no clusters)" if args.no_clusters else ""),
             lambda: build_report(

@@ -19,12 +19,12 @@ from analysis.cluster import (
     CharNgramCounter,
     RoleClusterer,
     build_documents,
+    build_model_info,
     cluster_shares,
     monthly_drift,
-    save_model_info,
 )
 from analysis.evaluate_cluster import main as evaluate_main
-from analysis.store import connect
+from analysis.store import connect, save_cluster_model
 
 # Four role groups with disjoint vocabularies, Chinese as in the notices. A text is 3 of the
 # group's 8 clauses drawn at random: clearly separated groups without sub-groups of their own.
@@ -147,20 +147,25 @@ def test_clusters_are_numbered_by_size_and_named(fitted: RoleClusterer) -> None:
     assert all(any(s.startswith("skill:") for s in skills) for skills in names["top_skills"])
 
 
-def test_model_info_is_complete_and_json(fitted: RoleClusterer, tmp_path: Path) -> None:
+def test_model_info_is_complete_and_json(fitted: RoleClusterer) -> None:
     info = fitted.model_info_
     assert info["version"] == MODEL_VERSION and info["random_state"] == 0
     assert info["params"]["n_clusters"] == 4 and info["n_samples"] == 100
-    saved = save_model_info(fitted, tmp_path / "model.json")
-    assert json.loads((tmp_path / "model.json").read_text(encoding="utf-8")) == saved
-    assert len(saved["clusters"]) == 4
+    record = build_model_info(fitted)
+    assert json.loads(json.dumps(record, ensure_ascii=False)) == record
+    assert len(record["clusters"]) == 4 and record["k"] == 4
 
 
-def test_save_model_info_to_the_store(fitted: RoleClusterer, tmp_path: Path) -> None:
+def test_model_info_is_saved_to_the_store(fitted: RoleClusterer, tmp_path: Path) -> None:
     conn = connect(tmp_path / "store.sqlite")
-    save_model_info(fitted, conn)
+    save_cluster_model(conn, build_model_info(fitted))
     k, params = conn.execute("SELECT k, params FROM cluster_models").fetchone()
     assert k == 4 and json.loads(params)["random_state"] == 0
+
+
+def test_model_info_needs_a_fitted_model() -> None:
+    with pytest.raises(ValueError, match="not fitted"):
+        build_model_info(RoleClusterer())
 
 
 # --------------------------------------------------------------------------- edge cases

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from test_report import make_findings, make_positions
 
-from analysis import charts, report, trends
+from analysis import charts, cluster, report, trends
 from analysis.models import FetchedPage, NormalisedNotice, Position
 from analysis.store import connect, save_notice, save_page, save_sources, start_run, transaction
 from analysis.store.health import load_source_health
@@ -131,16 +131,16 @@ def test_role_mix_chart_table_and_drift(tmp_path: Path) -> None:
 
 def test_role_mix_is_reproducible() -> None:
     positions, findings = _many()
-    first = report.build_role_mix(positions, findings)
-    second = report.build_role_mix(positions, findings)
-    assert isinstance(first, report.RoleMix) and isinstance(second, report.RoleMix)
+    first = cluster.build_role_mix(positions, findings)
+    second = cluster.build_role_mix(positions, findings)
+    assert isinstance(first, cluster.RoleMix) and isinstance(second, cluster.RoleMix)
     pd.testing.assert_frame_equal(first.shares, second.shares)
     assert first.names == second.names
 
 
 def test_role_mix_needs_enough_positions(tmp_path: Path) -> None:
     positions, findings = _many(months=2, per_month=3)
-    reason = report.build_role_mix(positions, findings)
+    reason = cluster.build_role_mix(positions, findings)
     assert isinstance(reason, str) and "at least" in reason
     html = report.build_report(positions, findings, month=None, out_dir=tmp_path).html
     text = html.read_text("utf-8")

@@ -281,3 +281,37 @@ def test_month_summary_empty_store() -> None:
 def test_latest_month(positions) -> None:
     assert trends.latest_month(positions) == "2025-01"
     assert trends.latest_month(make_positions([])) is None
+
+
+def test_month_figures(positions, findings) -> None:
+    f = trends.build_month_figures(positions, findings, "2025-01")
+    assert (f.month, f.previous_month, f.window_start, f.window_months) == (
+        "2025-01", "2024-12", "2024-02", 12,
+    )  # fmt: skip
+    assert f.in_range and f.months.isna().sum() == 1 and f.months.index.equals(positions.index)
+    pd.testing.assert_frame_equal(f.measures, trends.build_monthly_measures(positions, findings))
+    assert f.summary == trends.build_month_summary(positions, findings, "2025-01")
+    # open on 2025-01-31: position 6; no deadline: 3 and 4 (2024-01) and 7 (of this month)
+    assert f.open_positions.day == pd.Timestamp("2025-01-31")
+    assert list(f.open_positions.open["position_id"]) == [6]
+    assert list(f.open_positions.no_deadline["position_id"]) == [3, 4, 7]
+    assert f.no_deadline_in_month == 1
+    assert f.aigc_ids == frozenset({1, 4})
+    assert list(f.new_employers["employer"]) == ["丁中心"] and f.summary["new_employers"] == 1
+    assert f.new_skills[["value", "n"]].to_dict("records") == [{"value": "sora", "n": 2}]
+    assert f.provinces[["province", "positions"]].to_dict("records") == [
+        {"province": "Zhejiang", "positions": 2}
+    ]
+    assert f.province_window.to_dict("records") == [
+        {"province": "Zhejiang", "month": 2, "window": 2},
+        {"province": "Guangxi", "month": 0, "window": 1},
+    ]
+
+
+def test_month_figures_outside_range_and_empty(positions, findings) -> None:
+    f = trends.build_month_figures(positions, findings, "2026-05")
+    assert not f.in_range and f.new_employers.empty and f.provinces.empty
+    assert f.open_positions.n_open == 0 and f.no_deadline_in_month == 0
+    empty = trends.build_month_figures(make_positions([]), make_findings([]), "2024-01")
+    assert not empty.in_range and empty.measures.empty and empty.months.empty
+    assert empty.aigc_ids == frozenset() and empty.province_window.empty
