@@ -1,7 +1,8 @@
 """Query stage: find stored positions by free text and structured filters.
 
 Input: the SQLite store, a free-text query (skill aliases expanded) and filters.
-Output: `QueryRow`s, each with the source URL, the date and the sentence that matched.
+Output: `QueryRow`s, each with the source URL, the date and the sentence that matched, or a
+one-line `QueryError` for a query beyond the bounds below (queries come from strangers).
 """
 
 from __future__ import annotations
@@ -16,6 +17,18 @@ from typing import Any
 # Sentence ends in Chinese and English text; a newline always ends a sentence.
 _SENTENCE_END = re.compile(r"[。！？；;!?\n]|\.(?=\s)")
 FTS_MIN_CHARS = 3  # FTS5 trigram cannot match shorter terms (海外, 英语): fall back to a scan
+# Each term is one clause of the SQL: bound them so a pasted page cannot make a query that runs
+# for minutes. The character bound is checked before splitting (shlex is slow on megabytes).
+MAX_QUERY_TERMS = 64
+MAX_TERM_CHARS = 256
+MAX_QUERY_CHARS = MAX_QUERY_TERMS * MAX_TERM_CHARS
+# No skill name or query pattern in analysis/vocab/skills.yaml spans more words than this (a test
+# checks the names), so longer runs of words need not be tried as one skill phrase.
+MAX_SKILL_PHRASE_WORDS = 8
+
+
+class QueryError(ValueError):
+    """A query this module refuses to run (too long, too many terms, not valid text)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +84,36 @@ def sentence_around(text: str, start: int, end: int) -> str:
     return text[left:right].strip()
 
 
+def check_text(text: str, what: str = "query") -> None:
+    """Raise QueryError unless `text` is valid Unicode (no lone surrogate) SQLite can bind."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise QueryError(
+            f"{what} is not valid text (a lone surrogate or undecodable byte at character "
+            f"{exc.start + 1})"
+        ) from None
+
+
+def parse_query(query: str) -> list[str]:
+    """The query's terms (see split_terms), or QueryError when it exceeds the bounds."""
+    check_text(query)
+    if len(query) > MAX_QUERY_CHARS:
+        raise QueryError(
+            f"query is {len(query):,} characters long; at most {MAX_QUERY_CHARS:,} are allowed"
+        )
+    terms = split_terms(query)
+    if len(terms) > MAX_QUERY_TERMS:
+        raise QueryError(f"query has {len(terms):,} terms; at most {MAX_QUERY_TERMS} are allowed")
+    longest = max(terms, key=len, default="")
+    if len(longest) > MAX_TERM_CHARS:
+        raise QueryError(
+            f"a query term is {len(longest):,} characters long; "
+            f"at most {MAX_TERM_CHARS} are allowed"
+        )
+    return terms
+
+
 def split_terms(query: str) -> list[str]:
     """Whitespace-separated terms; quotes keep a phrase together ("Stable Diffusion")."""
     try:
@@ -80,11 +123,14 @@ def split_terms(query: str) -> list[str]:
 
 
 def group_skill_phrases(terms: list[str], resolve_skill: Callable[[str], str | None]) -> list[str]:
-    """Join adjacent words that name a skill together (Stable Diffusion → one term), longest first."""
+    """Join adjacent words that name a skill together (Stable Diffusion → one term), longest first.
+
+    Tries at most MAX_SKILL_PHRASE_WORDS words from each position: linear in the term count.
+    """
     grouped: list[str] = []
     i = 0
     while i < len(terms):
-        for j in range(len(terms), i + 1, -1):
+        for j in range(min(len(terms), i + MAX_SKILL_PHRASE_WORDS), i + 1, -1):
             phrase = " ".join(terms[i:j])
             if resolve_skill(phrase):
                 grouped.append(phrase)
@@ -217,8 +263,15 @@ def search_positions(
     filters: QueryFilters,
     resolve_skill: Callable[[str], str | None],
 ) -> list[QueryRow]:
-    """Every position matching all terms and filters; no terms and no filters lists them all."""
-    terms = group_skill_phrases(split_terms(text or ""), resolve_skill)
+    """Every position matching all terms and filters; no terms and no filters lists them all.
+
+    Raises QueryError (one line, naming the bound) for a query beyond the module's bounds.
+    """
+    for name in ("skill", "language", "province", "employer"):
+        value = getattr(filters, name)
+        if value is not None:
+            check_text(value, what=f"the {name} filter")
+    terms = group_skill_phrases(parse_query(text or ""), resolve_skill)
     sql, params, needles = build_query(terms, filters, resolve_skill)
     rows = []
     for r in conn.execute(sql, params):

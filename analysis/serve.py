@@ -4,12 +4,14 @@ Input: a store path.
 Output: a Datasette instance over the store (opened `mode=ro`, never written) and a derived
 `overview` database (one row per position with month, province, languages and skills, full-text
 indexed) built in a temporary folder, with facets, labels and canned queries preconfigured.
+Any web page can make the browser GET `?sql=...`, so every connection and response is bounded.
 """
 
 from __future__ import annotations
 
 import sqlite3
 import tempfile
+import types
 import webbrowser
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,6 +20,22 @@ from typing import Any
 
 OVERVIEW_DB = "overview"
 OVERVIEW_TABLE = "positions_overview"
+
+# Bounds on what one request can cost (issue 14: `SELECT randomblob(900000000)` grew the server
+# to 6.6 GB). A value, string or blob beyond MAX_VALUE_BYTES fails with "string or blob too
+# big" as soon as SQLite builds it; a response holds at most MAX_RETURNED_ROWS rows, so the
+# rows of one request take at most MAX_VALUE_BYTES * MAX_RETURNED_ROWS in Python. The heap limit
+# is SQLite's own memory for the whole process (sorts, temporary b-trees, caches).
+# Stored values above MAX_VALUE_BYTES could not be shown either (reading one fails the same way):
+# texts are a few KiB, an attachment's text is cut at 50,000 characters (extract.files.MAX_TEXT).
+MAX_VALUE_BYTES = 512 * 1024
+MAX_SQL_BYTES = 64 * 1024
+MAX_RETURNED_ROWS = 200  # Datasette's default 1000 would allow 500 MiB of values per request
+SQL_TIME_LIMIT_MS = 1000
+MAX_CSV_MB = 20
+SQLITE_HEAP_LIMIT = 256 * 1024 * 1024
+SQLITE_SOFT_HEAP_LIMIT = 64 * 1024 * 1024
+LIMITS_PLUGIN = "icc_talent_connection_limits"  # not importable: no static files looked up
 
 # Denormalised positions for faceting; languages and skills as JSON arrays (Datasette array
 # facets). Written to the derived database only: the store is attached read-only.
@@ -211,27 +229,83 @@ def build_overview(store: Path, target: Path) -> int:
         conn.close()
 
 
+def limit_connection(conn: sqlite3.Connection) -> None:
+    """Bound the size of any value and of the SQL text a connection will handle."""
+    conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_VALUE_BYTES)
+    conn.setlimit(sqlite3.SQLITE_LIMIT_SQL_LENGTH, MAX_SQL_BYTES)
+
+
+@contextmanager
+def sqlite_heap_limits(hard: int, soft: int) -> Iterator[None]:
+    """Set SQLite's process-wide heap limits for the block, then restore the previous ones."""
+    conn = sqlite3.connect(":memory:")
+    try:
+        before = [conn.execute(f"PRAGMA {p}_heap_limit").fetchone()[0] for p in ("hard", "soft")]
+        conn.execute(f"PRAGMA hard_heap_limit = {int(hard)}")
+        conn.execute(f"PRAGMA soft_heap_limit = {int(soft)}")
+        try:
+            yield
+        finally:
+            conn.execute(f"PRAGMA hard_heap_limit = {int(before[0])}")
+            conn.execute(f"PRAGMA soft_heap_limit = {int(before[1])}")
+    finally:
+        conn.close()
+
+
+def _register_limits_plugin() -> None:
+    """Have Datasette call `limit_connection` on every connection it opens (its plugin hook).
+
+    Datasette lists its plugins by module name, so the hook lives on a module object.
+    """
+    from datasette import hookimpl
+    from datasette.plugins import pm
+
+    if pm.get_plugin(LIMITS_PLUGIN) is not None:
+        return
+    plugin = types.ModuleType(LIMITS_PLUGIN, "Bounds on every connection of `icc-talent serve`.")
+
+    @hookimpl
+    def prepare_connection(conn: sqlite3.Connection) -> None:
+        limit_connection(conn)
+
+    plugin.prepare_connection = prepare_connection  # type: ignore[attr-defined]
+    pm.register(plugin, name=LIMITS_PLUGIN)
+
+
+def build_settings() -> dict[str, Any]:
+    """Datasette settings: page sizes and the per-request time and size bounds."""
+    return {
+        "default_page_size": 50,
+        "facet_time_limit_ms": 1000,
+        "sql_time_limit_ms": SQL_TIME_LIMIT_MS,
+        "max_returned_rows": MAX_RETURNED_ROWS,
+        "max_csv_mb": MAX_CSV_MB,
+    }
+
+
 @contextmanager
 def datasette_app(store: Path) -> Iterator[Any]:
     """A configured `datasette.app.Datasette` over the store and a fresh overview database.
 
     The store is opened mutable-read-only (`mode=ro`: a live view, never written); the
-    overview lives in a temporary folder removed on exit.
+    overview lives in a temporary folder removed on exit. Connections, responses and SQLite's
+    heap are bounded (see MAX_VALUE_BYTES) while the app is in use.
     """
     try:
         from datasette.app import Datasette
     except ImportError as exc:
         raise ServeError("serve needs datasette: pip install 'datasette>=0.65,<1.1'") from exc
+    _register_limits_plugin()
     with tempfile.TemporaryDirectory(prefix="icc-talent-serve-") as tmp:
         overview = Path(tmp) / f"{OVERVIEW_DB}.sqlite"
-        build_overview(store, overview)
-        app = Datasette(
-            files=[str(store)],
-            immutables=[str(overview)],
-            metadata=build_metadata(store.stem),
-            settings={"default_page_size": 50, "facet_time_limit_ms": 1000},
-        )
-        yield app
+        build_overview(store, overview)  # before the heap limit: it indexes the whole store
+        with sqlite_heap_limits(SQLITE_HEAP_LIMIT, SQLITE_SOFT_HEAP_LIMIT):
+            yield Datasette(
+                files=[str(store)],
+                immutables=[str(overview)],
+                metadata=build_metadata(store.stem),
+                settings=build_settings(),
+            )
 
 
 def serve_store(

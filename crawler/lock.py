@@ -1,17 +1,19 @@
-"""Crawl stage: one crawl at a time per store.
+"""Crawl stage: one crawl at a time per store, however the store is named.
 
-Input: the store path.
-Output: an exclusive advisory lock on `<store>.crawl.lock` held for the whole crawl. The kernel
-drops it when the process dies (even by SIGKILL), so a killed crawl never leaves a stale lock;
-a second crawl started meanwhile is refused with a clear message instead of interleaving runs.
+Input: the store path (relative, absolute, through symlinks, `..` or a hard link).
+Output: exclusive advisory locks held for the whole crawl: one on `<resolved store>.crawl.lock`
+and, once the store exists, one keyed by its device and inode, so every name of one file maps to
+one lock. The kernel drops both when the process dies (even by SIGKILL): a killed crawl never
+leaves a stale lock, and a second crawl started meanwhile is refused with a clear message.
 """
 
 from __future__ import annotations
 
 import fcntl
 import os
+import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 
@@ -20,14 +22,41 @@ class CrawlLockedError(RuntimeError):
 
 
 def lock_path(db_path: Path | str) -> Path:
-    db = Path(db_path)
+    """The lock file beside the store's real path (symlinks, `..` and cwd resolved)."""
+    db = Path(db_path).resolve()
     return db.with_name(db.name + ".crawl.lock")
+
+
+def identity_lock_path(db_path: Path | str) -> Path | None:
+    """The lock file keyed by the store's device and inode, or None while it does not exist.
+
+    Hard links share an inode but not a directory, so this lock lives in one per-user folder
+    of the temporary directory rather than beside the store.
+    """
+    try:
+        st = os.stat(db_path)
+    except FileNotFoundError:
+        return None
+    folder = Path(tempfile.gettempdir()) / f"icc-talent-locks-{os.getuid()}"
+    return folder / f"{st.st_dev}-{st.st_ino}.lock"
 
 
 @contextmanager
 def crawl_lock(db_path: Path | str, *, what: str = "crawl") -> Iterator[None]:
-    """Hold the store's crawl lock, or raise CrawlLockedError at once (never waits)."""
-    path = lock_path(db_path)
+    """Hold the store's crawl locks, or raise CrawlLockedError at once (never waits)."""
+    with ExitStack() as held:
+        held.enter_context(_flock(lock_path(db_path), db_path, what))
+        # A store created after this point (a crawl of a new store) is keyed by its path only
+        # until the next crawl; `icc-talent crawl` creates the store before taking the lock.
+        identity = identity_lock_path(db_path)
+        if identity is not None:
+            identity.parent.mkdir(mode=0o700, exist_ok=True)
+            held.enter_context(_flock(identity, db_path, what))
+        yield
+
+
+@contextmanager
+def _flock(path: Path, db_path: Path | str, what: str) -> Iterator[None]:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     try:

@@ -4,12 +4,22 @@ the mirror's generated tables of each format, and hostile files, all parsed in a
 
 from __future__ import annotations
 
+import io
+import zipfile
 from pathlib import Path
 
 import pytest
 
 from analysis.extract import Attachment, attach_tables, extract_file, sandbox, tables_of
-from analysis.extract.files import check_zip, sniff_kind
+from analysis.extract.files import (
+    OLE_MAGIC,
+    UnsafeFileError,
+    check_xml_part,
+    check_zip,
+    detect_xml_encoding,
+    read_ole_stream_names,
+    sniff_kind,
+)
 from analysis.extract.sandbox import extract_file_fresh
 from analysis.extract.tables import extract_table, find_header, map_columns, parse_headcount
 from analysis.models import ParsedNotice
@@ -177,3 +187,139 @@ def test_each_file_gets_a_process_of_its_own() -> None:
         results = list(pool.map(lambda _: extract_file(data, "t.xls"), range(8)))
     assert all(r.kind == "xls" and r.error is None for r in results)
     assert sandbox.WarmParserServer().broken is False  # forks are available here
+
+
+# ------------------------------------------------ hostile files say what is wrong (issue 14)
+
+
+def replace_member(data: bytes, name: str, body: bytes) -> bytes:
+    """The zip `data` with member `name` replaced by `body`."""
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as src,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
+        for info in src.infolist():
+            dst.writestr(info.filename, body if info.filename == name else src.read(info))
+    return out.getvalue()
+
+
+SHEET = "xl/worksheets/sheet1.xml"
+DOCTYPE = '<!DOCTYPE worksheet [<!ENTITY lol "lol">]>'
+
+
+def sheet_body() -> str:
+    """The generated sheet's XML without its declaration."""
+    xml = zipfile.ZipFile(io.BytesIO(files.render_xlsx(NOTICE))).read(SHEET).decode("utf-8")
+    return xml.split("?>", 1)[1]
+
+
+def xlsx_with_sheet(xml: bytes) -> bytes:
+    return replace_member(files.render_xlsx(NOTICE), SHEET, xml)
+
+
+def utf16_doctype(codec: str) -> bytes:
+    return (f'<?xml version="1.0" encoding="UTF-16"?>{DOCTYPE}' + sheet_body()).encode(codec)
+
+
+def doctype_after_comment(comment_bytes: int) -> bytes:
+    comment = "<!--" + "x" * comment_bytes + "-->"
+    return (f'<?xml version="1.0" encoding="UTF-8"?>{comment}{DOCTYPE}' + sheet_body()).encode()
+
+
+def truncated_xls(length: int) -> bytes:
+    return files.render_xls(NOTICE)[:length]
+
+
+def xls_with_broken_directory() -> bytes:
+    data = bytearray(files.render_xls(NOTICE))
+    data[48:52] = b"\xff\xff\xff\x7f"  # first directory sector: far past the end
+    return bytes(data)
+
+
+XLS_DAMAGED = "truncated or corrupt Excel 97-2003 file (.xls)"
+DTD = "sheet1.xml declares a DTD/entities"
+HOSTILE_FILES = [
+    ("truncated .xls, half", lambda: truncated_xls(2816), "corrupt", XLS_DAMAGED),
+    ("truncated .xls, header and a sector", lambda: truncated_xls(1024), "corrupt", XLS_DAMAGED),
+    ("corrupt OLE directory", xls_with_broken_directory, "corrupt", XLS_DAMAGED),
+    (
+        "OLE magic and garbage",
+        lambda: OLE_MAGIC + bytes(range(256)) * 4,
+        "corrupt",
+        "truncated or corrupt Office 97-2003 file",
+    ),
+    ("sheet in UTF-16 with a DOCTYPE", lambda: xlsx_with_sheet(utf16_doctype("utf-16")), "unsafe", DTD),
+    (
+        "sheet in UTF-16 BE without BOM",
+        lambda: xlsx_with_sheet(utf16_doctype("utf-16-be")),
+        "unsafe",
+        DTD,
+    ),
+    ("sheet in UTF-32", lambda: xlsx_with_sheet(utf16_doctype("utf-32")), "unsafe", DTD),
+    (
+        "DOCTYPE after a 2 MiB comment",
+        lambda: xlsx_with_sheet(doctype_after_comment(2 << 20)),
+        "unsafe",
+        DTD,
+    ),
+    (
+        "DOCTYPE across a 1 MiB read",
+        lambda: xlsx_with_sheet(doctype_after_comment((1 << 20) - 48)),
+        "unsafe",
+        DTD,
+    ),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("render", "kind", "message"),
+    [case[1:] for case in HOSTILE_FILES],
+    ids=[case[0] for case in HOSTILE_FILES],
+)
+def test_a_damaged_or_hostile_file_says_what_is_wrong(
+    render: object, kind: str, message: str
+) -> None:
+    result = extract_file(render(), "attachment")  # type: ignore[operator]
+    assert result.error_kind == kind, result.error
+    assert message in (result.error or "")
+    assert "unpack requires" not in (result.error or "").split(";")[0]
+    assert not result.sheets
+
+
+def test_the_ole_directory_names_the_workbook() -> None:
+    data = files.render_xls(NOTICE)
+    assert "Workbook" in (read_ole_stream_names(data) or [])
+    assert sniff_kind(data) == "xls"
+    assert read_ole_stream_names(data[:1024]) is None  # directory lost: not guessed as names
+    assert sniff_kind(data[:1024]) == "xls"  # but the BIFF record at a sector start tells
+
+
+@pytest.mark.parametrize(
+    ("head", "expected"),
+    [
+        (b'<?xml version="1.0" encoding="UTF-8"?><a/>', ("utf-8", 0)),
+        (b"<a/>", ("utf-8", 0)),
+        (b"\xef\xbb\xbf<a/>", ("utf-8", 3)),
+        ("<a/>".encode("utf-16"), ("utf-16-le", 2)),
+        ("<a/>".encode("utf-16-be"), ("utf-16-be", 0)),
+        ("<a/>".encode("utf-32"), ("utf-32-le", 4)),
+        (b"<?xml version='1.0' encoding='GB2312'?><a/>", ("gb2312", 0)),
+        (b'<?xml version="1.0" encoding="UTF-16"?><a/>', ("utf-8", 0)),  # declared, not so
+    ],
+)
+def test_xml_encoding_is_detected_like_a_parser_would(
+    head: bytes, expected: tuple[str, int]
+) -> None:
+    assert detect_xml_encoding(head) == expected
+
+
+def test_an_unknown_xml_encoding_is_refused() -> None:
+    with pytest.raises(UnsafeFileError, match="unknown encoding"):
+        detect_xml_encoding(b'<?xml version="1.0" encoding="x-made-up"?><a/>')
+
+
+def test_a_utf16_part_without_a_dtd_passes() -> None:
+    xml = ('<?xml version="1.0" encoding="UTF-16"?>' + sheet_body()).encode("utf-16")
+    check_xml_part(iter([xml[:1001], xml[1001:]]), SHEET)  # split mid-character: still decoded
+    check_zip(xlsx_with_sheet(xml))

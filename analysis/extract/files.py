@@ -1,19 +1,25 @@
 """Extract stage: read untrusted attachment bytes into grids of cells (run in a child process).
 
 Input: the raw bytes of a linked attachment (.xlsx, .xls, .et, .docx, .pdf; .doc/.wps detected).
-Output: `Document(kind, sheets=[Sheet(name, rows)], text)`. The format is taken from the bytes,
-not the file name. Zip containers (xlsx/docx) are inflated under a byte budget before any
-parser sees them, XML with a DTD or entity declarations is refused (entity attacks), and
-encrypted/password-protected files are reported as such. Call through `analysis.extract.sandbox`
-so a parser that hangs or balloons is killed by the time and memory limit of its process.
+Output: `Document(kind, sheets=[Sheet(name, rows)], text)`. The format is taken from the bytes
+(magic numbers, the OLE directory), not the file name. Zip containers (xlsx/docx) are inflated
+under a byte budget before any parser sees them, XML parts with a DTD or entity declarations
+anywhere, in any encoding, are refused (entity attacks), encrypted files are reported as such,
+and a damaged file is named by its format ("truncated or corrupt Excel 97-2003 file (.xls)").
+Call through `analysis.extract.sandbox` so a parser that hangs or balloons is killed by the
+time and memory limit of its process.
 """
 
 from __future__ import annotations
 
+import codecs
 import io
+import re
+import struct
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import IO, Any
 
 MAX_INFLATED = 64 * 1024 * 1024  # all members of an xlsx/docx together, once decompressed
 MAX_MEMBERS = 4000
@@ -36,6 +42,19 @@ class UnsupportedFileError(ValueError):
     """A format without a parser here (legacy .doc/.wps, archives, images)."""
 
 
+class CorruptFileError(ValueError):
+    """A truncated or damaged file; the message names its format in words a user knows."""
+
+
+# What a user calls each kind, for error messages.
+FORMAT_NAMES = {
+    "xlsx": "Excel workbook (.xlsx)",
+    "docx": "Word document (.docx)",
+    "pdf": "PDF document",
+    "xls": "Excel 97-2003 file (.xls)",
+}
+
+
 @dataclass(slots=True)
 class Sheet:
     name: str
@@ -50,7 +69,8 @@ class Document:
 
 
 def sniff_kind(data: bytes) -> str:
-    """xlsx | docx | zip | corrupt | pdf | ole-encrypted | xls | doc | ole | html | unknown."""
+    """xlsx | docx | zip | corrupt | pdf | ole-encrypted | xls | doc | ole | ole-corrupt | html |
+    unknown."""
     head = data[:8]
     if data[:5] == b"%PDF-" or b"%PDF-" in data[:1024]:
         return "pdf"
@@ -65,17 +85,83 @@ def sniff_kind(data: bytes) -> str:
             return "docx"
         return "zip"
     if head == OLE_MAGIC:
-        if "EncryptedPackage".encode("utf-16-le") in data:
-            return "ole-encrypted"
-        if "Workbook".encode("utf-16-le") in data or "Book".encode("utf-16-le") in data:
-            return "xls"
-        if "WordDocument".encode("utf-16-le") in data:
-            return "doc"
-        return "ole"
+        return sniff_ole_kind(data)
     stripped = data[:512].lstrip().lower()
     if stripped.startswith((b"<!doctype html", b"<html", b"<?xml", b"<")):
         return "html"
     return "unknown"
+
+
+# -- OLE2 compound files (.xls, .et, .doc, .wps) ------------------------------------------------
+
+_OLE_STREAM_KINDS = (("EncryptedPackage", "ole-encrypted"), ("Workbook", "xls"), ("Book", "xls"))
+_OLE_END = 0xFFFFFFFA  # sector ids at or above this are markers (free, end of chain, FAT)
+# Where the directory is lost (a truncated file), a sector that starts a BIFF BOF record is the
+# Workbook stream, and one that starts with the Word FIB magic is the WordDocument stream.
+_BIFF_BOF = (b"\x09\x08\x10\x00\x00\x06", b"\x09\x08\x08\x00\x00\x05")
+_WORD_FIB = b"\xec\xa5"
+
+
+def sniff_ole_kind(data: bytes) -> str:
+    """ole-encrypted | xls | doc | ole (intact, of another kind) | ole-corrupt (unrecognisable)."""
+    names = read_ole_stream_names(data)
+    intact = names is not None
+    if names is None:  # damaged directory: look for the names and the streams' first records
+        names = [n for n in ("EncryptedPackage", "Workbook", "Book", "WordDocument")
+                 if n.encode("utf-16-le") in data]  # fmt: skip
+        names += _ole_streams_by_content(data)
+    for stream, kind in _OLE_STREAM_KINDS:
+        if stream in names:
+            return kind
+    if "WordDocument" in names:
+        return "doc"
+    return "ole" if intact else "ole-corrupt"
+
+
+def read_ole_stream_names(data: bytes) -> list[str] | None:
+    """The names in an OLE2 file's directory, or None when the header or directory is damaged.
+
+    Follows only the FAT sectors listed in the header (files up to ~7 MB with 512-byte sectors);
+    each sector is read at most once, so a looping chain cannot hang it.
+    """
+    if len(data) < 512 or data[:8] != OLE_MAGIC or data[28:30] != b"\xfe\xff":
+        return None
+    shift, fat_sectors, first_dir = (struct.unpack_from("<H", data, 30)[0],
+                                     *struct.unpack_from("<II", data, 44))  # fmt: skip
+    if shift not in (9, 12) or fat_sectors == 0:
+        return None
+    size = 1 << shift
+    fat: list[int] = []
+    for sector in struct.unpack_from("<109I", data, 76)[: min(fat_sectors, 109)]:
+        start = (sector + 1) * size
+        if sector >= _OLE_END or start + size > len(data):
+            return None
+        fat.extend(struct.unpack_from(f"<{size // 4}I", data, start))
+    names: list[str] = []
+    seen: set[int] = set()
+    sector = first_dir
+    while sector < _OLE_END:
+        start = (sector + 1) * size
+        if sector in seen or sector >= len(fat) or start + size > len(data):
+            return None
+        seen.add(sector)
+        for entry in range(start, start + size, 128):
+            name_bytes = struct.unpack_from("<H", data, entry + 64)[0]
+            if data[entry + 66] in (1, 2, 5) and 2 <= name_bytes <= 64 and name_bytes % 2 == 0:
+                names.append(data[entry : entry + name_bytes - 2].decode("utf-16-le", "replace"))
+        sector = fat[sector]
+    return names
+
+
+def _ole_streams_by_content(data: bytes) -> list[str]:
+    """Stream names guessed from the records that start 512-byte sectors."""
+    found = []
+    starts = range(512, len(data), 512)
+    if any(data.startswith(_BIFF_BOF, at) for at in starts):
+        found.append("Workbook")
+    if any(data.startswith(_WORD_FIB, at) for at in starts):
+        found.append("WordDocument")
+    return found
 
 
 def check_zip(data: bytes, *, max_inflated: int = MAX_INFLATED) -> None:
@@ -83,7 +169,7 @@ def check_zip(data: bytes, *, max_inflated: int = MAX_INFLATED) -> None:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError) as exc:
-        raise ValueError(f"corrupt zip container: {exc}") from exc
+        raise CorruptFileError(f"corrupt zip container: {exc}") from exc
     infos = archive.infolist()
     if len(infos) > MAX_MEMBERS:
         raise UnsafeFileError(f"{len(infos)} zip members (more than {MAX_MEMBERS})")
@@ -95,50 +181,141 @@ def check_zip(data: bytes, *, max_inflated: int = MAX_INFLATED) -> None:
             f"declares {declared // 2**20} MB uncompressed (limit {max_inflated // 2**20} MB): "
             "decompression bomb?"
         )
-    total = 0
+    budget = _InflateBudget(max_inflated)
     for info in infos:
         is_xml = info.filename.endswith((".xml", ".rels", ".vml"))
         with archive.open(info) as member:
-            first = True
-            while chunk := member.read(_CHUNK):
-                total += len(chunk)
-                if total > max_inflated:
-                    raise UnsafeFileError(
-                        f"inflates beyond {max_inflated // 2**20} MB: decompression bomb?"
-                    )
-                if is_xml and first and (b"<!DOCTYPE" in chunk or b"<!ENTITY" in chunk):
-                    raise UnsafeFileError(
-                        f"{info.filename} declares a DTD/entities (XML entity attack?)"
-                    )
-                first = False
+            chunks = budget.read(member)
+            if is_xml:
+                check_xml_part(chunks, info.filename)
+            else:
+                for _ in chunks:
+                    pass
+
+
+class _InflateBudget:
+    """Counts inflated bytes over all members; raises once they pass the budget."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.total = 0
+
+    def read(self, member: IO[bytes]) -> Iterator[bytes]:
+        while chunk := member.read(_CHUNK):
+            self.total += len(chunk)
+            if self.total > self.limit:
+                raise UnsafeFileError(
+                    f"inflates beyond {self.limit // 2**20} MB: decompression bomb?"
+                )
+            yield chunk
+
+
+# -- XML parts: a DTD anywhere, in whatever encoding the parser would read ----------------------
+
+_DTD_MARKERS = ("<!DOCTYPE", "<!ENTITY")
+_MARKER_TAIL = max(len(m) for m in _DTD_MARKERS) - 1
+_XML_BOMS = (  # longest first: the UTF-32 LE BOM begins with the UTF-16 LE one
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xef\xbb\xbf", "utf-8"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+_XML_NO_BOM = (  # the XML spec's appendix F: how "<" or "<?" looks in each encoding
+    (b"\x3c\x00\x00\x00", "utf-32-le"),
+    (b"\x00\x00\x00\x3c", "utf-32-be"),
+    (b"\x3c\x00", "utf-16-le"),
+    (b"\x00\x3c", "utf-16-be"),
+)
+_XML_DECLARED = re.compile(rb"""^\s*<\?xml[^>]*?\bencoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
+
+
+def detect_xml_encoding(head: bytes) -> tuple[str, int]:
+    """(Python codec, BOM length) of an XML part, from its BOM, first bytes or declaration."""
+    for bom, encoding in _XML_BOMS:
+        if head.startswith(bom):
+            return encoding, len(bom)
+    for start, encoding in _XML_NO_BOM:
+        if head.startswith(start):
+            return encoding, 0
+    declared = _XML_DECLARED.match(head)
+    if not declared:
+        return "utf-8", 0
+    name = declared.group(1).decode("ascii")
+    try:
+        encoding = codecs.lookup(name).name
+    except LookupError:
+        raise UnsafeFileError(f"XML part declares an unknown encoding {name!r}") from None
+    if encoding.startswith(("utf-16", "utf-32")):  # declared but not how the bytes look
+        return "utf-8", 0
+    return encoding, 0
+
+
+def check_xml_part(chunks: Iterator[bytes], name: str) -> None:
+    """Refuse an XML part that declares a DTD or entities anywhere (streamed, bounded memory)."""
+    decoder: codecs.IncrementalDecoder | None = None
+    tail = ""
+    for chunk in chunks:
+        if decoder is None:
+            encoding, bom = detect_xml_encoding(chunk[:1024])
+            decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+            chunk = chunk[bom:]
+        text = tail + decoder.decode(chunk)
+        if any(marker in text for marker in _DTD_MARKERS):
+            raise UnsafeFileError(f"{name} declares a DTD/entities (XML entity attack?)")
+        tail = text[-_MARKER_TAIL:]
 
 
 def read_document(data: bytes, name: str = "") -> Document:
     """Parse attachment bytes by their real format (see module doc for the guards)."""
     kind = sniff_kind(data)
-    if kind == "xlsx":
-        check_zip(data)
-        return Document(kind, read_xlsx(data))
-    if kind == "docx":
-        check_zip(data)
-        sheets, text = read_docx(data)
-        return Document(kind, sheets, text)
-    if kind == "pdf":
-        sheets, text = read_pdf(data)
-        return Document(kind, sheets, text)
-    if kind == "xls":
-        return Document(kind, read_xls(data))
+    try:
+        if kind == "xlsx":
+            check_zip(data)
+            return Document(kind, read_xlsx(data))
+        if kind == "docx":
+            check_zip(data)
+            sheets, text = read_docx(data)
+            return Document(kind, sheets, text)
+        if kind == "pdf":
+            sheets, text = read_pdf(data)
+            return Document(kind, sheets, text)
+        if kind == "xls":
+            return Document(kind, read_xls(data))
+    except (EncryptedFileError, UnsafeFileError, UnsupportedFileError, CorruptFileError):
+        raise
+    except MemoryError:  # the worker reports the memory limit itself
+        raise
+    except Exception as exc:  # a parser tripping over damaged bytes: say which format it was
+        raise CorruptFileError(
+            f"truncated or corrupt {FORMAT_NAMES[kind]}; the parser said: {_reason(exc)}"
+        ) from exc
     if kind == "ole-encrypted":
         raise EncryptedFileError("password-protected Office file (encrypted package)")
-    if kind in ("doc", "ole"):
+    if kind == "doc":
         raise UnsupportedFileError("legacy Word/WPS binary document: kept in the archive, not read")
+    if kind == "ole":
+        raise UnsupportedFileError(
+            "legacy Office 97-2003 file that is neither Excel nor Word (WPS?): kept in the "
+            "archive, not read"
+        )
+    if kind == "ole-corrupt":
+        raise CorruptFileError(
+            "truncated or corrupt Office 97-2003 file (neither Excel nor Word can be recognised)"
+        )
     if kind == "html":
         raise UnsupportedFileError("an HTML page where a document was expected")
     if kind == "zip":
         raise UnsupportedFileError("a zip archive that is not an Office document")
     if kind == "corrupt":
-        raise ValueError("corrupt zip container (truncated or damaged file)")
-    raise ValueError("not a recognised document (corrupt or unknown format)")
+        raise CorruptFileError("corrupt zip container (truncated or damaged file)")
+    raise CorruptFileError("not a recognised document (corrupt or unknown format)")
+
+
+def _reason(exc: Exception) -> str:
+    """A parser's own message, on one short line (it is for whoever maintains the parser)."""
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text[:120]
 
 
 def read_xlsx(data: bytes) -> list[Sheet]:
@@ -161,11 +338,12 @@ def read_xls(data: bytes) -> list[Sheet]:
     import xlrd
 
     try:
-        book = xlrd.open_workbook(file_contents=data, on_demand=True)
+        # xlrd writes its warnings to stdout, the worker's result channel: keep them.
+        book = xlrd.open_workbook(file_contents=data, on_demand=True, logfile=io.StringIO())
     except xlrd.XLRDError as exc:
         if "encrypt" in str(exc).lower():
             raise EncryptedFileError("password-protected workbook") from exc
-        raise ValueError(f"unreadable .xls: {exc}") from exc
+        raise
     sheets = []
     for index in range(book.nsheets):
         sh = book.sheet_by_index(index)

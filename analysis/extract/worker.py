@@ -41,6 +41,7 @@ def limit(memory_mb: int, cpu_seconds: int) -> None:
 def parse(data: bytes, name: str, memory_mb: int) -> dict[str, Any]:
     """The JSON-able result for one file (called after `limit`)."""
     from analysis.extract.files import (
+        CorruptFileError,
         EncryptedFileError,
         UnsafeFileError,
         UnsupportedFileError,
@@ -60,6 +61,8 @@ def parse(data: bytes, name: str, memory_mb: int) -> dict[str, Any]:
         return {"error": str(exc), "error_kind": "unsafe"}
     except UnsupportedFileError as exc:
         return {"error": str(exc), "error_kind": "unsupported"}
+    except CorruptFileError as exc:  # already names the format and the damage
+        return {"error": str(exc)[:300], "error_kind": "corrupt"}
     except MemoryError:
         return {"error": f"parser exceeded the {memory_mb} MB memory limit", "error_kind": "limit"}
     except Exception as exc:  # any parser failure on a hostile file is a result, not a crash
