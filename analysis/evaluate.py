@@ -4,8 +4,8 @@ Input: the real ads of ../shared/corpus with our labels (tests/gold/corpus_label
 bundled mirror's notices (mirror/notices.yaml, each position with its `expect`).
 Output: `Score` rows per field, printed by `python -m analysis.evaluate` / `icc-talent evaluate`.
 
-The mirror part parses each built mirror page with analysis.extract.pages exactly as a crawl would (imported
-lazily: the rest of analysis/ never needs crawler/). Label rules: docs/NORMALISER.md.
+The mirror part parses and normalises each built mirror page with `analysis.process`, the path
+a crawl takes (imported lazily, with the mirror package). Label rules: docs/NORMALISER.md.
 """
 
 from __future__ import annotations
@@ -174,11 +174,10 @@ def evaluate_corpus(
 
 
 def _mirror_notices() -> list[tuple[dict[str, Any], Any]]:
-    """(notice of notices.yaml, ParsedNotice of its built page parsed as a crawl would)."""
-    from parsel import Selector
-
-    from analysis.extract.pages import decode_html, parse_notice
-    from analysis.extract.pages.charset import charset_from_content_type
+    """(notice of notices.yaml, ParsedNotice of its built page decoded and parsed as a crawl
+    would, by `analysis.process.parse_page`)."""
+    from analysis.extract.pages import Unavailable
+    from analysis.process import parse_page
     from mirror import (
         BASE_URL,
         SITE_KINDS,
@@ -193,10 +192,14 @@ def _mirror_notices() -> list[tuple[dict[str, Any], Any]]:
     out: list[tuple[dict[str, Any], Any]] = []
     for notice in load_notices()["notices"]:
         rel = paths[notice["id"]]
-        text, _, _ = decode_html(
-            (SITES_DIR / rel).read_bytes(), charset_from_content_type(types[rel])
+        parsed, _ = parse_page(
+            (SITES_DIR / rel).read_bytes(),
+            content_type=types[rel],
+            kind=SITE_KINDS[notice["site"]],
+            url=BASE_URL + rel,
         )
-        parsed = parse_notice(SITE_KINDS[notice["site"]], Selector(text=text), BASE_URL + rel)
+        if isinstance(parsed, Unavailable):
+            raise ValueError(f"mirror notice {notice['id']} ({rel}) parses as {parsed.reason}")
         out.append((notice, parsed))
     return out
 
@@ -223,7 +226,7 @@ def evaluate_mirror() -> tuple[list[Score], list[str]]:
     Languages are compared without zh (the mirror's expectations list foreign languages only).
     A position that is not found counts as predicting nothing for it.
     """
-    from analysis.normalise import normalise_notice
+    from analysis.process import ProcessError, process_notice
 
     scores = {
         name: Score(name, kind)
@@ -237,7 +240,10 @@ def evaluate_mirror() -> tuple[list[Score], list[str]]:
     }
     misses: list[str] = []
     for notice, parsed in _mirror_notices():
-        normalised = normalise_notice(parsed, fetched_at=FETCHED_AT)
+        processed = process_notice(parsed, fetched_at=FETCHED_AT)
+        if isinstance(processed, ProcessError):
+            raise ValueError(f"mirror notice {notice['id']}: {processed.message}")
+        normalised = processed.normalised
         record = record_of(notice["id"], normalised)
         expected = notice["positions"]
         got = record["positions"]

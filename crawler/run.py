@@ -19,6 +19,7 @@ from scrapy import signals
 from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
 
+from analysis.models import Source
 from analysis.store import (
     SourceRun,
     connect,
@@ -143,7 +144,7 @@ def build_settings(db_path: Path, archive_dir: Path, run_id: int, **overrides: A
 
 
 def run_crawl(
-    sources: list[dict[str, Any]],
+    sources: list[Source],
     *,
     db_path: Path,
     archive_dir: Path,
@@ -158,7 +159,7 @@ def run_crawl(
 
 
 def _run_locked(
-    sources: list[dict[str, Any]], db_path: Path, archive_dir: Path, overrides: dict[str, Any]
+    sources: list[Source], db_path: Path, archive_dir: Path, overrides: dict[str, Any]
 ) -> CrawlResult:
     conn = connect(db_path)
     try:
@@ -172,7 +173,7 @@ def _run_locked(
     crawlers = []
     timeline = Timeline()
     for kind, spider_cls in SPIDERS.items():
-        kind_sources = [s for s in sources if s["kind"] == kind]
+        kind_sources = [s for s in sources if s.kind == kind]
         if kind_sources:
             crawler = process.create_crawler(spider_cls)
             crawlers.append(crawler)

@@ -133,7 +133,7 @@ def test_real_registry_without_network_fails_per_source_and_keeps_the_store(
     result = crawl(
         REGISTRY_SOURCES, db, "-s", "ICC_HTTP_PROXY=http://127.0.0.1:9", "-s", "RETRY_TIMES=0"
     )
-    with_urls = [s["id"] for s in load_sources(REGISTRY_SOURCES) if s["start_urls"]]
+    with_urls = [s.id for s in load_sources(REGISTRY_SOURCES) if s.start_urls]
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     failed = [line for line in result.stderr.splitlines() if line.startswith("source ")]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis.models import Evidence, FetchedPage, Finding, NormalisedNotice, Position
+from analysis.models import Evidence, FetchedPage, Finding, NormalisedNotice, Position, Source
 from analysis.query import QueryFilters, search_positions, sentence_around
 from analysis.store import (
     SCHEMA_VERSION,
@@ -80,13 +80,13 @@ def notice(url: str = "http://example.test/a.html", version: str = "t1") -> Norm
 def store_once(conn: sqlite3.Connection, n: NormalisedNotice) -> tuple[int, bool]:
     with transaction(conn):
         page_id = save_page(conn, page(n.url), None)
-        return save_notice(conn, page_id, n, source={"id": "demo", "province": "云南"})
+        return save_notice(conn, page_id, n, source=Source(id="demo", name="demo", province="云南"))
 
 
 @pytest.fixture
 def conn(db_path: Path):
     c = connect(db_path)
-    save_sources(c, [{"id": "demo", "name": "Demo", "kind": "cms", "province": "云南"}])
+    save_sources(c, [Source(id="demo", name="Demo", kind="cms", province="云南")])
     yield c
     c.close()
 

@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 
+from analysis.models import Source
 from analysis.store.schema import transaction
 
 LOW_YIELD_SHARE = 0.25  # a source below this share of its usual links per list page is flagged
@@ -33,14 +34,14 @@ class SourceRun:
 
 
 def summarise_run_sources(
-    conn: sqlite3.Connection, run_id: int, sources: Iterable[dict[str, Any]]
+    conn: sqlite3.Connection, run_id: int, sources: Iterable[Source]
 ) -> list[SourceRun]:
     """Per-source counts of one run from the stored pages, judged against the source's history."""
     started = conn.execute("SELECT started_at FROM crawl_runs WHERE id = ?", (run_id,)).fetchone()
     started_at = started[0] if started else ""
     out = []
     for source in sources:
-        sid = source["id"]
+        sid = source.id
         row = conn.execute(
             """SELECT count(*) AS pages,
                       coalesce(sum(page_kind = 'listing'), 0) AS listing_pages,
@@ -72,7 +73,7 @@ def summarise_run_sources(
             "ok",
             message[0] if message else None,
         )
-        out.append(_judge(conn, counts, has_start=bool(source.get("start_urls"))))
+        out.append(_judge(conn, counts, has_start=bool(source.start_urls)))
     return out
 
 
