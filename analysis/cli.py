@@ -19,6 +19,7 @@ from typing import Any
 
 import click
 
+from analysis.models import Source
 from analysis.query import QueryFilters, QueryRow, search_positions
 from analysis.store import DEFAULT_DB, StoreError, connect, count_rows, save_cluster_model
 
@@ -180,7 +181,7 @@ def _parse_setting(text: str) -> tuple[str, str]:
     return name.strip(), value.strip()
 
 
-def _crawl(sources: list[Any], db_path: Path, *, overrides: dict[str, Any]) -> Any:
+def _crawl(sources: list[Source], db_path: Path, *, overrides: dict[str, Any]) -> Any:
     from crawler.lock import CrawlLockedError
     from crawler.run import run_crawl
 

@@ -99,10 +99,6 @@ class CrawlResult:
     def failed_sources(self) -> list[SourceRun]:
         return [s for s in self.sources if s.health == "failed"]
 
-    @property
-    def flagged_sources(self) -> list[SourceRun]:
-        return [s for s in self.sources if s.health in ("zero-yield", "low-yield")]
-
 
 class Timeline:
     """When the first request reached a downloader and the last item left the pipelines, over
