@@ -20,6 +20,7 @@ from typing import Any
 import click
 
 from analysis.query import QueryFilters, QueryRow, search_positions
+from analysis.source import Source
 from analysis.store import DEFAULT_DB, StoreError, connect, count_rows, save_cluster_model
 
 DB_ENV = "ICC_TALENT_DB"
@@ -162,10 +163,10 @@ def crawl(
     except SourceError as exc:
         raise UserError(str(exc)) from exc
     if only:
-        unknown = set(only) - {s["id"] for s in sources}
+        unknown = set(only) - {s.id for s in sources}
         if unknown:
             raise UserError(f"unknown source id(s): {', '.join(sorted(unknown))}")
-        sources = [s for s in sources if s["id"] in only]
+        sources = [s for s in sources if s.id in only]
     overrides = dict(_parse_setting(s) for s in settings)
     result = _crawl(sources, db_path, overrides=overrides)
     _print_crawl_summary(result, db_path)
@@ -180,7 +181,7 @@ def _parse_setting(text: str) -> tuple[str, str]:
     return name.strip(), value.strip()
 
 
-def _crawl(sources: list[dict[str, Any]], db_path: Path, *, overrides: dict[str, Any]) -> Any:
+def _crawl(sources: list[Source], db_path: Path, *, overrides: dict[str, Any]) -> Any:
     from crawler.lock import CrawlLockedError
     from crawler.run import run_crawl
 
@@ -428,20 +429,20 @@ def sources(db_path: Path, sources_file: Path | None, mirror: bool) -> None:
             health = load_pages_by_source(conn)
             last_run = latest_source_health(conn)
     for s in entries:
-        h = health.get(s["id"])
+        h = health.get(s.id)
         state = (
             f"last fetch {h.last_fetch}, {h.notices} notices, {h.errors} errors"
             if h
             else "never crawled"
         )
-        run = last_run.get(s["id"])
+        run = last_run.get(s.id)
         if run is not None:
             verdict = run["health"] if not run["message"] else f"{run['health']}: {run['message']}"
             state += f"; last run #{run['run_id']}: {verdict}"
-        elif not s.get("start_urls"):
+        elif not s.start_urls:
             state += "; no start URL: add a list page or article list to the registry"
-        label = " / ".join(x for x in (s.get("employer"), s.get("province"), s.get("level")) if x)
-        click.echo(f"{s['id']:<28} {s['kind']:<9} {label}  [{state}]")
+        label = " / ".join(x for x in (s.employer, s.province, s.level) if x)
+        click.echo(f"{s.id:<28} {s.kind:<9} {label}  [{state}]")
 
 
 # ----------------------------------------------------------------------------------- normalise

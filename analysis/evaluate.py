@@ -8,8 +8,8 @@ Output: `Score` rows per field for dev and test side by side, printed by
 `python -m analysis.evaluate` / `icc-talent evaluate`. Rules are written against dev; test is
 frozen and only reported (its disagreements are never listed). Label rules: docs/NORMALISER.md.
 
-The mirror part parses each built mirror page with analysis.extract.pages exactly as a crawl
-would, reading the mirror's built files through `mirror` (never its builder).
+The mirror part parses and normalises each built mirror page with `analysis.process`, the path
+a crawl takes, reading the mirror's built files through `mirror` (never its builder).
 """
 
 from __future__ import annotations
@@ -231,11 +231,10 @@ def _show(value: Any) -> str:
 
 
 def _mirror_notices() -> list[tuple[dict[str, Any], Any]]:
-    """(notice of notices.yaml, ParsedNotice of its built page parsed as a crawl would)."""
-    from parsel import Selector
-
-    from analysis.extract.pages import decode_html, parse_notice
-    from analysis.extract.pages.charset import charset_from_content_type
+    """(notice of notices.yaml, ParsedNotice of its built page decoded and parsed as a crawl
+    would, by `analysis.process.parse_page`)."""
+    from analysis.extract.pages import Unavailable
+    from analysis.process import parse_page
     from mirror import (
         BASE_URL,
         SITE_KINDS,
@@ -250,10 +249,14 @@ def _mirror_notices() -> list[tuple[dict[str, Any], Any]]:
     out: list[tuple[dict[str, Any], Any]] = []
     for notice in load_notices()["notices"]:
         rel = paths[notice["id"]]
-        text, _, _ = decode_html(
-            (SITES_DIR / rel).read_bytes(), charset_from_content_type(types[rel])
+        parsed, _ = parse_page(
+            (SITES_DIR / rel).read_bytes(),
+            content_type=types[rel],
+            kind=SITE_KINDS[notice["site"]],
+            url=BASE_URL + rel,
         )
-        parsed = parse_notice(SITE_KINDS[notice["site"]], Selector(text=text), BASE_URL + rel)
+        if isinstance(parsed, Unavailable):
+            raise ValueError(f"mirror notice {notice['id']} ({rel}) parses as {parsed.reason}")
         out.append((notice, parsed))
     return out
 
@@ -280,7 +283,7 @@ def evaluate_mirror() -> tuple[list[Score], list[str]]:
     Languages are compared without zh (the mirror's expectations list foreign languages only).
     A position that is not found counts as predicting nothing for it.
     """
-    from analysis.normalise import normalise_notice
+    from analysis.process import ProcessError, process_notice
 
     scores = {
         name: Score(name, kind)
@@ -294,7 +297,10 @@ def evaluate_mirror() -> tuple[list[Score], list[str]]:
     }
     misses: list[str] = []
     for notice, parsed in _mirror_notices():
-        normalised = normalise_notice(parsed, fetched_at=FETCHED_AT)
+        processed = process_notice(parsed, fetched_at=FETCHED_AT)
+        if isinstance(processed, ProcessError):
+            raise ValueError(f"mirror notice {notice['id']}: {processed.message}")
+        normalised = processed.normalised
         record = record_of(notice["id"], normalised)
         expected = notice["positions"]
         got = record["positions"]

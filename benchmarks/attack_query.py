@@ -17,6 +17,7 @@ from pathlib import Path
 from analysis.models import Evidence, FetchedPage, Finding, NormalisedNotice, Position
 from analysis.normalise.skills import skill_for_alias
 from analysis.query import QueryError, QueryFilters, search_positions
+from analysis.source import Source
 from analysis.store import connect, save_notice, save_page, save_sources, transaction
 
 TEXTS = (
@@ -58,7 +59,7 @@ HOSTILE_QUERIES: tuple[tuple[str, str], ...] = (
 def build_store(db: Path, positions: int) -> Path:
     """A store of `positions` positions cycling through TEXTS, each with a skill finding."""
     conn = connect(db)
-    save_sources(conn, [{"id": "yn", "name": "云岭国际传播中心", "province": "云南"}])
+    save_sources(conn, [Source(id="yn", name="云岭国际传播中心", province="云南")])
     with transaction(conn):
         for i in range(positions):
             title, text, needle = TEXTS[i % len(TEXTS)]
@@ -84,7 +85,12 @@ def build_store(db: Path, positions: int) -> Path:
                 page_kind="notice",
             )
             page_id = save_page(conn, page, None)
-            save_notice(conn, page_id, notice, source={"id": "yn", "province": "云南"})
+            save_notice(
+                conn,
+                page_id,
+                notice,
+                source=Source(id="yn", name="云岭国际传播中心", province="云南"),
+            )
     conn.close()
     return db
 

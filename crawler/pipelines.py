@@ -8,25 +8,23 @@ so a crawl killed at any moment leaves either both or neither.
 from __future__ import annotations
 
 import logging
-import os
 from typing import Any
 
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 
-from analysis.normalise import normalise_notice
+from analysis.process import Processed, ProcessError, process_notice, store_processed
+from analysis.source import Source
 from analysis.store import (
     connect,
     finish_run,
     frontier_add,
     frontier_mark,
     interrupt_stale_runs,
-    save_notice_or_sighting,
     save_page,
     save_run_sources,
     save_sources,
-    save_table_rows,
     start_run,
     summarise_run_sources,
     touch_page,
@@ -34,18 +32,15 @@ from analysis.store import (
 )
 from crawler.items import PageItem
 from crawler.lock import CrawlLock
+from crawler.state import store_path
 
 logger = logging.getLogger(__name__)
 
 
-def db_path_from(settings: Any) -> str:
-    """`ICC_TALENT_DB` in the environment wins over the ICC_DB setting."""
-    return os.environ.get("ICC_TALENT_DB") or settings.get("ICC_DB")
-
-
 class StorePipeline:
     """Writes each PageItem (page, attachments, notice or sighting, frontier changes) in one
-    transaction, so a crawl killed at any moment loses nothing and doubles nothing."""
+    transaction, so a crawl killed at any moment loses nothing and doubles nothing. What a
+    notice becomes is decided by `analysis.process`; this class is Scrapy plumbing and stats."""
 
     def __init__(self, db_path: str, run_id: int, stats: StatsCollector) -> None:
         self.db_path = db_path
@@ -54,12 +49,12 @@ class StorePipeline:
         self.stats = stats
         self.conn: Any = None
         self.lock: CrawlLock | None = None
-        self.sources: dict[str, dict[str, Any]] = {}
+        self.sources: dict[str, Source] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
         pipeline = cls(
-            db_path_from(crawler.settings), crawler.settings.getint("ICC_RUN_ID"), crawler.stats
+            store_path(crawler.settings), crawler.settings.getint("ICC_RUN_ID"), crawler.stats
         )
         if pipeline.owns_run:  # `scrapy crawl`: this process is the crawl, so it takes the lock
             pipeline.lock = CrawlLock(pipeline.db_path, what="scrapy crawl")
@@ -92,15 +87,16 @@ class StorePipeline:
 
     def process_item(self, item: PageItem) -> PageItem:
         page = item.page
-        source = self.sources.get(page.source_id, {"id": page.source_id})
-        normalised = None
+        source = self.sources.get(page.source_id) or Source(id=page.source_id, name=page.source_id)
+        processed: Processed | None = None
         if item.notice is not None:
-            try:
-                normalised = normalise_notice(item.notice, fetched_at=page.fetched_at)
-            except Exception as exc:  # a bad notice is counted and skipped, never fatal
-                logger.warning("cannot normalise %s: %s", page.url, exc)
+            result = process_notice(item.notice, fetched_at=page.fetched_at)
+            if isinstance(result, ProcessError):  # counted and recorded, never fatal
+                logger.warning("%s: %s", page.url, result.message)
                 self.stats.inc_value("icc/normalise/error")
-                page.page_kind, page.error = "error", f"normalise failed: {exc}"
+                page.page_kind, page.error = "error", result.message
+            else:
+                processed = result
         run_id = self.run_id or None
         with transaction(self.conn):
             if page.page_kind == "not_modified":
@@ -116,15 +112,11 @@ class StorePipeline:
                 )
                 for attachment in item.attachments:
                     save_page(self.conn, attachment, run_id, parent_url=page.url)
-                if normalised is not None:
-                    notice_id, outcome = save_notice_or_sighting(
-                        self.conn, page_id, normalised, source=source
-                    )
-                    if outcome != "sighting" and item.notice is not None:
-                        save_table_rows(self.conn, notice_id, item.notice.extra.get("tables", []))
-                    self.stats.inc_value(f"icc/store/notice_{outcome}")
-                    if outcome == "new":
-                        self.stats.inc_value("icc/store/position_new", len(normalised.positions))
+                if processed is not None:
+                    stored = store_processed(self.conn, page_id, processed, source=source)
+                    self.stats.inc_value(f"icc/store/notice_{stored.outcome}")
+                    if stored.outcome == "new":
+                        self.stats.inc_value("icc/store/position_new", stored.positions)
             if item.discovered:
                 frontier_add(
                     self.conn,

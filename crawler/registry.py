@@ -1,13 +1,14 @@
 """Crawl stage: seed the source registry from the shared ICC fact file.
 
 Input: `iccs.jsonl` (facts about ICCs and central bodies, with sources and quotes).
-Output: `crawler/sources.yaml` entries; known sites become start URLs, bodies without a known
+Output: `crawler/sources.yaml` entries (`Source` records written as YAML); known sites become start URLs, bodies without a known
 site are listed (with their accounts) but have no start URL until a user fills one in.
 Run: `python -m crawler.registry ../shared/registry/iccs.jsonl > crawler/sources.yaml`.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import sys
@@ -15,6 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
+from analysis.source import Source, SourceProvenance
 
 _DOMAIN = re.compile(r"^((?:[a-z0-9-]+\.)+[a-z]{2,})", re.IGNORECASE)
 LEVELS = {"district-county": "county"}
@@ -26,27 +29,52 @@ def start_url_of(website: str) -> str | None:
     return f"https://{match.group(1).lower()}/" if match else None
 
 
-def source_from_fact(fact: dict[str, Any]) -> dict[str, Any]:
+def source_from_fact(fact: dict[str, Any]) -> Source:
     urls = [u for u in (start_url_of(w) for w in fact.get("websites", [])) if u]
-    return {
-        "id": fact["id"],
-        "name": fact.get("name_zh") or fact.get("name_en"),
-        "kind": "cms",
-        "start_urls": urls,
-        "employer": fact.get("name_zh"),
-        "employer_en": fact.get("name_en"),
-        "level": LEVELS.get(fact.get("level") or "", fact.get("level")),
-        "province": fact.get("province"),
-        "city": fact.get("city"),
-        "parent": fact.get("parent_org"),
-        "accounts": fact.get("brands_accounts", []),
-        "needs_verification": bool(fact.get("needs_verification")),
-        "provenance": {
-            "registry": "shared/registry/iccs.jsonl",
-            "websites_as_stated": fact.get("websites", []),
-            "sources": [s.get("source") for s in fact.get("sources", [])],
-        },
-    }
+    return Source(
+        id=fact["id"],
+        name=fact.get("name_zh") or fact.get("name_en") or fact["id"],
+        kind="cms",
+        start_urls=tuple(urls),
+        employer=fact.get("name_zh"),
+        employer_en=fact.get("name_en"),
+        level=LEVELS.get(fact.get("level") or "", fact.get("level")),
+        province=fact.get("province"),
+        city=fact.get("city"),
+        parent=fact.get("parent_org"),
+        accounts=tuple(fact.get("brands_accounts", [])),
+        needs_verification=bool(fact.get("needs_verification")),
+        provenance=SourceProvenance(
+            registry="shared/registry/iccs.jsonl",
+            websites_as_stated=tuple(fact.get("websites", [])),
+            sources=tuple(s.get("source") for s in fact.get("sources", [])),
+        ),
+    )
+
+
+# The keys a seeded entry is written with, in this order (the rest are filled in by hand).
+REGISTRY_KEYS = (
+    "id",
+    "name",
+    "kind",
+    "start_urls",
+    "employer",
+    "employer_en",
+    "level",
+    "province",
+    "city",
+    "parent",
+    "accounts",
+    "needs_verification",
+    "provenance",
+)
+
+
+def registry_entry(source: Source) -> dict[str, Any]:
+    """A source as a YAML entry of the registry: plain lists and mappings, keys in order."""
+    fields = dataclasses.asdict(source)
+    entry = {key: fields[key] for key in REGISTRY_KEYS}
+    return json.loads(json.dumps(entry))  # tuples → lists, all the way down
 
 
 def build_registry(facts_path: Path) -> dict[str, Any]:
@@ -55,7 +83,7 @@ def build_registry(facts_path: Path) -> dict[str, Any]:
         "version": 1,
         "note": "Seeded from iccs.jsonl. Entries with empty start_urls are not crawled until a "
         "recruitment list page or article list is filled in.",
-        "sources": [source_from_fact(f) for f in facts],
+        "sources": [registry_entry(source_from_fact(f)) for f in facts],
     }
 
 

@@ -19,6 +19,7 @@ from scrapy import signals
 from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
 
+from analysis.source import Source
 from analysis.store import (
     SourceRun,
     connect,
@@ -98,10 +99,6 @@ class CrawlResult:
     def failed_sources(self) -> list[SourceRun]:
         return [s for s in self.sources if s.health == "failed"]
 
-    @property
-    def flagged_sources(self) -> list[SourceRun]:
-        return [s for s in self.sources if s.health in ("zero-yield", "low-yield")]
-
 
 class Timeline:
     """When the first request reached a downloader and the last item left the pipelines, over
@@ -143,7 +140,7 @@ def build_settings(db_path: Path, archive_dir: Path, run_id: int, **overrides: A
 
 
 def run_crawl(
-    sources: list[dict[str, Any]],
+    sources: list[Source],
     *,
     db_path: Path,
     archive_dir: Path,
@@ -158,7 +155,7 @@ def run_crawl(
 
 
 def _run_locked(
-    sources: list[dict[str, Any]], db_path: Path, archive_dir: Path, overrides: dict[str, Any]
+    sources: list[Source], db_path: Path, archive_dir: Path, overrides: dict[str, Any]
 ) -> CrawlResult:
     conn = connect(db_path)
     try:
@@ -172,7 +169,7 @@ def _run_locked(
     crawlers = []
     timeline = Timeline()
     for kind, spider_cls in SPIDERS.items():
-        kind_sources = [s for s in sources if s["kind"] == kind]
+        kind_sources = [s for s in sources if s.kind == kind]
         if kind_sources:
             crawler = process.create_crawler(spider_cls)
             crawlers.append(crawler)

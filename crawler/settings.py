@@ -44,7 +44,7 @@ ITEM_PIPELINES = {
 }
 
 # icc-talent's own settings (all overridable with -s NAME=value).
-ICC_DB = "data/icc-talent.sqlite"  # the ICC_TALENT_DB environment variable overrides it
+ICC_DB = "data/icc-talent.sqlite"  # below $ICC_TALENT_DB, above it when given: crawler.state
 ICC_ARCHIVE_DIR = "data/archive"
 ICC_SOURCES_FILE = ""  # empty: the bundled registry
 ICC_BASE_URL = ""  # resolves relative start URLs (the offline mirror uses it)

@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from analysis.models import Evidence, FetchedPage, Finding, NormalisedNotice, Position
+from analysis.source import Source
 from analysis.store import connect, save_notice, save_page, save_sources, transaction
 
 TEXTS = (
@@ -21,7 +22,7 @@ def _finding(text: str, field: str, value: str, needle: str) -> Finding:
 
 def make_store(db: Path) -> Path:
     conn = connect(db)
-    save_sources(conn, [{"id": "yn", "name": "云岭国际传播中心", "province": "云南"}])
+    save_sources(conn, [Source(id="yn", name="云岭国际传播中心", province="云南")])
     for i, (title, text) in enumerate(TEXTS, start=1):
         findings = [_finding(text, "overseas", "study" if i == 1 else "work", "海外")]
         if i == 1:
@@ -52,7 +53,7 @@ def make_store(db: Path) -> Path:
         )
         with transaction(conn):
             page_id = save_page(conn, page, None)
-            save_notice(conn, page_id, notice, source={"id": "yn", "province": "云南"})
+            save_notice(conn, page_id, notice, source=Source(id="yn", name="yn", province="云南"))
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     conn.close()
     return db

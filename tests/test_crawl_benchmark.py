@@ -15,7 +15,7 @@ def test_copies_have_their_own_ids_and_hosts() -> None:
     originals = load_sources(MIRROR_SOURCES)
     assert len(sources) == 3 * len(originals)
     assert len({s["id"] for s in sources}) == len(sources)
-    assert [s["id"] for s in sources[: len(originals)]] == [s["id"] for s in originals]
+    assert [s["id"] for s in sources[: len(originals)]] == [s.id for s in originals]
     hosts = {u.split("/")[2] for s in sources for u in s["start_urls"]}
     assert hosts == {f"c{i}.mirror.icc-talent.test" for i in (1, 2, 3)}
 

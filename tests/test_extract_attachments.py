@@ -126,11 +126,11 @@ def test_attach_tables_appends_new_positions_and_keeps_repeats_out_of_the_text()
     merged = attach_tables(bare, [att])
     assert "岗位名称 | 招聘人数 | 专业 | 学历 | 年龄 | 其他条件" in merged.text
     assert merged.text.count("\n") >= 1 + len(NOTICE["positions"])
-    rows = merged.extra["tables"]
-    assert [r["row"] for r in rows][:2] == [4, 5] and rows[0]["sheet"] == "岗位表"
+    rows = merged.tables
+    assert [r.row for r in rows][:2] == [4, 5] and rows[0].sheet == "岗位表"
     titles = "；".join(p["title"] for p in NOTICE["positions"])
     repeated = attach_tables(ParsedNotice(url="u", title="t", text=titles), [att])
-    assert repeated.text == titles and all(r["repeats_body"] for r in repeated.extra["tables"])
+    assert repeated.text == titles and all(r.repeats_body for r in repeated.tables)
 
 
 @pytest.mark.parametrize(

@@ -64,16 +64,14 @@ def test_mirror_table_rows_with_title_row() -> None:
         lines[header + 2]
         == "阿拉伯语编辑 | 1 | 阿拉伯语 | 本科及以上 | 具有1年以上阿拉伯国家留学经历"
     )
-    assert parsed.extra["body_source"] == "jcms"
+    assert parsed.body_source == "jcms"
     assert "打印本页" not in parsed.text
 
 
 def test_mirror_attachments_resolve_against_the_article() -> None:
     parsed = parse_cms_notice(*page("icc/zpxx/202403/t20240312_1001.html"))
     assert parsed.attachments == [page_url("icc/zpxx/202403/P020240312388801.pdf")]
-    assert parsed.extra["attachment_names"] == [
-        "附件：云岭国际传播中心2024年公开招聘岗位一览表.pdf"
-    ]
+    assert parsed.attachment_names == ["附件：云岭国际传播中心2024年公开招聘岗位一览表.pdf"]
 
 
 def test_mirror_page_without_charset_parses() -> None:
@@ -167,7 +165,7 @@ def test_real_gov_pages(
     assert parsed.employer == employer or employer is None
     assert body in parsed.text
     if source:
-        assert parsed.extra["body_source"] == source
+        assert parsed.body_source == source
     assert "免费报考咨询" not in parsed.text  # Fenbi's hidden .anti-crawler watermark
     assert "document.write" not in parsed.text
 
@@ -193,4 +191,4 @@ def test_real_attachments() -> None:
         "https://hera.fbstatic.cn/463811899757568.xls",
         "https://hera.fbstatic.cn/463811900280832.xls",
     ]
-    assert any("职位计划表" in name for name in parsed.extra["attachment_names"])
+    assert any("职位计划表" in name for name in parsed.attachment_names)

@@ -23,11 +23,11 @@ def test_mirror_postings() -> None:
         for line in pos["duties"] + pos["requirements"] + notice["intro"]:
             assert line in parsed.text.split("\n"), (rel, line)
         if notice.get("jsonld", True):
-            assert parsed.extra["source"] == "json-ld"
+            assert parsed.body_source == "json-ld"
             assert parsed.published == notice["published"][:10]
-            assert parsed.extra["deadline"].startswith(notice["valid_through"])
+            assert parsed.deadline.startswith(notice["valid_through"])
         else:
-            assert parsed.extra["source"] == "dom"
+            assert parsed.body_source == "dom"
             moment = datetime.strptime(notice["published"], "%Y-%m-%d %H:%M")
             assert parsed.published == f"{moment:%B} {moment.day}, {moment.year}"
 
@@ -71,7 +71,7 @@ def test_json_ld_shapes(data: object) -> None:
     assert parsed.title == "Video Producer"
     assert parsed.published == "2025-01-14"
     assert parsed.employer == "Qilu ICC"
-    assert parsed.extra["deadline"] == "2025-02-28"
+    assert parsed.deadline == "2025-02-28"
     assert parsed.text == "Make videos.\nFluent English"
 
 
@@ -87,4 +87,4 @@ def test_broken_json_ld_falls_back_to_dom() -> None:
         "5 March 2025",
     )
     assert parsed.text == "Edit."
-    assert parsed.extra["source"] == "dom"
+    assert parsed.body_source == "dom"

@@ -33,7 +33,7 @@ def test_mirror_articles() -> None:
         assert parsed.title == notice["title"]
         local = datetime.strptime(notice["published"], "%Y-%m-%d %H:%M").replace(tzinfo=SHANGHAI)
         assert parsed.published == local.isoformat()
-        assert parsed.extra["create_time_local"] == notice["published"]
+        assert parsed.wechat.create_time_local == notice["published"]
         assert parsed.employer == nickname
         lines = parsed.text.split("\n")
         for pos in notice["positions"]:
@@ -138,8 +138,8 @@ def test_real_error_pages(name: str, reason: str) -> None:
 def test_real_reprint_keeps_the_original_author() -> None:
     parsed = parse_wechat_article(sample("wx_raw_share_reprint_2025.html"), "u")
     assert isinstance(parsed, ParsedNotice)
-    assert parsed.extra["share_author"] == "索罗说"
-    assert parsed.extra["share_source_url"].startswith("http://mp.weixin.qq.com/s?__biz=")
+    assert parsed.wechat.share_author == "索罗说"
+    assert parsed.wechat.share_source_url.startswith("http://mp.weixin.qq.com/s?__biz=")
 
 
 def test_every_real_wechat_sample_is_covered() -> None:

@@ -13,6 +13,7 @@ from test_report import make_findings, make_positions
 
 from analysis import charts, cluster, report, trends
 from analysis.models import FetchedPage, NormalisedNotice, Position
+from analysis.source import Source
 from analysis.store import connect, save_notice, save_page, save_sources, start_run, transaction
 from analysis.store.health import load_source_health
 
@@ -175,10 +176,10 @@ def store(tmp_path: Path) -> Path:
     save_sources(
         conn,
         [
-            {"id": "good", "name": "云岭国际传播中心", "province": "云南"},
-            {"id": "empty", "name": "空站"},
-            {"id": "broken", "name": "坏站"},
-            {"id": "new", "name": "新站"},
+            Source(id="good", name="云岭国际传播中心", province="云南"),
+            Source(id="empty", name="空站"),
+            Source(id="broken", name="坏站"),
+            Source(id="new", name="新站"),
         ],
     )
     run = start_run(conn)
@@ -194,7 +195,7 @@ def store(tmp_path: Path) -> Path:
     )
     with transaction(conn):
         page_id = save_page(conn, _page("http://x.test/n/1", "good", "notice"), run)
-        save_notice(conn, page_id, notice, source={"id": "good", "province": "云南"})
+        save_notice(conn, page_id, notice, source=Source(id="good", name="good", province="云南"))
         save_page(conn, _page("http://x.test/l", "good", "listing"), run)
         save_page(conn, _page("http://e.test/l", "empty", "listing"), run)
         save_page(conn, _page("http://b.test/l", "broken", "error", "HTTP 500 from b.test"), run)

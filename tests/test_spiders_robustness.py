@@ -1,11 +1,13 @@
 """Spiders against bad input and bad networks, on servers started by the test on 127.0.0.1:
 a binary file with an .html name, malformed HTML, a 429 with Retry-After, a notice whose
-positions are only in its .xlsx attachment, and the real source registry with no network.
+positions are only in its .xlsx attachment, the real source registry with no network, and a
+store path given both by --db and by $ICC_TALENT_DB.
 """
 
 from __future__ import annotations
 
 import sqlite3
+import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -14,9 +16,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import ClassVar
 
+import pytest
+from scrapy.settings import Settings
+
 from crawler.sources import REGISTRY_SOURCES, load_sources
+from crawler.state import store_path
 from mirror import attachments as files
-from tests.test_spiders import FAST, REPO, crawl
+from tests.test_spiders import FAST, REPO, crawl, crawl_command, crawl_env
 
 NOTICE = {
     "employer": "测试国际传播中心",
@@ -133,7 +139,7 @@ def test_real_registry_without_network_fails_per_source_and_keeps_the_store(
     result = crawl(
         REGISTRY_SOURCES, db, "-s", "ICC_HTTP_PROXY=http://127.0.0.1:9", "-s", "RETRY_TIMES=0"
     )
-    with_urls = [s["id"] for s in load_sources(REGISTRY_SOURCES) if s["start_urls"]]
+    with_urls = [s.id for s in load_sources(REGISTRY_SOURCES) if s.start_urls]
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     failed = [line for line in result.stderr.splitlines() if line.startswith("source ")]
@@ -144,6 +150,58 @@ def test_real_registry_without_network_fails_per_source_and_keeps_the_store(
     assert "have no start URL yet" in result.stdout
     after = sqlite3.connect(db).execute("SELECT count(*) FROM notices").fetchone()[0]
     assert after == before >= 1
+
+
+def test_db_option_wins_over_the_environment(tmp_path: Path) -> None:
+    """`ICC_TALENT_DB=/a icc-talent crawl --db /b`: the lock, the run, the pages and the
+    notices all go to /b, and /a is never created."""
+    env_db, db = tmp_path / "env" / "store.sqlite", tmp_path / "cli" / "store.sqlite"
+    with serve() as base:
+        sources = tmp_path / "sources.yaml"
+        sources.write_text(
+            f"sources:\n  - id: t\n    kind: cms\n    start_urls: ['{base}/list.html']\n",
+            encoding="utf-8",
+        )
+        subprocess.run(
+            crawl_command(sources, db),
+            capture_output=True,
+            text=True,
+            cwd=REPO,
+            env=crawl_env() | {"ICC_TALENT_DB": str(env_db)},
+            timeout=300,
+        )
+    assert not env_db.parent.exists()
+    conn = sqlite3.connect(db)
+    try:
+        counts = conn.execute(
+            """SELECT (SELECT count(*) FROM crawl_runs), (SELECT count(*) FROM pages),
+                      (SELECT count(*) FROM notices), (SELECT count(*) FROM frontier)"""
+        ).fetchone()
+    finally:
+        conn.close()
+    assert counts[0] == 1 and all(n > 0 for n in counts)
+
+
+@pytest.mark.parametrize(
+    ("setting", "env", "expected"),
+    [
+        ("/cli.sqlite", "/env.sqlite", "/cli.sqlite"),  # icc-talent crawl --db, scrapy -s ICC_DB
+        (None, "/env.sqlite", "/env.sqlite"),  # scrapy crawl with the variable set
+        (None, None, "data/icc-talent.sqlite"),  # scrapy crawl alone: crawler/settings.py
+    ],
+)
+def test_store_path_is_decided_in_one_place(
+    monkeypatch: pytest.MonkeyPatch, setting: str | None, env: str | None, expected: str
+) -> None:
+    settings = Settings()
+    settings.setmodule("crawler.settings", priority="project")
+    if setting:
+        settings.set("ICC_DB", setting, priority="cmdline")
+    if env:
+        monkeypatch.setenv("ICC_TALENT_DB", env)
+    else:
+        monkeypatch.delenv("ICC_TALENT_DB", raising=False)
+    assert store_path(settings) == expected
 
 
 assert FAST and REPO  # shared settings of the loopback crawls

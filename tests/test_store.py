@@ -13,6 +13,7 @@ import pytest
 from analysis.health import SourceCounts
 from analysis.models import Evidence, FetchedPage, Finding, NormalisedNotice, Position
 from analysis.query import QueryFilters, search_positions, sentence_around
+from analysis.source import Source
 from analysis.store import (
     SCHEMA_VERSION,
     StoreError,
@@ -88,13 +89,13 @@ def notice(url: str = "http://example.test/a.html", version: str = "t1") -> Norm
 def store_once(conn: sqlite3.Connection, n: NormalisedNotice) -> tuple[int, bool]:
     with transaction(conn):
         page_id = save_page(conn, page(n.url), None)
-        return save_notice(conn, page_id, n, source={"id": "demo", "province": "云南"})
+        return save_notice(conn, page_id, n, source=Source(id="demo", name="demo", province="云南"))
 
 
 @pytest.fixture
 def conn(db_path: Path):
     c = connect(db_path)
-    save_sources(c, [{"id": "demo", "name": "Demo", "kind": "cms", "province": "云南"}])
+    save_sources(c, [Source(id="demo", name="Demo", kind="cms", province="云南")])
     yield c
     c.close()
 
@@ -219,12 +220,17 @@ def crawl_run(
 def test_run_source_counts_and_judgement_are_saved(conn: sqlite3.Connection) -> None:
     run_id = crawl_run(conn, 2, 10, error=True)
     with transaction(conn):
-        save_notice(conn, save_page(conn, page(), run_id), notice(), source={"id": "demo"})
+        save_notice(
+            conn, save_page(conn, page(), run_id), notice(), source=Source(id="demo", name="demo")
+        )
     started_at = load_run_started_at(conn, run_id)
     assert load_run_source_counts(conn, run_id, "demo", started_at=started_at) == SourceCounts(
         "demo", 2, 20, 4, 1, 2, 1, "HTTP 500"
     )
-    sources = [{"id": "demo", "start_urls": ["http://example.test/l0"]}, {"id": "idle"}]
+    sources = [
+        Source(id="demo", name="demo", start_urls=("http://example.test/l0",)),
+        Source(id="idle", name="idle"),
+    ]
     runs = summarise_run_sources(conn, run_id, sources)
     assert [(r.source_id, r.health) for r in runs] == [("demo", "ok"), ("idle", "no-start-url")]
     save_run_sources(conn, run_id, runs)
@@ -234,7 +240,7 @@ def test_run_source_counts_and_judgement_are_saved(conn: sqlite3.Connection) -> 
 
 
 def test_yield_history_reads_healthy_runs_newest_first(conn: sqlite3.Connection) -> None:
-    demo = [{"id": "demo", "start_urls": ["http://example.test/l0"]}]
+    demo = [Source(id="demo", name="demo", start_urls=("http://example.test/l0",))]
     for listing, links in ((2, 10), (1, 0), (1, 6)):  # ok, zero-yield, ok
         run_id = crawl_run(conn, listing, links)
         save_run_sources(conn, run_id, summarise_run_sources(conn, run_id, demo))

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from analysis.models import FetchedPage, NormalisedNotice, Position
+from analysis.source import Source
 from analysis.store import connect, save_notice, save_page, save_sources, start_run, transaction
 from analysis.store.reads import (
     AttachmentPage,
@@ -48,7 +49,7 @@ def fetched(url: str, kind: str, *, source: str = "yn", when: int = 2) -> Fetche
 @pytest.fixture
 def conn(tmp_path: Path) -> Iterator[sqlite3.Connection]:
     c = connect(tmp_path / "reads.sqlite")
-    save_sources(c, [{"id": "yn", "name": "云岭"}, {"id": "gx", "name": "广西"}])
+    save_sources(c, [Source(id="yn", name="云岭"), Source(id="gx", name="广西")])
     run = start_run(c)
     notice = NormalisedNotice(
         url=NOTICE_URL,
@@ -65,7 +66,7 @@ def conn(tmp_path: Path) -> Iterator[sqlite3.Connection]:
     )
     with transaction(c):
         page_id = save_page(c, fetched(NOTICE_URL, "notice"), run)
-        notice_id, _ = save_notice(c, page_id, notice, source={"id": "yn"})
+        notice_id, _ = save_notice(c, page_id, notice, source=Source(id="yn", name="yn"))
         save_page(c, fetched("http://yn.test/f/2.xlsx", "attachment"), run, parent_url=NOTICE_URL)
         broken = replace(
             fetched("http://yn.test/f/1.pdf", "error"), error="HTTP 404", archive_path=None

@@ -3,7 +3,7 @@
 Input: attachment bytes (parsed in a limited child process) and the notice they belong to.
 Output: the notice with one table block per position table appended to its text (rendered
 exactly like an HTML table of the body: header line, then one ' | ' line per position) and
-`extra["tables"]` = one dict per position row with its provenance (file, sheet, row).
+`tables` = one `TableRow` per position row with its provenance (file, sheet, row).
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ import dataclasses
 from dataclasses import dataclass
 
 from analysis.extract.sandbox import Extracted, extract_file
-from analysis.extract.tables import Table, TableRow, extract_table, render_table_text
-from analysis.models import ParsedNotice
+from analysis.extract.tables import Table, extract_table, render_table_text
+from analysis.models import AttachmentError, ParsedNotice, TableRow
 
 __all__ = [
     "Attachment",
@@ -62,21 +62,19 @@ def repeats_body(table: Table, text: str) -> bool:
 
 
 def attach_tables(notice: ParsedNotice, attachments: list[Attachment]) -> ParsedNotice:
-    """The notice with its attachments' position tables appended (text + extra["tables"]).
+    """The notice with its attachments' position tables appended (text + `tables`).
 
-    A table whose positions the body already names is kept in extra["tables"] only.
-    Attachments without a table add nothing to the text (their plain text is kept in
-    extra["attachment_text"]); failed ones are listed in extra["attachment_errors"].
+    A table whose positions the body already names is kept in `tables` only (its rows marked
+    `repeats_body`). Attachments without a table add nothing to the text (their plain text is
+    kept in `attachment_text`); failed ones are listed in `attachment_errors`.
     """
     blocks: list[str] = []
-    rows: list[dict[str, object]] = []
-    errors: list[dict[str, str]] = []
+    rows: list[TableRow] = []
+    errors: list[AttachmentError] = []
     texts: dict[str, str] = {}
     for number, att in enumerate(attachments, start=1):
         if att.result.error:
-            errors.append(
-                {"url": att.url, "error": att.result.error, "kind": att.result.error_kind or ""}
-            )
+            errors.append(AttachmentError(att.url, att.result.error, att.result.error_kind or ""))
             continue
         label = f"附件{number}：{att.name or att.url.rsplit('/', 1)[-1]}"
         tables = tables_of(att)
@@ -84,18 +82,16 @@ def attach_tables(notice: ParsedNotice, attachments: list[Attachment]) -> Parsed
             repeats = repeats_body(table, notice.text)
             if not repeats:
                 blocks.append(render_table_text(table, label))
-            rows.extend(r.as_dict() | {"repeats_body": repeats} for r in table.rows)
+            rows.extend(dataclasses.replace(r, repeats_body=repeats) for r in table.rows)
         if not tables and att.result.text:
             texts[att.url] = att.result.text
-    extra = dict(notice.extra)
-    if rows:
-        extra["tables"] = [*extra.get("tables", []), *rows]
-    if errors:
-        extra["attachment_errors"] = errors
-    if texts:
-        extra["attachment_text"] = texts
-    text = notice.text if not blocks else notice.text + "\n" + "\n".join(blocks)
-    return dataclasses.replace(notice, text=text, extra=extra)
+    return dataclasses.replace(
+        notice,
+        text=notice.text if not blocks else notice.text + "\n" + "\n".join(blocks),
+        tables=[*notice.tables, *rows],
+        attachment_errors=errors or notice.attachment_errors,
+        attachment_text=texts or notice.attachment_text,
+    )
 
 
 ATTACHMENT_FORMATS = ("xls", "xlsx", "et", "doc", "docx", "wps", "pdf")
@@ -108,7 +104,7 @@ def attachment_format(url: str) -> str:
 
 def wanted_attachments(notice: ParsedNotice) -> list[tuple[str, str]]:
     """(url, link text) of the attachments a crawl fetches: office/PDF files, no name lists."""
-    names = notice.extra.get("attachment_names") or []
+    names = notice.attachment_names
     out = []
     for index, url in enumerate(notice.attachments):
         name = names[index] if index < len(names) else ""

@@ -1,8 +1,9 @@
 """Extract stage: near-duplicate fingerprints of notice texts (reposts on several sites).
 
 Input: a notice's cleaned text.
-Output: a MinHash signature over character 5-gram shingles, its LSH band buckets, and the
-estimated Jaccard similarity and containment of two signatures. Aggregators (中公, 华图, 粉笔)
+Output: a MinHash signature over character 5-gram shingles, its LSH band buckets, the
+estimated Jaccard similarity and containment of two signatures, and the repost decision
+(`decide_repost`: new notice, sighting, or replace an aggregator's copy). Aggregators (中公, 华图, 粉笔)
 repost official notices with their own header, footer and watermark lines, so the match is
 judged by containment (the shared share of the shorter text), not by plain Jaccard.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -106,3 +108,57 @@ def containment(a: Fingerprint, b: Fingerprint) -> float:
 
 def is_near_duplicate(a: Fingerprint, b: Fingerprint) -> bool:
     return containment(a, b) >= MIN_CONTAINMENT
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A stored notice that shares an LSH bucket with a new one (a possible repost)."""
+
+    notice_id: int
+    fingerprint: Fingerprint
+    aggregator: bool  # its source reposts other bodies' notices
+
+
+@dataclass(frozen=True, slots=True)
+class RepostDecision:
+    """What to do with a notice seen on a page for the first time.
+
+    `action` is `store` (no near-duplicate: a new notice), `sighting` (link the page to the
+    stored notice `match_id` instead of storing it) or `replace` (store it, and demote the
+    aggregator's stored copy `match_id` to a sighting of it). `similarity` is the match's
+    containment, 0.0 without a match.
+    """
+
+    action: str
+    match_id: int | None = None
+    similarity: float = 0.0
+
+
+def best_match(fp: Fingerprint, candidates: Iterable[Candidate]) -> tuple[Candidate, float] | None:
+    """The most similar candidate at or above MIN_CONTAINMENT; the first one wins a tie."""
+    if not fp.size:
+        return None
+    best: tuple[Candidate, float] | None = None
+    for candidate in candidates:
+        score = containment(fp, candidate.fingerprint)
+        if score >= MIN_CONTAINMENT and (best is None or score > best[1]):
+            best = (candidate, float(score))
+    return best
+
+
+def decide_repost(
+    fp: Fingerprint, *, aggregator: bool, candidates: Iterable[Candidate]
+) -> RepostDecision:
+    """Is a new notice a repost of a stored one, and which copy is kept?
+
+    An official copy is kept over an aggregator's, whichever was seen first, so the outcome
+    does not depend on crawl order: an aggregator's copy (or a second official copy) of a
+    stored notice is a sighting; an official copy of an aggregator's stored notice replaces it.
+    """
+    match = best_match(fp, candidates)
+    if match is None:
+        return RepostDecision("store")
+    other, similarity = match
+    if aggregator or not other.aggregator:
+        return RepostDecision("sighting", other.notice_id, similarity)
+    return RepostDecision("replace", other.notice_id, similarity)

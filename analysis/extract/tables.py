@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
+
+from analysis.models import TableRow
 
 MAX_HEADER_SCAN = 12  # the header sits in the first rows (title, note rows above it)
 MAX_COLUMNS = 60  # some sheets report 200+ stray formatted columns
@@ -33,26 +35,6 @@ COLUMNS: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
 _HEADER_HINTS = ("岗位", "职位", "人数", "专业", "学历", "学位", "年龄", "条件", "要求", "单位")
 _INT = re.compile(r"^\s*(\d{1,4})(?:\.0+)?\s*(?:人|名)?\s*$")
 _FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
-
-
-@dataclass(slots=True)
-class TableRow:
-    """One position row of a table, with its provenance (file, sheet, 1-based row number)."""
-
-    file: str
-    sheet: str
-    row: int
-    title: str = ""
-    headcount: int | None = None
-    major: str = ""
-    degree: str = ""
-    age: str = ""
-    other: str = ""
-    employer: str = ""
-    cells: dict[str, str] = field(default_factory=dict)
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 @dataclass(slots=True)

@@ -1,42 +1,41 @@
 """Store stage: crawl records: sources, crawl runs, fetched pages and the crawl frontier.
 
-Input: source-registry entries and `FetchedPage`s from the crawl.
-Output: rows in `sources`, `crawl_runs`, `pages`, `frontier`; what a resumed crawl needs back.
+Input: source-registry entries (`Source`) and `FetchedPage`s from the crawl.
+Output: rows in `sources`, `crawl_runs`, `pages`, `frontier`; what a resumed crawl needs back,
+and what `reprocess` reads back from the archive (notice pages, attachments) and marks.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sqlite3
 from collections.abc import Iterable
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from analysis.models import FetchedPage
+from analysis.source import Source, SourceProvenance
 from analysis.store.schema import transaction, utcnow
 
+# Source fields with a column of their own in `sources`; the rest go to its meta JSON.
+_SOURCE_COLUMNS = (
+    "id",
+    "name",
+    "kind",
+    "employer",
+    "employer_en",
+    "level",
+    "province",
+    "parent",
+    "start_urls",
+)
 
-def save_sources(conn: sqlite3.Connection, sources: Iterable[dict[str, Any]]) -> int:
+
+def save_sources(conn: sqlite3.Connection, sources: Iterable[Source]) -> int:
     """Upsert source-registry entries; returns how many were written."""
-    rows = [
-        (
-            s["id"],
-            s.get("name") or s["id"],
-            s.get("kind", "cms"),
-            s.get("employer"),
-            s.get("employer_en"),
-            s.get("level"),
-            s.get("province"),
-            s.get("parent"),
-            json.dumps(s.get("start_urls", []), ensure_ascii=False),
-            json.dumps(
-                {k: v for k, v in s.items() if k not in _SOURCE_COLUMNS},
-                ensure_ascii=False,
-                default=str,
-            ),
-        )
-        for s in sources
-    ]
+    rows = [_source_row(s) for s in sources]
     with transaction(conn):
         conn.executemany(
             """INSERT INTO sources (id, name, kind, employer, employer_en, level, province,
@@ -51,17 +50,50 @@ def save_sources(conn: sqlite3.Connection, sources: Iterable[dict[str, Any]]) ->
     return len(rows)
 
 
-_SOURCE_COLUMNS = {
-    "id",
-    "name",
-    "kind",
-    "employer",
-    "employer_en",
-    "level",
-    "province",
-    "parent",
-    "start_urls",
-}
+def _source_row(source: Source) -> tuple[Any, ...]:
+    fields = dataclasses.asdict(source)
+    meta = {k: v for k, v in fields.items() if k not in _SOURCE_COLUMNS}
+    return (
+        *(fields[k] for k in _SOURCE_COLUMNS[:-1]),
+        json.dumps(list(source.start_urls), ensure_ascii=False),
+        json.dumps(meta, ensure_ascii=False),
+    )
+
+
+def source_from_row(row: sqlite3.Row) -> Source:
+    """A stored `sources` row back as the `Source` that was saved (meta JSON unpacked)."""
+    meta = json.loads(row["meta"] or "{}")
+    provenance = meta.get("provenance")
+    keywords = meta.get("link_keywords")
+    return Source(
+        id=row["id"],
+        name=row["name"],
+        kind=row["kind"],
+        start_urls=tuple(json.loads(row["start_urls"] or "[]")),
+        employer=row["employer"],
+        employer_en=row["employer_en"],
+        level=row["level"],
+        province=row["province"],
+        city=meta.get("city"),
+        parent=row["parent"],
+        accounts=tuple(meta.get("accounts") or ()),
+        needs_verification=bool(meta.get("needs_verification")),
+        provenance=SourceProvenance(
+            registry=provenance["registry"],
+            websites_as_stated=tuple(provenance.get("websites_as_stated") or ()),
+            sources=tuple(provenance.get("sources") or ()),
+        )
+        if provenance
+        else None,
+        aggregator=bool(meta.get("aggregator")),
+        link_keywords=None if keywords is None else tuple(keywords),
+        detail_selector=meta.get("detail_selector"),
+    )
+
+
+def load_stored_sources(conn: sqlite3.Connection) -> dict[str, Source]:
+    """source id -> the `Source` stored under it."""
+    return {r["id"]: source_from_row(r) for r in conn.execute("SELECT * FROM sources")}
 
 
 def start_run(conn: sqlite3.Connection, *, archive_path: str | None = None) -> int:
@@ -278,4 +310,80 @@ def touch_page(conn: sqlite3.Connection, url: str, run_id: int | None, when: dat
     conn.execute(
         "UPDATE pages SET run_id = ?, fetched_at = ? WHERE url = ?",
         (run_id, when.isoformat(timespec="seconds"), url),
+    )
+
+
+# -- what `reprocess` reads back and marks ---------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ArchivedPage:
+    """A stored page whose response is in the WARC archive, and where."""
+
+    page_id: int
+    url: str
+    source_id: str
+    fetched_at: datetime
+    content_type: str | None
+    archive_path: str
+    archive_offset: int
+
+
+def _archived_page(row: sqlite3.Row) -> ArchivedPage:
+    return ArchivedPage(
+        page_id=int(row["id"]),
+        url=row["url"],
+        source_id=row["source_id"],
+        fetched_at=datetime.fromisoformat(row["fetched_at"]).astimezone(UTC),
+        content_type=row["content_type"],
+        archive_path=row["archive_path"],
+        archive_offset=int(row["archive_offset"]),
+    )
+
+
+def load_archived_notice_pages(
+    conn: sqlite3.Connection, source_ids: Iterable[str] | None = None
+) -> list[ArchivedPage]:
+    """Archived notice pages to parse again, in page-id order: notices, sightings, and notice
+    pages whose parse failed; only those of `source_ids` when given."""
+    wanted = set(source_ids or ())
+    rows = conn.execute(
+        """SELECT p.id, p.url, p.source_id, p.fetched_at, p.content_type, p.archive_path,
+                  p.archive_offset
+           FROM pages p LEFT JOIN frontier f ON f.url = p.url
+           WHERE p.archive_path IS NOT NULL AND p.status = 200
+             AND (p.page_kind IN ('notice', 'sighting')
+                  OR (p.page_kind = 'error' AND f.kind = 'notice'))
+           ORDER BY p.id"""
+    )
+    return [_archived_page(r) for r in rows if not wanted or r["source_id"] in wanted]
+
+
+def load_archived_attachment(conn: sqlite3.Connection, url: str) -> ArchivedPage | str:
+    """The archived attachment at `url`, or why there is none (its fetch error, or
+    "not in the archive")."""
+    row = conn.execute(
+        """SELECT id, url, source_id, fetched_at, content_type, archive_path, archive_offset,
+                  page_kind, error FROM pages WHERE url = ?""",
+        (url,),
+    ).fetchone()
+    if row is None or row["archive_path"] is None or row["page_kind"] != "attachment":
+        return (row["error"] if row is not None else None) or "not in the archive"
+    return _archived_page(row)
+
+
+def mark_page_unavailable(conn: sqlite3.Connection, page_id: int, reason: str) -> None:
+    """A stored notice page that now parses as holding no notice. Call inside `transaction()`."""
+    conn.execute(
+        "UPDATE pages SET page_kind = 'unavailable', error = ? WHERE id = ?", (reason, page_id)
+    )
+
+
+def mark_error_page_notice(conn: sqlite3.Connection, page_id: int, encoding: str | None) -> None:
+    """A page whose parse had failed now parses: it is a notice page again (a page of any
+    other kind is left alone). Call inside `transaction()`."""
+    conn.execute(
+        "UPDATE pages SET page_kind = 'notice', error = NULL, encoding = ? "
+        "WHERE id = ? AND page_kind = 'error'",
+        (encoding, page_id),
     )

@@ -21,11 +21,12 @@ from analysis.health import (
     SourceRun,
     judge_source_run,
 )
+from analysis.source import Source
 from analysis.store.schema import transaction
 
 
 def summarise_run_sources(
-    conn: sqlite3.Connection, run_id: int, sources: Iterable[dict[str, Any]]
+    conn: sqlite3.Connection, run_id: int, sources: Iterable[Source]
 ) -> list[SourceRun]:
     """Per-source counts of one run from the stored pages, judged against the source's history.
 
@@ -35,9 +36,9 @@ def summarise_run_sources(
     started_at = load_run_started_at(conn, run_id)
     return [
         judge_source_run(
-            load_run_source_counts(conn, run_id, source["id"], started_at=started_at),
-            load_yield_history(conn, source["id"]),
-            has_start=bool(source.get("start_urls")),
+            load_run_source_counts(conn, run_id, source.id, started_at=started_at),
+            load_yield_history(conn, source.id),
+            has_start=bool(source.start_urls),
         )
         for source in sources
     ]

@@ -1,7 +1,8 @@
 """Store stage: notices, positions, findings, table rows, sightings and cluster models.
 
 Input: `NormalisedNotice`s (with the page they came from) and attachment table rows.
-Output: rows in `notices`, `positions`, `findings`, `table_rows`, `sightings`, `cluster_models`.
+Output: rows in `notices`, `positions`, `findings`, `table_rows`, `sightings`, `cluster_models`,
+and the reads the repost decision needs (near-duplicate candidates); `analysis.process` decides.
 """
 
 from __future__ import annotations
@@ -11,7 +12,9 @@ import sqlite3
 from collections.abc import Iterable
 from typing import Any
 
-from analysis.models import Finding, NormalisedNotice
+from analysis.extract.neardup import Candidate, Fingerprint, band_buckets
+from analysis.models import Finding, NormalisedNotice, TableRow
+from analysis.source import Source
 from analysis.store.schema import content_hash, transaction, utcnow
 
 
@@ -20,7 +23,7 @@ def save_notice(
     page_id: int,
     notice: NormalisedNotice,
     *,
-    source: dict[str, Any] | None = None,
+    source: Source | None = None,
 ) -> tuple[int, bool]:
     """Upsert a normalised notice and replace its positions and findings.
 
@@ -28,7 +31,6 @@ def save_notice(
     re-running a crawl or a reprocess never duplicates or churns rows.
     Call inside `transaction()`.
     """
-    source = source or {}
     text_hash = content_hash(notice.text + "\x00" + notice.title)
     existing = conn.execute(
         "SELECT id, text_hash, taxonomy_version FROM notices WHERE page_id = ?", (page_id,)
@@ -40,12 +42,12 @@ def save_notice(
         return int(existing["id"]), False
     now = utcnow()
     values = (
-        source.get("id"),
+        source.id if source else None,
         notice.url,
         notice.title,
-        notice.employer or source.get("employer"),
-        source.get("province"),
-        source.get("level"),
+        notice.employer or (source.employer if source else None),
+        source.province if source else None,
+        source.level if source else None,
         notice.published.isoformat() if notice.published else None,
         notice.deadline.isoformat() if notice.deadline else None,
         notice.text,
@@ -115,75 +117,39 @@ def _finding_row(position_id: int | None, f: Finding) -> tuple[Any, ...]:
     )
 
 
-def save_notice_or_sighting(
-    conn: sqlite3.Connection,
-    page_id: int,
-    notice: NormalisedNotice,
-    *,
-    source: dict[str, Any] | None = None,
-) -> tuple[int, str]:
-    """Store a notice, or link it as one more sighting of a near-identical stored notice.
-
-    Returns (notice_id, outcome) with outcome `new`, `updated`, `unchanged` or `sighting`.
-    An official copy replaces an aggregator's copy seen first (`aggregator: true` sources),
-    so which copy is kept does not depend on crawl order. Call inside `transaction()`.
-    """
-    from analysis.extract.neardup import band_buckets, containment, fingerprint_text
-
-    source = source or {}
-    fp = fingerprint_text(notice.title + "\n" + notice.text)
-    own = conn.execute(
-        "SELECT id, text_hash, taxonomy_version FROM notices WHERE page_id = ?", (page_id,)
+def stored_notice_version(conn: sqlite3.Connection, page_id: int) -> tuple[str, str] | None:
+    """(text_hash, taxonomy_version) of the notice stored from this page, None if there is none."""
+    row = conn.execute(
+        "SELECT text_hash, taxonomy_version FROM notices WHERE page_id = ?", (page_id,)
     ).fetchone()
-    if own is None:
-        match = _near_duplicate(conn, fp, band_buckets(fp), containment)
-        if match is not None:
-            other_id, similarity = match
-            other_is_aggregator = _is_aggregator(conn, other_id)
-            if bool(source.get("aggregator")) or not other_is_aggregator:
-                _add_sighting(conn, other_id, page_id, notice.url, source.get("id"), similarity)
-                return other_id, "sighting"
-            notice_id, _ = save_notice(conn, page_id, notice, source=source)
-            _save_fingerprint(conn, notice_id, fp)
-            _demote_to_sighting(conn, other_id, notice_id, similarity)
-            return notice_id, "new"
-    notice_id, created = save_notice(conn, page_id, notice, source=source)
-    _save_fingerprint(conn, notice_id, fp)
-    if created or own is None:
-        return notice_id, "new"
-    after = conn.execute(
-        "SELECT text_hash, taxonomy_version FROM notices WHERE id = ?", (notice_id,)
-    ).fetchone()
-    same = (own["text_hash"], own["taxonomy_version"]) == tuple(after)
-    return notice_id, "unchanged" if same else "updated"
+    return None if row is None else (row["text_hash"], row["taxonomy_version"])
 
 
-def _near_duplicate(
-    conn: sqlite3.Connection, fp: Any, buckets: list[tuple[int, int]], measure: Any
-) -> tuple[int, float] | None:
-    from analysis.extract.neardup import MIN_CONTAINMENT, Fingerprint
-
+def near_duplicate_candidates(conn: sqlite3.Connection, fp: Fingerprint) -> list[Candidate]:
+    """Stored notices sharing at least one LSH band bucket with `fp`, in notice-id order, each
+    with its fingerprint and whether its source is an aggregator."""
     if not fp.size:
-        return None
-    clause = " OR ".join("(band = ? AND bucket = ?)" for _ in buckets)
+        return []
+    buckets = band_buckets(fp)
+    clause = " OR ".join("(b.band = ? AND b.bucket = ?)" for _ in buckets)
     params = [v for pair in buckets for v in pair]
-    candidates = conn.execute(
-        f"""SELECT DISTINCT f.notice_id, f.minhash FROM notice_bands b
-            JOIN notice_fingerprints f ON f.notice_id = b.notice_id WHERE {clause}
+    rows = conn.execute(
+        f"""SELECT f.notice_id, f.minhash,
+                   coalesce(json_extract(s.meta, '$.aggregator'), 0) AS aggregator
+            FROM notice_fingerprints f
+            LEFT JOIN notices n ON n.id = f.notice_id LEFT JOIN sources s ON s.id = n.source_id
+            WHERE f.notice_id IN (SELECT b.notice_id FROM notice_bands b WHERE {clause})
             ORDER BY f.notice_id""",
         params,
     ).fetchall()
-    best: tuple[int, float] | None = None
-    for notice_id, blob in candidates:
-        score = measure(fp, Fingerprint.from_bytes(blob))
-        if score >= MIN_CONTAINMENT and (best is None or score > best[1]):
-            best = (int(notice_id), float(score))
-    return best
+    return [
+        Candidate(int(r["notice_id"]), Fingerprint.from_bytes(r["minhash"]), bool(r["aggregator"]))
+        for r in rows
+    ]
 
 
-def _save_fingerprint(conn: sqlite3.Connection, notice_id: int, fp: Any) -> None:
-    from analysis.extract.neardup import band_buckets
-
+def save_fingerprint(conn: sqlite3.Connection, notice_id: int, fp: Fingerprint) -> None:
+    """Replace a notice's fingerprint and its LSH band buckets. Call inside `transaction()`."""
     conn.execute(
         "INSERT OR REPLACE INTO notice_fingerprints (notice_id, minhash) VALUES (?, ?)",
         (notice_id, fp.to_bytes()),
@@ -196,15 +162,7 @@ def _save_fingerprint(conn: sqlite3.Connection, notice_id: int, fp: Any) -> None
         )
 
 
-def _is_aggregator(conn: sqlite3.Connection, notice_id: int) -> bool:
-    row = conn.execute(
-        """SELECT s.meta FROM notices n JOIN sources s ON s.id = n.source_id WHERE n.id = ?""",
-        (notice_id,),
-    ).fetchone()
-    return bool(row and json.loads(row[0] or "{}").get("aggregator"))
-
-
-def _add_sighting(
+def add_sighting(
     conn: sqlite3.Connection,
     notice_id: int,
     page_id: int,
@@ -212,6 +170,8 @@ def _add_sighting(
     source_id: str | None,
     similarity: float,
 ) -> None:
+    """Link a page to a stored notice as one more sighting of it (the page becomes a
+    `sighting`). Call inside `transaction()`."""
     conn.execute(
         """INSERT INTO sightings (notice_id, page_id, url, source_id, similarity, seen_at)
            VALUES (?, ?, ?, ?, ?, ?)
@@ -222,38 +182,37 @@ def _add_sighting(
     conn.execute("UPDATE pages SET page_kind = 'sighting' WHERE id = ?", (page_id,))
 
 
-def _demote_to_sighting(
+def demote_to_sighting(
     conn: sqlite3.Connection, old_id: int, new_id: int, similarity: float
 ) -> None:
-    """The aggregator's notice `old_id` becomes a sighting of the official notice `new_id`."""
+    """The aggregator's notice `old_id` becomes a sighting of the official notice `new_id`
+    (its own sightings move along). Call inside `transaction()`."""
     old = conn.execute(
         "SELECT page_id, url, source_id FROM notices WHERE id = ?", (old_id,)
     ).fetchone()
     conn.execute("UPDATE sightings SET notice_id = ? WHERE notice_id = ?", (new_id, old_id))
     conn.execute("DELETE FROM notices WHERE id = ?", (old_id,))
-    _add_sighting(conn, new_id, old["page_id"], old["url"], old["source_id"], similarity)
+    add_sighting(conn, new_id, old["page_id"], old["url"], old["source_id"], similarity)
 
 
-def save_table_rows(
-    conn: sqlite3.Connection, notice_id: int, rows: Iterable[dict[str, Any]]
-) -> int:
+def save_table_rows(conn: sqlite3.Connection, notice_id: int, rows: Iterable[TableRow]) -> int:
     """Replace a notice's position-table rows (attachments and body tables), each with its
     provenance (file, sheet, row). Call inside `transaction()` with the notice."""
     conn.execute("DELETE FROM table_rows WHERE notice_id = ?", (notice_id,))
     values = [
         (
             notice_id,
-            r.get("file", ""),
-            r.get("sheet", ""),
-            int(r.get("row", 0)),
-            r.get("title", ""),
-            r.get("headcount"),
-            r.get("major"),
-            r.get("degree"),
-            r.get("age"),
-            r.get("other"),
-            r.get("employer"),
-            json.dumps(r.get("cells", {}), ensure_ascii=False),
+            r.file,
+            r.sheet,
+            r.row,
+            r.title,
+            r.headcount,
+            r.major,
+            r.degree,
+            r.age,
+            r.other,
+            r.employer,
+            json.dumps(r.cells, ensure_ascii=False),
         )
         for r in rows
     ]

@@ -1,7 +1,8 @@
 """Crawl stage: the base spider every kind shares.
 
-Input: source-registry entries of one kind (`cms`, `wechat`, `jobboard`), and from the store:
-the notices already held, the frontier left by an interrupted run, list-page validators.
+Input: source-registry entries (`Source`) of one kind (`cms`, `wechat`, `jobboard`), and the
+`crawler.state.CrawlState` of the store: notices already held, the frontier an interrupted run
+left, list-page validators.
 Output: `PageItem`s for every fetched page (listing, notice, unavailable, error), notices with
 their attachments' position tables. Spiders only navigate; parsing is done by the pure
 functions in `analysis.extract.pages` and `analysis.extract` (attachments in a limited child process).
@@ -28,16 +29,11 @@ from analysis.extract.pages import Listing, Unavailable, decode_html, parse_list
 from analysis.extract.pages.charset import charset_from_content_type
 from analysis.extract.pages.feeds import feed_kind, parse_feed
 from analysis.models import FetchedPage, ParsedNotice
-from analysis.store import (
-    conditional_headers,
-    connect,
-    content_hash,
-    frontier_resume,
-    known_notice_urls,
-)
+from analysis.source import Source
+from analysis.store import content_hash
 from crawler.items import PageItem
-from crawler.pipelines import db_path_from
 from crawler.sources import REGISTRY_SOURCES, load_sources
+from crawler.state import CrawlState, load_crawl_state, store_path
 
 
 class NotHtmlError(ValueError):
@@ -73,18 +69,16 @@ class NoticeSpider(scrapy.Spider):
     def __init__(
         self,
         name: str | None = None,
-        sources: list[dict[str, Any]] | None = None,
+        sources: list[Source] | None = None,
         source: str | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(name, **kwargs)
         self._sources_arg = sources
         self._only_source = source
-        self.sources: list[dict[str, Any]] = []
-        self.sources_by_id: dict[str, dict[str, Any]] = {}
-        self.known_urls: set[str] = set()
-        self.resume: list[tuple[str, str, str]] = []
-        self.validators: dict[str, tuple[str | None, str | None]] = {}
+        self.sources: list[Source] = []
+        self.sources_by_id: dict[str, Source] = {}
+        self.state = CrawlState()  # what the store knows; read in from_crawler
         self.full_paging = False
         self.attachment_maxsize = 0
         self.parse_timeout = 30.0
@@ -101,31 +95,28 @@ class NoticeSpider(scrapy.Spider):
         spider.sources = [
             s
             for s in sources
-            if s["kind"] == cls.kind and (not spider._only_source or s["id"] == spider._only_source)
+            if s.kind == cls.kind and (not spider._only_source or s.id == spider._only_source)
         ]
-        spider.sources_by_id = {s["id"]: s for s in spider.sources}
+        spider.sources_by_id = {s.id: s for s in spider.sources}
         spider.full_paging = settings.getbool("ICC_FULL_PAGING")
         spider.attachment_maxsize = settings.getint("ICC_ATTACHMENT_MAXSIZE")
         spider.parse_timeout = settings.getfloat("ICC_PARSE_TIMEOUT")
         spider.parse_memory_mb = settings.getint("ICC_PARSE_MEMORY_MB")
-        conn = connect(db_path_from(settings))
-        try:
-            spider.resume = frontier_resume(conn, spider.sources_by_id)
-            if not settings.getbool("ICC_REFETCH_KNOWN"):
-                spider.known_urls = known_notice_urls(conn)
-                spider.validators = conditional_headers(conn)
-        finally:
-            conn.close()
+        spider.state = load_crawl_state(
+            store_path(settings),
+            spider.sources_by_id,
+            refetch_known=settings.getbool("ICC_REFETCH_KNOWN"),
+        )
         return spider
 
     async def start(self) -> AsyncIterator[Any]:
         for source in self.sources:
-            for url in source["start_urls"]:
+            for url in source.start_urls:
                 yield self.listing_request(url, source)
         # What an interrupted run had queued but not stored (the frontier in the store).
-        for url, source_id, kind in self.resume:
+        for url, source_id, kind in self.state.resume:
             queued = self.sources_by_id.get(source_id)
-            if queued is None or url in self.known_urls:
+            if queued is None or url in self.state.known_urls:
                 continue
             self.crawler.stats.inc_value("icc/frontier/resumed")
             if kind == "listing":
@@ -133,12 +124,9 @@ class NoticeSpider(scrapy.Spider):
             else:
                 yield self.notice_request(url, queued)
 
-    def start_request(self, url: str, source: dict[str, Any]) -> scrapy.Request:
-        return self.listing_request(url, source)
-
-    def listing_request(self, url: str, source: dict[str, Any]) -> scrapy.Request:
+    def listing_request(self, url: str, source: Source) -> scrapy.Request:
         headers = {}
-        etag, modified = self.validators.get(url, (None, None))
+        etag, modified = self.state.validators.get(url, (None, None))
         if etag:
             headers["If-None-Match"] = etag
         if modified:
@@ -151,7 +139,7 @@ class NoticeSpider(scrapy.Spider):
             meta={"source": source, "frontier_kind": "listing", "handle_httpstatus_list": [304]},
         )
 
-    def notice_request(self, url: str, source: dict[str, Any]) -> scrapy.Request:
+    def notice_request(self, url: str, source: Source) -> scrapy.Request:
         return scrapy.Request(
             url,
             callback=self.parse_notice_page,
@@ -161,18 +149,16 @@ class NoticeSpider(scrapy.Spider):
 
     # -- navigation -----------------------------------------------------------------------------
 
-    def listing_of(self, response: Response, source: dict[str, Any]) -> Listing:
+    def listing_of(self, response: Response, source: Source) -> Listing:
         """Notice links and further list pages of a list page, a feed or a sitemap."""
         if feed_kind(response.body):
-            return parse_feed(
-                response.body, response.url, link_keywords=source.get("link_keywords")
-            )
+            return parse_feed(response.body, response.url, link_keywords=source.link_keywords)
         sel, _ = page_selector(response)
         return parse_listing(
             sel,
             response.url,
-            link_keywords=source.get("link_keywords"),
-            detail_selector=source.get("detail_selector"),
+            link_keywords=source.link_keywords,
+            detail_selector=source.detail_selector,
         )
 
     def parse_listing_page(self, response: Response) -> Iterator[Any]:
@@ -186,7 +172,7 @@ class NoticeSpider(scrapy.Spider):
         except Exception as exc:  # a broken page must not stop the crawl
             yield self.error_item(response, f"unreadable listing page: {exc}")
             return
-        new = [u for u in listing.detail_urls if u not in self.known_urls]
+        new = [u for u in listing.detail_urls if u not in self.state.known_urls]
         next_urls = listing.next_urls
         if listing.detail_urls and not new and not self.full_paging:
             # Newest first: a page of only known notices means the rest are known too.
@@ -206,12 +192,6 @@ class NoticeSpider(scrapy.Spider):
             yield self.notice_request(url, source)
         for url in next_urls:
             yield self.listing_request(url, source)
-
-    def follow_notice(self, url: str, source: dict[str, Any]) -> Iterator[scrapy.Request]:
-        if url in self.known_urls:
-            self.crawler.stats.inc_value("icc/page/known_skipped")
-            return
-        yield self.notice_request(url, source)
 
     async def parse_notice_page(self, response: Response) -> AsyncIterator[PageItem]:
         try:
@@ -235,7 +215,7 @@ class NoticeSpider(scrapy.Spider):
     # -- attachments ----------------------------------------------------------------------------
 
     async def with_attachments(
-        self, notice: ParsedNotice, source: dict[str, Any]
+        self, notice: ParsedNotice, source: Source
     ) -> tuple[ParsedNotice, list[FetchedPage]]:
         """Fetch and parse the notice's attachments (concurrently, each parse in its own
         limited child process) and append their position tables, in link order."""
@@ -252,7 +232,7 @@ class NoticeSpider(scrapy.Spider):
         return (attach_tables(notice, found) if found else notice), pages
 
     async def fetch_attachment(
-        self, url: str, name: str, source: dict[str, Any]
+        self, url: str, name: str, source: Source
     ) -> tuple[Attachment, FetchedPage]:
         stats = self.crawler.stats
         request = scrapy.Request(
@@ -270,7 +250,7 @@ class NoticeSpider(scrapy.Spider):
             message = f"attachment not fetched: {str(exc) or type(exc).__name__}".splitlines()[0]
             self.logger.warning("%s: %s", url, message)
             stats.inc_value("icc/attachment/error")
-            page = self.failed_page(url, source["id"], message, kind="attachment")
+            page = self.failed_page(url, source.id, message, kind="attachment")
             return Attachment(url, name, Extracted(error=message, error_kind="download")), page
         if response.status != 200:
             message = f"attachment: HTTP {response.status}"
@@ -318,7 +298,7 @@ class NoticeSpider(scrapy.Spider):
         content_type = response.headers.get(b"Content-Type")
         return FetchedPage(
             url=response.url,
-            source_id=response.meta["source"]["id"],
+            source_id=response.meta["source"].id,
             status=response.status,
             fetched_at=datetime.now(UTC),
             content_hash=content_hash(response.body),
@@ -360,6 +340,6 @@ class NoticeSpider(scrapy.Spider):
         self.logger.warning("%s: %s", request.url, message)
         self.crawler.stats.inc_value("icc/page/error")
         yield PageItem(
-            self.failed_page(request.url, request.meta["source"]["id"], message, kind="error"),
+            self.failed_page(request.url, request.meta["source"].id, message, kind="error"),
             frontier_kind=request.meta.get("frontier_kind", "notice"),
         )

@@ -6,12 +6,11 @@ Output: PageItems; deleted / blocked / expired / verification pages are recorded
 `unavailable` with their reason, never as parse failures.
 """
 
-from typing import Any
-
 from scrapy.http import Response
 
 from analysis.extract.pages import Listing, parse_url_list
 from analysis.extract.pages.feeds import feed_kind, parse_feed
+from analysis.source import Source
 from crawler.spiders.base import NoticeSpider
 
 
@@ -19,7 +18,7 @@ class WechatSpider(NoticeSpider):
     name = "wechat"
     kind = "wechat"
 
-    def listing_of(self, response: Response, source: dict[str, Any]) -> Listing:
+    def listing_of(self, response: Response, source: Source) -> Listing:
         if feed_kind(response.body):
             return parse_feed(response.body, response.url, link_keywords=[""])
         text = response.body.decode("utf-8", errors="replace")

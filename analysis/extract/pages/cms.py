@@ -193,14 +193,6 @@ def parse_cms_notice(sel: Selector, url: str) -> ParsedNotice:
     published, published_source = parse_published(sel, url, page_text)
     text, body_source = parse_body(sel)
     attachments, attachment_names = parse_attachments(sel, url)
-    extra = {
-        "title_source": title_source,
-        "published_source": published_source,
-        "body_source": body_source,
-        "attachment_names": attachment_names,
-        "site_name": meta_content(sel, "SiteName"),
-        "column": meta_content(sel, "ColumnName"),
-    }
     return ParsedNotice(
         url=url,
         title=title,
@@ -208,5 +200,10 @@ def parse_cms_notice(sel: Selector, url: str) -> ParsedNotice:
         published=published,
         employer=parse_employer(sel, page_text),
         attachments=attachments,
-        extra=extra,
+        attachment_names=attachment_names,
+        title_source=title_source,
+        published_source=published_source,
+        body_source=body_source,
+        site_name=meta_content(sel, "SiteName"),
+        column=meta_content(sel, "ColumnName"),
     )

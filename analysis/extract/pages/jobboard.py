@@ -2,7 +2,7 @@
 
 Input: a `parsel.Selector` of the posting page and its URL.
 Output: `ParsedNotice` from schema.org JobPosting JSON-LD when present (title, datePosted,
-validThrough -> extra["deadline"], hiringOrganization -> employer, description HTML -> text),
+validThrough -> deadline, hiringOrganization -> employer, description HTML -> text),
 else from the DOM (h1, visible date, main content).
 """
 
@@ -76,6 +76,22 @@ def organisation_name(value: Any) -> str | None:
     return value.strip() if isinstance(value, str) and value.strip() else None
 
 
+def ld_text(value: Any) -> str | None:
+    """A JSON-LD value that should be text, as given; None when it is empty or not text."""
+    return value if isinstance(value, str) and value.strip() else None
+
+
+def ld_texts(value: Any) -> tuple[str, ...]:
+    """A JSON-LD value that may be one text or a list of texts (employmentType)."""
+    values = value if isinstance(value, list) else [value]
+    return tuple(t for t in (ld_text(v) for v in values) if t)
+
+
+def ld_json(value: Any) -> str | None:
+    """A structured JSON-LD value (jobLocation: a Place or a list of them) kept as JSON text."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True) if value else None
+
+
 def first_text(sel: Selector, xpaths: tuple[str, ...]) -> str:
     for xpath in xpaths:
         nodes = sel.xpath(f"({xpath})[1]")
@@ -123,16 +139,10 @@ def parse_jobboard_posting(sel: Selector, url: str) -> ParsedNotice:
             text=dom_body(sel),
             published=dom_published(sel),
             employer=first_text(sel, EMPLOYER_XPATHS) or None,
-            extra={"source": "dom"},
+            body_source="dom",
         )
     description = posting.get("description")
     text = html_fragment_text(description) if isinstance(description, str) else ""
-    extra = {
-        "source": "json-ld",
-        "deadline": posting.get("validThrough"),
-        "employment_type": posting.get("employmentType"),
-        "job_location": posting.get("jobLocation"),
-    }
     return ParsedNotice(
         url=url,
         title=str(posting.get("title") or heading).strip(),
@@ -141,5 +151,8 @@ def parse_jobboard_posting(sel: Selector, url: str) -> ParsedNotice:
         employer=organisation_name(posting.get("hiringOrganization"))
         or first_text(sel, EMPLOYER_XPATHS)
         or None,
-        extra=extra,
+        body_source="json-ld",
+        deadline=ld_text(posting.get("validThrough")),
+        employment_type=ld_texts(posting.get("employmentType")),
+        job_location=ld_json(posting.get("jobLocation")),
     )

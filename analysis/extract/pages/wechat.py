@@ -15,7 +15,7 @@ from parsel import Selector
 
 from analysis.extract.pages.records import Unavailable
 from analysis.extract.pages.text import render_text
-from analysis.models import ParsedNotice
+from analysis.models import ParsedNotice, WechatMeta
 
 SHANGHAI = timezone(timedelta(hours=8))  # no DST since 1991, so a fixed offset is exact
 UNAVAILABLE_REASONS = (
@@ -172,24 +172,24 @@ def parse_wechat_article(sel: Selector, url: str) -> ParsedNotice | Unavailable:
     published, published_source = parse_published(sel, scripts)
     show_type = js_var(scripts, "item_show_type")
     nickname = parse_nickname(sel, scripts)
-    extra = {
-        "title_source": title_source,
-        "published_source": published_source,
-        "item_show_type": show_type,
-        "nickname": nickname,
-        "create_time_local": js_var(scripts, "createTime"),
-        "author": js_var(scripts, "author"),
-        "user_name": js_var(scripts, "user_name"),
-        "msg_link": js_var(scripts, "msg_link"),
-        "copyright_stat": js_var(scripts, "copyright_stat"),
-        "share_author": first_text(sel, "//*[@id='js_share_author']") or None,
-        "share_source_url": sel.xpath("//*[@id='js_share_source']/@data-url").get(),
-    }
+    meta = WechatMeta(
+        item_show_type=show_type,
+        nickname=nickname,
+        create_time_local=js_var(scripts, "createTime"),
+        author=js_var(scripts, "author"),
+        user_name=js_var(scripts, "user_name"),
+        msg_link=js_var(scripts, "msg_link"),
+        copyright_stat=js_var(scripts, "copyright_stat"),
+        share_author=first_text(sel, "//*[@id='js_share_author']") or None,
+        share_source_url=sel.xpath("//*[@id='js_share_source']/@data-url").get(),
+    )
     return ParsedNotice(
         url=url,
         title=title,
         text=parse_body(sel, scripts, show_type),
         published=published,
         employer=nickname,
-        extra=extra,
+        title_source=title_source,
+        published_source=published_source,
+        wechat=meta,
     )

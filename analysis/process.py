@@ -1,0 +1,160 @@
+"""Extract → normalise → store, once: the one path from a notice page to stored rows.
+
+Input: an archived or fetched notice page (bytes + Content-Type, its source's kind) or the
+`ParsedNotice` a spider already parsed, plus its attachments.
+Output: `Processed` (the parsed and normalised notice) or a `ProcessError` value, never an
+exception; `store_processed` saves it as a notice or a sighting with its table rows, inside
+the caller's transaction. The crawl pipeline, `reprocess` and the mirror evaluation call these.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from parsel import Selector
+
+from analysis.extract import Attachment, attach_tables
+from analysis.extract.neardup import decide_repost, fingerprint_text
+from analysis.extract.pages import Unavailable, decode_html, parse_notice
+from analysis.extract.pages.charset import charset_from_content_type
+from analysis.models import NormalisedNotice, ParsedNotice
+from analysis.normalise import normalise_notice
+from analysis.source import Source
+from analysis.store import (
+    add_sighting,
+    demote_to_sighting,
+    near_duplicate_candidates,
+    save_fingerprint,
+    save_notice,
+    save_table_rows,
+    stored_notice_version,
+)
+
+# How storing a notice turned out; the crawl counts each as `icc/store/notice_<outcome>`.
+OUTCOMES = ("new", "updated", "unchanged", "sighting")
+
+
+@dataclass(frozen=True, slots=True)
+class Processed:
+    """A notice page parsed (attachment tables included) and normalised, ready to store."""
+
+    parsed: ParsedNotice
+    normalised: NormalisedNotice
+    encoding: str | None = None  # how the page's bytes were decoded, when we decoded them
+
+
+@dataclass(frozen=True, slots=True)
+class ProcessError:
+    """A page that could not be parsed or normalised; `message` says why, in one line."""
+
+    url: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Stored:
+    """What `store_processed` did: the notice the page is stored as (or a sighting of)."""
+
+    notice_id: int
+    outcome: str  # one of OUTCOMES
+    positions: int  # positions of the notice as normalised from this page
+
+
+def no_attachments(notice: ParsedNotice) -> list[Attachment]:
+    return []
+
+
+def process_notice(
+    parsed: ParsedNotice, *, fetched_at: datetime, encoding: str | None = None
+) -> Processed | ProcessError:
+    """Normalise a parsed notice; a failure comes back as a `ProcessError`, never raised, so
+    one bad notice never stops a crawl or a reprocess."""
+    try:
+        normalised = normalise_notice(parsed, fetched_at=fetched_at)
+    except Exception as exc:  # counted by the caller, never fatal
+        return ProcessError(parsed.url, f"normalise failed: {exc}")
+    return Processed(parsed, normalised, encoding)
+
+
+def parse_page(
+    body: bytes, *, content_type: str | None, kind: str, url: str
+) -> tuple[ParsedNotice | Unavailable, str]:
+    """Decode a notice page's raw bytes (header charset, BOM, meta, statistics) and parse it
+    with the parser of its source kind; returns the result and the encoding used."""
+    text, encoding, _ = decode_html(body, charset_from_content_type(content_type or ""))
+    return parse_notice(kind, Selector(text=text), url), encoding
+
+
+def process_page(
+    body: bytes,
+    *,
+    content_type: str | None,
+    kind: str,
+    url: str,
+    fetched_at: datetime,
+    attachments: Callable[[ParsedNotice], list[Attachment]] = no_attachments,
+) -> Processed | Unavailable | ProcessError:
+    """An archived response → decode → parse → its attachments' tables → normalise.
+
+    `attachments` finds the parsed notice's attachments (from the archive, for reprocess);
+    a page without a notice comes back as `Unavailable`, a failure as `ProcessError`.
+    """
+    try:
+        parsed, encoding = parse_page(body, content_type=content_type, kind=kind, url=url)
+    except Exception as exc:  # one unreadable page never stops the rest
+        return ProcessError(url, str(exc))
+    if isinstance(parsed, Unavailable):
+        return parsed
+    notice = attach_tables(parsed, attachments(parsed))
+    return process_notice(notice, fetched_at=fetched_at, encoding=encoding)
+
+
+def save_notice_or_sighting(
+    conn: sqlite3.Connection, page_id: int, notice: NormalisedNotice, *, source: Source | None
+) -> tuple[int, str]:
+    """Store a notice, or link it as one more sighting of a near-identical stored notice.
+
+    Returns (notice_id, outcome) with outcome `new`, `updated`, `unchanged` or `sighting`.
+    A page's own notice is updated in place; a first-seen notice goes through the repost
+    decision of `analysis.extract.neardup` (an official copy replaces an aggregator's copy
+    seen first). Call inside `transaction()`.
+    """
+    fp = fingerprint_text(notice.title + "\n" + notice.text)
+    before = stored_notice_version(conn, page_id)
+    if before is None:
+        decision = decide_repost(
+            fp,
+            aggregator=bool(source and source.aggregator),
+            candidates=near_duplicate_candidates(conn, fp),
+        )
+        if decision.action == "sighting" and decision.match_id is not None:
+            source_id = source.id if source else None
+            add_sighting(
+                conn, decision.match_id, page_id, notice.url, source_id, decision.similarity
+            )
+            return decision.match_id, "sighting"
+        notice_id, _ = save_notice(conn, page_id, notice, source=source)
+        save_fingerprint(conn, notice_id, fp)
+        if decision.action == "replace" and decision.match_id is not None:
+            demote_to_sighting(conn, decision.match_id, notice_id, decision.similarity)
+        return notice_id, "new"
+    notice_id, created = save_notice(conn, page_id, notice, source=source)
+    save_fingerprint(conn, notice_id, fp)
+    if created:
+        return notice_id, "new"
+    same = stored_notice_version(conn, page_id) == before
+    return notice_id, "unchanged" if same else "updated"
+
+
+def store_processed(
+    conn: sqlite3.Connection, page_id: int, processed: Processed, *, source: Source | None
+) -> Stored:
+    """Save a processed notice page: its notice (or a sighting of a stored one) and, unless it
+    is a sighting, its position-table rows. Call inside the caller's `transaction()`."""
+    notice_id, outcome = save_notice_or_sighting(conn, page_id, processed.normalised, source=source)
+    if outcome != "sighting":
+        save_table_rows(conn, notice_id, processed.parsed.tables)
+    return Stored(notice_id, outcome, len(processed.normalised.positions))
