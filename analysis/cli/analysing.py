@@ -1,0 +1,182 @@
+"""CLI commands that analyse or measure: `report`, `normalise`, `evaluate`.
+
+Input: the store, a JSON-lines file of notices, or the gold sets.
+Output: the monthly report files, normalised records, or per-field scores.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+
+from analysis.cli.base import UserError, check_month, cli, db_option, open_store
+from analysis.store import save_cluster_model
+
+# ----------------------------------------------------------------------------------- report
+
+
+@cli.command()
+@db_option
+@click.option("--month", metavar="YYYY-MM", help="Month to report on (default: the latest).")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Output folder (default: reports/ beside the store).",
+)
+@click.option(
+    "--no-clusters",
+    is_flag=True,
+    help="Leave out the role clusters (the slowest part on a large store).",
+)
+def report(db_path: Path, month: str | None, out_dir: Path | None, no_clusters: bool) -> None:
+    """Write the monthly talent-trend report (HTML with inline charts + Markdown twin).
+
+    \b
+    Example:
+      icc-talent report --month 2025-06 --out reports/
+    """
+    if month:
+        check_month("month", month)
+        if len(month) != 7:
+            raise UserError(f"--month expects YYYY-MM, got {month!r}")
+    out = out_dir or db_path.parent / "reports"
+    paths = write_report(db_path, month, out, clusters=not no_clusters)
+    click.echo(f"Report: {paths.html}\n        {paths.markdown}")
+
+
+def write_report(db_path: Path, month: str | None, out_dir: Path, *, clusters: bool = True) -> Any:
+    from analysis.frames import load_frames
+    from analysis.report import build_report
+    from analysis.store.health import load_source_health
+
+    with open_store(db_path) as conn:
+        frames = load_frames(conn)
+        sources = load_source_health(conn)
+        paths = build_report(
+            frames.positions,
+            frames.findings,
+            month=month,
+            out_dir=out_dir,
+            runs=frames.runs,
+            sources=sources,
+            clusters=clusters,
+        )
+        if paths.cluster_model:  # the model behind the report's role clusters, for the record
+            save_cluster_model(conn, paths.cluster_model)
+    return paths
+
+
+# ----------------------------------------------------------------------------------- normalise
+
+
+@cli.command()
+@click.argument("in_path", metavar="IN.jsonl", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "-o",
+    "--out",
+    "out_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Output JSON lines (default: stdout).",
+)
+@click.option(
+    "--fetched-at",
+    metavar="YYYY-MM-DD",
+    default=None,
+    help='Resolve relative dates ("3天前", "2 months ago") against this day (default: today).',
+)
+def normalise(in_path: Path, out_path: Path | None, fetched_at: str | None) -> None:
+    """Normalise notices from elsewhere: one JSON line in, one record with evidence out.
+
+    Input lines are {"id", "text", "url"?, "title"?, "published"?}. Invalid lines are reported on
+    stderr as "line N: reason" and skipped; the exit code is 0 when any line was processed.
+
+    \b
+    Example:
+      icc-talent normalise ads.jsonl -o ads.normalised.jsonl
+    """
+    from datetime import datetime
+
+    from analysis.batch import LineError, normalise_jsonl
+
+    when = None
+    if fetched_at:
+        try:
+            when = datetime.fromisoformat(fetched_at)
+        except ValueError as exc:
+            raise UserError(f"--fetched-at expects YYYY-MM-DD, got {fetched_at!r}") from exc
+    try:
+        fh = in_path.open(encoding="utf-8", errors="strict")
+    except OSError as exc:
+        raise UserError(f"cannot read {in_path}: {exc.strerror or exc}") from exc
+    processed = 0
+    try:
+        with fh, _output(out_path) as out:
+            for item in normalise_jsonl(fh, fetched_at=when):
+                if isinstance(item, LineError):
+                    click.echo(str(item), err=True)
+                    continue
+                out.write(json.dumps(item, ensure_ascii=False) + "\n")
+                processed += 1
+    except UnicodeDecodeError as exc:
+        raise UserError(f"cannot read {in_path}: not UTF-8 ({exc.reason})") from exc
+    if processed == 0:
+        click.echo(f"no valid line in {in_path}", err=True)
+
+
+@contextmanager
+def _output(path: Path | None) -> Iterator[Any]:
+    if path is None:
+        yield sys.stdout
+        return
+    try:
+        fh = path.open("w", encoding="utf-8")
+    except OSError as exc:
+        raise UserError(f"cannot write {path}: {exc.strerror or exc}") from exc
+    with fh:
+        yield fh
+
+
+# ----------------------------------------------------------------------------------- evaluate
+
+
+@cli.command()
+@click.option(
+    "--corpus-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Folder of the real ads (real_postings*.jsonl). Default: ../shared/corpus.",
+)
+@click.option(
+    "--gold-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Folder of the gold labels and the dev/test split. Default: tests/gold.",
+)
+@click.option("--misses", is_flag=True, help="Also list every disagreement on dev (never test).")
+def evaluate(corpus_dir: Path | None, gold_dir: Path | None, misses: bool) -> None:
+    """Score the normaliser: per-field precision/recall/F1 or accuracy on the gold sets.
+
+    Prints dev and test side by side for the labelled real ads (test is a frozen split: only
+    reported, never tuned on; docs/NORMALISER.md), and the bundled mirror's positions.
+
+    \b
+    Example:
+      icc-talent evaluate --misses
+    """
+    from analysis.evaluate import DEFAULT_CORPUS_DIR, DEFAULT_GOLD_DIR, SPLIT_FILE
+    from analysis.evaluate import main as evaluate_main
+
+    gold_dir = gold_dir or DEFAULT_GOLD_DIR
+    if not (gold_dir / SPLIT_FILE).is_file():
+        raise UserError(f"no gold labels and split in {gold_dir} (expected {SPLIT_FILE})")
+    args = ["--corpus-dir", str(corpus_dir or DEFAULT_CORPUS_DIR), "--gold-dir", str(gold_dir)]
+    evaluate_main([*args, "--misses"] if misses else args)

@@ -1,0 +1,95 @@
+"""The `icc-talent` command group and what every command shares: the store option, opening the
+store, one-line user errors, and the console entry point.
+
+Input: the user's command line (the store path from --db, else $ICC_TALENT_DB, else the default).
+Output: exit codes and one-line errors; the commands themselves live in the sibling modules.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+
+from analysis.store import DEFAULT_DB, StoreError, connect
+
+DB_ENV = "ICC_TALENT_DB"
+
+
+class UserError(click.ClickException):
+    """A problem the user can fix; printed as one line, exit code 1."""
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"error: {self.format_message()}", err=True)
+
+
+def default_db() -> Path:
+    return Path(os.environ.get(DB_ENV) or DEFAULT_DB)
+
+
+def db_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--db",
+        "db_path",
+        type=click.Path(path_type=Path, dir_okay=False),
+        default=default_db,
+        show_default=f"${DB_ENV} or {DEFAULT_DB}",
+        help="SQLite store to use.",
+    )(func)
+
+
+@contextmanager
+def open_store(db_path: Path, *, create: bool = False) -> Iterator[Any]:
+    try:
+        conn = connect(db_path, create=create)
+    except StoreError as exc:
+        raise UserError(str(exc)) from exc
+    try:
+        yield conn
+    finally:
+        conn.close()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(package_name="icc-talent")
+def cli() -> None:
+    """Crawl, normalise and analyse the recruitment notices of China's international
+    communication centers.
+
+    \b
+    Example:
+      icc-talent demo                      # offline end-to-end run on the bundled mirror
+      icc-talent query "Stable Diffusion"  # every role mentioning it, with evidence
+    """
+
+
+def check_month(name: str, value: str) -> None:
+    from datetime import date
+
+    try:
+        date.fromisoformat(value if len(value) > 7 else f"{value}-01")
+    except ValueError as exc:
+        raise UserError(f"--{name} expects YYYY-MM or YYYY-MM-DD, got {value!r}") from exc
+
+
+def main() -> None:
+    """Console entry point: user errors are one line; unexpected errors too, unless debugging."""
+    try:
+        cli.main(prog_name="icc-talent", standalone_mode=True)
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        sys.exit(130)
+    except Exception as exc:  # last resort: never a traceback for the user
+        if os.environ.get("ICC_TALENT_DEBUG"):
+            raise
+        click.echo(
+            f"error: {type(exc).__name__}: {exc} (set ICC_TALENT_DEBUG=1 for details)", err=True
+        )
+        sys.exit(1)

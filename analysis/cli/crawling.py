@@ -1,0 +1,229 @@
+"""CLI commands that crawl or re-read the archive: `demo`, `crawl`, `reprocess`.
+
+Input: the source registry (or the bundled mirror) and the store path.
+Output: a crawl (or re-parse of the archive) stored in the store, and a one-screen summary.
+These are the commands that reach into `crawler/` and `mirror/`, lazily.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from analysis.cli.analysing import write_report
+from analysis.cli.base import UserError, cli, db_option, open_store
+from analysis.cli.records import echo_rows, resolve_skill_term
+from analysis.query import QueryFilters, search_positions
+from analysis.source import Source
+from analysis.store import count_rows
+
+# ----------------------------------------------------------------------------------- demo
+
+
+@cli.command()
+@db_option
+@click.option(
+    "--reports",
+    "reports_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Where to write the report (default: reports/ beside the store).",
+)
+def demo(db_path: Path, reports_dir: Path | None) -> None:
+    """Run the whole pipeline offline on the bundled mirror and show what it found.
+
+    \b
+    Serves the mirror sites on 127.0.0.1, crawls them with the real spiders, archives every
+    page, normalises and stores every position, writes the monthly report and answers
+    "which roles mention Stable Diffusion?". Safe to re-run: a second run adds nothing.
+
+    \b
+    Example:
+      icc-talent demo --db /tmp/demo.sqlite
+    """
+    from crawler.sources import load_sources
+    from mirror import BASE_URL as MIRROR_BASE_URL
+    from mirror import SOURCES_PATH as MIRROR_SOURCES
+    from mirror.server import serve_mirror
+
+    sources = load_sources(MIRROR_SOURCES, base_url=MIRROR_BASE_URL)
+    with serve_mirror() as proxy_url:
+        click.echo(f"Serving the offline mirror on {proxy_url} (sites under {MIRROR_BASE_URL})")
+        result = _crawl(
+            sources,
+            db_path,
+            overrides={
+                "ICC_HTTP_PROXY": proxy_url,
+                "DOWNLOAD_DELAY": 0,
+                "AUTOTHROTTLE_ENABLED": False,
+                # The mirror holds deliberately hostile attachments; their skips are counted
+                # in the summary instead of logged as warnings.
+                "LOG_LEVEL": "ERROR",
+            },
+        )
+    _print_crawl_summary(result, db_path)
+    report = write_report(db_path, None, reports_dir or db_path.parent / "reports")
+    click.echo(f"Report: {report.html}\n        {report.markdown}")
+    click.echo("\nRoles mentioning Stable Diffusion:")
+    with open_store(db_path) as conn:
+        rows = search_positions(conn, "Stable Diffusion", QueryFilters(), resolve_skill_term)
+    echo_rows(rows, "table")
+
+
+# ----------------------------------------------------------------------------------- crawl
+
+
+@cli.command()
+@db_option
+@click.option(
+    "--sources",
+    "sources_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Source registry (YAML). Default: the bundled registry.",
+)
+@click.option("--source", "only", multiple=True, help="Crawl only this source id (repeatable).")
+@click.option("-s", "--set", "settings", multiple=True, help="Scrapy setting NAME=VALUE.")
+def crawl(
+    db_path: Path, sources_file: Path | None, only: tuple[str, ...], settings: tuple[str, ...]
+) -> None:
+    """Crawl the registered sources, archive every page and store new notices.
+
+    \b
+    Incremental: notices already stored are not fetched again, paging stops at a list page
+    of only known notices, and a crawl killed at any moment resumes where it stopped (the
+    frontier is kept in the store). One crawl per store at a time; a second is refused.
+    Prints one line per failed or suspiciously quiet source and exits non-zero when a page
+    or a source failed, after storing everything that could be fetched.
+
+    \b
+    Example:
+      icc-talent crawl --source demo-icc -s DOWNLOAD_DELAY=2
+    """
+    from crawler.sources import REGISTRY_SOURCES, SourceError, load_sources
+
+    try:
+        sources = load_sources(sources_file or REGISTRY_SOURCES)
+    except SourceError as exc:
+        raise UserError(str(exc)) from exc
+    if only:
+        unknown = set(only) - {s.id for s in sources}
+        if unknown:
+            raise UserError(f"unknown source id(s): {', '.join(sorted(unknown))}")
+        sources = [s for s in sources if s.id in only]
+    overrides = dict(_parse_setting(s) for s in settings)
+    result = _crawl(sources, db_path, overrides=overrides)
+    _print_crawl_summary(result, db_path)
+    if result.errors or result.failed_sources:
+        sys.exit(1)
+
+
+def _parse_setting(text: str) -> tuple[str, str]:
+    name, sep, value = text.partition("=")
+    if not sep or not name:
+        raise UserError(f"expected NAME=VALUE for -s, got {text!r}")
+    return name.strip(), value.strip()
+
+
+def _crawl(sources: list[Source], db_path: Path, *, overrides: dict[str, Any]) -> Any:
+    from crawler.lock import CrawlLockedError
+    from crawler.run import run_crawl
+
+    with open_store(db_path, create=True):
+        pass  # fail early, with a clear message, on a corrupt store
+    try:
+        return run_crawl(
+            sources, db_path=db_path, archive_dir=db_path.parent / "archive", overrides=overrides
+        )
+    except CrawlLockedError as exc:
+        raise UserError(str(exc)) from exc
+
+
+def _print_crawl_summary(result: Any, db_path: Path) -> None:
+    s, t = result.stats, result.totals
+    click.echo(
+        f"Crawl run #{result.run_id}: {t['pages']} pages fetched "
+        f"({s.get('icc/page/listing', 0) + s.get('icc/page/not_modified', 0)} listing, "
+        f"{s.get('icc/page/notice', 0)} notice, "
+        f"{s.get('icc/page/unavailable', 0)} unavailable, {s.get('icc/page/known_skipped', 0)} "
+        f"already stored and skipped), {result.errors} errors"
+    )
+    fetched, failed = s.get("icc/attachment/fetched", 0), s.get("icc/attachment/error", 0)
+    if fetched or failed:
+        click.echo(
+            f"Attachments: {fetched} downloaded, {failed} skipped as unusable (too large, "
+            "corrupt, encrypted, hostile or unsupported; each is recorded with its reason)"
+        )
+    with open_store(db_path) as conn:
+        counts = count_rows(conn)
+    if t["notices_new"]:
+        click.echo(
+            f"New: {t['notices_new']} notices, {t['positions_new']} positions. "
+            f"Store now holds {counts.notices} notices, {counts.positions} positions, "
+            f"{counts.findings} findings ({db_path})."
+        )
+    elif counts.notices:
+        click.echo(
+            f"Nothing new: all {counts.notices} notices ({counts.positions} positions) "
+            f"were already stored ({db_path})."
+        )
+    else:
+        click.echo(f"Nothing new, and the store holds no notices yet ({db_path}).")
+    for source in getattr(result, "sources", []):
+        if source.health in ("failed", "zero-yield", "low-yield"):
+            click.echo(f"source {source.source_id}: {source.health}: {source.message}", err=True)
+    idle = sum(1 for source in getattr(result, "sources", []) if source.health == "no-start-url")
+    if idle:
+        click.echo(
+            f"{idle} source(s) have no start URL yet and were not crawled "
+            "(`icc-talent sources` lists them)."
+        )
+    if result.errors:
+        click.echo(
+            f"{result.errors} page(s) failed; they are recorded in the store "
+            "(pages.page_kind = 'error') and the log above says why.",
+            err=True,
+        )
+
+
+# ----------------------------------------------------------------------------------- reprocess
+
+
+@cli.command()
+@db_option
+@click.option("--source", "only", multiple=True, help="Only this source id (repeatable).")
+def reprocess(db_path: Path, only: tuple[str, ...]) -> None:
+    """Re-run extraction and normalisation over the archived pages, without re-crawling.
+
+    \b
+    Reads every stored notice page (and its attachments) back from the WARC archive,
+    parses it with the current page parsers, table extractor and normaliser, and updates
+    the store: changed notices are rewritten, unchanged ones left alone, reposts linked as
+    sightings. Takes the crawl lock, so it never runs beside a crawl.
+
+    \b
+    Example:
+      icc-talent reprocess --source mirror-icc-yunling
+    """
+    from analysis.reprocess import reprocess_archive
+    from crawler.lock import CrawlLockedError, crawl_lock
+
+    try:
+        with crawl_lock(db_path, what="reprocess"), open_store(db_path) as conn:
+            result = reprocess_archive(conn, source_ids=list(only) or None)
+    except CrawlLockedError as exc:
+        raise UserError(str(exc)) from exc
+    for error in result.errors:
+        click.echo(f"skipped {error}", err=True)
+    o = result.outcomes
+    click.echo(
+        f"Reprocessed {result.pages} archived pages: {o.get('updated', 0)} notices changed, "
+        f"{o.get('unchanged', 0)} unchanged, {o.get('new', 0)} new, "
+        f"{o.get('sighting', 0)} sightings, {o.get('unavailable', 0)} unavailable, "
+        f"{o.get('error', 0)} errors."
+    )
+    if result.errors:
+        sys.exit(1)
