@@ -1,0 +1,596 @@
+"""Analyse stage: a learned role-family classifier beside the normaliser's title/skill rules.
+
+Input: positions (title, text, findings); to train, the Zhilian ads (vocab/role_families.yaml)
+and the dev gold ads, never test. Output: the family and its calibrated probability; the fitted
+Pipeline + JSON sidecar in analysis/models/; `python -m analysis.role_model train|evaluate`."""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import pickle
+import sys
+import warnings
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import sklearn
+import yaml
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.compose import ColumnTransformer
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold
+from sklearn.pipeline import Pipeline
+
+from analysis.models import Finding
+
+__all__ = [
+    "MODEL_VERSION",
+    "Combination",
+    "RoleExample",
+    "RoleModelError",
+    "build_role_pipeline",
+    "evaluate_role_model",
+    "fit_role_model",
+    "load_dev_test_examples",
+    "load_family_map",
+    "load_role_model",
+    "load_zhilian_examples",
+    "main",
+    "predict_role_family",
+    "role_family_of",
+    "save_role_model",
+    "train_role_model",
+]
+
+MODEL_VERSION = "1"
+"""Bump when features, training data or defaults change; names the model file and its sidecar."""
+
+ROOT = Path(__file__).resolve().parent
+MODELS_DIR = ROOT / "models"
+FAMILY_MAP = ROOT / "vocab" / "role_families.yaml"
+SHARED = ROOT.parents[1] / "shared"
+DEFAULT_ZHILIAN = SHARED / "samples/job_datasets/zhilian_wuhan_2024_media_comm_jobs.xlsx"
+
+TEXT_HEAD = 500
+"""Characters of the position text the model reads: the duties come first in most ads."""
+FINDING_FIELDS = {"skill": "skill", "language": "lang", "aigc": "aigc"}
+"""Findings fields given to the model as tokens, and each token's prefix."""
+# Hyper-parameters tried by cross-validation on dev (C of the logistic regression, weight of a
+# dev gold ad against a Zhilian ad). Small on purpose: 71 dev ads cannot choose among many.
+PARAM_GRID: tuple[tuple[float, float], ...] = ((2.0, 1.0), (2.0, 4.0), (8.0, 1.0), (8.0, 4.0))
+THRESHOLDS = tuple(round(t, 2) for t in np.arange(0.30, 0.95, 0.05))
+STRATEGIES = ("rules", "model", "title_rule_else_model", "model_above_threshold")
+FALLBACKS = ("title_rule_else_model", "model_above_threshold")
+CV_FOLDS = 5
+CALIBRATION_FOLDS = 3
+
+
+class RoleModelError(RuntimeError):
+    """The saved model is missing, or cannot be used with the installed scikit-learn."""
+
+
+@dataclass(frozen=True, slots=True)
+class RoleExample:
+    """One position as the role model sees it, with the rules' answer and (if known) the gold."""
+
+    id: str
+    title: str
+    text: str
+    tokens: str  # findings as tokens, e.g. "skill:video_editing lang:en aigc"
+    rules: str  # analysis.normalise.roles.classify_role_family's answer
+    title_rule: bool  # whether the title (not the skills) decided the rules' answer
+    family: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Combination:
+    """How the model and the rules are combined (chosen on dev by cross-validation)."""
+
+    strategy: str = "model"
+    threshold: float = 0.0
+
+    def choose(self, model: str, probability: float, rules: str, title_rule: bool) -> str:
+        if self.strategy == "rules":
+            return rules
+        if self.strategy == "title_rule_else_model":
+            return rules if title_rule else model
+        if self.strategy == "model_above_threshold":
+            return model if probability >= self.threshold else rules
+        return model
+
+
+def _combination_of(data: dict[str, Any]) -> Combination:
+    return Combination(str(data["strategy"]), float(data["threshold"]))
+
+
+def finding_tokens(findings: Iterable[Finding]) -> str:
+    """The findings the model reads, one token each (skills, languages, AIGC)."""
+    tokens: dict[str, None] = {}
+    for f in findings:
+        prefix = FINDING_FIELDS.get(f.field)
+        if prefix == "aigc":
+            tokens["aigc"] = None
+        elif prefix is not None:
+            tokens[f"{prefix}:{f.value}"] = None
+    return " ".join(tokens)
+
+
+def build_features(
+    titles: Sequence[str], texts: Sequence[str], tokens: Sequence[str]
+) -> pd.DataFrame:
+    """The frame the pipeline reads: one row per position, STRING column names (see STYLE.md)."""
+    return pd.DataFrame(
+        {"title": list(titles), "text": [t[:TEXT_HEAD] for t in texts], "findings": list(tokens)}
+    )
+
+
+def _features_of(examples: Sequence[RoleExample]) -> pd.DataFrame:
+    return build_features(
+        [e.title for e in examples], [e.text for e in examples], [e.tokens for e in examples]
+    )
+
+
+def build_role_pipeline(*, C: float = 2.0, random_state: int = 0) -> Pipeline:
+    """Char n-gram TF-IDF of the title (weight 2) and the text head, findings as tokens →
+    logistic regression, calibrated (sigmoid). Vocabularies capped: the saved model stays small."""
+    features = ColumnTransformer(
+        [
+            ("title", _char_tfidf((1, 3), 4000), "title"),
+            ("text", _char_tfidf((2, 3), 12000), "text"),
+            (
+                "findings",
+                TfidfVectorizer(token_pattern=r"\S+", lowercase=False, dtype=np.float32),
+                "findings",
+            ),
+        ],
+        transformer_weights={"title": 2.0, "text": 1.0, "findings": 1.0},
+    )
+    classifier = CalibratedClassifierCV(
+        LogisticRegression(C=C, max_iter=3000, class_weight="balanced", random_state=random_state),
+        method="sigmoid",
+        cv=StratifiedKFold(CALIBRATION_FOLDS, shuffle=True, random_state=random_state),
+    )
+    return Pipeline([("features", features), ("classifier", classifier)])
+
+
+def _char_tfidf(ngrams: tuple[int, int], cap: int) -> TfidfVectorizer:
+    # Chinese has no spaces: word tokens would be whole clauses (STYLE.md pitfalls).
+    return TfidfVectorizer(
+        analyzer="char_wb",
+        ngram_range=ngrams,
+        max_features=cap,
+        sublinear_tf=True,
+        dtype=np.float32,
+    )
+
+
+def fit_role_model(
+    examples: Sequence[RoleExample],
+    *,
+    C: float = 2.0,
+    gold_weight: float = 1.0,
+    random_state: int = 0,
+) -> Pipeline:
+    """A fitted pipeline on labelled `examples`; ids starting "zl-" (Zhilian) weigh 1, gold ads
+    `gold_weight`."""
+    # Calibration cross-validates in CALIBRATION_FOLDS stratified folds: a family with fewer
+    # examples cannot be calibrated, so the model leaves it to the rules (host_anchor: 2 ads).
+    counts = Counter(e.family for e in examples if e.family is not None)
+    labelled = [
+        e for e in examples if e.family is not None and counts[e.family] >= CALIBRATION_FOLDS
+    ]
+    weights = np.array([1.0 if e.id.startswith("zl-") else gold_weight for e in labelled])
+    model = build_role_pipeline(C=C, random_state=random_state)
+    model.fit(
+        _features_of(labelled),
+        [e.family for e in labelled],
+        classifier__sample_weight=weights,
+    )
+    for _, vectoriser, _ in model.named_steps["features"].transformers_:
+        if hasattr(vectoriser, "stop_words_"):
+            del vectoriser.stop_words_  # only for introspection, and most of the pickle's size
+    return model
+
+
+def predict_role_family(
+    model: Pipeline, title: str, text: str, findings: Iterable[Finding]
+) -> tuple[str, float]:
+    """(family, calibrated probability) of one position."""
+    family, probability = _predict(
+        model, build_features([title], [text], [finding_tokens(findings)])
+    )[0]
+    return family, probability
+
+
+def _predict(model: Pipeline, features: pd.DataFrame) -> list[tuple[str, float]]:
+    probabilities = model.predict_proba(features)
+    classes = model.classes_
+    best = probabilities.argmax(axis=1)
+    return [(str(classes[j]), float(probabilities[i, j])) for i, j in enumerate(best)]
+
+
+def load_family_map(path: Path = FAMILY_MAP) -> tuple[str, dict[str, str]]:
+    """(version, Zhilian category → role family) of vocab/role_families.yaml."""
+    from analysis.normalise.roles import ROLE_FAMILIES
+
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    mapping = {str(k): str(v) for k, v in data["categories"].items()}
+    unknown = sorted(set(mapping.values()) - set(ROLE_FAMILIES))
+    if unknown:
+        raise ValueError(f"{path.name}: not role families: {unknown}")
+    return str(data["version"]), mapping
+
+
+def _example(
+    rid: str, title: str, text: str, findings: list[Finding], family: str | None
+) -> RoleExample:
+    from analysis.normalise.roles import classify_role_family
+
+    return RoleExample(
+        id=rid,
+        title=title,
+        text=text,
+        tokens=finding_tokens(findings),
+        rules=classify_role_family(title, text, findings),
+        # With no findings the rules can only answer from the title; "other" means it was silent.
+        title_rule=classify_role_family(title, text, []) != "other",
+        family=family,
+    )
+
+
+def load_zhilian_examples(
+    path: Path = DEFAULT_ZHILIAN, family_map: Path = FAMILY_MAP
+) -> list[RoleExample]:
+    """The Zhilian ads as examples (ids "zl-<row>"), family from their 岗位分类 via the map."""
+    from analysis.evaluate_cluster import load_zhilian
+    from analysis.normalise import normalise_position
+
+    _, mapping = load_family_map(family_map)
+    ads = load_zhilian(path)
+    out: list[RoleExample] = []
+    for i, ad in enumerate(ads.itertuples(index=False)):
+        title = str(ad.title or "").strip()
+        text = str(ad.summary) if pd.notna(ad.summary) else ""
+        if pd.notna(ad.tags) and str(ad.tags).strip(" ;"):  # as evaluate_cluster.build_frames
+            text += "\n岗位标签：" + "、".join(t for t in str(ad.tags).split(";") if t)
+        position = normalise_position(1, title, text)
+        family = mapping.get(str(ad.category), "other")
+        out.append(_example(f"zl-{i}", position.title, position.text, position.findings, family))
+    return out
+
+
+def load_dev_test_examples(
+    corpus_dir: Path | None = None, gold_dir: Path | None = None, *, parts: Sequence[str] = ("dev",)
+) -> dict[str, list[RoleExample]]:
+    """The gold ads with a role family (job ads only, as analysis.evaluate scores them) of each
+    split part asked for. The main (first) position is read exactly as `normalise_record` does."""
+    from analysis import evaluate
+    from analysis.models import ParsedNotice
+    from analysis.normalise import normalise_notice
+
+    gold = evaluate.load_gold(
+        corpus_dir or evaluate.DEFAULT_CORPUS_DIR, gold_dir or evaluate.DEFAULT_GOLD_DIR
+    )
+    split = evaluate.load_split(gold_dir or evaluate.DEFAULT_GOLD_DIR)
+    out: dict[str, list[RoleExample]] = {}
+    for part in parts:
+        examples: list[RoleExample] = []
+        for rid in split[part]:
+            ad = gold.get(rid)
+            if ad is None or "role_family" not in ad.label or not ad.label.get("is_job_ad", True):
+                continue
+            text = ad.row["text"]
+            parsed = ParsedNotice(
+                url=ad.row.get("url") or "", title=text.lstrip().split("\n", 1)[0][:80], text=text
+            )
+            notice = normalise_notice(parsed, fetched_at=evaluate.FETCHED_AT)
+            if not notice.positions:
+                continue  # the record's family is then "other" whatever we do
+            p = notice.positions[0]
+            examples.append(
+                _example(rid, p.title, p.text, p.findings, str(ad.label["role_family"]))
+            )
+        out[part] = examples
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class DevChoice:
+    """What cross-validation on dev chose, and the dev accuracy of every strategy."""
+
+    C: float
+    gold_weight: float
+    combination: Combination
+    fallback: Combination  # the best model-with-fallback, reported beside the choice
+    accuracy: dict[str, float]  # strategy -> dev CV accuracy (+ "fallback", "combination")
+    n: int
+
+
+def cross_validate_dev(
+    zhilian: Sequence[RoleExample],
+    dev: Sequence[RoleExample],
+    *,
+    C: float,
+    gold_weight: float,
+    random_state: int = 0,
+) -> list[tuple[str, float]]:
+    """Out-of-fold (family, probability) for each dev example: each fold is predicted by a model
+    fitted on all Zhilian ads and the other dev folds."""
+    labels = [e.family for e in dev]
+    folds = StratifiedKFold(CV_FOLDS, shuffle=True, random_state=random_state)
+    out: list[tuple[str, float]] = [("other", 0.0)] * len(dev)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # "least populated class" (host_anchor…)
+        splits = list(folds.split(np.zeros(len(dev)), labels))
+    for train, held in splits:
+        model = fit_role_model(
+            [*zhilian, *(dev[i] for i in train)],
+            C=C,
+            gold_weight=gold_weight,
+            random_state=random_state,
+        )
+        for i, guess in zip(
+            held, _predict(model, _features_of([dev[i] for i in held])), strict=True
+        ):
+            out[i] = guess
+    return out
+
+
+def score_strategies(
+    dev: Sequence[RoleExample], guesses: Sequence[tuple[str, float]]
+) -> dict[Combination, float]:
+    """Accuracy of every strategy (and threshold) given model guesses for `dev`."""
+    combos = [Combination(s) for s in STRATEGIES if s != "model_above_threshold"]
+    combos += [Combination("model_above_threshold", t) for t in THRESHOLDS]
+    return {c: _accuracy(dev, guesses, c) for c in combos}
+
+
+def _accuracy(
+    examples: Sequence[RoleExample], guesses: Sequence[tuple[str, float]], combo: Combination
+) -> float:
+    right = sum(
+        combo.choose(family, p, e.rules, e.title_rule) == e.family
+        for e, (family, p) in zip(examples, guesses, strict=True)
+    )
+    return right / len(examples) if examples else 1.0
+
+
+def choose_on_dev(
+    zhilian: Sequence[RoleExample], dev: Sequence[RoleExample], *, random_state: int = 0
+) -> DevChoice:
+    """The hyper-parameters and the combination with the best dev CV accuracy (ties: the
+    simpler strategy, in STRATEGIES order, then the lower threshold)."""
+    best: DevChoice | None = None
+    for C, gold_weight in PARAM_GRID:
+        guesses = cross_validate_dev(
+            zhilian, dev, C=C, gold_weight=gold_weight, random_state=random_state
+        )
+        scores = score_strategies(dev, guesses)
+        combo = max(scores, key=lambda c: _rank(scores[c], c))
+        per_strategy = {s: max(v for c, v in scores.items() if c.strategy == s) for s in STRATEGIES}
+        fallback = max(
+            (c for c in scores if c.strategy in FALLBACKS), key=lambda c: _rank(scores[c], c)
+        )
+        per_strategy["fallback"] = scores[fallback]
+        per_strategy["combination"] = scores[combo]
+        print(
+            f"  C={C:g} gold_weight={gold_weight:g}: "
+            + ", ".join(f"{k} {v:.3f}" for k, v in per_strategy.items()),
+            file=sys.stderr,
+        )
+        if best is None or _rank(scores[combo], combo) > _rank(
+            best.accuracy["combination"], best.combination
+        ):
+            best = DevChoice(C, gold_weight, combo, fallback, per_strategy, len(dev))
+    assert best is not None
+    return best
+
+
+def _rank(accuracy: float, combo: Combination) -> tuple[float, int, float]:
+    """Better accuracy first; on a tie the simpler strategy, then the lower threshold."""
+    return (accuracy, -STRATEGIES.index(combo.strategy), -combo.threshold)
+
+
+def model_path(version: str = MODEL_VERSION, models_dir: Path = MODELS_DIR) -> Path:
+    return models_dir / f"role_family-{version}.pkl.gz"
+
+
+def sidecar_path(version: str = MODEL_VERSION, models_dir: Path = MODELS_DIR) -> Path:
+    return models_dir / f"role_family-{version}.json"
+
+
+def save_role_model(model: Pipeline, info: dict[str, Any], models_dir: Path = MODELS_DIR) -> Path:
+    """Write the model (pickle, gzip) and its sidecar JSON; the sidecar records the versions a
+    load checks. Stdlib pickle, not joblib: joblib is only scikit-learn's dependency, not ours."""
+    version = str(info["version"])
+    models_dir.mkdir(parents=True, exist_ok=True)
+    path = model_path(version, models_dir)
+    with gzip.GzipFile(path, "wb", mtime=0) as fh:  # mtime 0: same model, same bytes
+        pickle.dump(model, fh, protocol=5)
+    sidecar = {
+        **info,
+        "sklearn_version": sklearn.__version__,
+        "classes": [str(c) for c in model.classes_],
+    }
+    sidecar_path(version, models_dir).write_text(
+        json.dumps(sidecar, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
+    return path
+
+
+def load_sidecar(version: str = MODEL_VERSION, models_dir: Path = MODELS_DIR) -> dict[str, Any]:
+    path = sidecar_path(version, models_dir)
+    if not path.is_file():
+        raise RoleModelError(
+            f"no role model sidecar {path}: run `python -m analysis.role_model train`"
+        )
+    info: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return info
+
+
+def _minor(version: str) -> tuple[str, ...]:
+    return tuple(version.split(".")[:2])
+
+
+def load_role_model(
+    version: str = MODEL_VERSION, models_dir: Path = MODELS_DIR
+) -> tuple[Pipeline, dict[str, Any]]:
+    """The saved model and its sidecar. Raises RoleModelError when the file is missing, was
+    written by another scikit-learn minor version (pickles are not portable across them), or
+    does not unpickle into a working pipeline."""
+    info = load_sidecar(version, models_dir)
+    saved = str(info.get("sklearn_version", "?"))
+    if _minor(saved) != _minor(sklearn.__version__):
+        raise RoleModelError(
+            f"role model {version} was saved with scikit-learn {saved}, this is "
+            f"{sklearn.__version__}: retrain with `python -m analysis.role_model train`"
+        )
+    path = model_path(version, models_dir)
+    try:
+        with gzip.open(path, "rb") as fh:
+            model = pickle.load(fh)  # our own file, shipped with the package
+        _predict(model, build_features(["编辑"], [""], [""]))
+    except FileNotFoundError as exc:
+        raise RoleModelError(
+            f"no role model {path}: run `python -m analysis.role_model train`"
+        ) from exc
+    except Exception as exc:  # an unpickling or version error says little on its own
+        raise RoleModelError(
+            f"role model {path} does not load with scikit-learn {sklearn.__version__} "
+            f"({type(exc).__name__}: {exc}): retrain with `python -m analysis.role_model train`"
+        ) from exc
+    return model, info
+
+
+@lru_cache(maxsize=1)
+def _default_model() -> tuple[Pipeline, Combination]:
+    """The shipped model and its combination, loaded once per process (read-only afterwards)."""
+    model, info = load_role_model()
+    return model, _combination_of(info["combination"])
+
+
+def role_family_of(
+    title: str,
+    text: str,
+    findings: list[Finding],
+    *,
+    rules: str | None = None,
+    title_rule: bool | None = None,
+) -> str:
+    """Role family of a position by the shipped model combined with the rules as chosen on dev.
+
+    `rules` (classify_role_family's rule answer) and `title_rule` (whether the title decided
+    it) are computed when not given; a caller inside the rules passes them to avoid a loop.
+    """
+    model, combo = _default_model()
+    if rules is None or title_rule is None:
+        e = _example("", title, text, findings, None)
+        rules, title_rule = e.rules, e.title_rule
+    family, probability = predict_role_family(model, title, text, findings)
+    return combo.choose(family, probability, rules, title_rule)
+
+
+def train_role_model(zhilian_path: Path, models_dir: Path, random_state: int) -> int:
+    """Choose on dev by CV, fit on Zhilian + all dev, save. Test is never read."""
+    family_version, _ = load_family_map()
+    zhilian = load_zhilian_examples(zhilian_path)
+    dev = load_dev_test_examples(parts=("dev",))["dev"]
+    choice = choose_on_dev(zhilian, dev, random_state=random_state)
+    model = fit_role_model(
+        [*zhilian, *dev], C=choice.C, gold_weight=choice.gold_weight, random_state=random_state
+    )
+    info = {
+        "version": MODEL_VERSION,
+        "trained": datetime.now().date().isoformat(),
+        "family_map_version": family_version,
+        "random_state": random_state,
+        "params": {"C": choice.C, "gold_weight": choice.gold_weight, "text_head": TEXT_HEAD},
+        "training_counts": {
+            "zhilian": len(zhilian),
+            "dev_gold": len(dev),
+            "per_family": dict(Counter(str(e.family) for e in [*zhilian, *dev]).most_common()),
+            "min_per_family": CALIBRATION_FOLDS,  # families with fewer are left to the rules
+        },
+        "combination": {
+            "strategy": choice.combination.strategy,
+            "threshold": choice.combination.threshold,
+        },
+        "fallback": {"strategy": choice.fallback.strategy, "threshold": choice.fallback.threshold},
+        "dev_cv": {"folds": CV_FOLDS, "n": choice.n, "accuracy": choice.accuracy},
+    }
+    path = save_role_model(model, info, models_dir)
+    print(
+        f"wrote {path} ({path.stat().st_size / 1e6:.2f} MB) and {sidecar_path(MODEL_VERSION, models_dir).name}"
+    )
+    print(json.dumps(info["dev_cv"], indent=2))
+    return 0
+
+
+def _describe(combo: Combination) -> str:
+    if combo.strategy == "model_above_threshold":
+        return f"model if p >= {combo.threshold:.2f} else rules"
+    return combo.strategy
+
+
+def evaluate_role_model(models_dir: Path) -> int:
+    """Dev (CV, from the sidecar) and test (the saved model, once) accuracy of the rules, the
+    model, the best model-with-fallback and the chosen combination, with per-family counts."""
+    model, info = load_role_model(models_dir=models_dir)
+    parts = load_dev_test_examples(parts=("dev", "test"))
+    test = parts["test"]
+    guesses = _predict(model, _features_of(test)) if test else []
+    rows = {
+        "rules": Combination("rules"),
+        "model": Combination("model"),
+        "fallback": _combination_of(info["fallback"]),
+        "combination": _combination_of(info["combination"]),
+    }
+    dev_acc, n_dev = info["dev_cv"]["accuracy"], info["dev_cv"]["n"]
+    print(f"role family accuracy (model {info['version']}; dev: {CV_FOLDS}-fold CV; test frozen)")
+    print(f"{'':52}{'dev':>7}{'n':>5}{'test':>7}{'n':>5}")
+    for key, c in rows.items():
+        name = f"{key} ({_describe(c)})" if key in ("fallback", "combination") else key
+        acc = _accuracy(test, guesses, c)
+        print(f"{name:<52}{dev_acc[key]:7.3f}{n_dev:5d}{acc:7.3f}{len(test):5d}")
+    print(f"\nper family: gold dev, gold test, test correct by {' / '.join(rows)}")
+    for family, count in Counter(e.family for e in test).most_common():
+        pairs = [(e, g) for e, g in zip(test, guesses, strict=True) if e.family == family]
+        right = [
+            sum(c.choose(g[0], g[1], e.rules, e.title_rule) == family for e, g in pairs)
+            for c in rows.values()
+        ]
+        dev_n = sum(e.family == family for e in parts["dev"])
+        print(f"  {family:<24}{dev_n:4d}{count:4d}   " + " / ".join(map(str, right)))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m analysis.role_model",
+        description="Train or evaluate the role-family model. "
+        "Example: python -m analysis.role_model train && python -m analysis.role_model evaluate",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    t = sub.add_parser("train", help="fit on the Zhilian ads + dev gold, write analysis/models/")
+    t.add_argument("--zhilian", type=Path, default=DEFAULT_ZHILIAN)
+    t.add_argument("--random-state", type=int, default=0)
+    for p in (t, sub.add_parser("evaluate", help="dev (CV) and test accuracy: rules, model, both")):
+        p.add_argument("--models-dir", type=Path, default=MODELS_DIR)
+    args = parser.parse_args(argv)
+    if args.command == "train":
+        return train_role_model(args.zhilian, args.models_dir, args.random_state)
+    return evaluate_role_model(args.models_dir)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
