@@ -2,7 +2,7 @@
 
 Input: positions (title, text, findings); to train, the Zhilian ads (vocab/role_families.yaml)
 and the dev gold ads, never test. Output: the family and its calibrated probability; the fitted
-Pipeline + JSON sidecar in analysis/models/; `python -m analysis.role_model train|evaluate`."""
+Pipeline + JSON sidecar in analysis/trained/; `python -m analysis.role_model train|evaluate`."""
 
 from __future__ import annotations
 
@@ -56,7 +56,7 @@ MODEL_VERSION = "1"
 """Bump when features, training data or defaults change; names the model file and its sidecar."""
 
 ROOT = Path(__file__).resolve().parent
-MODELS_DIR = ROOT / "models"
+MODELS_DIR = ROOT / "trained"  # fitted models; analysis/models.py holds the record types
 FAMILY_MAP = ROOT / "vocab" / "role_families.yaml"
 SHARED = ROOT.parents[1] / "shared"
 DEFAULT_ZHILIAN = SHARED / "samples/job_datasets/zhilian_wuhan_2024_media_comm_jobs.xlsx"
@@ -581,7 +581,7 @@ def main(argv: list[str] | None = None) -> int:
         "Example: python -m analysis.role_model train && python -m analysis.role_model evaluate",
     )
     sub = parser.add_subparsers(dest="command", required=True)
-    t = sub.add_parser("train", help="fit on the Zhilian ads + dev gold, write analysis/models/")
+    t = sub.add_parser("train", help="fit on the Zhilian ads + dev gold, write analysis/trained/")
     t.add_argument("--zhilian", type=Path, default=DEFAULT_ZHILIAN)
     t.add_argument("--random-state", type=int, default=0)
     for p in (t, sub.add_parser("evaluate", help="dev (CV) and test accuracy: rules, model, both")):
