@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from store_helpers import make_store
 
 from analysis.models import FetchedPage, NormalisedNotice, Position
 from analysis.source import Source
@@ -145,3 +146,14 @@ def test_count_rows(conn: sqlite3.Connection) -> None:
     assert count_rows(conn) == StoreCounts(
         sources=2, runs=1, pages=4, notices=1, positions=2, findings=0
     )
+
+
+@pytest.mark.parametrize("odd", ["²", "١٢", "1" * 30, "9223372036854775808", "-1", " 1"])
+def test_odd_notice_ids_are_not_found_never_an_error(tmp_path: Path, odd: str) -> None:
+    from analysis.store.reads import load_notice_provenance
+
+    conn = connect(make_store(tmp_path / "store.sqlite"))
+    try:
+        assert load_notice_provenance(conn, odd) is None
+    finally:
+        conn.close()

@@ -7,6 +7,7 @@ Output: the monthly report files, normalised records, or per-field scores.
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -69,9 +70,24 @@ def write_report(db_path: Path, month: str | None, out_dir: Path, *, clusters: b
             sources=sources,
             clusters=clusters,
         )
-        if paths.cluster_model:  # the model behind the report's role clusters, for the record
-            save_cluster_model(conn, paths.cluster_model)
+    if paths.cluster_model:  # the model behind the report's role clusters, for the record
+        _record_cluster_model(db_path, paths.cluster_model)
     return paths
+
+
+def _record_cluster_model(db_path: Path, info: dict[str, Any]) -> None:
+    """Keep the report's cluster model in the store too (it is also written beside the report).
+
+    The one write a report makes, into its own table of a store already at the current schema
+    (never a migration); a store without write permission only gets a warning."""
+    try:
+        with open_store(db_path):
+            pass  # an icc-talent store at the current schema, or a UserError
+        with open_store(db_path, write=True) as conn:
+            save_cluster_model(conn, info)
+    except (UserError, sqlite3.Error) as exc:
+        message = exc.format_message() if isinstance(exc, UserError) else str(exc)
+        click.echo(f"warning: cluster model not recorded in the store: {message}", err=True)
 
 
 # ----------------------------------------------------------------------------------- normalise

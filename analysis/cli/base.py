@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 
-from analysis.store import DEFAULT_DB, StoreError, connect
+from analysis.store import DEFAULT_DB, StoreError, connect, connect_readonly
 
 DB_ENV = "ICC_TALENT_DB"
 
@@ -44,9 +44,11 @@ def db_option(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 @contextmanager
-def open_store(db_path: Path, *, create: bool = False) -> Iterator[Any]:
+def open_store(db_path: Path, *, write: bool = False, create: bool = False) -> Iterator[Any]:
+    """The store, read-only unless `write` (crawl, reprocess, demo): readers never migrate or
+    write, so they work without write permission and refuse a database that is not ours."""
     try:
-        conn = connect(db_path, create=create)
+        conn = connect(db_path, create=create) if write else connect_readonly(db_path)
     except StoreError as exc:
         raise UserError(str(exc)) from exc
     try:

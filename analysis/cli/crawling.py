@@ -132,8 +132,8 @@ def _crawl(sources: list[Source], db_path: Path, *, overrides: dict[str, Any]) -
     from crawler.lock import CrawlLockedError
     from crawler.run import run_crawl
 
-    with open_store(db_path, create=True):
-        pass  # fail early, with a clear message, on a corrupt store
+    with open_store(db_path, write=True, create=True):
+        pass  # fail early, with a clear message, on a corrupt store or one that is not ours
     try:
         return run_crawl(
             sources, db_path=db_path, archive_dir=db_path.parent / "archive", overrides=overrides
@@ -212,7 +212,7 @@ def reprocess(db_path: Path, only: tuple[str, ...]) -> None:
     from crawler.lock import CrawlLockedError, crawl_lock
 
     try:
-        with crawl_lock(db_path, what="reprocess"), open_store(db_path) as conn:
+        with crawl_lock(db_path, what="reprocess"), open_store(db_path, write=True) as conn:
             result = reprocess_archive(conn, source_ids=list(only) or None)
     except CrawlLockedError as exc:
         raise UserError(str(exc)) from exc

@@ -145,16 +145,29 @@ def show(db_path: Path, notice: str, raw: bool, no_body: bool) -> None:
         positions = load_notice_positions(conn, row.id)
         attachments = load_attachments(conn, row.page_url)
         sightings = load_notice_sightings(conn, row.id)
+    record, archive_problem = None, None
     if row.archive_path is None or row.archive_offset is None:
-        raise UserError(f"notice {row.id} has no archived copy (crawled before archiving?)")
-    try:
-        record = read_record(row.archive_path, row.archive_offset, row.archive_length)
-    except ArchiveError as exc:
-        raise UserError(str(exc)) from exc
+        archive_problem = f"notice {row.id} has no archived copy (crawled before archiving?)"
+    else:
+        try:
+            record = read_record(row.archive_path, row.archive_offset, row.archive_length)
+        except ArchiveError as exc:
+            archive_problem = str(exc)
     if raw:
+        if record is None:
+            raise UserError(str(archive_problem))
         sys.stdout.buffer.write(record.body)
         return
-    verified = "matches" if verify_body(record, row.content_hash) else "DOES NOT match"
+    if record is None:
+        archive_line = f"  archive:    none ({archive_problem})"
+        hash_line = f"  sha256:     {row.content_hash} (no archived body to compare)"
+    else:
+        verified = "matches" if verify_body(record, row.content_hash) else "DOES NOT match"
+        archive_line = (
+            f"  archive:    {row.archive_path} @ {row.archive_offset} "
+            f"(+{row.archive_length} bytes), WARC-Date {record.date}"
+        )
+        hash_line = f"  sha256:     {row.content_hash} ({verified} the archived body)"
     lines = [
         f"notice #{row.id}: {row.title}",
         f"  url:        {row.url}",
@@ -164,9 +177,8 @@ def show(db_path: Path, notice: str, raw: bool, no_body: bool) -> None:
         f"taxonomy {row.taxonomy_version}",
         f"  fetched:    {row.fetched_at} (run #{row.run_id}), HTTP {row.status}, "
         f"{row.content_type or 'no Content-Type'}, decoded as {row.encoding or '?'}",
-        f"  archive:    {row.archive_path} @ {row.archive_offset} "
-        f"(+{row.archive_length} bytes), WARC-Date {record.date}",
-        f"  sha256:     {row.content_hash} ({verified} the archived body)",
+        archive_line,
+        hash_line,
         f"  positions:  {len(positions)}: "
         + "; ".join(f"{p.title}" + (f" x{p.headcount}" if p.headcount else "") for p in positions),
     ]
@@ -181,6 +193,8 @@ def show(db_path: Path, notice: str, raw: bool, no_body: bool) -> None:
     click.echo("\n".join(lines))
     if no_body:
         return
+    if record is None:
+        raise UserError(f"{archive_problem}; --no-body shows the provenance alone")
     click.echo(f"\n--- archived response: HTTP {record.status}")
     for name, value in record.headers:
         click.echo(f"{name}: {value}")

@@ -94,9 +94,19 @@ def load_notice_provenance(conn: sqlite3.Connection, notice: str) -> NoticeProve
                   p.archive_path, p.archive_offset, p.archive_length
            FROM notices n JOIN pages p ON p.id = n.page_id
            WHERE n.id = ? OR n.url = ? OR p.url = ?""",
-        (int(notice) if notice.isdigit() else -1, notice, notice),
+        (_as_row_id(notice), notice, notice),
     ).fetchone()
     return None if row is None else NoticeProvenance(*row)
+
+
+def _as_row_id(text: str) -> int:
+    """`text` as a SQLite row id, or -1 (no row) for anything else: superscripts and other
+    scripts' digits (digits to `str.isdigit`, not always to `int`), or a number beyond SQLite's
+    64-bit integers."""
+    if not (text.isascii() and text.isdigit()) or len(text) > 19:
+        return -1
+    value = int(text)
+    return value if value < 2**63 else -1
 
 
 def load_notice_positions(conn: sqlite3.Connection, notice_id: int) -> list[PositionSummary]:

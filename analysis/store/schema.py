@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import quote
 
 DEFAULT_DB = Path("data") / "icc-talent.sqlite"
 
@@ -218,7 +219,11 @@ def content_hash(data: bytes | str) -> str:
 
 
 def connect(path: Path | str, *, create: bool = True) -> sqlite3.Connection:
-    """Open (and migrate) the store; raise StoreError with a one-line reason on failure."""
+    """Open the store for writing (and migrate it); StoreError with a one-line reason on failure.
+
+    Only the writing commands (crawl, reprocess, demo) use this; a database that is not an
+    icc-talent store (other tables, no schema version of ours) is refused, never migrated.
+    """
     db = Path(path)
     if not create and not db.exists():
         raise StoreError(f"no database at {db} (run `icc-talent crawl` or `icc-talent demo` first)")
@@ -235,29 +240,85 @@ def connect(path: Path | str, *, create: bool = True) -> sqlite3.Connection:
         # WAL + NORMAL: commits survive a killed process (only power loss can drop the last
         # ones, never corrupt); FULL would fsync every page's transaction.
         conn.execute("PRAGMA synchronous = NORMAL")
-        migrate(conn)
+        migrate(conn, db)
     except sqlite3.DatabaseError as exc:
         raise StoreError(f"{db} is not a usable icc-talent database ({exc})") from exc
     return conn
 
 
-def migrate(conn: sqlite3.Connection) -> int:
-    """Apply pending migrations, each in its own transaction; return the schema version."""
-    version = conn.execute("PRAGMA user_version").fetchone()[0]
+def connect_readonly(path: Path | str) -> sqlite3.Connection:
+    """Open an existing store read-only (`mode=ro`): never migrated, never written.
+
+    The reading commands (query, show, sources, export, report) use this, so they work on a
+    store without write permission and never add tables to a database that is not ours.
+    """
+    db = Path(path)
+    if not db.exists():
+        raise StoreError(f"no database at {db} (run `icc-talent crawl` or `icc-talent demo` first)")
+    if db.is_dir():
+        raise StoreError(f"{db} is a directory, not a database file")
+    try:
+        conn = sqlite3.connect(
+            f"file:{quote(str(db.resolve()))}?mode=ro", uri=True, timeout=30, isolation_level=None
+        )
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA busy_timeout = 30000")
+        version = _user_version(conn)
+        check_store(conn, db, version)
+        if version == 0:
+            conn.close()
+            raise StoreError(f"{db} is an empty database, not an icc-talent store yet")
+        if version < SCHEMA_VERSION:
+            conn.close()
+            raise StoreError(
+                f"{db} has schema v{version}, older than this icc-talent (v{SCHEMA_VERSION}): "
+                "run `icc-talent reprocess` (or a crawl) once to upgrade it"
+            )
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{db} is not a usable icc-talent database ({exc})") from exc
+    return conn
+
+
+def _user_version(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def check_store(conn: sqlite3.Connection, db: Path, version: int) -> None:
+    """StoreError unless `conn` is an icc-talent store (or an empty database, version 0)."""
     if version > SCHEMA_VERSION:
         raise StoreError(
             f"database schema v{version} is newer than this icc-talent (v{SCHEMA_VERSION})"
         )
-    for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if version == 0 and tables:
+        raise StoreError(
+            f"{db} is not an icc-talent store (it holds other tables: "
+            f"{', '.join(sorted(tables)[:3])}); give --db a new file or an icc-talent store"
+        )
+    if version > 0 and not {"notices", "positions", "pages"} <= tables:
+        raise StoreError(f"{db} is not an icc-talent store (its tables are not ours)")
+
+
+def migrate(conn: sqlite3.Connection, db: Path | None = None) -> int:
+    """Apply pending migrations in one write transaction; return the schema version.
+
+    The version is read again inside `BEGIN IMMEDIATE`, so concurrent first opens of a new
+    store queue on the write lock and only the first one creates the tables.
+    """
+    if _user_version(conn) == SCHEMA_VERSION:
+        return SCHEMA_VERSION  # the common case: no write lock taken
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        version = _user_version(conn)
+        check_store(conn, db or Path("the database"), version)
+        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
             for statement in _split_sql(script):
                 conn.execute(statement)
             conn.execute(f"PRAGMA user_version = {number}")
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
     return SCHEMA_VERSION
 
 
