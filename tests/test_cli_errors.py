@@ -65,3 +65,22 @@ def test_bad_options(args: list[str], needle: str, tmp_path: Path) -> None:
         else run_cli(*args)
     )
     assert_clean_failure(result, needle)
+
+
+@pytest.mark.parametrize(
+    ("setting", "needle"),
+    [
+        ("DOWNLOAD_DELAY=abc", "DOWNLOAD_DELAY takes a number"),
+        ("DOWNLOAD_DELAY=nan", "DOWNLOAD_DELAY takes a number"),
+        ("CONCURRENT_REQUESTS=2.5", "CONCURRENT_REQUESTS takes a whole number"),
+        ("ROBOTSTXT_OBEY=maybe", "ROBOTSTXT_OBEY takes true or false"),
+        ("=1", "expected NAME=VALUE"),
+    ],
+)
+def test_crawl_settings_are_checked_before_crawling(
+    tmp_path: Path, setting: str, needle: str
+) -> None:
+    result = run_cli("crawl", "--db", str(tmp_path / "s.sqlite"), "-s", setting)
+    assert_clean_failure(result, needle)
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "s.sqlite").exists()

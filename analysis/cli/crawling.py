@@ -105,6 +105,7 @@ def crawl(
     """
     from crawler.sources import REGISTRY_SOURCES, SourceError, load_sources
 
+    overrides = dict(_parse_setting(s) for s in settings)
     try:
         sources = load_sources(sources_file or REGISTRY_SOURCES)
     except SourceError as exc:
@@ -114,18 +115,49 @@ def crawl(
         if unknown:
             raise UserError(f"unknown source id(s): {', '.join(sorted(unknown))}")
         sources = [s for s in sources if s.id in only]
-    overrides = dict(_parse_setting(s) for s in settings)
     result = _crawl(sources, db_path, overrides=overrides)
     _print_crawl_summary(result, db_path)
     if result.errors or result.failed_sources:
         sys.exit(1)
 
 
-def _parse_setting(text: str) -> tuple[str, str]:
+def _parse_setting(text: str) -> tuple[str, Any]:
+    """`NAME=VALUE` of `-s`, the value checked against the type of the setting's default
+    (Scrapy's or the project's): a number setting must get a number, a flag a boolean word."""
     name, sep, value = text.partition("=")
+    name, value = name.strip(), value.strip()
     if not sep or not name:
         raise UserError(f"expected NAME=VALUE for -s, got {text!r}")
-    return name.strip(), value.strip()
+    return name, _typed_setting(name, value)
+
+
+_TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}
+
+
+def _typed_setting(name: str, value: str) -> Any:
+    from scrapy.settings import default_settings
+
+    from crawler import settings as project_settings
+
+    default = getattr(project_settings, name, getattr(default_settings, name, None))
+    try:
+        if isinstance(default, bool):
+            if value.lower() not in _TRUE | _FALSE:
+                raise ValueError
+            return value.lower() in _TRUE
+        if isinstance(default, int):
+            return int(value)
+        if isinstance(default, float):
+            number = float(value)
+            if number != number or number in (float("inf"), float("-inf")):
+                raise ValueError
+            return number
+    except ValueError:
+        kind = {bool: "true or false", int: "a whole number", float: "a number"}[type(default)]
+        raise UserError(
+            f"-s {name}={value!r}: {name} takes {kind} (its default is {default!r})"
+        ) from None
+    return value
 
 
 def _crawl(sources: list[Source], db_path: Path, *, overrides: dict[str, Any]) -> Any:
