@@ -32,6 +32,10 @@ def load_sources(path: Path | str, *, base_url: str | None = None) -> list[Sourc
     path = Path(path)
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as exc:
+        raise SourceError(
+            f"cannot read sources from {path}: not UTF-8 text ({exc.reason})"
+        ) from exc
     except (OSError, yaml.YAMLError) as exc:
         raise SourceError(f"cannot read sources from {path}: {exc}") from exc
     entries = data.get("sources", data) if isinstance(data, dict) else data

@@ -84,3 +84,58 @@ def test_crawl_settings_are_checked_before_crawling(
     assert_clean_failure(result, needle)
     assert len(result.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "s.sqlite").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (("query", "--since", "20240101"), "--since expects YYYY-MM or YYYY-MM-DD"),
+        (("query", "--since", "2024-W01-1"), "--since expects YYYY-MM or YYYY-MM-DD"),
+        (("query", "--until", "9999-12-31"), "between 1900 and 2100"),
+        (("query", "--since", "0001-01-01"), "between 1900 and 2100"),
+        (("query", "--since", "2024-02-30"), "no such date"),
+        (("query", "--limit", "9" * 25), "not in the range"),
+        (("report", "--month", "2024-13"), "--month expects"),
+    ],
+)
+def test_dates_and_limits_are_validated(tmp_path: Path, args: tuple[str, ...], needle: str) -> None:
+    from store_helpers import make_store
+
+    db = make_store(tmp_path / "store.sqlite")
+    assert_clean_failure(run_cli(*args, "--db", str(db)), needle)
+
+
+@pytest.mark.parametrize("command", ["export", "report"])
+def test_an_output_folder_under_a_file_is_a_clean_error(tmp_path: Path, command: str) -> None:
+    from store_helpers import make_store
+
+    db = make_store(tmp_path / "store.sqlite")
+    (tmp_path / "afile").write_text("x")
+    result = run_cli(command, "--db", str(db), "--out", str(tmp_path / "afile" / "sub"))
+    assert_clean_failure(result, "cannot use")
+
+
+def test_a_full_disk_on_stdout_is_one_line(tmp_path: Path) -> None:
+    from store_helpers import make_store
+
+    if not Path("/dev/full").exists():
+        pytest.skip("no /dev/full on this system")
+    db = make_store(tmp_path / "store.sqlite")
+    with open("/dev/full", "w") as full:
+        result = subprocess.run(
+            [sys.executable, "-m", "analysis", "query", "--db", str(db), "--format", "csv"],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=REPO,
+            timeout=120,
+        )
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert "No space left" in result.stderr
+
+
+def test_a_binary_sources_file_is_a_clean_error(tmp_path: Path) -> None:
+    binary = tmp_path / "sources.yaml"
+    binary.write_bytes(b"\x00\x01\xff\xfe\x80")
+    result = run_cli("crawl", "--db", str(tmp_path / "s.sqlite"), "--sources", str(binary))
+    assert_clean_failure(result, "not UTF-8 text")

@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 
-from analysis.cli.base import UserError, check_month, cli, db_option, open_store
+from analysis.cli.base import UserError, check_month, cli, db_option, open_store, out_dir_ready
 from analysis.store import save_cluster_model
 
 # ----------------------------------------------------------------------------------- report
@@ -48,7 +48,7 @@ def report(db_path: Path, month: str | None, out_dir: Path | None, no_clusters: 
         check_month("month", month)
         if len(month) != 7:
             raise UserError(f"--month expects YYYY-MM, got {month!r}")
-    out = out_dir or db_path.parent / "reports"
+    out = out_dir_ready(out_dir or db_path.parent / "reports")
     paths = write_report(db_path, month, out, clusters=not no_clusters)
     click.echo(f"Report: {paths.html}\n        {paths.markdown}")
 

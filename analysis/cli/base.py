@@ -8,6 +8,7 @@ Output: exit codes and one-line errors; the commands themselves live in the sibl
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -70,13 +71,34 @@ def cli() -> None:
     """
 
 
+MONTH_OR_DATE = re.compile(r"\d{4}-\d{2}(?:-\d{2})?")
+YEARS = (1900, 2100)  # the dates a recruitment notice can carry; beyond them is a typo
+
+
 def check_month(name: str, value: str) -> None:
+    """`--since`/`--until`/`--month`: exactly YYYY-MM or YYYY-MM-DD, a real date, 1900 to 2100
+    (20240101 or 2024-W01-1 would otherwise compare as strings and silently filter wrongly)."""
     from datetime import date
 
+    problem = f"--{name} expects YYYY-MM or YYYY-MM-DD between {YEARS[0]} and {YEARS[1]}"
+    if not MONTH_OR_DATE.fullmatch(value):
+        raise UserError(f"{problem}, got {value!r}")
     try:
-        date.fromisoformat(value if len(value) > 7 else f"{value}-01")
+        day = date.fromisoformat(value if len(value) > 7 else f"{value}-01")
     except ValueError as exc:
-        raise UserError(f"--{name} expects YYYY-MM or YYYY-MM-DD, got {value!r}") from exc
+        raise UserError(f"{problem}, got {value!r} (no such date)") from exc
+    if not YEARS[0] <= day.year <= YEARS[1]:
+        raise UserError(f"{problem}, got {value!r}")
+
+
+def out_dir_ready(path: Path) -> Path:
+    """Create an output folder, or say in one line why it cannot be (a file in the way, no
+    permission)."""
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UserError(f"cannot use {path} as the output folder: {exc.strerror or exc}") from exc
+    return path
 
 
 def main() -> None:
@@ -88,6 +110,12 @@ def main() -> None:
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)
         sys.exit(130)
+    except OSError as exc:  # e.g. stdout on a full disk, a vanished file
+        if os.environ.get("ICC_TALENT_DEBUG"):
+            raise
+        where = f"{exc.filename}: " if exc.filename else ""
+        click.echo(f"error: {where}{exc.strerror or exc}", err=True)
+        sys.exit(1)
     except Exception as exc:  # last resort: never a traceback for the user
         if os.environ.get("ICC_TALENT_DEBUG"):
             raise

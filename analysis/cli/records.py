@@ -15,7 +15,7 @@ from typing import Any
 
 import click
 
-from analysis.cli.base import UserError, check_month, cli, db_option, open_store
+from analysis.cli.base import UserError, check_month, cli, db_option, open_store, out_dir_ready
 from analysis.query import QueryFilters, QueryRow, search_positions
 
 # ----------------------------------------------------------------------------------- query
@@ -38,7 +38,7 @@ def resolve_skill_term(term: str) -> str | None:
 @click.option("--until", metavar="YYYY-MM[-DD]", help="Published on or before (whole month).")
 @click.option("--province", help="Province name, e.g. 云南.")
 @click.option("--employer", help="Part of the employer's name.")
-@click.option("--limit", type=click.IntRange(min=1), help="At most this many rows.")
+@click.option("--limit", type=click.IntRange(min=1, max=2**31 - 1), help="At most this many rows.")
 @click.option(
     "--format",
     "fmt",
@@ -295,7 +295,7 @@ def export(db_path: Path, fmt: str, out_dir: Path | None) -> None:
 
     with open_store(db_path) as conn:
         try:
-            paths = export_store(conn, out_dir or db_path.parent / "export", fmt)
+            paths = export_store(conn, out_dir_ready(out_dir or db_path.parent / "export"), fmt)
         except ExportError as exc:
             raise UserError(str(exc)) from exc
     for path in paths:
