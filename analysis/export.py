@@ -45,7 +45,7 @@ DICTIONARY: dict[str, tuple[Column, ...]] = {
         Column("seq", "integer", "Order of the position within its notice (1 = first).", "positions.seq"),
         Column("title", "string", "Position title as published.", "positions.title"),
         Column("employer", "string", "Employer named in the notice (or the source's employer).", "notices.employer"),
-        Column("province", "string", "Province of the source, in Chinese; empty for national bodies and job boards.", "notices.province (from the source registry)"),
+        Column("province", "string", "Province of the source: the short Chinese name (浙江, never 浙江省 or Zhejiang; analysis/vocab/provinces.yaml); empty for national bodies and job boards.", "notices.province (from the source registry)"),
         Column("level", "string", "Administrative level of the source (national, provincial, city…).", "notices.level (from the source registry)"),
         Column("source_id", "string", "Id of the crawled source in the source registry.", "notices.source_id"),
         Column("url", "string", "URL of the notice page that was crawled and archived.", "notices.url"),

@@ -211,8 +211,8 @@ def build_query(
         where.append("n.published < ?")
         params.append(month_end_exclusive(filters.until))
     if filters.province:
-        where.append("instr(coalesce(n.province, ''), ?) > 0")
-        params.append(filters.province)
+        where.append("n.province = ?")
+        params.append(province_filter(filters.province))
     if filters.employer:
         where.append("instr(lower(coalesce(n.employer, '')), lower(?)) > 0")
         params.append(filters.employer)
@@ -290,3 +290,16 @@ def search_positions(
             )
         )
     return rows
+
+
+def province_filter(text: str) -> str:
+    """`--province` in the store's one form (浙江 for 浙江, 浙江省, Zhejiang), or QueryError
+    with the closest names: an unknown province is an error, never a silent empty result."""
+    from analysis.provinces import normalise_province, suggest_provinces
+
+    canonical = normalise_province(text)
+    if canonical is None:
+        close = suggest_provinces(text)
+        hint = f"; did you mean {' or '.join(close)}?" if close else " (a provincial-level name)"
+        raise QueryError(f"unknown province {text!r}{hint}")
+    return canonical

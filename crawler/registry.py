@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from analysis.provinces import normalise_province
 from analysis.source import Source, SourceProvenance
 
 _DOMAIN = re.compile(r"^((?:[a-z0-9-]+\.)+[a-z]{2,})", re.IGNORECASE)
@@ -39,7 +40,7 @@ def source_from_fact(fact: dict[str, Any]) -> Source:
         employer=fact.get("name_zh"),
         employer_en=fact.get("name_en"),
         level=LEVELS.get(fact.get("level") or "", fact.get("level")),
-        province=fact.get("province"),
+        province=normalise_province(fact.get("province")),
         city=fact.get("city"),
         parent=fact.get("parent_org"),
         accounts=tuple(fact.get("brands_accounts", [])),

@@ -17,6 +17,7 @@ from urllib.parse import urljoin
 
 import yaml
 
+from analysis.provinces import normalise_province, suggest_provinces
 from analysis.source import Source, SourceProvenance
 
 SOURCE_KINDS = ("cms", "wechat", "jobboard")
@@ -61,6 +62,7 @@ def parse_source(entry: Any, path: Path, base_url: str | None = None) -> Source:
     if values["kind"] not in SOURCE_KINDS:
         raise SourceError(f"{where}: unknown kind {values['kind']!r}")
     values["start_urls"] = tuple(urljoin(base_url, u) if base_url else u for u in urls)
+    values["province"] = _province(values.get("province"), where)
     return Source(**values)
 
 
@@ -117,3 +119,15 @@ __all__ = [
     "load_sources",
     "parse_source",
 ]
+
+
+def _province(value: str | None, where: str) -> str | None:
+    """The registry's province in the store's one form (浙江 for 浙江省 or Zhejiang)."""
+    if value is None:
+        return None
+    canonical = normalise_province(value)
+    if canonical is None:
+        close = suggest_provinces(value)
+        hint = f" (did you mean {' or '.join(close)}?)" if close else ""
+        raise SourceError(f"{where}: unknown province {value!r}{hint}")
+    return canonical

@@ -36,7 +36,7 @@ def resolve_skill_term(term: str) -> str | None:
 @click.option("--aigc", is_flag=True, help="Only AIGC (generative-AI) roles.")
 @click.option("--since", metavar="YYYY-MM[-DD]", help="Published on or after.")
 @click.option("--until", metavar="YYYY-MM[-DD]", help="Published on or before (whole month).")
-@click.option("--province", help="Province name, e.g. 云南.")
+@click.option("--province", help="Province: 云南, 云南省 or Yunnan.")
 @click.option("--employer", help="Part of the employer's name.")
 @click.option("--limit", type=click.IntRange(min=1, max=2**31 - 1), help="At most this many rows.")
 @click.option(
