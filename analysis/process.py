@@ -83,9 +83,10 @@ def parse_page(
     body: bytes, *, content_type: str | None, kind: str, url: str
 ) -> tuple[ParsedNotice | Unavailable, str]:
     """Decode a notice page's raw bytes (header charset, BOM, meta, statistics) and parse it
-    with the parser of its source kind; returns the result and the encoding used."""
+    with the parser of its source kind; returns the result and the encoding used. The crawl's
+    spiders, reprocess and the evaluation all parse notice pages through this one function."""
     text, encoding, _ = decode_html(body, charset_from_content_type(content_type or ""))
-    return parse_notice(kind, Selector(text=text), url), encoding
+    return parse_notice(kind, Selector(text=text, base_url=url), url), encoding
 
 
 def process_page(

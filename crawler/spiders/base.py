@@ -5,7 +5,8 @@ Input: source-registry entries (`Source`) of one kind (`cms`, `wechat`, `jobboar
 left, list-page validators.
 Output: `PageItem`s for every fetched page (listing, notice, unavailable, error), notices with
 their attachments' position tables. Spiders only navigate; parsing is done by the pure
-functions in `analysis.extract.pages` and `analysis.extract` (attachments in a limited child process).
+functions `analysis.process.parse_page` (notice pages), `analysis.extract.pages` (listings) and
+`analysis.extract` (attachments, in a limited child process).
 """
 
 from __future__ import annotations
@@ -25,10 +26,11 @@ from twisted.internet.threads import deferToThread
 from twisted.python.failure import Failure
 
 from analysis.extract import Attachment, Extracted, attach_tables, extract_file, wanted_attachments
-from analysis.extract.pages import Listing, Unavailable, decode_html, parse_listing, parse_notice
+from analysis.extract.pages import Listing, Unavailable, decode_html, parse_listing
 from analysis.extract.pages.charset import charset_from_content_type
 from analysis.extract.pages.feeds import feed_kind, parse_feed
 from analysis.models import FetchedPage, ParsedNotice
+from analysis.process import parse_page
 from analysis.source import Source
 from analysis.store import content_hash
 from crawler.items import PageItem
@@ -45,14 +47,18 @@ def response_charset(response: Response) -> str | None:
     return charset_from_content_type(content_type.decode("latin-1"))
 
 
-def page_selector(response: Response) -> tuple[Selector, str]:
-    """Decode the raw bytes ourselves (header/BOM/UTF-8/meta/statistics) and build a Selector."""
-    body = response.body
+def check_html_body(body: bytes) -> None:
+    """Refuse a body that cannot be an HTML page (empty, or binary) with `NotHtmlError`."""
     if not body.strip():
         raise NotHtmlError("empty body")
     if b"\x00" in body[:4096]:
         raise NotHtmlError("binary content, not an HTML page")
-    text, encoding, _reason = decode_html(body, response_charset(response))
+
+
+def page_selector(response: Response) -> tuple[Selector, str]:
+    """Decode the raw bytes ourselves (header/BOM/UTF-8/meta/statistics) and build a Selector."""
+    check_html_body(response.body)
+    text, encoding, _reason = decode_html(response.body, response_charset(response))
     return Selector(text=text, base_url=response.url), encoding
 
 
@@ -195,8 +201,14 @@ class NoticeSpider(scrapy.Spider):
 
     async def parse_notice_page(self, response: Response) -> AsyncIterator[PageItem]:
         try:
-            sel, encoding = page_selector(response)
-            result = parse_notice(self.kind, sel, response.url)
+            check_html_body(response.body)
+            # The same decode + parse as reprocess and the evaluation: one stage, written once.
+            result, encoding = parse_page(
+                response.body,
+                content_type=header(response, b"Content-Type"),
+                kind=self.kind,
+                url=response.url,
+            )
         except Exception as exc:  # a broken page must not stop the crawl
             yield self.error_item(response, f"unreadable notice page: {exc}")
             return
