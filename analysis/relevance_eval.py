@@ -17,6 +17,7 @@ from pathlib import Path
 import yaml
 
 from analysis.relevance import Relevance, is_relevant
+from analysis.scoring import Score
 
 __all__ = [
     "DEFAULT_GOLD",
@@ -24,7 +25,6 @@ __all__ = [
     "DEFAULT_SOURCES",
     "GoldTitle",
     "Miss",
-    "RelevanceScore",
     "evaluate",
     "format_report",
     "load_gold_titles",
@@ -50,24 +50,6 @@ class GoldTitle:
     relevant: bool
     why: str
     split: str
-
-
-@dataclass(slots=True)
-class RelevanceScore:
-    """Confusion counts of one split; precision and recall are 1.0 when undefined."""
-
-    n: int = 0
-    tp: int = 0
-    fp: int = 0
-    fn: int = 0
-
-    @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,32 +84,27 @@ def load_registry_names(
 
 def evaluate(
     gold: Iterable[GoldTitle], registry_names: Sequence[str] = ()
-) -> tuple[dict[str, RelevanceScore], list[Miss]]:
+) -> tuple[dict[str, Score], list[Miss]]:
     """Score every split; return the scores and every disagreement (callers show dev only)."""
     names = tuple(registry_names)
-    scores = {split: RelevanceScore() for split in SPLITS}
+    scores = {split: Score("relevant", "f1") for split in SPLITS}
     misses: list[Miss] = []
     for g in gold:
         got = is_relevant(g.title, g.employer, registry_names=names)
-        s = scores.setdefault(g.split, RelevanceScore())
-        s.n += 1
-        if got.relevant and g.relevant:
-            s.tp += 1
-        elif got.relevant:
-            s.fp += 1
-        elif g.relevant:
-            s.fn += 1
+        s = scores.setdefault(g.split, Score("relevant", "f1"))
+        s.total += 1  # titles scored
+        s.add_bool(g.relevant, got.relevant)
         if got.relevant != g.relevant:
             misses.append(Miss(g, got))
     return scores, misses
 
 
-def format_report(scores: dict[str, RelevanceScore], misses: Iterable[Miss]) -> str:
+def format_report(scores: dict[str, Score], misses: Iterable[Miss]) -> str:
     """Dev and test side by side, then the dev misses (test stays frozen: never listed)."""
     lines = [f"{'split':<6}{'n':>5}{'tp':>5}{'fp':>5}{'fn':>5}{'precision':>11}{'recall':>8}"]
     for split, s in scores.items():
         lines.append(
-            f"{split:<6}{s.n:>5}{s.tp:>5}{s.fp:>5}{s.fn:>5}{s.precision:>11.3f}{s.recall:>8.3f}"
+            f"{split:<6}{s.total:>5}{s.tp:>5}{s.fp:>5}{s.fn:>5}{s.precision:>11.3f}{s.recall:>8.3f}"
         )
     dev = [m for m in misses if m.gold.split == "dev"]
     lines.append(f"\ndev misses ({len(dev)}):")

@@ -93,4 +93,4 @@ def test_the_migration_covers_the_whole_vocabulary() -> None:
     migration = MIGRATIONS[3]
     for entry in vocab["provinces"]:
         for name in [entry["full"], *entry["en"]]:
-            assert f"WHEN '{name}' THEN '{entry['zh']}'" in migration
+            assert f"('{name}', '{entry['zh']}')" in migration

@@ -44,6 +44,16 @@ def db_option(func: Callable[..., Any]) -> Callable[..., Any]:
     )(func)
 
 
+def sources_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--sources",
+        "sources_file",
+        type=click.Path(path_type=Path, dir_okay=False),
+        default=None,
+        help="Source registry (YAML). Default: the bundled registry.",
+    )(func)
+
+
 @contextmanager
 def open_store(db_path: Path, *, write: bool = False, create: bool = False) -> Iterator[Any]:
     """The store, read-only unless `write` (crawl, reprocess, demo): readers never migrate or

@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from analysis.cli.analysing import write_report
-from analysis.cli.base import UserError, cli, db_option, open_store
+from analysis.cli.base import UserError, cli, db_option, open_store, sources_option
 from analysis.cli.records import echo_rows, resolve_skill_term
 from analysis.query import QueryFilters, search_positions
 from analysis.source import Source
@@ -78,13 +78,7 @@ def demo(db_path: Path, reports_dir: Path | None) -> None:
 
 @cli.command()
 @db_option
-@click.option(
-    "--sources",
-    "sources_file",
-    type=click.Path(path_type=Path, dir_okay=False),
-    default=None,
-    help="Source registry (YAML). Default: the bundled registry.",
-)
+@sources_option
 @click.option("--source", "only", multiple=True, help="Crawl only this source id (repeatable).")
 @click.option("-s", "--set", "settings", multiple=True, help="Scrapy setting NAME=VALUE.")
 def crawl(

@@ -15,7 +15,15 @@ from typing import Any
 
 import click
 
-from analysis.cli.base import UserError, check_month, cli, db_option, open_store, out_dir_ready
+from analysis.cli.base import (
+    UserError,
+    check_month,
+    cli,
+    db_option,
+    open_store,
+    out_dir_ready,
+    sources_option,
+)
 from analysis.query import QueryFilters, QueryRow, search_positions
 
 # ----------------------------------------------------------------------------------- query
@@ -210,13 +218,7 @@ def show(db_path: Path, notice: str, raw: bool, no_body: bool) -> None:
 
 @cli.command()
 @db_option
-@click.option(
-    "--sources",
-    "sources_file",
-    type=click.Path(path_type=Path, dir_okay=False),
-    default=None,
-    help="Source registry (YAML). Default: the bundled registry.",
-)
+@sources_option
 @click.option("--mirror", is_flag=True, help="List the bundled offline mirror's sources instead.")
 def sources(db_path: Path, sources_file: Path | None, mirror: bool) -> None:
     """List the registered sources with what the store holds from each.

@@ -207,162 +207,88 @@ MIGRATIONS: list[str] = [
     # the mirror 浙江, some sources 浙江省): the mapping of analysis/vocab/provinces.yaml
     # 2026.12.1, written out here because a released migration never changes.
     """
-    UPDATE sources SET province = CASE province
-        WHEN '北京市' THEN '北京'
-        WHEN 'Beijing' THEN '北京'
-        WHEN 'Peking' THEN '北京'
-        WHEN '天津市' THEN '天津'
-        WHEN 'Tianjin' THEN '天津'
-        WHEN '河北省' THEN '河北'
-        WHEN 'Hebei' THEN '河北'
-        WHEN '山西省' THEN '山西'
-        WHEN 'Shanxi' THEN '山西'
-        WHEN '内蒙古自治区' THEN '内蒙古'
-        WHEN 'Inner Mongolia' THEN '内蒙古'
-        WHEN 'Nei Mongol' THEN '内蒙古'
-        WHEN 'Neimenggu' THEN '内蒙古'
-        WHEN '辽宁省' THEN '辽宁'
-        WHEN 'Liaoning' THEN '辽宁'
-        WHEN '吉林省' THEN '吉林'
-        WHEN 'Jilin' THEN '吉林'
-        WHEN '黑龙江省' THEN '黑龙江'
-        WHEN 'Heilongjiang' THEN '黑龙江'
-        WHEN '上海市' THEN '上海'
-        WHEN 'Shanghai' THEN '上海'
-        WHEN '江苏省' THEN '江苏'
-        WHEN 'Jiangsu' THEN '江苏'
-        WHEN '浙江省' THEN '浙江'
-        WHEN 'Zhejiang' THEN '浙江'
-        WHEN '安徽省' THEN '安徽'
-        WHEN 'Anhui' THEN '安徽'
-        WHEN '福建省' THEN '福建'
-        WHEN 'Fujian' THEN '福建'
-        WHEN '江西省' THEN '江西'
-        WHEN 'Jiangxi' THEN '江西'
-        WHEN '山东省' THEN '山东'
-        WHEN 'Shandong' THEN '山东'
-        WHEN '河南省' THEN '河南'
-        WHEN 'Henan' THEN '河南'
-        WHEN '湖北省' THEN '湖北'
-        WHEN 'Hubei' THEN '湖北'
-        WHEN '湖南省' THEN '湖南'
-        WHEN 'Hunan' THEN '湖南'
-        WHEN '广东省' THEN '广东'
-        WHEN 'Guangdong' THEN '广东'
-        WHEN '广西壮族自治区' THEN '广西'
-        WHEN 'Guangxi' THEN '广西'
-        WHEN '海南省' THEN '海南'
-        WHEN 'Hainan' THEN '海南'
-        WHEN '重庆市' THEN '重庆'
-        WHEN 'Chongqing' THEN '重庆'
-        WHEN '四川省' THEN '四川'
-        WHEN 'Sichuan' THEN '四川'
-        WHEN '贵州省' THEN '贵州'
-        WHEN 'Guizhou' THEN '贵州'
-        WHEN '云南省' THEN '云南'
-        WHEN 'Yunnan' THEN '云南'
-        WHEN '西藏自治区' THEN '西藏'
-        WHEN 'Tibet' THEN '西藏'
-        WHEN 'Xizang' THEN '西藏'
-        WHEN '陕西省' THEN '陕西'
-        WHEN 'Shaanxi' THEN '陕西'
-        WHEN '甘肃省' THEN '甘肃'
-        WHEN 'Gansu' THEN '甘肃'
-        WHEN '青海省' THEN '青海'
-        WHEN 'Qinghai' THEN '青海'
-        WHEN '宁夏回族自治区' THEN '宁夏'
-        WHEN 'Ningxia' THEN '宁夏'
-        WHEN '新疆维吾尔自治区' THEN '新疆'
-        WHEN 'Xinjiang' THEN '新疆'
-        WHEN '香港特别行政区' THEN '香港'
-        WHEN 'Hong Kong' THEN '香港'
-        WHEN 'Hongkong' THEN '香港'
-        WHEN 'HK' THEN '香港'
-        WHEN '澳门特别行政区' THEN '澳门'
-        WHEN 'Macau' THEN '澳门'
-        WHEN 'Macao' THEN '澳门'
-        WHEN '台湾省' THEN '台湾'
-        WHEN 'Taiwan' THEN '台湾'
-        ELSE province END
-    WHERE province IS NOT NULL;
-    UPDATE notices SET province = CASE province
-        WHEN '北京市' THEN '北京'
-        WHEN 'Beijing' THEN '北京'
-        WHEN 'Peking' THEN '北京'
-        WHEN '天津市' THEN '天津'
-        WHEN 'Tianjin' THEN '天津'
-        WHEN '河北省' THEN '河北'
-        WHEN 'Hebei' THEN '河北'
-        WHEN '山西省' THEN '山西'
-        WHEN 'Shanxi' THEN '山西'
-        WHEN '内蒙古自治区' THEN '内蒙古'
-        WHEN 'Inner Mongolia' THEN '内蒙古'
-        WHEN 'Nei Mongol' THEN '内蒙古'
-        WHEN 'Neimenggu' THEN '内蒙古'
-        WHEN '辽宁省' THEN '辽宁'
-        WHEN 'Liaoning' THEN '辽宁'
-        WHEN '吉林省' THEN '吉林'
-        WHEN 'Jilin' THEN '吉林'
-        WHEN '黑龙江省' THEN '黑龙江'
-        WHEN 'Heilongjiang' THEN '黑龙江'
-        WHEN '上海市' THEN '上海'
-        WHEN 'Shanghai' THEN '上海'
-        WHEN '江苏省' THEN '江苏'
-        WHEN 'Jiangsu' THEN '江苏'
-        WHEN '浙江省' THEN '浙江'
-        WHEN 'Zhejiang' THEN '浙江'
-        WHEN '安徽省' THEN '安徽'
-        WHEN 'Anhui' THEN '安徽'
-        WHEN '福建省' THEN '福建'
-        WHEN 'Fujian' THEN '福建'
-        WHEN '江西省' THEN '江西'
-        WHEN 'Jiangxi' THEN '江西'
-        WHEN '山东省' THEN '山东'
-        WHEN 'Shandong' THEN '山东'
-        WHEN '河南省' THEN '河南'
-        WHEN 'Henan' THEN '河南'
-        WHEN '湖北省' THEN '湖北'
-        WHEN 'Hubei' THEN '湖北'
-        WHEN '湖南省' THEN '湖南'
-        WHEN 'Hunan' THEN '湖南'
-        WHEN '广东省' THEN '广东'
-        WHEN 'Guangdong' THEN '广东'
-        WHEN '广西壮族自治区' THEN '广西'
-        WHEN 'Guangxi' THEN '广西'
-        WHEN '海南省' THEN '海南'
-        WHEN 'Hainan' THEN '海南'
-        WHEN '重庆市' THEN '重庆'
-        WHEN 'Chongqing' THEN '重庆'
-        WHEN '四川省' THEN '四川'
-        WHEN 'Sichuan' THEN '四川'
-        WHEN '贵州省' THEN '贵州'
-        WHEN 'Guizhou' THEN '贵州'
-        WHEN '云南省' THEN '云南'
-        WHEN 'Yunnan' THEN '云南'
-        WHEN '西藏自治区' THEN '西藏'
-        WHEN 'Tibet' THEN '西藏'
-        WHEN 'Xizang' THEN '西藏'
-        WHEN '陕西省' THEN '陕西'
-        WHEN 'Shaanxi' THEN '陕西'
-        WHEN '甘肃省' THEN '甘肃'
-        WHEN 'Gansu' THEN '甘肃'
-        WHEN '青海省' THEN '青海'
-        WHEN 'Qinghai' THEN '青海'
-        WHEN '宁夏回族自治区' THEN '宁夏'
-        WHEN 'Ningxia' THEN '宁夏'
-        WHEN '新疆维吾尔自治区' THEN '新疆'
-        WHEN 'Xinjiang' THEN '新疆'
-        WHEN '香港特别行政区' THEN '香港'
-        WHEN 'Hong Kong' THEN '香港'
-        WHEN 'Hongkong' THEN '香港'
-        WHEN 'HK' THEN '香港'
-        WHEN '澳门特别行政区' THEN '澳门'
-        WHEN 'Macau' THEN '澳门'
-        WHEN 'Macao' THEN '澳门'
-        WHEN '台湾省' THEN '台湾'
-        WHEN 'Taiwan' THEN '台湾'
-        ELSE province END
-    WHERE province IS NOT NULL;
+    CREATE TEMP TABLE province_names (name TEXT PRIMARY KEY, zh TEXT NOT NULL);
+    INSERT INTO province_names (name, zh) VALUES
+        ('北京市', '北京'),
+        ('Beijing', '北京'),
+        ('Peking', '北京'),
+        ('天津市', '天津'),
+        ('Tianjin', '天津'),
+        ('河北省', '河北'),
+        ('Hebei', '河北'),
+        ('山西省', '山西'),
+        ('Shanxi', '山西'),
+        ('内蒙古自治区', '内蒙古'),
+        ('Inner Mongolia', '内蒙古'),
+        ('Nei Mongol', '内蒙古'),
+        ('Neimenggu', '内蒙古'),
+        ('辽宁省', '辽宁'),
+        ('Liaoning', '辽宁'),
+        ('吉林省', '吉林'),
+        ('Jilin', '吉林'),
+        ('黑龙江省', '黑龙江'),
+        ('Heilongjiang', '黑龙江'),
+        ('上海市', '上海'),
+        ('Shanghai', '上海'),
+        ('江苏省', '江苏'),
+        ('Jiangsu', '江苏'),
+        ('浙江省', '浙江'),
+        ('Zhejiang', '浙江'),
+        ('安徽省', '安徽'),
+        ('Anhui', '安徽'),
+        ('福建省', '福建'),
+        ('Fujian', '福建'),
+        ('江西省', '江西'),
+        ('Jiangxi', '江西'),
+        ('山东省', '山东'),
+        ('Shandong', '山东'),
+        ('河南省', '河南'),
+        ('Henan', '河南'),
+        ('湖北省', '湖北'),
+        ('Hubei', '湖北'),
+        ('湖南省', '湖南'),
+        ('Hunan', '湖南'),
+        ('广东省', '广东'),
+        ('Guangdong', '广东'),
+        ('广西壮族自治区', '广西'),
+        ('Guangxi', '广西'),
+        ('海南省', '海南'),
+        ('Hainan', '海南'),
+        ('重庆市', '重庆'),
+        ('Chongqing', '重庆'),
+        ('四川省', '四川'),
+        ('Sichuan', '四川'),
+        ('贵州省', '贵州'),
+        ('Guizhou', '贵州'),
+        ('云南省', '云南'),
+        ('Yunnan', '云南'),
+        ('西藏自治区', '西藏'),
+        ('Tibet', '西藏'),
+        ('Xizang', '西藏'),
+        ('陕西省', '陕西'),
+        ('Shaanxi', '陕西'),
+        ('甘肃省', '甘肃'),
+        ('Gansu', '甘肃'),
+        ('青海省', '青海'),
+        ('Qinghai', '青海'),
+        ('宁夏回族自治区', '宁夏'),
+        ('Ningxia', '宁夏'),
+        ('新疆维吾尔自治区', '新疆'),
+        ('Xinjiang', '新疆'),
+        ('香港特别行政区', '香港'),
+        ('Hong Kong', '香港'),
+        ('Hongkong', '香港'),
+        ('HK', '香港'),
+        ('澳门特别行政区', '澳门'),
+        ('Macau', '澳门'),
+        ('Macao', '澳门'),
+        ('台湾省', '台湾'),
+        ('Taiwan', '台湾');
+    UPDATE sources SET province = (SELECT zh FROM province_names WHERE name = province)
+    WHERE province IN (SELECT name FROM province_names);
+    UPDATE notices SET province = (SELECT zh FROM province_names WHERE name = province)
+    WHERE province IN (SELECT name FROM province_names);
+    DROP TABLE province_names;
     """,
 ]
 
