@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -323,14 +324,34 @@ def connect(path: Path | str, *, create: bool = True) -> sqlite3.Connection:
         conn.row_factory = sqlite3.Row
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA busy_timeout = 30000")
-        conn.execute("PRAGMA journal_mode = WAL")
+        _retry_locked(lambda: conn.execute("PRAGMA journal_mode = WAL"))
         # WAL + NORMAL: commits survive a killed process (only power loss can drop the last
         # ones, never corrupt); FULL would fsync every page's transaction.
         conn.execute("PRAGMA synchronous = NORMAL")
-        migrate(conn, db)
+        _retry_locked(lambda: migrate(conn, db))
     except sqlite3.DatabaseError as exc:
         raise StoreError(f"{db} is not a usable icc-talent database ({exc})") from exc
     return conn
+
+
+LOCKED_RETRY_SECONDS = 30.0
+
+
+def _retry_locked(step: Callable[[], object]) -> None:
+    """Run `step`, retrying while SQLite answers "database is locked" without waiting.
+
+    The busy timeout covers ordinary lock waits, but a brand-new store opened by many
+    processes at once can be refused at once (switching to WAL needs the file to itself;
+    SQLite returns BUSY instead of risking a deadlock), so a first open retries briefly."""
+    deadline = time.monotonic() + LOCKED_RETRY_SECONDS
+    while True:
+        try:
+            step()
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
 
 
 def connect_readonly(path: Path | str) -> sqlite3.Connection:
