@@ -23,6 +23,7 @@ COMPILED = [
     "analysis/batch.py",
     "analysis/normalise/__init__.py",
     "analysis/normalise/aigc.py",
+    "analysis/normalise/certificates.py",
     "analysis/normalise/context.py",
     "analysis/normalise/dates.py",
     "analysis/normalise/education.py",

@@ -17,6 +17,7 @@ NORMALISER_MODULES = (
     "analysis.batch",
     "analysis.normalise",
     "analysis.normalise.aigc",
+    "analysis.normalise.certificates",
     "analysis.normalise.context",
     "analysis.normalise.dates",
     "analysis.normalise.education",

@@ -23,8 +23,9 @@ def _langs(text: str) -> dict[str, Finding]:
         # (text, {code: (required, level)})
         ("任职要求:\n1. 英语六级以上,具有良好的英语写作能力;", {"en": (True, "CET-6")}),
         ("岗位要求:熟练掌握俄语,能够进行口笔译。", {"ru": (True, "proficient")}),
-        ("精通英语,熟悉阿拉伯语者优先。", {"en": (None, "fluent"), "ar": (False, None)}),
-        ("英语专业八级,雅思7.0分以上", {"en": (None, "TEM-8")}),  # no requirement word
+        # asked with no preference word: required (only 优先/a plus or alternatives say otherwise)
+        ("精通英语,熟悉阿拉伯语者优先。", {"en": (True, "fluent"), "ar": (False, None)}),
+        ("英语专业八级,雅思7.0分以上", {"en": (True, "TEM-8")}),
         ("须以英语为母语。", {"en": (True, "native")}),
         (
             "Native English speaker required; some knowledge of Chinese is a plus.",

@@ -43,6 +43,7 @@ __all__ = [
     "declared_words",
     "gate_hits",
     "gated_finditer",
+    "is_alternative",
     "is_negated",
     "line_windows",
     "literal_alt",
@@ -455,6 +456,14 @@ def _in_alternatives(text: str, start: int) -> bool:
 
 
 _LEADING_PREF = re.compile(r"^\W*(?:preferably|ideally|最好|如有|如具|如能)", re.IGNORECASE)
+
+
+def is_alternative(text: str, start: int, sections: Sections | None = None) -> bool:
+    """Is the span at `start` one of alternatives (an item under "具备以下条件之一" / "one of the
+    following", or in a section so headed)? `requirement` says None there, as when nothing is said."""
+    if _in_alternatives(text, start):
+        return True
+    return sections is not None and sections.state_at(start) == _STATE_ALT
 
 
 def requirement(text: str, start: int, end: int, sections: Sections | None = None) -> bool | None:

@@ -12,20 +12,22 @@ named, and waivers (no need to understand Chinese, 语种不限) do not count.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from functools import cache
 from typing import Any, Final, NamedTuple
 
 from analysis.models import Evidence, Finding
+from analysis.normalise.certificates import certificate_gates, detect_certificates
 from analysis.normalise.context import (
     ClauseStates,
     CuePattern,
     Sections,
     clause_bounds,
     cue_words,
-    gate_hits,
     gated_finditer,
+    is_alternative,
     is_negated,
     literal_alt,
     load_vocab,
@@ -34,7 +36,6 @@ from analysis.normalise.context import (
     sentence_bounds,
 )
 from analysis.normalise.guard import guarded, lowered
-from analysis.normalise.numbers import cn_digit_value
 from analysis.normalise.wordscan import DeclaredWords
 
 __all__ = [
@@ -49,7 +50,11 @@ _LEVEL_RANK = {"native": 6, "cert": 5, "fluent": 4, "proficient": 3, "working": 
 _LEVEL_WORDS = [
     (name, CuePattern(f"level:{name}", re.compile(words, re.IGNORECASE)))
     for name, words in (
-        ("native", r"母语|native|mother tongue|first language"),
+        # near-native, native-like and 母语水平 are levels of skill below native (Labelling rules)
+        (
+            "native",
+            r"母语(?!水平)|(?<!near[- ])(?<!near )native(?![- ]like)|mother tongue|first language",
+        ),
         ("fluent", r"流利|精通|fluent|fluency|idiomatic"),
         ("proficient", r"熟练|较强|良好|扎实|proficien|excellent|superior|strong|advanced|command"),
         ("working", r"working (?:knowledge|level)|工作级|一定的|基本(?!功)"),
@@ -64,7 +69,7 @@ class _Mention(NamedTuple):  # a tuple: made several times faster than a frozen 
     code: str
     start: int
     end: int
-    kind: str  # name | enum | role | major | list
+    kind: str  # name | enum | pair
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +86,7 @@ class _Vocab:
     role_zh: re.Pattern[str]
     role_en: re.Pattern[str]
     native: re.Pattern[str]
-    certificates: tuple[dict[str, Any], ...]
+    varieties: re.Pattern[str]
     version: str
 
 
@@ -120,17 +125,16 @@ def declared_words() -> DeclaredWords:
     abbr_gate = (
         *(f"{a}、" for a in abbr),
         *(f"{a}/" for a in abbr),
-        *("复语", "双语", "互译", "中英", "英汉", "汉英"),
-    )
-    certificate_gates = tuple(
-        (f"cert:{entry['id']}", tuple(entry["triggers"])) for entry in data["certificates"]
+        *(f"中{a}" for a in abbr if a != "中"),
+        *(f"{a}中" for a in abbr if a != "中"),
+        *("复语", "双语", "互译", "英汉", "汉英"),
     )
     return DeclaredWords(
         words=(("language", spellings), *cue_words(CUES)),
         gates=(
             ("native", ("母语", "native", "mother tongue", "first language")),
             ("abbr", abbr_gate),
-            *certificate_gates,
+            *certificate_gates(),
         ),
     )
 
@@ -143,28 +147,38 @@ def _vocab() -> _Vocab:
     ab = "".join(abbr)
     zh_alt = _alt(zh_names)
     en_alt = _alt(en_names + [n.upper() for n in en_names])  # names are capitalised: "polish"
-    abbreviated = re.compile(
-        rf"(?P<enum>(?:[{ab}][、/])+[{ab}](?=等\S{{0,4}}语|[语文]))"
-        rf"|(?P<pair>[{ab}]英(?=复语|双语|互译)|中英(?=文|双语|互译|对照|翻译)|英汉|汉英)"
+    # 中葡文, 中日文, 中英韩三国语言, 中葡/葡中: two or three abbreviations before a language word.
+    pair = (
+        rf"[{ab}汉]{{2,3}}(?=文(?!化|明|学|章|字|件|本)|复语|双语|互译|对照|翻译|口译|笔译|传译"
+        rf"|[两三四]国语言|[两三四]种语言|\s*/\s*[{ab}汉]{{2}})|(?<=/)[{ab}汉]{{2}}(?=[)\]\s,;。、])"
     )
+    enum_pair = (
+        rf"(?P<enum>(?:[{ab}][、/])+[{ab}](?=等\S{{0,4}}语|[语文])"
+        rf"|(?<=[语种言]\()(?:[{ab}][、/])+[{ab}](?=\)))"  # 外语(中/日)
+        rf"|(?P<pair>{pair}|[{ab}]英(?=复语|双语|互译)|英汉|汉英)"
+    )
+    abbreviated = re.compile(enum_pair)
     mention = re.compile(
-        rf"(?P<enum>(?:[{ab}][、/])+[{ab}](?=等\S{{0,4}}语|[语文]))"
-        rf"|(?P<pair>[{ab}]英(?=复语|双语|互译)|中英(?=文|双语|互译|对照|翻译)|英汉|汉英)"
+        rf"{enum_pair}"
         rf"|(?P<zh>(?<!道)(?<!东)(?<!汉语言)(?:{zh_alt}))"
         rf"|(?P<en>(?<![A-Za-z\-])(?:{en_alt})(?![A-Za-z]))"
     )
     lang_any = rf"(?:{zh_alt}|{en_alt})"
     native = re.compile(
-        rf"(?<![Nn]on-)(?<![Nn]on )(?i:native)(?:[- ]born)?\s+(?P<a>{lang_any})"
+        rf"(?<![Nn]on-)(?<![Nn]on )(?<!ear-)(?<!ear )(?i:native)(?:\s+or\s+(?i:near)[- ]native)?(?:[- ]born)?\s+(?P<a>{lang_any})"
         rf"(?:[- ]?(?i:speak(?:ing|ers?)|editor|writer))?"
+        rf"(?![- ]?(?i:speak(?:ing)?)?\s+(?i:countr|region|nation|environment))"
         rf"|(?P<b>{lang_any})\s+(?i:native\s+speakers?|native-speakers?)"
         rf"|(?i:native\s+speakers?\s+of\s+)(?:the\s+target\s+language\s*)?\(?(?:e\.g\.,?\s*)?"
         rf"(?P<c>{lang_any}(?:\s*(?:,|/|or|and)\s*(?:or\s+|and\s+)?{lang_any})*)"
         rf"|(?P<d>{lang_any})\s+(?i:as\s+(?:the\s+|a\s+|their\s+|your\s+)?"
         rf"(?:mother\s+tongue|first\s+language|native\s+language))"
-        rf"|(?:母语为|母语是)(?P<e>{zh_alt})|以(?P<g>{zh_alt})为母语|(?P<f>{zh_alt})为?母语(?:者|人士)?"
+        rf"|(?:母语为|母语是)(?P<e>{zh_alt})|以(?P<g>{zh_alt})为母语(?!的?(?:国家|地区))"
+        rf"|(?P<f>{zh_alt})为?母语(?:者|人士)?(?!的?(?:国家|地区|水平))"
+        # "Spanish Translators (Native Speakers)", "Mandarin (native)"
+        rf"|(?P<h>{lang_any})(?:\s+[A-Za-z-]+){{0,3}}\s*\((?i:native(?:\s+speakers?)?)\)"
+        rf"|(?i:mother\s+tongue|native\s+language)\s*[:\-]\s*(?P<i>{lang_any})"
     )
-    certs = tuple(_compile_certificate(c) for c in data["certificates"])
     return _Vocab(
         abbreviated=guarded(abbreviated),
         mention=guarded(mention),
@@ -189,43 +203,9 @@ def _vocab() -> _Vocab:
             rf"(?i:{_alt(data['roles_en'])})(?![A-Za-z])"
         ),
         native=guarded(native),
-        certificates=certs,
+        varieties=re.compile(rf"\((?:[^()\n]{{0,40}})\)|\b(?i:{_alt(data['varieties_en'])})\b"),
         version=str(data["version"]),
     )
-
-
-def _compile_certificate(entry: dict[str, Any]) -> dict[str, Any]:
-    alts: list[tuple[re.Pattern[str], re.Pattern[str] | None]] = []
-    for p in entry["patterns"]:
-        if isinstance(p, dict):
-            alts.append((re.compile(p["re"]), re.compile(p["before"])))
-        else:
-            alts.append((re.compile(p), None))
-    return {
-        "id": entry["id"],
-        "language": entry.get("language"),
-        "alts": alts,
-        "grade": re.compile(entry["grade"]) if entry.get("grade") else None,
-        "band": entry.get("band") or {},
-    }
-
-
-def _band(cert: dict[str, Any], level: str | None) -> str | None:
-    band = cert["band"]
-    if "default" in band:
-        return str(band["default"])
-    if level is None:
-        return None
-    if "ranges" in band:
-        try:
-            score = int(level)
-        except ValueError:
-            return None
-        return next((str(b) for lo, hi, b in band["ranges"] if lo <= score <= hi), None)
-    key = level.replace(" ", "")
-    key = key[:-2] if key.endswith(".0") else key
-    value = band.get(key)
-    return str(value) if value else None
 
 
 def _code(v: _Vocab, name: str) -> str | None:
@@ -243,7 +223,8 @@ def _mentions(text: str, v: _Vocab) -> list[_Mention]:
     for m in gated_finditer(v.abbreviated, text, "abbr"):
         taken.append((m.start(), m.end()))
         codes = [v.abbr.get("中" if ch == "汉" else ch) for ch in m.group() if ch not in "、/"]
-        out.extend(_Mention(c, m.start(), m.end(), "enum") for c in dict.fromkeys(codes) if c)
+        kind = "pair" if m.group("pair") else "enum"
+        out.extend(_Mention(c, m.start(), m.end(), kind) for c in dict.fromkeys(codes) if c)
     hits: list[tuple[int, int, str]] = []
     for start, end, spellings in prescan(text).get("language", ()):
         name = text[start:end]
@@ -285,13 +266,19 @@ def _is_role(text: str, m: _Mention, v: _Vocab) -> bool:
     return bool(v.role_zh.match(text, m.end, end) or v.role_en.match(text, m.end, end))
 
 
-_MAJOR = re.compile(r"(?:语言文学|语言|相关)?专业(?!四级|八级|水平|能力|证书)|\s+(?i:majors?)\b")
+# A major: 英语专业, English majors, or a name with its discipline code in a list of majors
+# (英语(050201)).
+_MAJOR = re.compile(
+    r"(?:语言文学|语言|相关)?专业(?!四级|八级|水平|能力|证书)|\s+(?i:majors?)\b|\s*\(\d{6}[A-Z]{0,2}\)"
+)
 _LIST_LINE_SEP = re.compile(r"[\s,、/&]|\band\b|和|及|与")
 _LIST_HEADING = re.compile(r"languages?\b|语言|语种", re.IGNORECASE)
+_LIST_TARGET = re.compile(r"target|目标|任一|之一|one of", re.IGNORECASE)
 
 
-def _in_language_list(text: str, m: _Mention, v: _Vocab) -> tuple[bool, bool]:
-    """(is the mention on a line of language names under a "Languages" heading, is it "required")."""
+def _in_language_list(text: str, m: _Mention, v: _Vocab) -> tuple[bool, bool | None]:
+    """(is the mention on a line of language names under a "Languages" heading, what the heading
+    says: True "required", None "target languages" (one of them), False nothing)."""
     lo = text.rfind("\n", 0, m.start) + 1
     hi = text.find("\n", m.end)
     line = text[lo : hi if hi >= 0 else len(text)]
@@ -300,10 +287,13 @@ def _in_language_list(text: str, m: _Mention, v: _Vocab) -> tuple[bool, bool]:
     before = [ln for ln in text[max(0, lo - 200) : lo].split("\n")[-3:] if ln.strip()]
     if not before or len(before[-1]) > 40 or not _LIST_HEADING.search(before[-1]):
         return False, False
-    rest = _LIST_LINE_SEP.sub("", v.mention.sub("", line))
+    rest = _LIST_LINE_SEP.sub("", v.varieties.sub("", v.mention.sub("", line)))
     if rest.strip("()."):
         return False, False
-    return True, bool(re.search(r"required|requirement|要求|必须", before[-1], re.IGNORECASE))
+    heading = before[-1]
+    if _LIST_TARGET.search(heading):
+        return True, None
+    return True, bool(re.search(r"required|requirement|要求|必须", heading, re.IGNORECASE))
 
 
 # "Chinese" is mostly an adjective (Chinese politics, Chinese reporters): it names the language
@@ -311,6 +301,7 @@ def _in_language_list(text: str, m: _Mention, v: _Vocab) -> tuple[bool, bool]:
 _CHINESE_NEXT = re.compile(
     r"(?:[- ]language|\s+(?:speaking|reading|writing|skills?|proficiency|ability|abilities|fluency"
     r"|characters?|speakers?|texts?|and|or|into|to|as|is|are|at|with|would|will|\(\w+\)))\b"
+    r"|\s*\((?:simplified|traditional|mandarin|cantonese|putonghua|native)\)"
     r"|\s*(?:[,.;:/()\u2013-]|$)",
     re.IGNORECASE,
 )
@@ -328,7 +319,9 @@ _AMBIGUOUS_EN = frozenset({"Chinese", "Polish"})
 
 
 _CHINESE_LANGUAGE_NEXT = re.compile(
-    r"[- ]language|\s+(?:speaking|reading|writing|skills?|proficiency|ability|fluency)",
+    r"[- ]language|\s+(?:speaking|reading|writing|skills?|proficiency|ability|fluency)"
+    r"|\s*\((?:simplified|traditional|mandarin|cantonese|native)\)"
+    r"|\s*[\u2013\u2014/-]\s*(?:english|japanese|korean|french|german|spanish)\b",
     re.IGNORECASE,
 )
 
@@ -411,80 +404,75 @@ def _may_outrank(required: bool | None, old: Finding) -> bool:
     return req > old_req or (req == old_req and _rank(old)[1] < _TOP_LEVEL_RANK)
 
 
-def detect_certificates(text: str, sections: Sections | None = None) -> list[Finding]:
-    """Language and translation certificates asked of the applicant, one finding per certificate."""
-    v = _vocab()
-    sections = sections or Sections(text)
-    best: dict[str, Finding] = {}
-    taken: list[tuple[int, int]] = []
-    for cert in v.certificates:
-        tag = f"cert:{cert['id']}"
-        if not gate_hits(text, tag):
+# Between two language names of one run: separators and at most one conjunction.
+_RUN_GAP = re.compile(
+    r"[\s,、/()]*(?:(?i:and/or|and|or|nor)|或者?|或是|和|及|以及|与|跟)?[\s,、/()]*"
+)
+_RUN_OR = re.compile(r"/|(?i:\bor\b)|或")
+# After a run: "…中的一种", "等任意语种", "等语种" (named ones are examples of an open set).
+_RUN_ANY_AFTER = re.compile(
+    r"[\s)]*(?:等\s*(?:任意|任一|其他|其它)?\s*(?:(?:小|外|多)?语种|外语|语言(?!文学))"
+    r"|等?\s*(?:任意|任一|其中|之一|中的一种|中任一|其一|中的任何一))"
+)
+_RUN_ANY_BEFORE = re.compile(
+    r"(?i:one of|either|any of|any one of|e\.g\.,?|such as|for example|including|例如|比如|诸如"
+    r"|任一|任意一[种门]|以下(?:任一|其中一)[种门]?)[\s:(]*$"
+)
+# "…或者熟练掌握赴任国语言": the language named before it is one of two alternatives.
+_OR_LOCAL_LANGUAGE = re.compile(
+    r"(?:或者?|(?i:\bor\b))\s*(?:熟练)?(?:掌握|使用|运用)?\s*"
+    r"(?:所在国|赴任国|任教国|对象国|当地|其他|其它|(?i:another|(?:the\s+)?local|other|"
+    r"(?:the\s+)?host[- ]country(?:'s)?))\s*(?:国家)?的?\s*(?:语言|(?i:languages?))"
+)
+
+
+def _language_runs(text: str, mentions: list[_Mention]) -> tuple[list[tuple[int, int]], set[int]]:
+    """Runs of two or more languages (英语、法语、德语; Russian or French) as (first, last) mention
+    indices, and the indices of mentions that are one of alternatives: runs joined by or/或//,
+    runs of examples (e.g., 等语种, 中的一种), a language beside "or the local language"."""
+    out: set[int] = set()
+    runs: list[tuple[int, int]] = []
+    i, n = 0, len(mentions)
+    while i < n:
+        j, alt = i, "/" in text[mentions[i].start : mentions[i].end]
+        while j + 1 < n:
+            gap = text[mentions[j].end : mentions[j + 1].start]
+            if len(gap) > 16 or not _RUN_GAP.fullmatch(gap):
+                break
+            # 中葡/葡中 names a direction of translation, not a choice
+            pairs = mentions[j].kind == mentions[j + 1].kind == "pair"
+            alt = (
+                alt
+                or (_RUN_OR.search(gap) is not None and not pairs)
+                or "/" in text[mentions[j + 1].start : mentions[j + 1].end]
+            )
+            j += 1
+        names = {mentions[k].code for k in range(i, j + 1)}
+        if len(names) > 1:
+            runs.append((i, j))
+        if len(names) > 1 and not alt:
+            first, last = mentions[i], mentions[j]
+            alt = bool(
+                _RUN_ANY_AFTER.match(text, last.end, last.end + 12)
+                or _RUN_ANY_BEFORE.search(text, max(0, first.start - 24), first.start)
+            )
+        if alt and len(names) > 1:
+            out.update(range(i, j + 1))
+        i = j + 1
+    if not mentions or ("语言" not in text and "anguage" not in text):
+        return runs, out
+    starts = [m.start for m in mentions]
+    for hit in _OR_LOCAL_LANGUAGE.finditer(text):
+        k = bisect.bisect_left(starts, hit.start()) - 1
+        if k < 0:
             continue
-        for pattern, before in cert["alts"]:
-            for m in gated_finditer(pattern, text, tag):
-                if before is not None and not before.search(
-                    text, max(0, m.start() - 12), m.start()
-                ):
-                    continue
-                if any(s < m.end() and m.start() < e for s, e in taken) and m.end() > m.start():
-                    continue
-                level = None
-                end = m.end()
-                if cert["grade"] is not None:
-                    g = cert["grade"].match(text, m.end()) or cert["grade"].fullmatch(m.group())
-                    if g:
-                        level = next((x for x in g.groups() if x), None)
-                        end = max(end, m.start() + g.end() if g.string is not text else g.end())
-                if end <= m.start():
-                    continue
-                if is_negated(text, m.start(), end):
-                    continue
-                level = level.replace(" ", "") if level else None
-                level = _normalise_grade(level)
-                language = cert["language"]
-                if cert["id"].startswith("TEM"):  # 俄语专业八级 is the Russian majors' test
-                    language = _major_language(text, m.start(), v) or language
-                f = Finding(
-                    "certificate",
-                    cert["id"],
-                    Evidence.of(text, m.start(), end),
-                    required=requirement(text, m.start(), end, sections),
-                    level=level,
-                    detail={"language": language, "band": _band(cert, level)},
-                )
-                taken.append((m.start(), end))
-                old = best.get(cert["id"])
-                if old is None or _rank(f) > _rank(old):
-                    best[cert["id"]] = f
-    return sorted(best.values(), key=lambda f: f.evidence.start)
-
-
-_NAME_BEFORE = re.compile(r"([\u4e00-\u9fff]{1,6}[语文])(?:专业)?(?:水平)?$")
-
-
-def _major_language(text: str, start: int, v: _Vocab) -> str | None:
-    """The language named right before a majors' test (西班牙语专业八级 → es), if any."""
-    m = _NAME_BEFORE.search(text, max(0, start - 10), start)
-    if m is None:
-        return None
-    name = m.group(1)
-    for i in range(len(name) - 1):  # the longest known name ending the run: 取得西班牙语 → 西班牙语
-        code = v.name_to_code.get(name[i:])
-        if code:
-            return code
-    return None
-
-
-def _normalise_grade(level: str | None) -> str | None:
-    if level is None:
-        return None
-    digit = cn_digit_value(level)  # a grade in Chinese: 一级 → 1 (only 一二三 are matched)
-    if digit is not None:
-        return str(digit)
-    if re.fullmatch(r"\d\.0", level):
-        return level[0]
-    return level
+        s_lo, _ = sentence_bounds(text, mentions[k].start, mentions[k].end)
+        code = mentions[k].code
+        while k >= 0 and mentions[k].start >= s_lo and hit.start() - mentions[k].start < 400:
+            if mentions[k].code == code:
+                out.add(k)
+            k -= 1
+    return runs, out
 
 
 def detect_native_speakers(text: str, sections: Sections | None = None) -> list[Finding]:
@@ -493,7 +481,7 @@ def detect_native_speakers(text: str, sections: Sections | None = None) -> list[
     sections = sections or Sections(text)
     out: dict[str, Finding] = {}
     for m in gated_finditer(v.native, text, "native"):
-        group = next(g for g in "abcdefg" if m.group(g))
+        group = next(g for g in "abcdefghi" if m.group(g))
         names = v.mention.finditer(m.group(group)) if group == "c" else [None]
         codes = (
             [_code(v, x.group()) for x in names if x is not None]
@@ -503,6 +491,8 @@ def detect_native_speakers(text: str, sections: Sections | None = None) -> list[
         if is_negated(text, m.start(), m.end()):
             continue
         required = requirement(text, m.start(), m.end(), sections)
+        if required is None and not is_alternative(text, m.start(), sections):
+            required = True  # asked, and neither preferred nor one of alternatives
         # "Native speaker, or native-level proficiency" / "e.g. English, Japanese": not strict.
         tail = text[m.end() : m.end() + 60]
         if (group == "c" and len(codes) > 1) or re.match(
@@ -552,9 +542,19 @@ def detect_languages(
     # Each mention's clause and sentence are found once and its clause's cues searched once
     # (mentions in one clause, 英语、法语、日语, share them): same answers as is_negated and
     # requirement per mention.
-    states = ClauseStates(text, sections)
     level_memo: dict[tuple[int, int], tuple[bool, str | None]] = {}
-    for m in _mentions(text, v):
+    states = ClauseStates(text, sections)
+    mentions = _mentions(text, v)
+    runs, alternatives = _language_runs(text, mentions)
+    # "英文、日语作为工作语言者优先": the run's last clause prefers, and so for every name in it.
+    preferred_runs: set[int] = set()
+    for first, last in runs:
+        lm = mentions[last]
+        lo, hi = clause_bounds(text, lm.start, lm.end)
+        s_lo, _ = sentence_bounds(text, lm.start, lm.end)
+        if states.requirement(lm.start, lo, hi, s_lo) is False:
+            preferred_runs.update(range(first, last + 1))
+    for index, m in enumerate(mentions):
         done = found.get(m.code)
         if done is not None and done.required is True and done.level is not None:
             continue  # nothing a later mention could add; English ads name English often
@@ -573,15 +573,20 @@ def detect_languages(
             kind, required = "major", states.requirement(m.start, lo, hi, s_lo)
         elif _has_cue(text, m, v, s_lo, s_hi):
             kind, required = "name", states.requirement(m.start, lo, hi, s_lo)
-            if m.kind == "enum" and re.match(
-                r"\S{0,3}(?:任意|任一|其中|之一)", text[m.end : m.end + 8]
-            ):
-                required = None  # 英、俄、日等任意语种: any one of them
         else:
-            in_list, list_required = _in_language_list(text, m, v)
+            in_list, heading = _in_language_list(text, m, v)
             if not in_list:
                 continue
-            kind, required = "list", list_required or sections.default_required(m.start)
+            kind = "list"
+            required = heading if heading is not False else sections.default_required(m.start)
+            if heading is None:  # "Target languages": the applicant works in one of them
+                alternatives.add(index)
+        if index in preferred_runs:
+            required = False
+        elif index in alternatives and required is not False:
+            required = None  # 英、俄、日等任意语种; English or Spanish; 英语或所在国语言
+        elif required is None and kind != "major" and not is_alternative(text, m.start, sections):
+            required = True  # asked, and neither preferred nor one of alternatives
         if done is not None and not _may_outrank(required, done):
             continue  # `keep` would not take it: its level and evidence need not be made
         level, band = (
@@ -600,12 +605,15 @@ def detect_languages(
         if code and code not in found:
             level = c.value if not c.level else f"{c.value} {c.level}"
             band = c.detail.get("band")
+            required = c.required
+            if required is None and not is_alternative(text, c.evidence.start, sections):
+                required = True
             keep(
                 Finding(
                     "language",
                     code,
                     c.evidence,
-                    c.required,
+                    required,
                     level,
                     None,
                     {"band": band} if band else {},
