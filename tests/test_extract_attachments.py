@@ -10,9 +10,11 @@ from pathlib import Path
 
 import pytest
 
+import analysis.extract as extract
 from analysis.extract import Attachment, attach_tables, extract_file, sandbox, tables_of
 from analysis.extract.files import (
     OLE_MAGIC,
+    Caps,
     UnsafeFileError,
     check_xml_part,
     check_zip,
@@ -23,6 +25,8 @@ from analysis.extract.files import (
 from analysis.extract.sandbox import extract_file_fresh
 from analysis.extract.tables import extract_table, find_header, map_columns, parse_headcount
 from analysis.models import ParsedNotice
+from analysis.normalise import normalise_notice
+from benchmarks.attack_attachments import build_docx, build_xlsx
 from mirror import attachments as files
 from mirror.build import load_notices
 
@@ -145,7 +149,7 @@ def test_real_position_tables(name: str, sheets: dict[str, int], first_title: st
     if not path.is_file():
         pytest.skip("../shared/samples is not beside this checkout")
     result = extract_file(path.read_bytes(), name, timeout=120)
-    assert result.error is None
+    assert result.error is None and result.truncated is None  # the caps sit far above
     tables = tables_of(Attachment(name, name, result))
     assert {t.sheet: len(t.rows) for t in tables} == sheets
     first = tables[0].rows[0]
@@ -323,3 +327,106 @@ def test_a_utf16_part_without_a_dtd_passes() -> None:
     xml = ('<?xml version="1.0" encoding="UTF-16"?>' + sheet_body()).encode("utf-16")
     check_xml_part(iter([xml[:1001], xml[1001:]]), SHEET)  # split mid-character: still decoded
     check_zip(xlsx_with_sheet(xml))
+
+
+# ------------------------------------------- bounded output: caps, recorded cuts (issue 14)
+
+
+def test_the_child_stops_at_its_row_cap_and_says_where() -> None:
+    result = extract_file(build_xlsx(30, 8), "rows.xlsx", caps=Caps(rows=10))
+    assert result.error is None and result.kind == "xlsx"
+    assert sum(len(s["rows"]) for s in result.sheets) == 10
+    assert result.truncated == (
+        "stopped at sheet '岗位表' row 11: 10 rows per file read; "
+        "1 rows and the rest of an unsized sheet not read"
+    )
+
+
+@pytest.mark.parametrize(
+    ("caps", "message"),
+    [
+        (Caps(cells=40), "40 cells per file read"),
+        (Caps(chars=300), "300 characters per file read"),
+    ],
+)
+def test_the_child_stops_at_its_cell_and_character_caps(caps: Caps, message: str) -> None:
+    result = extract_file(build_xlsx(30, 8), "rows.xlsx", caps=caps)
+    kept = [cell for sheet in result.sheets for row in sheet["rows"] for cell in row]
+    assert len(kept) <= caps.cells and sum(len(str(c)) for c in kept) <= caps.chars
+    assert message in (result.truncated or "")
+
+
+def test_long_cells_and_wide_rows_are_cut_and_counted() -> None:
+    long_cells = extract_file(build_docx(2, 3, filler=50), "d.docx", caps=Caps(cell_chars=20))
+    assert all(len(c) <= 20 for s in long_cells.sheets for r in s["rows"] for c in r)
+    assert "cells cut to 20 characters" in (long_cells.truncated or "")
+    wide = extract_file(build_xlsx(2, 300), "w.xlsx")
+    assert {len(row) for row in wide.sheets[0]["rows"]} == {256}
+    assert "132 cells beyond column 256 cut" in (wide.truncated or "")  # 3 rows x 44 columns
+
+
+def test_tables_past_the_sheet_cap_are_not_read() -> None:
+    result = extract_file(build_docx(3, 4, filler=0), "d.docx", caps=Caps(sheets=2))
+    assert [s["name"] for s in result.sheets] == ["表1", "表2"]
+    assert result.truncated == "1 sheets/tables not read (cap 2)"
+
+
+def test_the_warm_server_and_a_fresh_interpreter_cut_alike() -> None:
+    data, caps = build_xlsx(30, 8), Caps(rows=10, cell_chars=3)
+    assert extract_file(data, "r.xlsx", caps=caps) == extract_file_fresh(data, "r.xlsx", caps=caps)
+
+
+def test_a_reply_past_the_parents_read_limit_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sandbox, "max_reply_bytes", lambda caps: 100)
+    data = files.render_xlsx(NOTICE)
+    for result in (extract_file(data, "t.xlsx"), extract_file_fresh(data, "t.xlsx")):
+        assert result.error_kind == "limit" and not result.sheets
+        assert "parser reply larger than" in (result.error or "")
+
+
+def test_the_default_reply_limit_covers_what_the_caps_let_through() -> None:
+    caps = Caps()
+    worst = 6 * caps.chars + 16 * caps.cells  # every character escaped, every cell framed
+    assert worst < sandbox.max_reply_bytes(caps) <= 64 * 2**20
+
+
+def table_attachment(positions: int, caps: Caps = Caps()) -> Attachment:  # noqa: B008
+    result = extract_file(build_xlsx(positions, 8), "a.xlsx", caps=caps)
+    return Attachment("http://x.test/a.xlsx", "岗位表.xlsx", result)
+
+
+def test_the_notice_text_shows_the_first_rows_and_table_rows_keep_all(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(extract, "TEXT_ROWS_PER_TABLE", 2)
+    bare = ParsedNotice(url="http://x.test/n.html", title="公告", text="岗位详见附件。")
+    merged = attach_tables(bare, [table_attachment(5)])
+    lines = merged.text.split("\n")
+    assert lines[2].startswith("岗位名称 | 招聘人数")
+    assert lines[3].startswith("英语编辑1 | 1") and lines[4].startswith("英语编辑2 | 1")
+    assert lines[5:] == ["… 3 more rows in table_rows"]
+    assert [(r.sheet, r.row, r.title) for r in merged.tables] == [
+        ("岗位表", n + 1, f"英语编辑{n}") for n in range(1, 6)
+    ]
+    assert not merged.attachment_errors  # nothing was lost: every row is in `tables`
+    positions = normalise_notice(merged).positions
+    assert [p.title for p in positions] == ["英语编辑1", "英语编辑2"]
+
+
+def test_the_notice_text_budget_is_shared_by_its_tables(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(extract, "TEXT_ROWS", 3)
+    bare = ParsedNotice(url="http://x.test/n.html", title="公告", text="岗位详见附件。")
+    merged = attach_tables(bare, [table_attachment(2), table_attachment(4)])
+    assert "… 3 more rows in table_rows" in merged.text  # 2 + 1 shown, 3 more
+    assert len(merged.tables) == 6
+
+
+def test_cuts_are_recorded_on_the_notice(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(extract, "NOTICE_MAX_TABLE_ROWS", 3)
+    bare = ParsedNotice(url="http://x.test/n.html", title="公告", text="岗位详见附件。")
+    merged = attach_tables(bare, [table_attachment(10, Caps(rows=6))])
+    assert [r.row for r in merged.tables] == [2, 3, 4]
+    assert [(e.kind, e.error.split(":")[0]) for e in merged.attachment_errors] == [
+        ("truncated", "stopped at sheet '岗位表' row 7"),
+        ("truncated", "2 table rows past the notice's 3 not kept"),
+    ]

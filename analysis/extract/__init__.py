@@ -1,9 +1,10 @@
 """Extract stage: attachments and tables → rows and text a normaliser can read.
 
 Input: attachment bytes (parsed in a limited child process) and the notice they belong to.
-Output: the notice with one table block per position table appended to its text (rendered
-exactly like an HTML table of the body: header line, then one ' | ' line per position) and
-`tables` = one `TableRow` per position row with its provenance (file, sheet, row).
+Output: the notice with `tables` = one `TableRow` per position row with its provenance (file,
+sheet, row), and one bounded table block per position table appended to its text (rendered
+like an HTML table of the body: header line, then one ' | ' line per position, the first rows
+only, then "… N more rows in table_rows"). What was cut is listed in `attachment_errors`.
 """
 
 from __future__ import annotations
@@ -12,7 +13,12 @@ import dataclasses
 from dataclasses import dataclass
 
 from analysis.extract.sandbox import Extracted, extract_file
-from analysis.extract.tables import Table, extract_table, render_table_text
+from analysis.extract.tables import (
+    Table,
+    extract_table,
+    render_table_excerpt,
+    render_table_text,
+)
 from analysis.models import AttachmentError, ParsedNotice, TableRow
 
 __all__ = [
@@ -24,10 +30,20 @@ __all__ = [
     "extract_file",
     "extract_table",
     "is_personal_data_list",
+    "render_table_excerpt",
     "render_table_text",
     "tables_of",
     "wanted_attachments",
 ]
+
+# How much of its attachments' tables one notice takes (issue 14). Every row becomes a TableRow
+# up to NOTICE_MAX_TABLE_ROWS (two files at the child's 50,000-row cap); the notice text gets
+# only the first rows of each table, so a 10,000-row table is not a 2 MB notice text that every
+# normaliser then reads. A real notice's own position table has tens of rows, rarely hundreds.
+NOTICE_MAX_TABLE_ROWS = 100_000
+TEXT_ROWS_PER_TABLE = 500
+TEXT_ROWS = 1_000  # all tables of a notice together
+TEXT_CHARS = 200_000  # all table blocks of a notice together (~600 KB of Chinese)
 
 # Name lists (面试/拟聘用名单, 成绩) carry personal data and no positions: never fetched.
 PERSONAL_DATA_WORDS = ("名单", "成绩", "准考证", "面试人员", "体检人员", "考察人员", "拟聘", "拟录")
@@ -66,23 +82,42 @@ def attach_tables(notice: ParsedNotice, attachments: list[Attachment]) -> Parsed
 
     A table whose positions the body already names is kept in `tables` only (its rows marked
     `repeats_body`). Attachments without a table add nothing to the text (their plain text is
-    kept in `attachment_text`); failed ones are listed in `attachment_errors`.
+    kept in `attachment_text`); failed ones are listed in `attachment_errors`, and so are the
+    cut ones (kind "truncated": the child's caps, or rows past NOTICE_MAX_TABLE_ROWS). The
+    text shows at most TEXT_ROWS_PER_TABLE rows of a table, TEXT_ROWS and TEXT_CHARS in all.
     """
     blocks: list[str] = []
     rows: list[TableRow] = []
     errors: list[AttachmentError] = []
     texts: dict[str, str] = {}
+    text_rows, text_chars = TEXT_ROWS, TEXT_CHARS
     for number, att in enumerate(attachments, start=1):
         if att.result.error:
             errors.append(AttachmentError(att.url, att.result.error, att.result.error_kind or ""))
             continue
+        if att.result.truncated:
+            errors.append(AttachmentError(att.url, att.result.truncated, "truncated"))
         label = f"附件{number}：{att.name or att.url.rsplit('/', 1)[-1]}"
         tables = tables_of(att)
+        dropped = 0
         for table in tables:
             repeats = repeats_body(table, notice.text)
             if not repeats:
-                blocks.append(render_table_text(table, label))
-            rows.extend(dataclasses.replace(r, repeats_body=repeats) for r in table.rows)
+                block, shown = render_table_excerpt(
+                    table,
+                    label,
+                    max_rows=min(TEXT_ROWS_PER_TABLE, text_rows),
+                    max_chars=text_chars,
+                )
+                blocks.append(block)
+                text_rows -= shown
+                text_chars -= len(block) + 1
+            room = max(0, NOTICE_MAX_TABLE_ROWS - len(rows))
+            dropped += max(0, len(table.rows) - room)
+            rows.extend(dataclasses.replace(r, repeats_body=repeats) for r in table.rows[:room])
+        if dropped:
+            message = f"{dropped} table rows past the notice's {NOTICE_MAX_TABLE_ROWS} not kept"
+            errors.append(AttachmentError(att.url, message, "truncated"))
         if not tables and att.result.text:
             texts[att.url] = att.result.text
     return dataclasses.replace(

@@ -1,7 +1,8 @@
 """Extract stage: read untrusted attachment bytes into grids of cells (run in a child process).
 
 Input: the raw bytes of a linked attachment (.xlsx, .xls, .et, .docx, .pdf; .doc/.wps detected).
-Output: `Document(kind, sheets=[Sheet(name, rows)], text)`. The format is taken from the bytes
+Output: `Document(kind, sheets=[Sheet(name, rows)], text, truncated)`, read no further than the
+`Caps` of one file (what was cut is said in `truncated`). The format is taken from the bytes
 (magic numbers, the OLE directory), not the file name. Zip containers (xlsx/docx) are inflated
 under a byte budget before any parser sees them, XML parts with a DTD or entity declarations
 anywhere, in any encoding, are refused (entity attacks), encrypted files are reported as such,
@@ -17,15 +18,25 @@ import io
 import re
 import struct
 import zipfile
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass, field
 from typing import IO, Any
 
 MAX_INFLATED = 64 * 1024 * 1024  # all members of an xlsx/docx together, once decompressed
 MAX_MEMBERS = 4000
-MAX_ROWS = 20000  # per sheet
 MAX_PDF_PAGES = 60
 MAX_TEXT = 50000
+
+# What one file may yield (issue 14), like Scrapy's DOWNLOAD_MAXSIZE for a parse. Far above a
+# real position table (Henan's 2026 province table: 7,515 rows, 91,000 cells, 1.1 million
+# characters, a 3 MB reply; issue 10's four-sheet table: 13,740 rows, ~2 million characters),
+# far below what 64 MB of XML can hold (a 236 KB .docx made a 52 MB reply before these caps).
+MAX_SHEETS = 200  # sheets of a workbook, tables of a .docx, pages of a PDF
+MAX_ROWS = 50_000  # rows of all sheets together
+MAX_COLUMNS = 256  # cells of a row (Excel 97-2003's own width); trailing empty cells are dropped
+MAX_CELLS = 500_000  # cells of all rows together, empty ones included (they cost JSON too)
+MAX_CELL_CHARS = 2_000  # characters of one cell (Henan's longest: 559)
+MAX_CHARS = 4_000_000  # characters of all cells together
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _CHUNK = 1 << 20
 
@@ -55,6 +66,21 @@ FORMAT_NAMES = {
 }
 
 
+@dataclass(frozen=True, slots=True)
+class Caps:
+    """How much of one file is read: past any of these the reader stops and says what it cut."""
+
+    sheets: int = MAX_SHEETS
+    rows: int = MAX_ROWS
+    columns: int = MAX_COLUMNS
+    cells: int = MAX_CELLS
+    cell_chars: int = MAX_CELL_CHARS
+    chars: int = MAX_CHARS
+
+    def as_dict(self) -> dict[str, int]:
+        return asdict(self)
+
+
 @dataclass(slots=True)
 class Sheet:
     name: str
@@ -66,6 +92,100 @@ class Document:
     kind: str
     sheets: list[Sheet] = field(default_factory=list)
     text: str = ""
+    truncated: str | None = None  # what the caps cut, in words; None when nothing was
+
+
+class Budget:
+    """One file's reading budget: clips cells and rows to the `Caps` and counts what it cut.
+
+    Readers stop at the first row that does not fit (`clip_row` returns None, `full` is set),
+    so a hostile file is not read to its end; they add what they know lies beyond (`skip`).
+    `clip_row` also trims trailing empty cells (no content lost) and cuts the rest.
+    """
+
+    def __init__(self, caps: Caps) -> None:
+        self.caps = caps
+        self.sheets = self.rows = self.cells = self.chars = 0
+        self.cut_sheets = self.cut_rows = self.cut_cells = self.clipped_cells = 0
+        self.unread_sheets = 0  # sheets after the one where reading stopped
+        self.rest_unknown = False  # a streamed sheet that does not declare its size was left
+        self.full = ""  # the cap that stopped reading ("rows", "cells", "characters"), if any
+        self.stopped_at = ""  # where: "sheet 'X' row N"
+
+    def take_sheet(self) -> bool:
+        """True when one more sheet may be read (else it is counted as cut)."""
+        if self.full:
+            self.unread_sheets += 1
+            return False
+        if self.sheets >= self.caps.sheets:
+            self.cut_sheets += 1
+            return False
+        self.sheets += 1
+        return True
+
+    def skip(self, rows: int) -> None:
+        """Rows known to lie beyond where reading stopped (a sheet's row count)."""
+        self.cut_rows += max(0, rows)
+
+    def clip_row(self, values: Iterable[Any], *, sheet: str, row: int) -> list[Any] | None:
+        """The row as kept, or None when it does not fit: reading stops there."""
+        kept = list(values)
+        while kept and (kept[-1] is None or kept[-1] == ""):
+            kept.pop()
+        caps = self.caps
+        cut_cells = 0
+        if len(kept) > caps.columns:
+            cut_cells = sum(1 for v in kept[caps.columns :] if v is not None and v != "")
+            del kept[caps.columns :]
+        chars = clipped = 0
+        for i, value in enumerate(kept):
+            if isinstance(value, str):
+                if len(value) > caps.cell_chars:
+                    kept[i] = value = value[: caps.cell_chars]
+                    clipped += 1
+                chars += len(value)
+            elif value is not None:
+                chars += len(str(value))
+        full = (
+            "rows"
+            if self.rows >= caps.rows
+            else "cells"
+            if self.cells + len(kept) > caps.cells
+            else "characters"
+            if self.chars + chars > caps.chars
+            else ""
+        )
+        if full:
+            self.full, self.stopped_at = full, f"sheet {sheet!r} row {row}"
+            self.cut_rows += 1
+            return None
+        self.rows += 1
+        self.cells += len(kept)
+        self.chars += chars
+        self.cut_cells += cut_cells
+        self.clipped_cells += clipped
+        return kept
+
+    def truncated(self) -> str | None:
+        """What was cut, in words (None when nothing was)."""
+        caps = self.caps
+        limits = {"rows": caps.rows, "cells": caps.cells, "characters": caps.chars}
+        parts = []
+        if self.full:
+            parts.append(
+                f"stopped at {self.stopped_at}: {limits[self.full]} {self.full} per file read; "
+                f"{self.cut_rows} rows"
+                + (" and the rest of an unsized sheet" if self.rest_unknown else "")
+                + (f" and {self.unread_sheets} more sheets/tables" if self.unread_sheets else "")
+                + " not read"
+            )
+        if self.cut_sheets:
+            parts.append(f"{self.cut_sheets} sheets/tables not read (cap {caps.sheets})")
+        if self.cut_cells:
+            parts.append(f"{self.cut_cells} cells beyond column {caps.columns} cut")
+        if self.clipped_cells:
+            parts.append(f"{self.clipped_cells} cells cut to {caps.cell_chars} characters")
+        return "; ".join(parts) or None
 
 
 def sniff_kind(data: bytes) -> str:
@@ -266,22 +386,24 @@ def check_xml_part(chunks: Iterator[bytes], name: str) -> None:
         tail = text[-_MARKER_TAIL:]
 
 
-def read_document(data: bytes, name: str = "") -> Document:
-    """Parse attachment bytes by their real format (see module doc for the guards)."""
+def read_document(data: bytes, name: str = "", caps: Caps = Caps()) -> Document:
+    """Parse attachment bytes by their real format (see module doc for the guards), reading no
+    more than `caps` allow."""
     kind = sniff_kind(data)
+    budget = Budget(caps)
     try:
         if kind == "xlsx":
             check_zip(data)
-            return Document(kind, read_xlsx(data))
+            return Document(kind, read_xlsx(data, budget), truncated=budget.truncated())
         if kind == "docx":
             check_zip(data)
-            sheets, text = read_docx(data)
-            return Document(kind, sheets, text)
+            sheets, text = read_docx(data, budget)
+            return Document(kind, sheets, text, budget.truncated())
         if kind == "pdf":
-            sheets, text = read_pdf(data)
-            return Document(kind, sheets, text)
+            sheets, text = read_pdf(data, budget)
+            return Document(kind, sheets, text, budget.truncated())
         if kind == "xls":
-            return Document(kind, read_xls(data))
+            return Document(kind, read_xls(data, budget), truncated=budget.truncated())
     except (EncryptedFileError, UnsafeFileError, UnsupportedFileError, CorruptFileError):
         raise
     except MemoryError:  # the worker reports the memory limit itself
@@ -318,22 +440,35 @@ def _reason(exc: Exception) -> str:
     return text[:120]
 
 
-def read_xlsx(data: bytes) -> list[Sheet]:
+def read_xlsx(data: bytes, budget: Budget) -> list[Sheet]:
+    """Sheets of an .xlsx, streamed (read-only mode), so reading stops at the budget instead
+    of loading every cell first (100,000 rows took 45 s that way)."""
     import openpyxl
 
-    workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=False, data_only=True)
+    workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     sheets = []
-    for ws in workbook.worksheets:
-        rows = []
-        for i, row in enumerate(ws.iter_rows(values_only=True)):
-            if i >= MAX_ROWS:
-                break
-            rows.append(list(row))
-        sheets.append(Sheet(ws.title, rows))
+    try:
+        for ws in workbook.worksheets:
+            declared = ws.max_row or 0  # the sheet's own <dimension>, which may lie
+            if not budget.take_sheet():
+                budget.skip(declared)
+                continue
+            ws.reset_dimensions()  # read every row there is, not the declared ones only
+            rows = []
+            for number, values in enumerate(ws.iter_rows(values_only=True), start=ws.min_row):
+                row = budget.clip_row(values, sheet=ws.title, row=number)
+                if row is None:
+                    budget.skip(declared - number)
+                    budget.rest_unknown = declared <= number
+                    break
+                rows.append(row)
+            sheets.append(Sheet(ws.title, rows))
+    finally:
+        workbook.close()
     return sheets
 
 
-def read_xls(data: bytes) -> list[Sheet]:
+def read_xls(data: bytes, budget: Budget) -> list[Sheet]:
     """BIFF .xls (and WPS .et, which is BIFF-compatible) through xlrd."""
     import xlrd
 
@@ -346,36 +481,56 @@ def read_xls(data: bytes) -> list[Sheet]:
         raise
     sheets = []
     for index in range(book.nsheets):
+        if not budget.take_sheet():
+            continue  # rows of sheets never loaded are not counted: loading them is the cost
         sh = book.sheet_by_index(index)
-        rows = [sh.row_values(r) for r in range(min(sh.nrows, MAX_ROWS))]
+        rows = []
+        for r in range(sh.nrows):
+            row = budget.clip_row(sh.row_values(r), sheet=sh.name, row=r + 1)
+            if row is None:
+                budget.skip(sh.nrows - r - 1)
+                break
+            rows.append(row)
         sheets.append(Sheet(sh.name, rows))
         book.unload_sheet(index)
     return sheets
 
 
-def read_docx(data: bytes) -> tuple[list[Sheet], str]:
+def read_docx(data: bytes, budget: Budget) -> tuple[list[Sheet], str]:
     """Tables of a .docx (merged cells once, not repeated) and its paragraph text."""
     import docx
 
     document = docx.Document(io.BytesIO(data))
     sheets = []
     for number, table in enumerate(document.tables, start=1):
+        table_rows = table.rows
+        if not budget.take_sheet():
+            budget.skip(len(table_rows))
+            continue
         rows = []
-        for row in table.rows[:MAX_ROWS]:
-            cells, seen = [], set()
-            for cell in row.cells:
-                if id(cell._tc) in seen:
-                    cells.append("")
-                    continue
-                seen.add(id(cell._tc))
-                cells.append(cell.text)
-            rows.append(cells)
+        for index, table_row in enumerate(table_rows):
+            row = budget.clip_row(docx_cells(table_row), sheet=f"表{number}", row=index + 1)
+            if row is None:
+                budget.skip(len(table_rows) - index - 1)
+                break
+            rows.append(row)
         sheets.append(Sheet(f"表{number}", rows))
     text = "\n".join(p.text for p in document.paragraphs if p.text.strip())
     return sheets, text[:MAX_TEXT]
 
 
-def read_pdf(data: bytes) -> tuple[list[Sheet], str]:
+def docx_cells(row: Any) -> Iterator[str]:
+    """A .docx table row's cell texts; a merged cell once, then "" where it repeats."""
+    seen: set[int] = set()
+    for cell in row.cells:
+        if id(cell._tc) in seen:
+            yield ""
+            continue
+        seen.add(id(cell._tc))
+        yield cell.text
+
+
+def read_pdf(data: bytes, budget: Budget) -> tuple[list[Sheet], str]:
     """Rows of text lines per page (cells = separate text boxes ordered by x) and plain text."""
     from pdfminer.high_level import extract_pages
     from pdfminer.layout import LAParams, LTTextBox, LTTextLine
@@ -388,6 +543,8 @@ def read_pdf(data: bytes) -> tuple[list[Sheet], str]:
             io.BytesIO(data), laparams=LAParams(char_margin=1.0), maxpages=MAX_PDF_PAGES
         )
         for number, page in enumerate(pages, start=1):
+            if not budget.take_sheet():
+                break
             lines: list[tuple[float, float, str]] = []
             for element in page:
                 if isinstance(element, LTTextBox):
@@ -401,7 +558,15 @@ def read_pdf(data: bytes) -> tuple[list[Sheet], str]:
                     rows.append([])
                     last_y = y
                 rows[-1].append((x, text))
-            grid = [[t for _, t in sorted(r)] for r in rows]
+            grid = []
+            for index, cells in enumerate(rows):
+                row = budget.clip_row(
+                    [t for _, t in sorted(cells)], sheet=f"第{number}页", row=index + 1
+                )
+                if row is None:
+                    budget.skip(len(rows) - index - 1)
+                    break
+                grid.append(row)
             sheets.append(Sheet(f"第{number}页", grid))
             texts.extend(" ".join(r) for r in grid)
     except (PDFPasswordIncorrect, PDFEncryptionError) as exc:

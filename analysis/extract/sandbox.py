@@ -1,9 +1,10 @@
 """Extract stage: run an attachment parser in a child process with a time and memory limit.
 
 Input: attachment bytes and name.
-Output: `Extracted(kind, sheets, text, error, error_kind)`; a parser that hangs is killed at the
-time limit, one that balloons hits the address-space limit, and either way the caller gets an
-error result instead of a stuck or dead crawl.
+Output: `Extracted(kind, sheets, text, error, error_kind, truncated)`; a parser that hangs is
+killed at the time limit, one that balloons hits the address-space limit, and either way the
+caller gets an error result instead of a stuck or dead crawl. The child reads no more than its
+`Caps` (and says what it cut); the parent reads no more of its reply than those caps can fill.
 
 Every file gets a process of its own. They are forked from one warm server that has the parsers
 imported (`python -m analysis.extract.worker --serve`), so a file costs a fork instead of an
@@ -27,7 +28,9 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
+
+from analysis.extract.files import MAX_TEXT, Caps
 
 TIMEOUT = 30.0  # seconds of wall time per file
 MEMORY_MB = 1024  # address space of the child
@@ -41,6 +44,7 @@ class Extracted:
     text: str = ""
     error: str | None = None
     error_kind: str | None = None  # encrypted | unsafe | unsupported | corrupt | limit | timeout
+    truncated: str | None = None  # what the caps cut, in words; None when nothing was
 
 
 class _Timeout(Exception):
@@ -51,6 +55,20 @@ def _cpu_seconds(timeout: float) -> int:
     return max(1, int(timeout) + 1)
 
 
+def max_reply_bytes(caps: Caps) -> int:
+    """The most JSON a child within `caps` can send: 6 bytes a character (a control character
+    is escaped as \\uXXXX), 16 per cell (quotes, comma, null, a float's digits beyond its
+    counted characters), 1 MiB for names and framing. More means the child broke its caps."""
+    return 6 * (caps.chars + MAX_TEXT) + 16 * caps.cells + 2**20
+
+
+def _over_reply_limit(limit: int) -> Extracted:
+    return Extracted(
+        error=f"parser reply larger than {limit // 2**20} MB (the output caps were not kept)",
+        error_kind="limit",
+    )
+
+
 def _from_json(out: dict[str, Any]) -> Extracted:
     return Extracted(
         kind=out.get("kind", ""),
@@ -58,6 +76,7 @@ def _from_json(out: dict[str, Any]) -> Extracted:
         text=out.get("text", ""),
         error=out.get("error"),
         error_kind=out.get("error_kind"),
+        truncated=out.get("truncated"),
     )
 
 
@@ -124,7 +143,9 @@ class WarmParserServer:
         with self._lock:
             self._stop_locked()
 
-    def extract(self, data: bytes, name: str, timeout: float, memory_mb: int) -> Extracted | None:
+    def extract(
+        self, data: bytes, name: str, timeout: float, memory_mb: int, caps: Caps
+    ) -> Extracted | None:
         """Parse in a fresh fork of the server; None when the server is unavailable."""
         path = self._socket_path()
         if path is None:
@@ -149,10 +170,15 @@ class WarmParserServer:
                     "memory_mb": memory_mb,
                     "cpu_seconds": _cpu_seconds(timeout),
                     "size": len(data),
+                    "caps": caps.as_dict(),
                 }
                 _with_deadline(sock, deadline, sock.sendall, json.dumps(header).encode() + b"\n")
                 _with_deadline(sock, deadline, sock.sendall, data)
-                raw = _with_deadline(sock, deadline, stream.read)
+                limit = max_reply_bytes(caps)
+                raw = _with_deadline(sock, deadline, stream.read, limit + 1)
+                if len(raw) > limit:
+                    _kill(child, pidfd)
+                    return _over_reply_limit(limit)
             except _Timeout:
                 _kill(child, pidfd)
                 return _timed_out(timeout)
@@ -200,17 +226,27 @@ atexit.register(_SERVER.stop)
 
 
 def extract_file(
-    data: bytes, name: str = "", *, timeout: float = TIMEOUT, memory_mb: int = MEMORY_MB
+    data: bytes,
+    name: str = "",
+    *,
+    timeout: float = TIMEOUT,
+    memory_mb: int = MEMORY_MB,
+    caps: Caps = Caps(),  # noqa: B008  (frozen: one shared default is safe)
 ) -> Extracted:
     """Parse untrusted bytes in a child process of their own; never raises on bad input."""
-    result = _SERVER.extract(data, name, timeout, memory_mb)
+    result = _SERVER.extract(data, name, timeout, memory_mb, caps)
     if result is not None:
         return result
-    return extract_file_fresh(data, name, timeout=timeout, memory_mb=memory_mb)
+    return extract_file_fresh(data, name, timeout=timeout, memory_mb=memory_mb, caps=caps)
 
 
 def extract_file_fresh(
-    data: bytes, name: str = "", *, timeout: float = TIMEOUT, memory_mb: int = MEMORY_MB
+    data: bytes,
+    name: str = "",
+    *,
+    timeout: float = TIMEOUT,
+    memory_mb: int = MEMORY_MB,
+    caps: Caps = Caps(),  # noqa: B008
 ) -> Extracted:
     """Parse untrusted bytes in a fresh `python -m analysis.extract.worker`."""
     cmd = [
@@ -220,14 +256,53 @@ def extract_file_fresh(
         name,
         str(memory_mb),
         str(_cpu_seconds(timeout)),
+        json.dumps(caps.as_dict()),
     ]
-    try:
-        done = subprocess.run(cmd, input=data, capture_output=True, timeout=timeout, check=False)
-    except subprocess.TimeoutExpired:
-        return _timed_out(timeout)
-    if done.returncode != 0 or not done.stdout:
-        reason = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        last = reason[-1] if reason else f"exit status {done.returncode}"
-        kind = "limit" if done.returncode < 0 or "MemoryError" in last else "corrupt"
+    limit = max_reply_bytes(caps)
+    with tempfile.TemporaryFile() as stderr:
+        try:
+            raw, returncode = _run_bounded(cmd, data, stderr, timeout=timeout, limit=limit)
+        except _Timeout:
+            return _timed_out(timeout)
+        stderr.seek(max(0, stderr.seek(0, os.SEEK_END) - 4096))
+        err = stderr.read().decode("utf-8", "replace")
+    if len(raw) > limit:
+        return _over_reply_limit(limit)
+    if returncode != 0 or not raw:
+        reason = err.strip().splitlines()
+        last = reason[-1] if reason else f"exit status {returncode}"
+        kind = "limit" if returncode < 0 or "MemoryError" in last else "corrupt"
         return Extracted(error=f"parser died: {last}"[:300], error_kind=kind)
-    return _from_json(json.loads(done.stdout))
+    return _from_json(json.loads(raw))
+
+
+def _run_bounded(
+    cmd: list[str], data: bytes, stderr: IO[bytes], *, timeout: float, limit: int
+) -> tuple[bytes, int]:
+    """(at most `limit` + 1 bytes of stdout, exit status); the child is killed at `timeout`
+    (raising `_Timeout`) or once its reply passes `limit`."""
+    process = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr)
+    expired = threading.Event()
+
+    def kill_at_deadline() -> None:
+        expired.set()
+        process.kill()
+
+    timer = threading.Timer(timeout, kill_at_deadline)
+    timer.start()
+    try:
+        assert process.stdin is not None and process.stdout is not None
+        with contextlib.suppress(BrokenPipeError):  # the child died before reading it all
+            process.stdin.write(data)
+        with contextlib.suppress(BrokenPipeError):
+            process.stdin.close()
+        raw = process.stdout.read(limit + 1)  # the child writes only after reading all input
+        if len(raw) > limit:
+            process.kill()
+        process.stdout.close()
+        returncode = process.wait()
+    finally:
+        timer.cancel()
+    if expired.is_set():
+        raise _Timeout
+    return raw, returncode

@@ -151,12 +151,28 @@ def extract_table(
 def render_table_text(table: Table, label: str) -> str:
     """The table as notice text, exactly as an HTML table of a notice body is rendered:
     a caption line, then the header row and one line per position, cells joined by ' | '."""
+    return render_table_excerpt(table, label, max_rows=len(table.rows), max_chars=None)[0]
+
+
+def render_table_excerpt(
+    table: Table, label: str, *, max_rows: int, max_chars: int | None
+) -> tuple[str, int]:
+    """(text, rows shown): `render_table_text` of the first rows only, at most `max_rows` of
+    them in at most `max_chars` characters, then one line saying how many more rows there are
+    (they stay in `ParsedNotice.tables`). The line has no ' | ', so it ends the table."""
     lines = [f"{label}（{table.sheet}）" if table.sheet else label]
     lines.append(CELL_SEPARATOR.join(table.header))
-    for row in table.rows:
-        lines.append(
-            CELL_SEPARATOR.join(
-                row.cells.get(h or f"列{i + 1}", "") for i, h in enumerate(table.header)
-            )
+    used = len(lines[0]) + len(lines[1]) + 2
+    shown = 0
+    for row in table.rows[: max(0, max_rows)]:
+        line = CELL_SEPARATOR.join(
+            row.cells.get(h or f"列{i + 1}", "") for i, h in enumerate(table.header)
         )
-    return "\n".join(lines)
+        if max_chars is not None and used + len(line) + 1 > max_chars:
+            break
+        lines.append(line)
+        used += len(line) + 1
+        shown += 1
+    if shown < len(table.rows):
+        lines.append(f"… {len(table.rows) - shown} more rows in table_rows")
+    return "\n".join(lines), shown

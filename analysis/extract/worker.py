@@ -1,9 +1,9 @@
 """Extract stage, child side: parse one untrusted attachment under resource limits.
 
-Input: one-shot mode: the file's bytes on stdin, argv = [name, memory limit in MB, CPU seconds].
-Warm mode (`--serve SOCKET`): parsers imported once, then one fresh fork per connection.
-Output: one JSON object: {"kind", "sheets": [{"name", "rows"}], "text"} or {"error",
-"error_kind"}. Started by `analysis.extract.sandbox`, never imported by it.
+Input: one-shot mode: the file's bytes on stdin, argv = [name, memory limit in MB, CPU seconds,
+caps as JSON]. Warm mode (`--serve SOCKET`): parsers imported once, then one fresh fork per
+connection. Output: one JSON object: {"kind", "sheets": [{"name", "rows"}], "text", "truncated"}
+or {"error", "error_kind"}. Started by `analysis.extract.sandbox`, never imported by it.
 """
 
 from __future__ import annotations
@@ -38,9 +38,10 @@ def limit(memory_mb: int, cpu_seconds: int) -> None:
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 
-def parse(data: bytes, name: str, memory_mb: int) -> dict[str, Any]:
-    """The JSON-able result for one file (called after `limit`)."""
+def parse(data: bytes, name: str, memory_mb: int, caps: dict[str, int]) -> dict[str, Any]:
+    """The JSON-able result for one file (called after `limit`), read no further than `caps`."""
     from analysis.extract.files import (
+        Caps,
         CorruptFileError,
         EncryptedFileError,
         UnsafeFileError,
@@ -49,11 +50,12 @@ def parse(data: bytes, name: str, memory_mb: int) -> dict[str, Any]:
     )
 
     try:
-        doc = read_document(data, name)
+        doc = read_document(data, name, Caps(**caps))
         return {
             "kind": doc.kind,
             "sheets": [{"name": s.name, "rows": s.rows} for s in doc.sheets],
             "text": doc.text,
+            "truncated": doc.truncated,
         }
     except EncryptedFileError as exc:
         return {"error": str(exc), "error_kind": "encrypted"}
@@ -73,9 +75,10 @@ def main(argv: list[str]) -> int:
     if argv[:1] == ["--serve"]:
         return serve(argv[1])
     name, memory_mb, cpu_seconds = argv[0], int(argv[1]), int(argv[2])
+    caps = json.loads(argv[3]) if len(argv) > 3 else {}
     data = sys.stdin.buffer.read()
     limit(memory_mb, cpu_seconds)
-    out = parse(data, name, memory_mb)
+    out = parse(data, name, memory_mb, caps)
     sys.stdout.write(json.dumps(out, ensure_ascii=False, default=str))
     return 0
 
@@ -83,8 +86,8 @@ def main(argv: list[str]) -> int:
 # -- warm mode --------------------------------------------------------------------------------
 #
 # Protocol per connection (the forked child's side): send "<pid>\n"; receive one JSON header
-# line {"name", "memory_mb", "cpu_seconds", "size"} and `size` bytes; apply the limits; parse;
-# send the JSON result; exit. The parent kills the child at its wall-clock limit.
+# line {"name", "memory_mb", "cpu_seconds", "size", "caps"} and `size` bytes; apply the limits;
+# parse; send the JSON result; exit. The parent kills the child at its wall-clock limit.
 
 
 def serve(path: str) -> int:
@@ -129,7 +132,7 @@ def serve_one(conn: socket.socket) -> int:
     data = stream.read(int(header["size"]))
     memory_mb = int(header["memory_mb"])
     limit(memory_mb, int(header["cpu_seconds"]))
-    out = parse(data, str(header["name"]), memory_mb)
+    out = parse(data, str(header["name"]), memory_mb, dict(header.get("caps") or {}))
     conn.sendall(json.dumps(out, ensure_ascii=False, default=str).encode("utf-8"))
     conn.shutdown(socket.SHUT_WR)
     return 0

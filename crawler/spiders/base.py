@@ -284,9 +284,11 @@ class NoticeSpider(scrapy.Spider):
             self.logger.info("%s: attachment skipped: %s", url, result.error)
             stats.inc_value("icc/attachment/error")
             stats.inc_value(f"icc/attachment/{result.error_kind or 'error'}")
-        return Attachment(url, name, result), self.fetched_page(
-            response, "attachment", error=result.error
-        )
+        elif result.truncated:  # read up to the child's caps: kept, and the cut is on record
+            self.logger.info("%s: attachment truncated: %s", url, result.truncated)
+            stats.inc_value("icc/attachment/truncated")
+        note = result.error or (f"truncated: {result.truncated}" if result.truncated else None)
+        return Attachment(url, name, result), self.fetched_page(response, "attachment", error=note)
 
     async def download(self, request: scrapy.Request) -> Response:
         engine = self.crawler.engine
