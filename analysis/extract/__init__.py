@@ -37,13 +37,16 @@ __all__ = [
 ]
 
 # How much of its attachments' tables one notice takes (issue 14). Every row becomes a TableRow
-# up to NOTICE_MAX_TABLE_ROWS (two files at the child's 50,000-row cap); the notice text gets
-# only the first rows of each table, so a 10,000-row table is not a 2 MB notice text that every
-# normaliser then reads. A real notice's own position table has tens of rows, rarely hundreds.
+# up to NOTICE_MAX_TABLE_ROWS (two files at the child's 50,000-row cap). The normaliser still
+# reads positions from the notice text, and real provincial position tables run to 7,500-14,000
+# rows over several sheets, so the text keeps every row the child's caps let through (bounded by
+# them: 4 M characters a file); the row and character caps below only stop a notice that
+# gathers more than two files' worth. Positions straight from TableRows would let the text
+# shrink to an excerpt (left for the normaliser's table path).
 NOTICE_MAX_TABLE_ROWS = 100_000
-TEXT_ROWS_PER_TABLE = 500
-TEXT_ROWS = 1_000  # all tables of a notice together
-TEXT_CHARS = 200_000  # all table blocks of a notice together (~600 KB of Chinese)
+TEXT_ROWS_PER_TABLE = 50_000
+TEXT_ROWS = 100_000  # all tables of a notice together
+TEXT_CHARS = 8_000_000  # all table blocks of a notice together (two files at the child's cap)
 
 # Name lists (面试/拟聘用名单, 成绩) carry personal data and no positions: never fetched.
 PERSONAL_DATA_WORDS = ("名单", "成绩", "准考证", "面试人员", "体检人员", "考察人员", "拟聘", "拟录")
