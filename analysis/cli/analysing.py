@@ -91,7 +91,8 @@ def write_report(db_path: Path, month: str | None, out_dir: Path, *, clusters: b
     "--fetched-at",
     metavar="YYYY-MM-DD",
     default=None,
-    help='Resolve relative dates ("3天前", "2 months ago") against this day (default: today).',
+    help='The day the ads were fetched: resolves relative dates ("3天前", "2 months ago"), '
+    "which are left empty without it.",
 )
 def normalise(in_path: Path, out_path: Path | None, fetched_at: str | None) -> None:
     """Normalise notices from elsewhere: one JSON line in, one record with evidence out.
