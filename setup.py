@@ -25,6 +25,7 @@ COMPILED = [
     "analysis/normalise/aigc.py",
     "analysis/normalise/context.py",
     "analysis/normalise/dates.py",
+    "analysis/normalise/deadlines.py",
     "analysis/normalise/published.py",
     "analysis/normalise/education.py",
     "analysis/normalise/languages.py",

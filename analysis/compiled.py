@@ -19,6 +19,7 @@ NORMALISER_MODULES = (
     "analysis.normalise.aigc",
     "analysis.normalise.context",
     "analysis.normalise.dates",
+    "analysis.normalise.deadlines",
     "analysis.normalise.published",
     "analysis.normalise.education",
     "analysis.normalise.languages",

@@ -11,7 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis.normalise.dates import detect_deadline, find_dates, parse_date
+from analysis.normalise.dates import find_dates, parse_date
+from analysis.normalise.deadlines import detect_deadline
 from analysis.normalise.published import detect_published, parse_url_date, resolve_published
 from analysis.normalise.text import clean_text
 
@@ -340,7 +341,7 @@ _DATE_PIECES = [
 @settings(max_examples=300)
 @given(st.lists(st.sampled_from(_DATE_PIECES), max_size=60).map("".join))
 def test_candidate_scans_agree_with_full_scans(s: str) -> None:
-    from analysis.normalise import dates, published
+    from analysis.normalise import dates, deadlines, published
     from analysis.normalise.context import gated_finditer
 
     def spans(matches: Iterable[re.Match[str]]) -> list[tuple[tuple[int, int], str | None]]:
@@ -351,5 +352,5 @@ def test_candidate_scans_agree_with_full_scans(s: str) -> None:
         assert spans(published._published_labels(t)) == spans(
             published._PUBLISHED_LABEL.finditer(t)
         )
-        fast = [m.span() for m in dates._deadline_labels(t)]
-        assert fast == [m.span() for m in gated_finditer(dates._DEADLINE_LABEL, t, "deadline")]
+        fast = [m.span() for m in deadlines._deadline_labels(t)]
+        assert fast == [m.span() for m in gated_finditer(deadlines._DEADLINE_LABEL, t, "deadline")]

@@ -13,7 +13,8 @@ from datetime import date, datetime
 from analysis.models import Finding, NormalisedNotice, ParsedNotice, Position
 from analysis.normalise.aigc import aigc_version, detect_aigc
 from analysis.normalise.context import Sections, load_vocab
-from analysis.normalise.dates import detect_deadline, parse_date
+from analysis.normalise.dates import parse_date
+from analysis.normalise.deadlines import detect_deadline
 from analysis.normalise.education import (
     detect_age_max,
     detect_education,

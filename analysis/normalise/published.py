@@ -14,9 +14,7 @@ from urllib.parse import urlsplit
 
 from analysis.models import Evidence
 from analysis.normalise.dates import (
-    _DEADLINE_LABEL,
     _RELATIVE_CASELESS,
-    YearMarks,
     _dates_in_lowered,
     _find_all,
     _has_relative_word,
@@ -27,6 +25,7 @@ from analysis.normalise.dates import (
     find_dates,
     parse_date,
 )
+from analysis.normalise.deadlines import _DEADLINE_LABEL, YearMarks
 from analysis.normalise.guard import guarded
 
 __all__ = ["detect_published", "parse_url_date", "resolve_published"]
@@ -61,6 +60,8 @@ _BARE_LABELS = ("日期", "时间", "時間", "date")
 # Past the head, only a label that says "published" or "updated" counts (发布时间, Posted on).
 _HEAD = 600
 _WEAK_LABELS = ("updated", "opening date", "posted")
+# Where a label past the head can start (clean_text has made Traditional forms Simplified).
+_STRONG_WORDS = ("发布", "发文", "发表", "更新", "posted", "published")
 # A bare date right after these is an event's (exam, interview, registration, birth, deadline).
 _EVENT_BEFORE = re.compile(
     r"(?:考试|笔试|面试|报名|報名|截止|截至|出生|考試|筆試|面試|exam|interview|registration"
@@ -141,7 +142,7 @@ def _labelled(
     text: str, years: YearMarks, year: int | None, fetched: date | None
 ) -> tuple[date, Evidence] | None:
     low = _lower_prefix(text, len(text))
-    for m in _published_labels(low):
+    for m in _labels(low):
         if not _is_publication_label(low, m):
             continue
         end = _line_end(text, m.end(), 40)
@@ -156,6 +157,18 @@ def _labelled(
         if _alone(text, m.end()) and (before := _date_line_before(text, m.start())):
             return before  # a card that shows the value above its label: "Sep 2, 2025\nPosted"
     return None
+
+
+def _labels(low: str) -> Iterator[re.Match[str]]:
+    """The labels of the head (every kind), then those past it that say published or updated
+    (looked for only where such a word is: most texts have none)."""
+    yield from _published_labels(low[:_HEAD])
+    starts = sorted({p for w in _STRONG_WORDS for p in _find_all(low, w) if p >= _HEAD})
+    end = _HEAD
+    for start in starts:
+        if start >= end and (m := _PUBLISHED_LABEL.match(low, start)) is not None:
+            end = m.end()
+            yield m
 
 
 def _is_publication_label(low: str, m: re.Match[str]) -> bool:
