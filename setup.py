@@ -26,6 +26,8 @@ COMPILED = [
     "analysis/normalise/certificates.py",
     "analysis/normalise/context.py",
     "analysis/normalise/dates.py",
+    "analysis/normalise/deadlines.py",
+    "analysis/normalise/published.py",
     "analysis/normalise/education.py",
     "analysis/normalise/languages.py",
     "analysis/normalise/numbers.py",

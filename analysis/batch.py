@@ -189,9 +189,8 @@ def normalise_jsonl(
     """Normalise JSON lines: an output dict per valid line, a LineError per invalid one.
 
     Blank lines are skipped silently. `fetched_at` resolves relative dates ("3天前", "2 months
-    ago"); it defaults to now.
+    ago"); without it they are unknown (never counted from today).
     """
-    fetched = fetched_at or datetime.now()
     for number, raw in enumerate(lines, start=1):
         if not raw.strip():
             continue
@@ -199,4 +198,4 @@ def normalise_jsonl(
         if isinstance(obj, str):
             yield LineError(number, obj)
             continue
-        yield normalise_record(obj, fetched_at=fetched)
+        yield normalise_record(obj, fetched_at=fetched_at)

@@ -20,6 +20,8 @@ NORMALISER_MODULES = (
     "analysis.normalise.certificates",
     "analysis.normalise.context",
     "analysis.normalise.dates",
+    "analysis.normalise.deadlines",
+    "analysis.normalise.published",
     "analysis.normalise.education",
     "analysis.normalise.languages",
     "analysis.normalise.numbers",

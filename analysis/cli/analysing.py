@@ -107,7 +107,8 @@ def _record_cluster_model(db_path: Path, info: dict[str, Any]) -> None:
     "--fetched-at",
     metavar="YYYY-MM-DD",
     default=None,
-    help='Resolve relative dates ("3天前", "2 months ago") against this day (default: today).',
+    help='The day the ads were fetched: resolves relative dates ("3天前", "2 months ago"), '
+    "which are left empty without it.",
 )
 def normalise(in_path: Path, out_path: Path | None, fetched_at: str | None) -> None:
     """Normalise notices from elsewhere: one JSON line in, one record with evidence out.

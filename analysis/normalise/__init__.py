@@ -13,7 +13,8 @@ from datetime import date, datetime
 from analysis.models import Finding, NormalisedNotice, ParsedNotice, Position
 from analysis.normalise.aigc import aigc_version, detect_aigc
 from analysis.normalise.context import Sections, load_vocab
-from analysis.normalise.dates import detect_deadline, detect_published, parse_date
+from analysis.normalise.dates import parse_date
+from analysis.normalise.deadlines import detect_deadline
 from analysis.normalise.education import (
     detect_age_max,
     detect_education,
@@ -27,6 +28,7 @@ from analysis.normalise.languages import (
 )
 from analysis.normalise.overseas import detect_overseas
 from analysis.normalise.positions import sections_of, split_positions
+from analysis.normalise.published import detect_published, resolve_published
 from analysis.normalise.roles import ROLE_FAMILIES, classify_role_family
 from analysis.normalise.skills import detect_skills, skills_version
 from analysis.normalise.text import clean_text
@@ -51,6 +53,7 @@ __all__ = [
     "normalise_notice",
     "normalise_position",
     "parse_date",
+    "resolve_published",
     "split_positions",
 ]
 
@@ -119,19 +122,17 @@ def normalise_notice(
 ) -> NormalisedNotice:
     """Clean, date, split and analyse one notice.
 
-    published = the page's date string parsed against the fetch date, else a date in the first
-    lines of the text; deadline = the labelled application deadline, resolved against published
-    (or the fetch date). Positions are numbered from 1.
+    published = see `resolve_published` (labelled date, URL, the page's date string, first
+    lines); deadline = the application deadline, year-less dates resolved against published
+    (never the fetch date). Positions are numbered from 1.
     """
     title = clean_text(parsed.title)
     text = clean_text(parsed.text)
     fetched = fetched_at.date() if fetched_at is not None else None
-    published = parse_date(parsed.published, ref=fetched) if parsed.published else None
-    if published is None:
-        found = detect_published(text, ref=fetched)
-        published = found[0] if found else None
+    published = resolve_published(text, url=parsed.url, declared=parsed.published, fetched=fetched)
     ref = published or fetched
-    deadline_hit = detect_deadline(text, ref=ref)
+    # Year-less deadlines take the notice's year, never the fetch day's.
+    deadline_hit = detect_deadline(text, ref=published)
     deadline = deadline_hit[0] if deadline_hit else None
     sections = sections_of(text, title)
     single = len(sections) == 1

@@ -1,0 +1,269 @@
+"""Normalise stage, dates: the publication date of a notice.
+
+Input: a cleaned notice text, its URL, the date string its page declares (structured data) and
+the day it was fetched. Output: the publication date (`resolve_published`), or a date found in
+the text with its evidence span (`detect_published`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import date
+from urllib.parse import urlsplit
+
+from analysis.models import Evidence
+from analysis.normalise.dates import (
+    _RELATIVE_CASELESS,
+    _dates_in_lowered,
+    _find_all,
+    _has_relative_word,
+    _line_end,
+    _lower_prefix,
+    _relative,
+    _search_relative,
+    find_dates,
+    parse_date,
+)
+from analysis.normalise.deadlines import _DEADLINE_LABEL, YearMarks
+from analysis.normalise.guard import guarded
+
+__all__ = ["detect_published", "parse_url_date", "resolve_published"]
+
+_PREFIX = "发布|發布|發佈|发文|發文|发表|發表|更新"
+# Matched on the lower-cased text (no IGNORECASE: much faster).
+_PUBLISHED_LABEL = guarded(
+    re.compile(
+        rf"(?:{_PREFIX})?(?:日期|时间|時間)(?<!截止日期)(?<!截止时间)(?<!报名日期)(?<!报名时间)"
+        r"(?<!截至日期)(?<!出生日期)(?=\s*[:：\]])"
+        rf"|(?:{_PREFIX})(?:日期|时间|時間|于|於)|date posted|opening date"
+        r"|posting date|date of posting|posted(?: on| at)?|published(?: on)?|updated|update time"
+        r"|date(?<![\w ]date)(?=\s*:)"
+    )
+)
+# Every match of _PUBLISHED_LABEL holds one of these words, starting this many characters after
+# the match: 日期 in 日期 / 发布日期, date in date posted / opening date, … (tests check this).
+_PUBLISHED_WORDS = (
+    ("日期", (0, 2)),
+    ("时间", (0, 2)),
+    ("時間", (0, 2)),
+    ("于", (2,)),
+    ("於", (2,)),
+    ("date", (0, 8)),
+    ("posted", (0,)),
+    ("published", (0,)),
+    ("update", (0,)),
+)
+# Labels that name an event's date or time rather than the notice's: 日期 / 时间 / date after
+# another word (考试时间, 出生日期, 工作时间) are not publication labels.
+_BARE_LABELS = ("日期", "时间", "時間", "date")
+# Past the head, only a label that says "published" or "updated" counts (发布时间, Posted on).
+_HEAD = 600
+_WEAK_LABELS = ("updated", "opening date", "posted")
+# Where a label past the head can start (clean_text has made Traditional forms Simplified).
+_STRONG_WORDS = ("发布", "发文", "发表", "更新", "posted", "published")
+# A bare date right after these is an event's (exam, interview, registration, birth, deadline).
+_EVENT_BEFORE = re.compile(
+    r"(?:考试|笔试|面试|报名|報名|截止|截至|出生|考試|筆試|面試|exam|interview|registration"
+    r"|deadline|closing|apply)[^\n]{0,12}$",
+    re.IGNORECASE,
+)
+_Y = r"(?:19|20)\d\d"
+# A date in a URL's path, between path separators so an id's digits (content_1755244) never match.
+_URL_DATE = re.compile(
+    # /2020-02/19/, /2016/11/22/, /2024/5/6/, /2020-02-19/
+    rf"(?<=/)(?P<y>{_Y})[-/](?P<m>[01]?\d)[-/](?P<d>[0-3]?\d)(?=[/_.]|$)"
+    # /20200219/, t20190918_, _20240506.
+    rf"|(?<=[/_t])(?P<y2>{_Y})(?P<m2>[01]\d)(?P<d2>[0-3]\d)(?=[/_.]|$)"
+    # /2019/0615/
+    rf"|(?<=/)(?P<y3>{_Y})/(?P<m3>[01]\d)(?P<d3>[0-3]\d)(?=/)"
+)
+
+
+def resolve_published(
+    text: str, *, url: str | None = None, declared: str | None = None, fetched: date | None = None
+) -> date | None:
+    """The notice's publication date: a labelled date in the text (发布日期, Posted, 更新于…),
+    else the date in its URL, else the page's declared date (structured data), else a bare
+    date (or a relative one, against `fetched`) in its first lines.
+
+    Year-less dates take the year of the text before them, else of the URL; relative dates
+    (3天前, 2 weeks ago) count back from `fetched` only, never from today.
+    """
+    url_date = parse_url_date(url, not_after=fetched)
+    year = url_date.year if url_date is not None else None
+    years = YearMarks(text)
+    labelled = _labelled(text, years, year, fetched)
+    if labelled is not None:
+        return labelled[0]
+    if url_date is not None:
+        return url_date
+    if declared and (found := parse_date(declared, fetched=fetched)) is not None:
+        return found
+    bare = _bare(text, years, year, fetched)
+    return bare[0] if bare is not None else None
+
+
+def detect_published(
+    text: str, *, fetched: date | None = None, year: int | None = None
+) -> tuple[date, Evidence] | None:
+    """Find the publication date in a notice's text: a labelled date, else a bare date in the
+    first five non-empty lines (not an exam's, a birth date or a deadline).
+
+    Year-less dates take the year of the text before them, else `year`; relative dates
+    (2 weeks ago) count back from `fetched` and are unknown without it.
+    """
+    years = YearMarks(text)
+    return _labelled(text, years, year, fetched) or _bare(text, years, year, fetched)
+
+
+def parse_url_date(url: str | None, *, not_after: date | None = None) -> date | None:
+    """The first valid date in the path of `url` (CMS paths: /2020-02/19/, /202202/t20220211_,
+    /art/2016/11/22/, /2019/0615/); none later than `not_after`, the fetch day."""
+    if not url:
+        return None
+    try:
+        path = urlsplit(url).path
+    except ValueError:  # a malformed URL (bad IPv6 brackets) holds no date we can trust
+        return None
+    for m in _URL_DATE.finditer(path):
+        month = m["m"] or m["m2"] or m["m3"]
+        day = m["d"] or m["d2"] or m["d3"]
+        try:
+            found = date(int(m["y"] or m["y2"] or m["y3"]), int(month), int(day))
+        except ValueError:
+            continue
+        if not_after is None or found <= not_after:
+            return found
+    return None
+
+
+def _labelled(
+    text: str, years: YearMarks, year: int | None, fetched: date | None
+) -> tuple[date, Evidence] | None:
+    low = _lower_prefix(text, len(text))
+    for m in _labels(low):
+        if not _is_publication_label(low, m):
+            continue
+        end = _line_end(text, m.end(), 40)
+        window = text[m.end() : end]
+        dates = find_dates(window, year=years.before(m.start()) or year)
+        if dates:
+            d, _, e = dates[0]
+            return d, Evidence.of(text, m.start(), m.end() + e)
+        rel = _search_relative(window)
+        if rel and (when := _relative(rel.group(), fetched)) is not None:
+            return when, Evidence.of(text, m.end() + rel.start(), m.end() + rel.end())
+        if _alone(text, m.end()) and (before := _date_line_before(text, m.start())):
+            return before  # a card that shows the value above its label: "Sep 2, 2025\nPosted"
+    return None
+
+
+def _labels(low: str) -> Iterator[re.Match[str]]:
+    """The labels of the head (every kind), then those past it that say published or updated
+    (looked for only where such a word is: most texts have none)."""
+    yield from _published_labels(low[:_HEAD])
+    starts = sorted({p for w in _STRONG_WORDS for p in _find_all(low, w) if p >= _HEAD})
+    end = _HEAD
+    for start in starts:
+        if start >= end and (m := _PUBLISHED_LABEL.match(low, start)) is not None:
+            end = m.end()
+            yield m
+
+
+def _is_publication_label(low: str, m: re.Match[str]) -> bool:
+    """A bare 日期/时间/date labels the notice only when no word runs into it (not 考试时间);
+    past the head only a label that says published or updated counts."""
+    label = m.group()
+    if label in _BARE_LABELS and m.start() > 0 and _is_word_char(low[m.start() - 1]):
+        return False
+    return m.start() < _HEAD or (label not in _BARE_LABELS and label not in _WEAK_LABELS)
+
+
+def _is_word_char(c: str) -> bool:
+    return c.isalnum()
+
+
+def _alone(text: str, end: int) -> bool:
+    """Whether nothing but punctuation follows a label on its line."""
+    nl = text.find("\n", end)
+    return not text[end : nl if nl >= 0 else len(text)].strip(" :：-")
+
+
+def _date_line_before(text: str, label_start: int) -> tuple[date, Evidence] | None:
+    """The date that fills the non-empty line right above a label alone on its line."""
+    hi = text.rfind("\n", 0, label_start)
+    if hi < 0 or text[hi + 1 : label_start].strip():
+        return None
+    for _ in range(3):  # skip up to two blank lines
+        lo = text.rfind("\n", 0, hi) + 1
+        line = text[lo:hi]
+        if line.strip():
+            break
+        if lo == 0:
+            return None
+        hi = lo - 1
+    if len(line) > 30 or not (dates := find_dates(line)):
+        return None
+    d, s, e = dates[0]
+    return d, Evidence.of(text, lo + s, lo + e)
+
+
+def _bare(
+    text: str, years: YearMarks, year: int | None, fetched: date | None
+) -> tuple[date, Evidence] | None:
+    head = text[:_HEAD]
+    # A bare date counts in the first five non-empty lines (mirror pages put menus above it).
+    limit = min(_lines_end(head, 5), len(head))
+    top_low = _lower_prefix(text, limit)
+    for d, s, e in _dates_in_lowered(top_low, None, False, year):
+        if not _is_event_date(head, s, e):
+            return d, Evidence.of(text, s, e)
+    top = head[:limit]
+    low_top = top.lower() if "\u0130" in top else top_low  # top.lower(), as _search_relative
+    rel = _RELATIVE_CASELESS.search_slice(text, 0, limit) if _has_relative_word(low_top) else None
+    if rel and (when := _relative(rel.group(), fetched)) is not None:
+        return when, Evidence.of(text, rel.start(), rel.end())
+    return None
+
+
+def _is_event_date(head: str, start: int, end: int) -> bool:
+    """Whether the bare date at head[start:end] is an exam's, a birth date or a deadline (a
+    posting period's opening is the publication date: Posting Period: 6 January - 19 February)."""
+    before = head[max(0, start - 20) : start]
+    if "出生" in head[end : end + 8] or _EVENT_BEFORE.search(before):
+        return True
+    label = _DEADLINE_LABEL.search(before)
+    return label is not None and "period" not in label.group().lower()
+
+
+def _lines_end(text: str, count: int) -> int:
+    """The offset just past the `count`-th non-empty line of `text` (len(text) + 1 if fewer)."""
+    limit, seen = 0, 0
+    for line in text.split("\n"):  # one split in C beats a find per line
+        limit += len(line) + 1
+        seen += bool(line.strip())
+        if seen == count:
+            break
+    return limit
+
+
+def _published_labels(low: str) -> Iterator[re.Match[str]]:
+    """_PUBLISHED_LABEL.finditer(low), trying only the offsets where a match can start.
+
+    Every match holds a word of _PUBLISHED_WORDS at a known distance from its start, so a match
+    attempt there, in order and past the previous match, finds the same matches as the scan;
+    a few str.find calls are far cheaper than trying the pattern at every offset.
+    """
+    starts = {
+        pos - k
+        for word, offsets in _PUBLISHED_WORDS
+        for pos in _find_all(low, word)
+        for k in offsets
+        if pos >= k
+    }
+    end = 0
+    for start in sorted(starts):
+        if start >= end and (m := _PUBLISHED_LABEL.match(low, start)) is not None:
+            end = m.end()
+            yield m
