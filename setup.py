@@ -26,6 +26,7 @@ COMPILED = [
     "analysis/normalise/context.py",
     "analysis/normalise/dates.py",
     "analysis/normalise/education.py",
+    "analysis/normalise/exclusion.py",
     "analysis/normalise/languages.py",
     "analysis/normalise/numbers.py",
     "analysis/normalise/overseas.py",
