@@ -21,7 +21,7 @@ from analysis.normalise.context import (
 )
 from analysis.normalise.dates import find_dates
 from analysis.normalise.exclusion import is_excluded
-from analysis.normalise.guard import guarded, lowered
+from analysis.normalise.guard import guarded, lower_same_length, lowered
 from analysis.normalise.numbers import CN_SMALL, en_number_alt, number_word_value
 from analysis.normalise.starts import gated_matches, match_starts
 from analysis.normalise.wordscan import DeclaredWords
@@ -79,9 +79,21 @@ _STUDYING = re.compile(rf"{_STUDYING_ZH}|(?i:{_STUDYING_EN})")
 _NOT_REQUIREMENT_LOW = re.compile(f"{_NOT_REQUIREMENT_ZH}|{_NOT_REQUIREMENT_EN}")
 _STUDYING_LOW = re.compile(f"{_STUDYING_ZH}|{_STUDYING_EN}")
 # Applicants who are still students (internships): whatever degree they pursue, no minimum.
+# Searched on the lower-cased text (`lower_same_length`): one case-sensitive pass.
 _STUDENT_APPLICANTS = re.compile(
     r"在读生|在读学生|(?:大[三四]|研[一二三])(?=学生|以上|在读|[,、或及/])"
-    r"|(?i:currently (?:enrolled|studying|pursuing)|(?:penultimate|final)[- ]year (?:undergraduate )?students?)"
+    r"|currently (?:enrolled|studying|pursuing)|(?:penultimate|final)[- ]year (?:undergraduate )?students?"
+)
+_STUDENT_WORDS = (
+    "在读",
+    "大三",
+    "大四",
+    "研一",
+    "研二",
+    "研三",
+    "currently",
+    "penultimate",
+    "final",
 )
 _PARTY_FORM = re.compile(r"政治面貌\s*:?\s*(?:不限|无要求|无限制)")
 _AGE = guarded(
@@ -214,9 +226,10 @@ def detect_education(text: str, sections: Sections | None = None) -> Finding | N
 def _students_apply(text: str) -> bool:
     """Are students still studying among the applicants ("大三或研一", "在读生", "currently
     enrolled")? Not when they are barred ("在读学生不得报考")."""
-    return any(
-        not is_excluded(text, m.start(), m.end()) for m in _STUDENT_APPLICANTS.finditer(text)
-    )
+    low = lower_same_length(text)
+    if not any(word in low for word in _STUDENT_WORDS):  # substring tests: far cheaper
+        return False
+    return any(not is_excluded(text, m.start(), m.end()) for m in _STUDENT_APPLICANTS.finditer(low))
 
 
 def _has_form_label(text: str) -> bool:

@@ -7,11 +7,14 @@ Output: whether the hit is inside an exclusion ("曾在境外留学、工作的,
 
 from __future__ import annotations
 
+import bisect
 import re
+from functools import lru_cache
 
-from analysis.normalise.context import clause_bounds, sentence_bounds
+from analysis.normalise.context import clause_bounds, gate_hits, sentence_bounds
+from analysis.normalise.wordscan import DeclaredWords
 
-__all__ = ["is_excluded"]
+__all__ = ["declared_words", "is_excluded"]
 
 # An exclusion verb: barred from applying, being hired or being counted. "不得少于/不能低于"
 # state a minimum and are not exclusions.
@@ -82,6 +85,43 @@ def _in_exclusion_list(text: str, start: int) -> bool:
     return False
 
 
+# Every match of the bars above holds one of these words (Latin ones starting a word): a hit
+# with none of them near it is not barred. The shared pre-scan finds them, so a text costs
+# nothing more than a lookup.
+_CUE_WORDS = (
+    *(f"不{c}" for c in "得能予接可符属在作含包招"),
+    "谢绝",
+    "禁止",
+    "严禁",
+    "not",
+    "cannot",
+    "ineligible",
+    "exclu",
+    "disqualif",
+    "prohibit",
+    "forbid",
+)
+_GATE = "exclusion"
+
+
+def declared_words() -> DeclaredWords:
+    """This module's pre-scan words: the exclusion cues."""
+    return DeclaredWords(gates=((_GATE, _CUE_WORDS),))
+
+
+@lru_cache(maxsize=16)
+def _cue_offsets(text: str) -> list[int]:
+    """Sorted start offsets of the exclusion cue words in `text` (cached: every detector asks)."""
+    return sorted(gate_hits(text, _GATE))
+
+
+def _cue_near(text: str, start: int, end: int) -> bool:
+    """Is there a cue between the list look-back before the hit and the phrase after it?"""
+    offsets = _cue_offsets(text)
+    i = bisect.bisect_left(offsets, start - _HEAD_LOOKBACK)
+    return i < len(offsets) and offsets[i] < end + _PHRASE_LIMIT
+
+
 def is_excluded(text: str, start: int, end: int) -> bool:
     """True when text[start:end] names people an exclusion clause bars, not something asked.
 
@@ -89,6 +129,8 @@ def is_excluded(text: str, start: int, end: int) -> bool:
     clause after a relative phrase ("…工作的,不得报考"), precedes it in its clause ("不接受…",
     "not open to …"), or heads the list the hit is an item of ("下列人员不得报考:").
     """
+    if not _cue_near(text, start, end):
+        return False
     c_lo, _ = clause_bounds(text, start, end)
     if _BEFORE.search(text, c_lo, start):
         return True
