@@ -20,6 +20,7 @@ NORMALISER_MODULES = (
     "analysis.normalise.context",
     "analysis.normalise.dates",
     "analysis.normalise.education",
+    "analysis.normalise.exclusion",
     "analysis.normalise.languages",
     "analysis.normalise.numbers",
     "analysis.normalise.overseas",
