@@ -14,7 +14,7 @@ from functools import lru_cache
 from analysis.normalise.context import clause_bounds, gate_hits, sentence_bounds
 from analysis.normalise.wordscan import DeclaredWords
 
-__all__ = ["declared_words", "is_excluded"]
+__all__ = ["declared_words", "has_exclusion_cues", "is_excluded"]
 
 # An exclusion verb: barred from applying, being hired or being counted. "不得少于/不能低于"
 # state a minimum and are not exclusions.
@@ -113,6 +113,11 @@ def declared_words() -> DeclaredWords:
 def _cue_offsets(text: str) -> list[int]:
     """Sorted start offsets of the exclusion cue words in `text` (cached: every detector asks)."""
     return sorted(gate_hits(text, _GATE))
+
+
+def has_exclusion_cues(text: str) -> bool:
+    """Can any hit in `text` be barred? (False: a detector need not ask `is_excluded` at all.)"""
+    return bool(_cue_offsets(text))
 
 
 def _cue_near(text: str, start: int, end: int) -> bool:
