@@ -29,6 +29,7 @@ COMPILED = [
     "analysis/normalise/deadlines.py",
     "analysis/normalise/published.py",
     "analysis/normalise/education.py",
+    "analysis/normalise/exclusion.py",
     "analysis/normalise/languages.py",
     "analysis/normalise/numbers.py",
     "analysis/normalise/overseas.py",

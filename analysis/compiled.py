@@ -23,6 +23,7 @@ NORMALISER_MODULES = (
     "analysis.normalise.deadlines",
     "analysis.normalise.published",
     "analysis.normalise.education",
+    "analysis.normalise.exclusion",
     "analysis.normalise.languages",
     "analysis.normalise.numbers",
     "analysis.normalise.overseas",

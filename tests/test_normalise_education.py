@@ -93,3 +93,51 @@ def test_age_max(text: str, value: str | None, born_after: str | None) -> None:
 )
 def test_headcount(text: str, expected: int | None) -> None:
     assert detect_headcount(clean_text(text)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Requirements:\n- BA degree in journalism or a related field", "bachelor"),
+        ("B.Sc. in computer science or equivalent", "bachelor"),
+        ("University graduate with strong English", "bachelor"),
+        ("College graduates are welcome to apply.", "bachelor"),
+        ("Degree holder in communications", "bachelor"),
+        ("Post-secondary education in media studies", "associate"),
+        # the lowest degree the ad accepts, through any route
+        ("Master's degree, or Bachelor's degree with 2 years' experience", "bachelor"),
+        ("硕士研究生学历；或本科学历且具有３年以上工作经历", "bachelor"),
+    ],
+)
+def test_education_english_variants_and_routes(text: str, value: str) -> None:
+    f = detect_education(clean_text(text))
+    assert f is not None and f.value == value
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # students still studying: no minimum, whatever degree they pursue
+        "学历要求:本科及以上\n任职要求:\n1.大三或研一、研二在读;",
+        "学历:本科\n面向2027届全日制本科及以上在读生",
+        "Bachelor's degree.\nCandidates must be currently enrolled in a university programme.",
+        # a dataset header that says nothing
+        "岗位类别:运营类 | 学历要求:不限/未提及\n工作职责:负责内容运营",
+        # a degree category annotating a major name
+        "专业:翻译(专业学位研究生)、外交学(二级学科)",
+    ],
+)
+def test_education_none_for_students_headers_and_major_labels(text: str) -> None:
+    assert detect_education(clean_text(text)) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "某市党员教育中心招聘编辑",
+        "单位:区委组织部党员服务中心",
+        "负责党员之家日常管理",
+    ],
+)
+def test_party_named_organisations_ask_nothing(text: str) -> None:
+    assert detect_party_member(clean_text(text)) is None

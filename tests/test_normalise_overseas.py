@@ -64,3 +64,41 @@ def test_arab_countries_leave_a_note() -> None:
 )
 def test_overseas_not_counted(text: str) -> None:
     assert detect_overseas(clean_text(text)) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # overseas business is not experience abroad
+        "有境外运营实习经验者优先",
+        "具有海外市场工作经验",
+        "负责海外业务拓展工作经验总结",
+        "Experience working with overseas users is a plus.",
+        "Proven track record working on overseas markets.",
+        # posted abroad for the job: a duty
+        "入职后将派往海外工作两年",
+        "The successful candidate will be posted to work overseas for two years.",
+        # foreign students in China are foreigners, not applicants who studied abroad
+        "负责来华留学生实习项目管理",
+    ],
+)
+def test_overseas_business_and_postings_are_not_experience(text: str) -> None:
+    assert detect_overseas(clean_text(text)) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "years"),
+    [
+        ("具有海外留学经历", "study", None),
+        ("Overseas study experience preferred.", "study", None),
+        ("Applicants who studied abroad are preferred.", "study", None),
+        ("境外工作两年以上", "work", 2.0),
+        ("境外工作２年以上", "work", 2.0),  # full-width digit
+        ("完成３年以上国外中文教学任务的志愿者", "work", 3.0),
+        ("在以英语为母语的国家学习或工作过的优先", "any", None),
+        ("远程实习生(仅限留学生)", "study", None),
+    ],
+)
+def test_overseas_experience_kinds(text: str, kind: str, years: float | None) -> None:
+    got = detect_overseas(clean_text(text))
+    assert [(f.value, f.years) for f in got] == [(kind, years)]

@@ -136,3 +136,56 @@ def test_aigc_duties(text: str) -> None:
 )
 def test_ai_news_is_not_aigc(text: str) -> None:
     assert _aigc(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "skill"),
+    [
+        # social media operations: accounts and platforms run as a duty
+        ("负责运营官方微博和抖音账号", "social_media_operations"),
+        ("TikTok账号的运营与维护", "social_media_operations"),
+        ("Manage the bureau's YouTube and X channels.", "social_media_operations"),
+        ("Building and growing our social media presence.", "social_media_operations"),
+        ("Maintains the centre's websites and social media pages.", "social_media_operations"),
+        # news writing: reporting and writing stories, press releases
+        ("負責撰寫新聞稿及採寫專題", "news_writing"),  # Traditional
+        ("Write stories and press releases on deadline.", "news_writing"),
+        ("Draft several articles a day on current affairs.", "news_writing"),
+        ("Reporters will break market news and write features.", "news_writing"),
+        ("The paper is looking for an experienced, curious reporter.", "news_writing"),
+        # copy editing: proofreading, revising, editing others' copy for quality
+        ("负责稿件校对、审校和润色", "copy_editing"),
+        ("复核中英文译文，确保准确", "copy_editing"),
+        ("Proofread and sub-edit copy from the desk.", "copy_editing"),
+        ("Edit reporters' stories for accuracy, clarity and style.", "copy_editing"),
+        ("Revises translations made by other staff.", "copy_editing"),
+        # design
+        ("负责活动海报及视觉设计", "design"),
+        ("熟练使用Photoshop、Illustrator", "design"),
+        ("Graphic designer for the English site.", "design"),
+        ("具备基础的P图、修图能力", "design"),
+    ],
+)
+def test_skill_recall_by_class(text: str, skill: str) -> None:
+    assert skill in _skills(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "skill"),
+    [
+        # company names and texts others will translate
+        ("某某翻译有限公司招聘行政助理", "translation"),
+        ("Office assistant at Bridgeway Translation Company.", "translation"),
+        ("Documents will be translated by the agency.", "translation"),
+        # reading about news, or a news topic, is not writing news
+        ("Follow breaking news and social trends.", "news_writing"),
+        # a job advert's poster
+        ("详见招聘海报", "design"),
+        # a technical writer writes manuals, not news
+        ("We are looking for a technical writer.", "news_writing"),
+        # an exclusion clause
+        ("不接受翻译专业在读学生报名", "translation"),
+    ],
+)
+def test_skill_false_friends(text: str, skill: str) -> None:
+    assert skill not in _skills(text)

@@ -3,7 +3,8 @@
 Input: one cleaned position text and the skill findings already detected on it.
 Output: Findings with field "aigc", value "aigc", one per distinct AIGC term used as a duty or skill
 (AIGC, AI视频, 提示词, Stable Diffusion, ComfyUI, 大模型应用, reviewing AI-generated output …).
-Reporting on AI (报道人工智能新闻, 熟悉AI行业动态, covers AI news) does not count.
+Reporting on AI (报道人工智能新闻, 熟悉AI行业动态, covers AI news), AI as a threat (虚假, deepfake),
+a client or a product sold, and bans (不得使用AI生成内容) do not count.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from analysis.normalise.context import (
     lower_same_length,
     prescan,
 )
+from analysis.normalise.exclusion import is_excluded
 from analysis.normalise.guard import guarded
 from analysis.normalise.wordscan import DeclaredWords
 
@@ -36,8 +38,13 @@ class _Vocab:
 
 
 def _words(words: list[str]) -> re.Pattern[str]:
-    alts = "|".join(re.escape(str(w).lower()) for w in sorted(words, key=len, reverse=True))
-    return guarded(re.compile(rf"(?<![a-z])(?:{alts})(?![a-z])"))
+    """Any of `words`, lower case; a Latin word on word edges, a Chinese one anywhere ("使用AI工具":
+    the Latin letters after 使用 do not stop it)."""
+    ordered = sorted((str(w).lower() for w in words), key=len, reverse=True)
+    latin = "|".join(re.escape(w) for w in ordered if w.isascii())
+    other = "|".join(re.escape(w) for w in ordered if not w.isascii())
+    alts = [f"(?<![a-z])(?:{latin})(?![a-z])"] if latin else []
+    return guarded(re.compile("|".join(alts + ([f"(?:{other})"] if other else []))))
 
 
 def declared_words() -> DeclaredWords:
@@ -87,7 +94,9 @@ def _counts(low: str, bounds_text: str, start: int, end: int, v: _Vocab) -> bool
     around = low[lo:start] + " " + low[end:hi]
     if v.coverage.search(around) and not v.production.search(around):
         return False
-    return v.cue.search(low, lo, hi) is not None  # the term itself may hold the cue: AI训练师
+    if v.cue.search(low, lo, hi) is None:  # the term itself may hold the cue: AI训练师
+        return False
+    return not is_excluded(bounds_text, start, end)  # "不得使用AI生成内容"
 
 
 def detect_aigc(text: str, skills: list[Finding] | None = None) -> list[Finding]:

@@ -20,7 +20,8 @@ from analysis.normalise.context import (
     sentence_bounds,
 )
 from analysis.normalise.dates import find_dates
-from analysis.normalise.guard import guarded, lowered
+from analysis.normalise.exclusion import is_excluded
+from analysis.normalise.guard import guarded, lower_same_length, lowered
 from analysis.normalise.numbers import CN_SMALL, en_number_alt, number_word_value
 from analysis.normalise.starts import gated_matches, match_starts
 from analysis.normalise.wordscan import DeclaredWords
@@ -38,17 +39,20 @@ _DEGREE_RANK = {"associate": 1, "bachelor": 2, "master": 3, "phd": 4}
 _APOS = "['\u2019]"
 _DEGREES = guarded(
     re.compile(
-        r"(?P<none>学历不限|不限学历|学历要求\s*:?\s*不限|no degree (?:is )?required)"
+        # A dataset header's "不限/未提及" says nothing about the ad: no finding.
+        r"(?P<none>学历不限|不限学历|学历要求\s*:?\s*不限(?!\s*/\s*未提及)|no degree (?:is )?required)"
         r"|(?P<phd>博士(?!后)(?:研究生)?(?:学位|学历)?"
         r"|(?<![A-Za-z])(?:Ph\.?\s?D|PhD|[Dd]octoral degree|[Dd]octorate)(?![A-Za-z]))"
-        r"|(?P<master>硕士(?:研究生)?(?:学位|学历)?|(?<!博士)研究生(?:学历|学位)?(?!院|专业要求)"
+        r"|(?P<master>硕士(?:研究生)?(?:学位|学历)?|(?<!博士)(?<!\(专业学位)研究生(?:学历|学位)?(?!院|专业要求)"
         rf"|(?<![A-Za-z])(?:[Mm]aster{_APOS}?s?\s+degree|[Mm]aster{_APOS}s|[Mm]asters|[Mm]aster\s+of"
         r"|MA degree|MSc)(?![A-Za-z]))"
         r"|(?P<bachelor>(?:大学)?本科(?:学历|学位|毕业)?|学士(?:学位)?"
         rf"|(?<![A-Za-z])(?:[Bb]achelor{_APOS}?s?(?:\s+degree)?|[Uu]ndergraduate degree"
-        r"|(?:[Rr]ecogni[sz]ed\s+)?[Uu]niversity (?:bachelor )?degree|[Cc]ollege degree)(?![A-Za-z]))"
+        r"|(?:[Rr]ecogni[sz]ed\s+)?[Uu]niversity (?:bachelor )?degree|[Cc]ollege degree"
+        r"|(?:[Uu]niversity|[Cc]ollege) graduates?|[Dd]egree[- ]holders?|[Tt]ertiary degree"
+        r"|B\.?A\.?(?= degree| in |/B\.?S)|B\.?Sc?\.?(?= degree| in )|BSc|B\.Sc\.)(?![A-Za-z]))"
         r"|(?P<associate>大专|(?:大学)?专科|高职|副学士|高级文凭"
-        r"|(?<![A-Za-z])(?:[Aa]ssociate [Dd]egree|[Hh]igher [Dd]iploma)(?![A-Za-z]))"
+        r"|(?<![A-Za-z])(?:[Aa]ssociate [Dd]egree|[Hh]igher [Dd]iploma|[Pp]ost-?secondary)(?![A-Za-z]))"
     )
 )
 # Degrees named as the subject of a rule, not a requirement: 学历认证, 本科生 in-school students.
@@ -60,7 +64,8 @@ _NOT_REQUIREMENT = re.compile(rf"{_NOT_REQUIREMENT_ZH}|(?i:{_NOT_REQUIREMENT_EN}
 _PARTY = guarded(
     re.compile(
         r"(?P<none>政治面貌\s*:?\s*(?:不限|无要求|无限制))"
-        r"|(?P<member>中共党员|中国共产党(?:正式)?党员|(?<!民主)(?<!共青团)党员"
+        # 党员 naming an organisation or activity (党员教育中心, 党员之家) asks nothing of anyone.
+        r"|(?P<member>(?:中共党员|中国共产党(?:正式)?党员|(?<!民主)(?<!共青团)党员)(?!教育|电教|服务|活动|之家|干部学院|学院|中心)"
         r"|(?<![A-Za-z])(?:CPC|CCP|Communist Party) member)"
     )
 )
@@ -73,6 +78,23 @@ _STUDYING = re.compile(rf"{_STUDYING_ZH}|(?i:{_STUDYING_EN})")
 # to the characters that can start one instead of trying the pattern at every offset.
 _NOT_REQUIREMENT_LOW = re.compile(f"{_NOT_REQUIREMENT_ZH}|{_NOT_REQUIREMENT_EN}")
 _STUDYING_LOW = re.compile(f"{_STUDYING_ZH}|{_STUDYING_EN}")
+# Applicants who are still students (internships): whatever degree they pursue, no minimum.
+# Searched on the lower-cased text (`lower_same_length`): one case-sensitive pass.
+_STUDENT_APPLICANTS = re.compile(
+    r"在读生|在读学生|(?:大[三四]|研[一二三])(?=学生|以上|在读|[,、或及/])"
+    r"|currently (?:enrolled|studying|pursuing)|(?:penultimate|final)[- ]year (?:undergraduate )?students?"
+)
+_STUDENT_WORDS = (
+    "在读",
+    "大三",
+    "大四",
+    "研一",
+    "研二",
+    "研三",
+    "currently",
+    "penultimate",
+    "final",
+)
 _PARTY_FORM = re.compile(r"政治面貌\s*:?\s*(?:不限|无要求|无限制)")
 _AGE = guarded(
     re.compile(
@@ -114,6 +136,11 @@ _DEGREE_GATE = (
     "doctora",
     "diploma",
     "msc",
+    "bsc",
+    "b.sc",
+    "b.a",
+    "graduate",
+    "secondary",
 )
 _FORM_LABEL = "政治面貌"
 _PARTY_GATE = ("党员", _FORM_LABEL, "party member", "cpc", "ccp")
@@ -179,19 +206,30 @@ def detect_education(text: str, sections: Sections | None = None) -> Finding | N
         lo, hi = clause_bounds(text, m.start(), m.end(), limit=20)
         if _holds(_NOT_REQUIREMENT, _NOT_REQUIREMENT_LOW, text, lo, hi):
             continue
+        if is_excluded(text, m.start(), m.end()):
+            continue  # "专科学历者不得报考"
         s_lo, _ = sentence_bounds(text, m.start(), m.end())
         if _holds(_STUDYING, _STUDYING_LOW, text, max(s_lo, m.start() - 80), m.start()):
             continue  # "be pursuing a Degree / Higher Diploma / Associate Degree"
         req = requirement(text, m.start(), m.end(), sections)
         (preferred_hits if req is False else required_hits).append((_DEGREE_RANK[kind], m))
     hits = required_hits or preferred_hits
-    if not hits:
+    if not hits or _students_apply(text):
         return None
     _, m = min(hits, key=lambda h: (h[0], h[1].start()))
     value = m.lastgroup or ""
     return Finding(
         "education", value, Evidence.of(text, m.start(), m.end()), required=bool(required_hits)
     )
+
+
+def _students_apply(text: str) -> bool:
+    """Are students still studying among the applicants ("大三或研一", "在读生", "currently
+    enrolled")? Not when they are barred ("在读学生不得报考")."""
+    low = lower_same_length(text)
+    if not any(word in low for word in _STUDENT_WORDS):  # substring tests: far cheaper
+        return False
+    return any(not is_excluded(text, m.start(), m.end()) for m in _STUDENT_APPLICANTS.finditer(low))
 
 
 def _has_form_label(text: str) -> bool:
@@ -211,6 +249,8 @@ def detect_party_member(text: str, sections: Sections | None = None) -> Finding 
         ev = Evidence.of(text, m.start(), m.end())
         if m.lastgroup == "none":
             return Finding("party_member", "none", ev, required=False)
+        if is_excluded(text, m.start(), m.end()):
+            continue
         req = requirement(text, m.start(), m.end(), sections)
         line_start = text.rfind("\n", 0, m.start()) + 1
         label = text[max(line_start, m.start() - 8) : m.start()]

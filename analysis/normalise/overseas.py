@@ -26,6 +26,7 @@ from analysis.normalise.context import (
     requirement,
     sentence_bounds,
 )
+from analysis.normalise.exclusion import is_excluded
 from analysis.normalise.guard import guarded
 from analysis.normalise.numbers import CN_SMALL, en_number_alt, number_word_value
 from analysis.normalise.starts import MatchStarts, gated_matches, match_starts
@@ -50,6 +51,22 @@ _REPORTED = re.compile(
     r"\b(?:one-(?:fourth|third|half|quarter)|\d+\s*(?:%|percent)|many of them"
     r"|among the|said)\b",
     re.IGNORECASE,
+)
+# Overseas business, not experience abroad: 境外运营实习经验, 海外市场工作经验, overseas users.
+_MARKET_ZH = re.compile(r"运营|发行|市场|业务|营销|推广|用户|玩家|账号|客户|销售")
+_MARKET_EN = re.compile(
+    r"\s*(?:markets?|players?|accounts?|users?|business(?:es)?|clients?|customers?|audiences?"
+    r"|partners?|brands?|campaigns?|channels?|offices?|subsidiar(?:y|ies))\b",
+    re.IGNORECASE,
+)
+# Being posted abroad for the job is a duty, not experience asked of the applicant.
+_POSTED = re.compile(
+    r"将|派往|派驻|赴|前往|任期|\bwill\b|\b(?:posted|stationed|based|assigned|seconded)\b",
+    re.IGNORECASE,
+)
+# Students abroad as the applicants sought: 仅限留学生, 留学生实习 (not 来华/外国留学生: foreigners).
+_STUDENTS_ABROAD = (
+    r"仅限(?:海外|境外)?留学生|(?<!来华)(?<!外国)(?<!国际)(?<!外籍)留学生(?=实习|专场|专项|优先)"
 )
 _RETURNEE = re.compile(r"海归|留学(?:回国|归国)(?:人员|人才)?")
 _PREF_CUE = re.compile(r"优先|为佳|尤佳|preferred|a plus|advantage", re.IGNORECASE)
@@ -127,7 +144,7 @@ def _vocab() -> _Vocab:
     country_zh = rf"(?:{zh_alt})(?:等)?(?:国家|地区)?"
     place_zh = rf"(?:{_ABROAD_ZH}|{country_zh})"
     exp = r"(?:经历|经验|背景)"
-    work = r"(?:工作|任职|从业|实习|派驻|常驻|驻站|采访)"
+    work = r"(?:工作|任职|任教|教学|从业|实习|派驻|常驻|驻站|采访)"
     study = r"(?:留学|学习|求学|进修|访学|读书|就读|深造)"
     pattern = re.compile(
         # 在境外使用该国语言学习或工作两年以上 / 海外学习或工作经历: either counts
@@ -135,12 +152,12 @@ def _vocab() -> _Vocab:
         rf"|(?:在)?{place_zh}(?:\S{{0,8}}?){work}(?:或|或者|、|和|及|/){study}(?:过)?{exp}?"
         rf"|{_ABROAD_ZH}{exp})"
         rf"|(?P<study>{_ABROAD_ZH}(?:\S{{0,4}}?){study}(?:过)?{exp}?|留学{exp}|(?:{country_zh}){study}{exp}"
-        rf"|在{place_zh}(?:\S{{0,6}}?){study}(?:过)?|(?:{zh_alt})留学|海归|留学(?:回国|归国)(?:人员|人才)?"
+        rf"|在{place_zh}(?:\S{{0,6}}?){study}(?:过)?|(?:{zh_alt})留学|{_STUDENTS_ABROAD}|海归|留学(?:回国|归国)(?:人员|人才)?"
         rf"|(?i:(?:stud(?:y|ied|ying)|educated|education|degree|schooling)\s+(?:[a-z]+\s+){{0,2}}?"
         rf"(?:{_ABROAD_EN}|in (?:the )?(?:{en_alt})\b)|overseas (?:study|studies|education|degree)"
         rf"|foreign degree))"
-        rf"|(?P<work>(?:{_ABROAD_ZH}|驻外)(?:\S{{0,6}}?){work}(?:过)?{exp}|驻外{exp}|外派{exp}"
-        rf"|在{place_zh}(?:\S{{0,8}}?){work}(?:过)?(?={exp}|\S{{0,3}}\d|\S{{0,3}}[{CN_SMALL}半]+个?年)"
+        rf"|(?P<work>(?:{_ABROAD_ZH}|驻外)(?:\S{{0,6}}?){work}(?:过)?(?:{exp}|任务)|驻外{exp}|外派{exp}"
+        rf"|(?:在{place_zh}|{_ABROAD_ZH})(?:\S{{0,8}}?){work}(?:过)?(?={exp}|\S{{0,3}}\d|\S{{0,3}}[{CN_SMALL}半]+个?年)"
         rf"|(?i:(?:work(?:ed|ing)?|employment)\s+(?:[a-z]+\s+){{0,2}}?{_ABROAD_EN}"
         rf"|overseas work(?:ing)? experience|international work experience))"
         rf"|(?P<living>{_ABROAD_ZH}生活{exp}?|在{place_zh}(?:\S{{0,6}}?)生活(?:过)?"
@@ -176,15 +193,19 @@ def _countries(text: str, start: int, end: int, v: _Vocab) -> tuple[list[str], l
 
 
 def _skip(text: str, m: re.Match[str], kind: str) -> bool:
-    """Willingness, waivers, reported facts and returnee rules are not experience asked for."""
+    """Willingness, waivers, exclusions, overseas business, postings abroad, reported facts and
+    returnee rules are not experience asked for."""
     lo, hi = clause_bounds(text, m.start(), m.end())
-    if is_negated(text, m.start(), m.end()):
+    if is_negated(text, m.start(), m.end()) or is_excluded(text, m.start(), m.end()):
         return True
-    if (
-        kind == "work"
-        and _WILLING.search(text, lo, m.start())
-        and not re.search(r"经历|经验|experience", m.group(), re.IGNORECASE)
+    if kind in ("work", "any") and (
+        _MARKET_ZH.search(m.group()) or _MARKET_EN.match(text, m.end(), min(hi, m.end() + 24))
     ):
+        return True
+    lived = re.search(r"经历|经验|experience|任务", m.group(), re.IGNORECASE)
+    if kind == "work" and not lived and _WILLING.search(text, lo, m.start()):
+        return True
+    if kind == "work" and not lived and _POSTED.search(text, lo, m.start()):
         return True
     s_lo, s_hi = sentence_bounds(text, m.start(), m.end())
     if re.search(r"[A-Za-z]", m.group()) and _REPORTED.search(text, s_lo, s_hi):

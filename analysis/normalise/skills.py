@@ -18,6 +18,7 @@ from typing import Any
 
 from analysis.models import Evidence, Finding
 from analysis.normalise.context import load_vocab, lower_same_length, prescan
+from analysis.normalise.exclusion import has_exclusion_cues, is_excluded
 from analysis.normalise.guard import guarded, required_words
 from analysis.normalise.starts import leading_char_finders, literal_starts, matches_at
 from analysis.normalise.wordscan import DeclaredWords
@@ -315,8 +316,10 @@ def detect_skills(text: str) -> list[Finding]:
     tax = _taxonomy()
     low = lower_same_length(text)
     first: dict[str, tuple[int, int]] = {}
-    for start, end, sid in _literal_hits(text, low):
-        if sid not in first or start < first[sid][0]:
+    barrable = has_exclusion_cues(text)
+    for start, end, sid in _literal_hits(text, low):  # in text order
+        # a hit an exclusion clause bars ("不接受翻译公司报名") is skipped: look on for another
+        if sid not in first and not (barrable and is_excluded(text, start, end)):
             first[sid] = (start, end)
     found = prescan(text)
     for (sid, pattern), owner, at_words in zip(
@@ -325,13 +328,15 @@ def detect_skills(text: str) -> list[Finding]:
         if owner and owner not in found:
             continue  # none of the words every match holds is in the text
         span = _pattern_span(pattern, low, found[owner] if at_words else None)
-        if span is not None and (sid not in first or span[0] < first[sid][0]):
+        if span is None or (sid in first and span[0] >= first[sid][0]):
+            continue
+        if not (barrable and is_excluded(text, *span)):
             first[sid] = span
     offsets_of: dict[str, list[int]] = {}
     for c in tax.contextual:
         if c.skill not in first:
             span = _contextual_span(c, text, tax, offsets_of)
-            if span is not None:
+            if span is not None and not (barrable and is_excluded(text, *span)):
                 first[c.skill] = span
     return [
         _finding(tax, sid, text, *first[sid]) for sid in sorted(first, key=tax.order.__getitem__)
