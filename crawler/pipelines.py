@@ -119,6 +119,8 @@ class StorePipeline:
         shared = getattr(spider, "normalise_pool", None)  # `run_crawl`: one for all spiders
         if self.pool is not None and isinstance(shared, NormalisePool):
             self.pool, self.owns_pool = shared, False
+        if self.pool is not None:
+            self.pool.warm()
 
     def spider_closed(self, spider: Any, reason: str) -> None:
         if self.conn is None:

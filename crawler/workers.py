@@ -150,6 +150,11 @@ class NormalisePool:
         self.idle: list[Worker] = []
         self.waiting: deque[Job] = deque()
 
+    def warm(self) -> None:
+        """Start the first worker now, so its start-up overlaps the crawl's first requests."""
+        if not self.live:
+            self._add_worker()
+
     def close(self) -> None:
         """Stop every worker; call once no notice is in flight (a spider closes after its items)."""
         for worker in self.live:
