@@ -8,10 +8,12 @@ needed), so one hostile page costs one time limit, never the crawl.
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import multiprocessing
 import os
 import signal
+import sys
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -32,6 +34,7 @@ if TYPE_CHECKING:  # workers import this module: keep Scrapy out of them
 
 logger = logging.getLogger(__name__)
 
+PR_SET_PDEATHSIG = 1  # prctl(2): the signal a process gets when its parent dies
 Normaliser = Callable[..., Processed | ProcessError]  # (notice, *, fetched_at) -> result
 
 
@@ -86,8 +89,21 @@ WARM_UP = ParsedNotice(
 )
 
 
+def die_with_parent() -> None:
+    """Linux: have the kernel kill this worker when the crawl dies (kill -9 included), so a worker
+    busy with a hostile notice never outlives the crawl by the notice's whole run time."""
+    if not sys.platform.startswith("linux"):
+        return
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    parent = multiprocessing.parent_process()
+    if parent is not None and os.getppid() != parent.pid:  # the crawl died before prctl
+        os._exit(1)
+
+
 def warm_up(normaliser: Normaliser) -> None:
     """Runs in each new worker process (its executor's initializer), before any notice."""
+    die_with_parent()
     normaliser(WARM_UP, fetched_at=datetime(2025, 3, 1))
 
 
