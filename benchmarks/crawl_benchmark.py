@@ -47,7 +47,8 @@ result = run_crawl(sources, db_path=Path(sys.argv[2]), archive_dir=Path(sys.argv
 print(json.dumps({"pages": result.stats.get("downloader/response_count", 0),
                   "seconds": result.elapsed, "active": result.active, "errors": result.errors,
                   "notices": result.stats.get("icc/store/notice_new", 0),
-                  "sightings": result.stats.get("icc/store/notice_sighting", 0)}))
+                  "sightings": result.stats.get("icc/store/notice_sighting", 0),
+                  "timeouts": result.stats.get("icc/normalise/timeout", 0)}))
 """
 
 

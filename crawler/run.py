@@ -35,6 +35,7 @@ from crawler.spiders.base import NoticeSpider
 from crawler.spiders.cms import CmsSpider
 from crawler.spiders.jobboard import JobboardSpider
 from crawler.spiders.wechat import WechatSpider
+from crawler.workers import build_pool
 
 SPIDERS: dict[str, type[NoticeSpider]] = {
     spider.kind: spider for spider in (CmsSpider, JobboardSpider, WechatSpider)
@@ -56,6 +57,8 @@ SUMMED_STATS = (
     "icc/attachment/error",
     "icc/store/position_new",
     "icc/archive/records",
+    "icc/normalise/error",
+    "icc/normalise/timeout",
     "downloader/request_count",
     "downloader/response_count",
 )
@@ -166,6 +169,7 @@ def _run_locked(
         conn.close()
     settings = build_settings(db_path, archive_dir, run_id, **overrides)
     process = CrawlerProcess(settings)
+    pool = build_pool(settings)  # one set of normalise workers for every spider of the run
     crawlers = []
     timeline = Timeline()
     for kind, spider_cls in SPIDERS.items():
@@ -176,9 +180,13 @@ def _run_locked(
             timeline.connect(crawler)
             # Scrapy installs its log handler when the crawl starts: filter it then.
             crawler.signals.connect(quiet_tracebacks, signal=signals.engine_started)
-            process.crawl(crawler, sources=kind_sources)
+            process.crawl(crawler, sources=kind_sources, normalise_pool=pool)
     started = time.monotonic()
-    process.start()
+    try:
+        process.start()
+    finally:
+        if pool is not None:
+            pool.close()
     elapsed = time.monotonic() - started
     stats: dict[str, int] = {}
     reasons = []

@@ -56,3 +56,6 @@ ICC_ATTACHMENT_MAXSIZE = 20 * 1024 * 1024  # bigger attachments are skipped (and
 ICC_PARSE_TIMEOUT = 30.0  # seconds per attachment parse (in a child process)
 ICC_PARSE_MEMORY_MB = 1024  # address-space limit of that child process
 ICC_RETRY_AFTER_MAX = 300  # honour Retry-After up to this many seconds; longer: give up
+ICC_NORMALISER = "analysis.process.process_notice"  # (notice, *, fetched_at) -> Processed | …
+ICC_NORMALISE_WORKERS = 2  # worker processes per spider; 0: normalise on the reactor thread
+ICC_NORMALISE_TIMEOUT = 20.0  # seconds per notice; an overrun is stored flagged, not normalised

@@ -380,10 +380,11 @@ def mark_page_unavailable(conn: sqlite3.Connection, page_id: int, reason: str) -
 
 
 def mark_error_page_notice(conn: sqlite3.Connection, page_id: int, encoding: str | None) -> None:
-    """A page whose parse had failed now parses: it is a notice page again (a page of any
-    other kind is left alone). Call inside `transaction()`."""
+    """A page whose parse had failed (or whose notice was stored unnormalised, flagged with an
+    error, when normalising it timed out in the crawl) now parses: it is a plain notice page
+    again (a page of any other kind is left alone). Call inside `transaction()`."""
     conn.execute(
         "UPDATE pages SET page_kind = 'notice', error = NULL, encoding = ? "
-        "WHERE id = ? AND page_kind = 'error'",
+        "WHERE id = ? AND (page_kind = 'error' OR (page_kind = 'notice' AND error IS NOT NULL))",
         (encoding, page_id),
     )

@@ -1,0 +1,250 @@
+"""Crawl stage: notices normalised in worker processes, off the reactor thread, under a time limit.
+
+Input: parsed notices from the store pipeline (with their fetch time) and a picklable normaliser.
+Output: a Deferred per notice that fires on the reactor thread with `Processed`, `ProcessError`,
+or `TimedOut` when the notice overran its limit (its worker is killed; a fresh one starts when
+needed), so one hostile page costs one time limit, never the crawl.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import logging
+import multiprocessing
+import os
+import signal
+import sys
+from collections import deque
+from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import suppress
+from dataclasses import dataclass, field
+from datetime import datetime
+from importlib import import_module
+from typing import TYPE_CHECKING, Any, Protocol, cast
+
+from twisted.internet.defer import Deferred
+
+from analysis.models import ParsedNotice
+from analysis.process import Processed, ProcessError
+
+if TYPE_CHECKING:  # workers import this module: keep Scrapy out of them
+    from scrapy.settings import BaseSettings
+
+logger = logging.getLogger(__name__)
+
+PR_SET_PDEATHSIG = 1  # prctl(2): the signal a process gets when its parent dies
+Normaliser = Callable[..., Processed | ProcessError]  # (notice, *, fetched_at) -> result
+
+
+@dataclass(frozen=True, slots=True)
+class TimedOut:
+    """A notice whose normalisation overran the time limit; its worker was killed."""
+
+    url: str
+    seconds: float
+
+    @property
+    def message(self) -> str:
+        return f"normalise timed out after {self.seconds:g} s"
+
+
+Outcome = Processed | ProcessError | TimedOut
+
+
+class Timer(Protocol):
+    def active(self) -> bool: ...
+
+    def cancel(self) -> None: ...
+
+
+class Reactor(Protocol):
+    """What the pool needs of Twisted's reactor: timers and a way back from other threads."""
+
+    def callLater(self, delay: float, f: Callable[..., Any], /, *args: Any) -> Timer: ...
+
+    def callFromThread(self, f: Callable[..., Any], /, *args: Any) -> None: ...
+
+
+def installed_reactor() -> Reactor:
+    from twisted.internet import reactor  # Scrapy installs the reactor: import it only now
+
+    return cast(Reactor, reactor)
+
+
+def load_normaliser(path: str) -> Normaliser:
+    """The normaliser named by a dotted path (`module.function`), as Scrapy names components."""
+    module, _, name = path.rpartition(".")
+    found: Normaliser = getattr(import_module(module), name)
+    return found
+
+
+# A small notice each worker normalises before its first real one: the normaliser loads its
+# vocabularies and models on first use (~0.5 s), which must not count against a notice's limit.
+WARM_UP = ParsedNotice(
+    url="about:warm-up",
+    title="国际传播中心招聘公告",
+    text="一、招聘岗位\n英语编辑1名，本科及以上学历，英语专业八级。\n报名截止时间：2025年3月10日",
+)
+
+
+def die_with_parent() -> None:
+    """Linux: have the kernel kill this worker when the crawl dies (kill -9 included), so a worker
+    busy with a hostile notice never outlives the crawl by the notice's whole run time."""
+    if not sys.platform.startswith("linux"):
+        return
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    parent = multiprocessing.parent_process()
+    if parent is not None and os.getppid() != parent.pid:  # the crawl died before prctl
+        os._exit(1)
+
+
+def warm_up(normaliser: Normaliser) -> None:
+    """Runs in each new worker process (its executor's initializer), before any notice."""
+    die_with_parent()
+    normaliser(WARM_UP, fetched_at=datetime(2025, 3, 1))
+
+
+@dataclass(slots=True, eq=False)
+class Job:
+    notice: ParsedNotice
+    fetched_at: datetime
+    done: Deferred[Outcome] = field(default_factory=Deferred)
+    timer: Timer | None = None  # kills the worker when the notice overruns
+
+
+class Worker:
+    """One child process (a one-worker ProcessPoolExecutor) that normalises one notice at a time.
+
+    Its first task reports the child's pid once the child has warmed up the normaliser, so the
+    time limit counts normalising only, never start-up, and an overrunning child can be killed:
+    a running task cannot be cancelled, and a thread could not be stopped at all.
+    """
+
+    def __init__(self, normaliser: Normaliser) -> None:
+        # spawn, never fork: a forked child would inherit the crawl lock's file descriptors
+        # (and a copy of the running reactor), and outlive a killed crawl holding the lock.
+        self.executor = ProcessPoolExecutor(
+            max_workers=1,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=warm_up,
+            initargs=(normaliser,),
+        )
+        self.pid: Future[int] = self.executor.submit(os.getpid)
+
+    def kill(self) -> None:
+        if self.pid.done() and self.pid.exception() is None:
+            with suppress(ProcessLookupError):  # it died meanwhile
+                os.kill(self.pid.result(), signal.SIGKILL)
+        self.executor.shutdown(wait=False, cancel_futures=True)
+
+    def close(self) -> None:
+        self.executor.shutdown(wait=True, cancel_futures=True)
+
+
+class NormalisePool:
+    """Up to `workers` child processes normalising notices, each notice given at most `timeout`
+    seconds of a worker's time. A worker starts when a notice finds none free (a crawl whose
+    notices are quick uses one; ~160 MB each); notices wait in arrival order, and results come
+    back on the reactor thread in the order they finish. One pool may serve several spiders."""
+
+    def __init__(
+        self,
+        normaliser: Normaliser,
+        *,
+        workers: int,
+        timeout: float,
+        reactor: Reactor | None = None,
+    ) -> None:
+        self.normaliser = normaliser
+        self.size = workers
+        self.timeout = timeout
+        self.reactor = reactor
+        self.live: list[Worker] = []
+        self.idle: list[Worker] = []
+        self.waiting: deque[Job] = deque()
+
+    def warm(self) -> None:
+        """Start the first worker now, so its start-up overlaps the crawl's first requests."""
+        if not self.live:
+            self._add_worker()
+
+    def close(self) -> None:
+        """Stop every worker; call once no notice is in flight (a spider closes after its items)."""
+        for worker in self.live:
+            worker.close()
+        self.live, self.idle = [], []
+
+    def normalise(self, notice: ParsedNotice, fetched_at: datetime) -> Deferred[Outcome]:
+        job = Job(notice, fetched_at)
+        self.waiting.append(job)
+        self._dispatch()
+        return job.done
+
+    def _dispatch(self) -> None:
+        while self.waiting:
+            if not self.idle and len(self.live) < self.size:
+                self._add_worker()
+            if not self.idle:
+                return
+            self._run(self.idle.pop(), self.waiting.popleft())
+
+    def _add_worker(self) -> None:
+        worker = Worker(self.normaliser)
+        self.live.append(worker)
+        self.idle.append(worker)
+
+    def _drop_worker(self, worker: Worker) -> None:
+        worker.kill()
+        self.live.remove(worker)
+
+    def _run(self, worker: Worker, job: Job) -> None:
+        reactor = self.reactor or installed_reactor()
+        future = worker.executor.submit(self.normaliser, job.notice, fetched_at=job.fetched_at)
+        # Both callbacks run on the executor's thread (or here, if already done): hop back.
+        worker.pid.add_done_callback(lambda _: reactor.callFromThread(self._arm, worker, job))
+        future.add_done_callback(lambda f: reactor.callFromThread(self._finish, worker, job, f))
+
+    def _arm(self, worker: Worker, job: Job) -> None:
+        reactor = self.reactor or installed_reactor()
+        if not job.done.called:
+            job.timer = reactor.callLater(self.timeout, self._overrun, worker, job)
+
+    def _finish(self, worker: Worker, job: Job, future: Future[Processed | ProcessError]) -> None:
+        if job.done.called:  # it overran: the worker was killed already
+            return
+        if job.timer is not None and job.timer.active():
+            job.timer.cancel()
+        try:
+            outcome: Outcome = future.result()
+            self.idle.append(worker)
+        except BrokenProcessPool as exc:  # the child died (out of memory, killed)
+            self._drop_worker(worker)
+            outcome = ProcessError(job.notice.url, f"normalise worker died: {exc}")
+        except Exception as exc:  # e.g. a result that cannot be pickled: counted, never fatal
+            self.idle.append(worker)
+            outcome = ProcessError(job.notice.url, f"normalise failed: {exc}")
+        job.done.callback(outcome)
+        self._dispatch()
+
+    def _overrun(self, worker: Worker, job: Job) -> None:
+        logger.warning(
+            "%s: normalise overran %g s; killing its worker", job.notice.url, self.timeout
+        )
+        self._drop_worker(worker)
+        job.done.callback(TimedOut(job.notice.url, self.timeout))
+        self._dispatch()
+
+
+def build_pool(settings: BaseSettings) -> NormalisePool | None:
+    """The pool the settings ask for (ICC_NORMALISER, ICC_NORMALISE_WORKERS and _TIMEOUT), or
+    None for ICC_NORMALISE_WORKERS = 0: normalise on the reactor thread, without a limit."""
+    workers = settings.getint("ICC_NORMALISE_WORKERS")
+    if workers <= 0:
+        return None
+    normaliser = load_normaliser(settings.get("ICC_NORMALISER"))
+    return NormalisePool(
+        normaliser, workers=workers, timeout=settings.getfloat("ICC_NORMALISE_TIMEOUT")
+    )

@@ -1,0 +1,96 @@
+"""The crawl normalises off the reactor: a crawl of the mirror on 127.0.0.1 where one notice's
+normalisation hangs finishes every other notice as a clean crawl does, stores the hung one with
+its text and flagged (no positions), and `reprocess` later normalises it like the rest.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from mirror.server import serve_mirror
+from tests.test_resume import snapshot
+from tests.test_spiders import REPO, crawl_command, crawl_env, loopback_sources
+from tests.worker_helpers import STALL_ENV
+
+STALLED = "t20250214_1005.html"  # an icc notice page of the mirror
+TIMEOUT = 5
+
+
+def run(command: list[str], **env: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        command,
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=crawl_env() | env,
+    )
+
+
+def finish(process: subprocess.Popen[str]) -> str:
+    _out, err = process.communicate(timeout=300)
+    assert process.returncode == 0, err[-2000:]
+    return err
+
+
+def without(url_part: str, snap: dict[str, object]) -> dict[str, object]:
+    return {
+        key: [row for row in rows if url_part not in str(row[0])]  # type: ignore[attr-defined]
+        for key, rows in snap.items()
+        if key != "page_kinds"
+    }
+
+
+@pytest.mark.slow
+def test_a_hung_notice_is_stored_flagged_and_the_rest_normally(tmp_path: Path) -> None:
+    hook = ("-s", "ICC_NORMALISER=tests.worker_helpers.process_notice_or_stall")
+    limit = ("-s", f"ICC_NORMALISE_TIMEOUT={TIMEOUT}")
+    with serve_mirror() as base_url:
+        sources = loopback_sources(base_url, tmp_path / "sources.yaml")
+        clean_db, hung_db = tmp_path / "clean" / "store.sqlite", tmp_path / "hung" / "store.sqlite"
+        clean = run(crawl_command(sources, clean_db))
+        hung = run(crawl_command(sources, hung_db, *hook, *limit), **{STALL_ENV: STALLED})
+        finish(clean)
+        log = finish(hung)
+    assert f"normalise timed out after {TIMEOUT} s" in log
+    conn = sqlite3.connect(hung_db)
+    try:
+        page = conn.execute(
+            "SELECT id, page_kind, error FROM pages WHERE url LIKE ?", (f"%{STALLED}",)
+        ).fetchone()
+        notice = conn.execute(
+            "SELECT id, text, taxonomy_version FROM notices WHERE page_id = ?", (page[0],)
+        ).fetchone()
+        positions = conn.execute(
+            "SELECT count(*) FROM positions WHERE notice_id = ?", (notice[0],)
+        ).fetchone()[0]
+        (stats,) = conn.execute("SELECT stats FROM crawl_runs ORDER BY id DESC").fetchone()
+    finally:
+        conn.close()
+    assert page[1:] == ("notice", f"normalise timed out after {TIMEOUT} s")
+    assert notice[1] and notice[2] == "unnormalised" and positions == 0
+    assert json.loads(stats)["icc/normalise/timeout"] == 1
+    assert without(STALLED, snapshot(hung_db)) == without(STALLED, snapshot(clean_db))
+
+    reprocess = subprocess.run(
+        [sys.executable, "-m", "analysis", "reprocess", "--db", str(hung_db)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        env=crawl_env(),
+        timeout=300,
+    )
+    assert reprocess.returncode == 0, reprocess.stderr[-2000:]
+    assert snapshot(hung_db) == snapshot(clean_db)
+    conn = sqlite3.connect(hung_db)
+    try:
+        error = conn.execute("SELECT error FROM pages WHERE id = ?", (page[0],)).fetchone()[0]
+    finally:
+        conn.close()
+    assert error is None
