@@ -8,7 +8,9 @@ needed), so one hostile page costs one time limit, never the crawl.
 
 from __future__ import annotations
 
+import copyreg
 import ctypes
+import dataclasses
 import logging
 import multiprocessing
 import os
@@ -33,6 +35,33 @@ if TYPE_CHECKING:  # workers import this module: keep Scrapy out of them
     from scrapy.settings import BaseSettings
 
 logger = logging.getLogger(__name__)
+
+
+def _reduce_by_constructor(obj: Any) -> tuple[type, tuple[Any, ...]]:
+    cls = type(obj)
+    return cls, tuple(getattr(obj, f.name) for f in dataclasses.fields(cls))
+
+
+def register_record_pickling() -> None:
+    """Pickle the record types by their constructor, in the crawl and in every worker.
+
+    The normaliser's record types are compiled with mypyc, and a compiled frozen dataclass
+    cannot be unpickled the default way (by setting its fields one by one: FrozenInstanceError
+    kills the worker). Their constructors take every field, so this gives the same values with
+    the compiled build and with the Python source."""
+    import analysis.models as models
+
+    for value in vars(models).values():
+        if (
+            isinstance(value, type)
+            and dataclasses.is_dataclass(value)
+            and value.__module__ == models.__name__
+            and all(f.init for f in dataclasses.fields(value))
+        ):
+            copyreg.pickle(value, _reduce_by_constructor)
+
+
+register_record_pickling()
 
 PR_SET_PDEATHSIG = 1  # prctl(2): the signal a process gets when its parent dies
 Normaliser = Callable[..., Processed | ProcessError]  # (notice, *, fetched_at) -> result
