@@ -170,6 +170,10 @@ def _validate(raw: str) -> dict[str, Any] | str:
         obj = json.loads(raw)
     except json.JSONDecodeError as exc:
         return f"not valid JSON ({exc.msg} at column {exc.colno})"
+    except RecursionError:
+        return "JSON nested too deeply"
+    except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+        return f"not usable JSON ({exc})"
     if not isinstance(obj, dict):
         return f"expected a JSON object, got {type(obj).__name__}"
     notice_id = obj.get("id")
@@ -180,7 +184,19 @@ def _validate(raw: str) -> dict[str, Any] | str:
     for key in ("url", "title", "published"):
         if obj.get(key) is not None and not isinstance(obj[key], str):
             return f'"{key}" must be a string'
+    for key in ("id", "text", "url", "title", "published"):
+        value = obj.get(key)
+        if isinstance(value, str) and not _is_unicode_text(value):
+            return f'"{key}" holds a lone surrogate (\\ud800-\\udfff): not valid Unicode text'
     return obj
+
+
+def _is_unicode_text(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def normalise_jsonl(

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from datetime import datetime
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from analysis.batch import LineError, normalise_jsonl
@@ -111,3 +114,40 @@ def test_cli_normalise_unreadable_input(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["normalise", str(tmp_path / "missing.jsonl")])
     assert result.exit_code == 1
     assert "cannot read" in result.stderr
+
+
+def _normalise_stdin(data: bytes, *args: str) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        [sys.executable, "-m", "analysis", "normalise", "-", *args],
+        input=data,
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_stdin_to_stdout_skips_each_bad_line_with_its_number() -> None:
+    data = (
+        '{"id": "a", "text": "英语编辑，本科及以上学历"}\n'.encode()
+        + b"\xff\xfe not utf-8\n"
+        + b'{"id": "b", "text": "\\ud800 lone"}\n'
+        + b"[" * 100_000
+        + b"\n"
+        + b'{"id": 1'
+        + b"9" * 5000
+        + b', "text": "x"}\n'
+        + '{"id": "c", "text": "俄语记者"}\n'.encode()
+    )
+    result = _normalise_stdin(data, "-o", "-")
+    assert result.returncode == 0, result.stderr
+    assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == ["a", "c"]
+    errors = result.stderr.decode().splitlines()
+    assert [e.split(":")[0] for e in errors] == ["line 2", "line 3", "line 4", "line 5"]
+    assert "Traceback" not in result.stderr.decode()
+
+
+@pytest.mark.parametrize("data", [b"", b"\n\n", b"\xff\n", b"not json\n"], ids=repr)
+def test_no_valid_line_is_a_failure(data: bytes) -> None:
+    result = _normalise_stdin(data)
+    assert result.returncode != 0
+    assert "no valid line in standard input" in result.stderr.decode()

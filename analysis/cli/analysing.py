@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -101,7 +101,7 @@ def _record_cluster_model(db_path: Path, info: dict[str, Any]) -> None:
     "out_path",
     type=click.Path(path_type=Path, dir_okay=False),
     default=None,
-    help="Output JSON lines (default: stdout).",
+    help="Output JSON lines (default, or -: standard output).",
 )
 @click.option(
     "--fetched-at",
@@ -113,12 +113,15 @@ def _record_cluster_model(db_path: Path, info: dict[str, Any]) -> None:
 def normalise(in_path: Path, out_path: Path | None, fetched_at: str | None) -> None:
     """Normalise notices from elsewhere: one JSON line in, one record with evidence out.
 
-    Input lines are {"id", "text", "url"?, "title"?, "published"?}. Invalid lines are reported on
-    stderr as "line N: reason" and skipped; the exit code is 0 when any line was processed.
+    Input lines are {"id", "text", "url"?, "title"?, "published"?}; IN.jsonl may be - for
+    standard input. Invalid lines (bad JSON, not UTF-8, lone surrogates, nested too deeply) are
+    reported on stderr as "line N: reason" and skipped; the exit code is non-zero when no line
+    was valid (an empty input included).
 
     \b
-    Example:
+    Examples:
       icc-talent normalise ads.jsonl -o ads.normalised.jsonl
+      cat ads.jsonl | icc-talent normalise - > ads.normalised.jsonl
     """
     from datetime import datetime
 
@@ -130,28 +133,41 @@ def normalise(in_path: Path, out_path: Path | None, fetched_at: str | None) -> N
             when = datetime.fromisoformat(fetched_at)
         except ValueError as exc:
             raise UserError(f"--fetched-at expects YYYY-MM-DD, got {fetched_at!r}") from exc
+    processed = skipped = 0
+
+    def utf8_lines(raw: Iterable[bytes]) -> Iterator[str]:
+        """Each line as text; a line that is not UTF-8 is reported with its number and passed
+        on blank (so later line numbers stay right), never rejecting the whole file."""
+        nonlocal skipped
+        for number, line in enumerate(raw, start=1):
+            try:
+                yield line.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                skipped += 1
+                click.echo(f"line {number}: not UTF-8 text ({exc.reason})", err=True)
+                yield ""
+
+    source = "standard input" if str(in_path) == "-" else str(in_path)
     try:
-        fh = in_path.open(encoding="utf-8", errors="strict")
+        fh = sys.stdin.buffer if str(in_path) == "-" else in_path.open("rb")
     except OSError as exc:
         raise UserError(f"cannot read {in_path}: {exc.strerror or exc}") from exc
-    processed = 0
-    try:
-        with fh, _output(out_path) as out:
-            for item in normalise_jsonl(fh, fetched_at=when):
-                if isinstance(item, LineError):
-                    click.echo(str(item), err=True)
-                    continue
-                out.write(json.dumps(item, ensure_ascii=False) + "\n")
-                processed += 1
-    except UnicodeDecodeError as exc:
-        raise UserError(f"cannot read {in_path}: not UTF-8 ({exc.reason})") from exc
+    with fh, _output(out_path) as out:
+        for item in normalise_jsonl(utf8_lines(fh), fetched_at=when):
+            if isinstance(item, LineError):
+                skipped += 1
+                click.echo(str(item), err=True)
+                continue
+            out.write(json.dumps(item, ensure_ascii=False) + "\n")
+            processed += 1
     if processed == 0:
-        click.echo(f"no valid line in {in_path}", err=True)
+        why = f"{skipped} invalid line(s)" if skipped else "it is empty"
+        raise UserError(f"no valid line in {source}: {why}")
 
 
 @contextmanager
 def _output(path: Path | None) -> Iterator[Any]:
-    if path is None:
+    if path is None or str(path) == "-":
         yield sys.stdout
         return
     try:
