@@ -139,3 +139,12 @@ def test_a_binary_sources_file_is_a_clean_error(tmp_path: Path) -> None:
     binary.write_bytes(b"\x00\x01\xff\xfe\x80")
     result = run_cli("crawl", "--db", str(tmp_path / "s.sqlite"), "--sources", str(binary))
     assert_clean_failure(result, "not UTF-8 text")
+
+
+def test_a_report_for_a_month_without_data_is_refused(tmp_path: Path) -> None:
+    from store_helpers import make_store
+
+    db = make_store(tmp_path / "store.sqlite")
+    result = run_cli("report", "--db", str(db), "--month", "2019-01", "--out", str(tmp_path / "r"))
+    assert_clean_failure(result, "no positions published in 2019-01")
+    assert not list((tmp_path / "r").glob("report-*"))

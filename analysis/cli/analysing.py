@@ -61,6 +61,7 @@ def write_report(db_path: Path, month: str | None, out_dir: Path, *, clusters: b
     with open_store(db_path) as conn:
         frames = load_frames(conn)
         sources = load_source_health(conn)
+        _check_month_has_data(frames.positions, month)
         paths = build_report(
             frames.positions,
             frames.findings,
@@ -73,6 +74,16 @@ def write_report(db_path: Path, month: str | None, out_dir: Path, *, clusters: b
     if paths.cluster_model:  # the model behind the report's role clusters, for the record
         _record_cluster_model(db_path, paths.cluster_model)
     return paths
+
+
+def _check_month_has_data(positions: Any, month: str | None) -> None:
+    """A report for a month without positions is refused (never an empty report)."""
+    if not month:
+        return
+    months = sorted(m for m in positions["month"].dropna().unique()) if len(positions) else []
+    if month not in months:
+        span = f"the data covers {months[0]} to {months[-1]}" if months else "the store is empty"
+        raise UserError(f"no positions published in {month}: {span}")
 
 
 def _record_cluster_model(db_path: Path, info: dict[str, Any]) -> None:
