@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from twisted.internet.defer import Deferred
 
-from analysis.models import ParsedNotice
+from analysis.models import NormalisedNotice, ParsedNotice
 from analysis.process import Processed, ProcessError
 
 if TYPE_CHECKING:  # workers import this module: keep Scrapy out of them
@@ -128,6 +128,15 @@ def die_with_parent() -> None:
     parent = multiprocessing.parent_process()
     if parent is not None and os.getppid() != parent.pid:  # the crawl died before prctl
         os._exit(1)
+
+
+def normalise_in_worker(
+    normaliser: Normaliser, notice: ParsedNotice, fetched_at: datetime
+) -> NormalisedNotice | ProcessError:
+    """Runs in the worker: only the normalised notice travels back (the crawl holds the parsed
+    one already), so a notice's text and table rows cross between processes once, not twice."""
+    outcome = normaliser(notice, fetched_at=fetched_at)
+    return outcome.normalised if isinstance(outcome, Processed) else outcome
 
 
 def warm_up(normaliser: Normaliser) -> None:
@@ -231,7 +240,9 @@ class NormalisePool:
 
     def _run(self, worker: Worker, job: Job) -> None:
         reactor = self.reactor or installed_reactor()
-        future = worker.executor.submit(self.normaliser, job.notice, fetched_at=job.fetched_at)
+        future = worker.executor.submit(
+            normalise_in_worker, self.normaliser, job.notice, job.fetched_at
+        )
         # Both callbacks run on the executor's thread (or here, if already done): hop back.
         worker.pid.add_done_callback(lambda _: reactor.callFromThread(self._arm, worker, job))
         future.add_done_callback(lambda f: reactor.callFromThread(self._finish, worker, job, f))
@@ -241,13 +252,18 @@ class NormalisePool:
         if not job.done.called:
             job.timer = reactor.callLater(self.timeout, self._overrun, worker, job)
 
-    def _finish(self, worker: Worker, job: Job, future: Future[Processed | ProcessError]) -> None:
+    def _finish(
+        self, worker: Worker, job: Job, future: Future[NormalisedNotice | ProcessError]
+    ) -> None:
         if job.done.called:  # it overran: the worker was killed already
             return
         if job.timer is not None and job.timer.active():
             job.timer.cancel()
         try:
-            outcome: Outcome = future.result()
+            result = future.result()
+            outcome: Outcome = (
+                result if isinstance(result, ProcessError) else Processed(job.notice, result)
+            )
             self.idle.append(worker)
         except BrokenProcessPool as exc:  # the child died (out of memory, killed)
             self._drop_worker(worker)
