@@ -1,4 +1,5 @@
-"""Analyse stage: judge one crawl run of one source (ok, failed, zero-yield, low-yield, no-start-url).
+"""Analyse stage: judge one crawl run of one source (ok, failed, failing, zero-yield, low-yield,
+no-start-url).
 
 Input: the run's counts for the source (`SourceCounts`) and the source's earlier yields (notice
 links per list page of its latest healthy runs), as plain values. Output: a `SourceRun`, the
@@ -29,6 +30,10 @@ class SourceCounts:
     positions_new: int
     errors: int
     first_error: str | None = None
+    # Detail (notice) pages of the run: fetched and read, and failed (HTTP 404, timeout …).
+    # A list page that still lists notices whose pages all fail is a broken source, not a quiet one.
+    detail_pages: int = 0
+    detail_errors: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +45,7 @@ class SourceRun:
     notices_new: int
     positions_new: int
     errors: int
-    health: str  # ok | zero-yield | low-yield | failed | no-start-url
+    health: str  # ok | zero-yield | low-yield | failing | failed | no-start-url
     message: str | None = None
 
 
@@ -63,6 +68,8 @@ def judge_source_run(
         return _verdict(counts, "ok", counts.first_error)  # only resumed detail pages this time
     if not counts.detail_links:
         return _verdict(counts, "zero-yield", "list pages held no notice links (selectors?)")
+    if counts.detail_errors and not counts.detail_pages:
+        return _verdict(counts, "failing", _all_details_failed(counts))
     rate = counts.detail_links / counts.listing_pages
     usual = usual_yield(history)
     if usual is not None and rate < LOW_YIELD_SHARE * usual:
@@ -70,6 +77,13 @@ def judge_source_run(
             counts, "low-yield", f"{rate:.1f} notice links per list page, usually {usual:.1f}"
         )
     return _verdict(counts, "ok", counts.first_error)
+
+
+def _all_details_failed(counts: SourceCounts) -> str:
+    n = counts.detail_errors
+    pages = "the one notice page" if n == 1 else f"all {n} notice pages"
+    first = f" (first: {counts.first_error})" if counts.first_error else ""
+    return f"{pages} failed{first}"
 
 
 def _verdict(counts: SourceCounts, health: str, message: str | None) -> SourceRun:

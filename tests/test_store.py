@@ -224,8 +224,9 @@ def test_run_source_counts_and_judgement_are_saved(conn: sqlite3.Connection) -> 
             conn, save_page(conn, page(), run_id), notice(), source=Source(id="demo", name="demo")
         )
     started_at = load_run_started_at(conn, run_id)
+    # one notice page read; the failed page is not a detail page (the frontier never queued it)
     assert load_run_source_counts(conn, run_id, "demo", started_at=started_at) == SourceCounts(
-        "demo", 2, 20, 4, 1, 2, 1, "HTTP 500"
+        "demo", 2, 20, 4, 1, 2, 1, "HTTP 500", detail_pages=1, detail_errors=0
     )
     sources = [
         Source(id="demo", name="demo", start_urls=("http://example.test/l0",)),

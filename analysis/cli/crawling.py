@@ -199,7 +199,7 @@ def _print_crawl_summary(result: Any, db_path: Path) -> None:
     else:
         click.echo(f"Nothing new, and the store holds no notices yet ({db_path}).")
     for source in getattr(result, "sources", []):
-        if source.health in ("failed", "zero-yield", "low-yield"):
+        if source.health in ("failed", "failing", "zero-yield", "low-yield"):
             click.echo(f"source {source.source_id}: {source.health}: {source.message}", err=True)
     idle = sum(1 for source in getattr(result, "sources", []) if source.health == "no-start-url")
     if idle:

@@ -75,6 +75,7 @@ def load_run_source_counts(
            ORDER BY id LIMIT 1""",
         (run_id, source_id),
     ).fetchone()
+    details = load_run_detail_counts(conn, run_id, source_id)
     return SourceCounts(
         source_id,
         int(row["listing_pages"]),
@@ -84,7 +85,28 @@ def load_run_source_counts(
         int(new[1]),
         int(row["errors"]),
         message[0] if message else None,
+        *details,
     )
+
+
+# Detail pages read fine: a notice, a repost of one (sighting), or a page saying it was removed.
+_DETAIL_READ = ("notice", "sighting", "unavailable")
+
+
+def load_run_detail_counts(
+    conn: sqlite3.Connection, run_id: int, source_id: str
+) -> tuple[int, int]:
+    """(detail pages read, detail pages failed) of one source in one run. A failed page is a
+    detail page when the frontier queued its URL as a notice (list-page failures are not)."""
+    marks = ",".join("?" * len(_DETAIL_READ))
+    row = conn.execute(
+        f"""SELECT coalesce(sum(p.page_kind IN ({marks})), 0),
+                   coalesce(sum(p.page_kind = 'error' AND f.kind = 'notice'), 0)
+            FROM pages p LEFT JOIN frontier f ON f.url = p.url
+            WHERE p.run_id = ? AND p.source_id = ?""",
+        (*_DETAIL_READ, run_id, source_id),
+    ).fetchone()
+    return int(row[0]), int(row[1])
 
 
 def load_yield_history(
@@ -178,3 +200,34 @@ def load_source_health(conn: sqlite3.Connection) -> pd.DataFrame:
         stats = {"run_id": row[0], **(loaded if isinstance(loaded, dict) else {})}
     frame.attrs["latest_run_stats"] = stats
     return frame
+
+
+COVERAGE_SQL = """
+SELECT s.run_id, r.started_at, s.source_id, s.health, s.listing_pages, s.detail_links,
+       s.notices_new, s.errors, s.message
+FROM crawl_run_sources s JOIN crawl_runs r ON r.id = s.run_id
+ORDER BY s.run_id, s.source_id
+"""
+
+
+def load_source_runs(conn: sqlite3.Connection) -> pd.DataFrame:
+    """Every judged source run with its run's start time, oldest first (the report's coverage).
+
+    Read-only. Columns: `run_id, started_at, source_id, health, listing_pages, detail_links,
+    notices_new, errors, message`; `.attrs["registered"]` maps every source of the store's
+    `sources` table to its number of start URLs (its channels), crawled or not.
+    """
+    frame = pd.read_sql_query(COVERAGE_SQL, conn)
+    frame.attrs["registered"] = {
+        str(row[0]): _count_urls(row[1])
+        for row in conn.execute("SELECT id, start_urls FROM sources ORDER BY id")
+    }
+    return frame
+
+
+def _count_urls(text: str | None) -> int:
+    try:
+        urls = json.loads(text or "[]")
+    except ValueError:
+        return 0
+    return len(urls) if isinstance(urls, list) else 0
