@@ -1,4 +1,5 @@
-"""CLI commands that read the store: `query`, `show`, `sources`, `export`, `serve`.
+"""CLI commands that read the store: `query`, `show`, `export`, `serve` (`sources` lives in
+`analysis.cli.sources`).
 
 Input: the store (read-only) and the user's filters.
 Output: tables, CSV/JSON lines, exported files, or a local Datasette; one-line errors.
@@ -22,7 +23,6 @@ from analysis.cli.base import (
     db_option,
     open_store,
     out_dir_ready,
-    sources_option,
 )
 from analysis.query import QueryFilters, QueryRow, search_positions
 
@@ -211,55 +211,6 @@ def show(db_path: Path, notice: str, raw: bool, no_body: bool) -> None:
     )
     click.echo(f"--- body ({len(record.body)} bytes, decoded as {encoding}: {reason})\n")
     click.echo(text)
-
-
-# ----------------------------------------------------------------------------------- sources
-
-
-@cli.command()
-@db_option
-@sources_option
-@click.option("--mirror", is_flag=True, help="List the bundled offline mirror's sources instead.")
-def sources(db_path: Path, sources_file: Path | None, mirror: bool) -> None:
-    """List the registered sources with what the store holds from each.
-
-    \b
-    Example:
-      icc-talent sources --mirror
-    """
-    from crawler.sources import REGISTRY_SOURCES, SourceError, load_sources
-    from mirror import BASE_URL as MIRROR_BASE_URL
-    from mirror import SOURCES_PATH as MIRROR_SOURCES
-
-    path = MIRROR_SOURCES if mirror else (sources_file or REGISTRY_SOURCES)
-    try:
-        entries = load_sources(path, base_url=MIRROR_BASE_URL if mirror else None)
-    except SourceError as exc:
-        raise UserError(str(exc)) from exc
-    from analysis.store import latest_source_health
-    from analysis.store.reads import SourcePages, load_pages_by_source
-
-    health: dict[str | None, SourcePages] = {}
-    last_run: dict[str, Any] = {}
-    if db_path.exists():
-        with open_store(db_path) as conn:
-            health = load_pages_by_source(conn)
-            last_run = latest_source_health(conn)
-    for s in entries:
-        h = health.get(s.id)
-        state = (
-            f"last fetch {h.last_fetch}, {h.notices} notices, {h.errors} errors"
-            if h
-            else "never crawled"
-        )
-        run = last_run.get(s.id)
-        if run is not None:
-            verdict = run["health"] if not run["message"] else f"{run['health']}: {run['message']}"
-            state += f"; last run #{run['run_id']}: {verdict}"
-        elif not s.start_urls:
-            state += "; no start URL: add a list page or article list to the registry"
-        label = " / ".join(x for x in (s.employer, s.province, s.level) if x)
-        click.echo(f"{s.id:<28} {s.kind:<9} {label}  [{state}]")
 
 
 # ----------------------------------------------------------------------------------- export
