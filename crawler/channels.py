@@ -15,6 +15,9 @@ from typing import Any
 
 import yaml
 
+from analysis.report.coverage import ChannelRegistry
+
+CHANNELS_FILE = Path(__file__).parent / "channels.yaml"
 KINDS = frozenset(
     {"site_list", "media_group_list", "personnel_portal_list", "wechat_account", "aggregator"}
 )
@@ -155,3 +158,19 @@ def parse_channels(doc: dict[str, Any]) -> Channels:
 def load_channels(path: Path) -> Channels:
     """Read and check a channels file; a ValueError names the first entry that breaks a rule."""
     return parse_channels(yaml.safe_load(path.read_text("utf-8")))
+
+
+def count_body_channels(channels: Channels) -> ChannelRegistry:
+    """The bodies' reach for the report: how many have a channel, how many one of their own
+    (found for the body itself, without `via`), and their channels per kind."""
+    own = [b for b in channels.bodies if any(c.via is None for c in b.channels)]
+    kinds: dict[str, int] = dict.fromkeys(sorted(KINDS), 0)
+    for body in channels.bodies:
+        for channel in body.channels:
+            kinds[channel.kind] += 1
+    return ChannelRegistry(
+        bodies=len(channels.bodies),
+        with_channel=sum(1 for b in channels.bodies if b.channels),
+        with_own_channel=len(own),
+        by_kind=tuple(kinds.items()),
+    )

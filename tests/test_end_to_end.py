@@ -60,6 +60,16 @@ def test_demo_prints_summary_report_and_answer(demo: dict) -> None:
     assert "Roles mentioning Stable Diffusion:" in out
 
 
+def test_demo_report_covers_every_mirror_source(demo: dict) -> None:
+    """Both demo runs are in one month: the first run's notices make each source yielding."""
+    (markdown,) = (Path(demo["db"]).parent / "reports").glob("report-*.md")
+    text = markdown.read_text(encoding="utf-8")
+    assert "## Coverage" in text
+    assert "5 of 5 sources with start URLs crawled, 6 of 6 channels (start URLs)" in text
+    assert "| mirror-icc-yunling | 1 | 2 | 9 | yielding |" in text
+    assert "| mirror-agg-tihai | 1 | 2 | 0 | nothing new |" in text  # reposts only: sightings
+
+
 def test_second_demo_adds_nothing_and_says_so(demo: dict) -> None:
     second = demo["second"]
     assert second.returncode == 0, second.stderr[-3000:]

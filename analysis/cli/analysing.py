@@ -56,11 +56,12 @@ def report(db_path: Path, month: str | None, out_dir: Path | None, no_clusters: 
 def write_report(db_path: Path, month: str | None, out_dir: Path, *, clusters: bool = True) -> Any:
     from analysis.frames import load_frames
     from analysis.report import build_report
-    from analysis.store.health import load_source_health
+    from analysis.store.health import load_source_health, load_source_runs
 
     with open_store(db_path) as conn:
         frames = load_frames(conn)
         sources = load_source_health(conn)
+        source_runs = load_source_runs(conn)
         _check_month_has_data(frames.positions, month)
         paths = build_report(
             frames.positions,
@@ -70,10 +71,24 @@ def write_report(db_path: Path, month: str | None, out_dir: Path, *, clusters: b
             runs=frames.runs,
             sources=sources,
             clusters=clusters,
+            source_runs=source_runs,
+            channels=_channel_registry(),
         )
     if paths.cluster_model:  # the model behind the report's role clusters, for the record
         _record_cluster_model(db_path, paths.cluster_model)
     return paths
+
+
+def _channel_registry() -> Any:
+    """The bundled channel registry's counts for the coverage section; None (and the section
+    without them) when the file cannot be read."""
+    from crawler.channels import CHANNELS_FILE, count_body_channels, load_channels
+
+    try:
+        return count_body_channels(load_channels(CHANNELS_FILE))
+    except (OSError, ValueError) as exc:
+        click.echo(f"warning: channel registry left out of the report: {exc}", err=True)
+        return None
 
 
 def _check_month_has_data(positions: Any, month: str | None) -> None:

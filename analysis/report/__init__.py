@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from analysis import trends
+from analysis.report.coverage import ChannelRegistry
 from analysis.report.html import render_html
 from analysis.report.markdown import md_escape, render_markdown
 from analysis.report.model import Block, Chart, evidence_sentence, plural, safe_url
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Block",
+    "ChannelRegistry",
     "ReportPaths",
     "build_blocks",
     "build_report",
@@ -74,12 +76,16 @@ def build_report(
     runs: pd.DataFrame | None = None,
     sources: pd.DataFrame | None = None,
     clusters: bool = True,
+    source_runs: pd.DataFrame | None = None,
+    channels: ChannelRegistry | None = None,
 ) -> ReportPaths:
     """Write report-YYYY-MM.html and report-YYYY-MM.md (+ chart SVGs) into `out_dir`.
 
     `month` defaults to the latest month with data (the current month for an empty store).
     `sources` (`load_source_health`) adds per-source crawl health to the data-quality section;
-    `clusters=False` leaves out the role clusters (the slowest part on a large store).
+    `clusters=False` leaves out the role clusters (the slowest part on a large store);
+    `source_runs` (`load_source_runs`) and `channels` (the channel registry's counts) add the
+    coverage section.
     """
     month = month or trends.latest_month(positions) or pd.Timestamp.now().strftime("%Y-%m")
     if not _MONTH_RE.match(month):
@@ -94,6 +100,8 @@ def build_report(
         runs=runs,
         sources=sources,
         role_mix=role_mix,
+        source_runs=source_runs,
+        channels=channels,
     )
     title = f"ICC talent demand: {month}"
     subtitle = _subtitle(positions, figures)

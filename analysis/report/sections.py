@@ -13,6 +13,7 @@ import pandas as pd
 
 from analysis import charts
 from analysis.charts import language_name
+from analysis.report.coverage import ChannelRegistry, coverage_blocks
 from analysis.report.health import data_quality_section
 from analysis.report.model import (
     NONE,
@@ -500,6 +501,8 @@ def build_blocks(
     runs: pd.DataFrame | None = None,
     sources: pd.DataFrame | None = None,
     role_mix: RoleMix | str | None = None,
+    source_runs: pd.DataFrame | None = None,
+    channels: ChannelRegistry | None = None,
 ) -> list[Block]:
     """Every section of the report, in order.
 
@@ -509,6 +512,7 @@ def build_blocks(
     if positions.empty:
         return [
             Paragraph("There is no data yet: the store holds no positions. Run a crawl first."),
+            *coverage_blocks(source_runs, figures.month, channels),
             *data_quality_section(positions, findings, figures, runs, sources),
             *method_section(),
         ]
@@ -522,6 +526,7 @@ def build_blocks(
         *aigc_section(positions, findings, figures, by_name.get("aigc")),
         *(new_employers_section(figures) if in_range else []),
         *(places_and_terms_section(figures, by_name.get("provinces")) if in_range else []),
+        *coverage_blocks(source_runs, figures.month, channels),
         *data_quality_section(positions, findings, figures, runs, sources),
         *method_section(),
     ]
