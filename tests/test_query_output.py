@@ -20,6 +20,7 @@ from analysis.cli.records import build_table, render_block, table_width
 from analysis.query import QueryRow
 
 LONG_URL = "http://www.example-icc.cn/zpxx/202512/t20251209_1009_" + "x" * 60 + ".html"
+CJK_URL = "http://www.example-icc.cn/招聘公告/" + "长" * 40 + ".html"  # two cells a character
 
 
 def _row(position_id: int, url: str) -> QueryRow:
@@ -34,11 +35,11 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.mark.parametrize("extra", [0, 1, 40])
 def test_table_keeps_every_url_on_one_line(extra: int) -> None:
-    rows = [_row(7, LONG_URL), _row(8, "http://yn.test/n/1")]
+    rows = [_row(7, LONG_URL), _row(8, "http://yn.test/n/1"), _row(9, CJK_URL)]
     console = Console(width=table_width(rows) + extra, record=True, soft_wrap=False)
     console.print(build_table(rows))
     text = console.export_text()
-    assert LONG_URL in text and "http://yn.test/n/1" in text
+    assert LONG_URL in text and "http://yn.test/n/1" in text and CJK_URL in text
     lines = text.splitlines()
     assert any(line.split("│")[1:3] == ["        7 ", "    107 "] for line in lines), lines[:5]
 

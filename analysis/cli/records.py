@@ -145,8 +145,11 @@ FIXED_WIDTH = len("position") + len("notice") + len("2024-01-01") + 7 * 3 + 1
 
 
 def table_width(rows: list[QueryRow]) -> int:
-    """The narrowest console the table fits in with every URL whole."""
-    return FIXED_WIDTH + 3 * TEXT_MIN_WIDTH + max(len(r.url) for r in rows)
+    """The narrowest console the table fits in with every URL whole (in terminal cells: a
+    Chinese character in a URL takes two)."""
+    from rich.cells import cell_len
+
+    return FIXED_WIDTH + 3 * TEXT_MIN_WIDTH + max(cell_len(r.url) for r in rows)
 
 
 def render_block(r: QueryRow) -> str:
@@ -168,7 +171,9 @@ def build_table(rows: list[QueryRow]) -> Any:
     table.add_column("date", no_wrap=True)
     for name in ("title", "employer", "evidence"):
         table.add_column(name, overflow="fold", min_width=TEXT_MIN_WIDTH)
-    longest = max(len(r.url) for r in rows)
+    from rich.cells import cell_len
+
+    longest = max(cell_len(r.url) for r in rows)
     table.add_column("url", no_wrap=True, overflow="ignore", min_width=longest)
     for r in rows:
         table.add_row(
