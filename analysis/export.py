@@ -1,8 +1,9 @@
 """Export stage: the store as flat files for journalists and researchers.
 
 Input: an open store connection (read only).
-Output: `positions`, `findings` and `monthly_measures` as csv, parquet or jsonl, plus
-`DATA_DICTIONARY.md` describing every column (the same text as docs/DATA_DICTIONARY.md).
+Output: `positions`, `findings` and `monthly_measures` as csv, parquet or jsonl, or the
+positions as schema.org JobPosting JSON-LD, plus `DATA_DICTIONARY.md` describing every column
+(the same text as docs/DATA_DICTIONARY.md).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import re
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +22,10 @@ import pandas as pd
 from analysis import trends
 from analysis.frames import load_frames
 
-FORMATS = ("csv", "parquet", "jsonl")
+TABLE_FORMATS = ("csv", "parquet", "jsonl")  # the three tables, each in one file
+FORMATS = (*TABLE_FORMATS, "jsonld")  # jsonld: the positions as schema.org JobPostings
 DICTIONARY_FILE = "DATA_DICTIONARY.md"
+JSONLD_FILE = "job_postings.jsonld"
 
 
 class ExportError(Exception):
@@ -107,10 +111,21 @@ _FORMAT_NOTES = """\
 - **csv**: UTF-8 with a byte-order mark (so that spreadsheet programs show Chinese correctly);
   list and JSON columns are JSON text (`["en", "ru"]`); booleans are `true`/`false`; empty cells
   are missing values.
-- **parquet**: list columns are parquet lists of strings; JSON columns are JSON text; dates
-  are strings `YYYY-MM-DD`.
+- **parquet**: list columns are parquet lists of strings; `published` and `deadline` are
+  parquet dates (`date32`); the positions' `evidence` is a nested column, a list of structs
+  `{field, value, required, evidence}`; the findings' `detail` is JSON text (its keys differ
+  from field to field).
 - **jsonl**: one JSON object per line; lists are arrays, JSON columns are nested objects,
   missing values are `null`.
+- **jsonld**: `job_postings.jsonld`, one JSON-LD document whose `@graph` holds each position as
+  a schema.org `JobPosting`: `title`, `description` (text), `url`, `identifier`
+  (`icc-talent:position:<position_id>`), `datePosted` (published), `validThrough` (deadline),
+  `hiringOrganization` (employer), `jobLocation` (province as `addressRegion`, country CN),
+  `totalJobOpenings` (headcount), `educationRequirements` (credential categories),
+  `experienceRequirements` (overseas experience, with `monthsOfExperience` when years are
+  stated), `skills` (`DefinedTerm`s with the skill id as `termCode`) and `qualifications`
+  (languages asked, as text: schema.org has no property for them). Properties a position does
+  not state are absent.
 """
 
 FINDINGS_SQL = """
@@ -259,20 +274,68 @@ def _write_jsonl(frame: pd.DataFrame, path: Path) -> None:
 
 
 def _write_parquet(table: str, frame: pd.DataFrame, path: Path) -> None:
+    """Typed parquet: dates as date32 and the positions' evidence as a list of structs."""
     try:
-        import pyarrow  # noqa: F401  (only to give a clear message when it is missing)
+        import pyarrow as pa
+        import pyarrow.parquet as pq
     except ImportError as exc:
         raise ExportError(
             "parquet export needs pyarrow: pip install 'pyarrow>=17' (or use --format csv)"
         ) from exc
     out = frame.copy()
+    typed: dict[str, Any] = {}
+    for column in _DATE_COLUMNS:
+        if column in out.columns:
+            typed[column] = pa.array([_as_date(v) for v in out.pop(column)], type=pa.date32())
+    if table == "positions":
+        typed["evidence"] = pa.array(list(out.pop("evidence")), type=_evidence_type())
     for column in _JSON_COLUMNS[table]:
-        out[column] = out[column].map(_json_text)
-    out.to_parquet(path, index=False)
+        if column in out.columns:
+            out[column] = out[column].map(_json_text)
+    arrow = pa.Table.from_pandas(out, preserve_index=False)
+    for name, array in typed.items():
+        arrow = arrow.append_column(name, array)
+    pq.write_table(arrow.select(list(frame.columns)), path)
+
+
+_DATE_COLUMNS = ("published", "deadline")
+
+
+def _as_date(value: Any) -> date | None:
+    """An ISO date string as a date; a missing value or a string that is no date as None."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _evidence_type() -> Any:
+    import pyarrow as pa
+
+    return pa.list_(
+        pa.struct(
+            [
+                ("field", pa.string()),
+                ("value", pa.string()),
+                ("required", pa.bool_()),
+                ("evidence", pa.string()),
+            ]
+        )
+    )
+
+
+def _write_jsonld(frame: pd.DataFrame, path: Path) -> None:
+    from analysis.jobposting import write_job_postings
+
+    with path.open("w", encoding="utf-8") as handle:
+        write_job_postings(frame, handle)
 
 
 def export_store(conn: sqlite3.Connection, out_dir: Path, fmt: str) -> list[Path]:
-    """Write positions, findings and monthly measures in `fmt`, and DATA_DICTIONARY.md.
+    """Write positions, findings and monthly measures in `fmt` (for jsonld: the positions as
+    JobPostings), and DATA_DICTIONARY.md.
 
     Returns the written paths (the dictionary last). Reads the store only.
     """
@@ -282,7 +345,11 @@ def export_store(conn: sqlite3.Connection, out_dir: Path, fmt: str) -> list[Path
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
-    for table, frame in tables.items():
+    if fmt == "jsonld":
+        path = out_dir / JSONLD_FILE
+        _write_jsonld(tables["positions"], path)
+        written.append(path)
+    for table, frame in tables.items() if fmt in TABLE_FORMATS else ():
         path = out_dir / f"{table}.{fmt}"
         if fmt == "csv":
             _write_csv(table, frame, path)

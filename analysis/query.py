@@ -41,6 +41,7 @@ class QueryFilters:
     until: str | None = None  # YYYY-MM or YYYY-MM-DD, inclusive
     province: str | None = None
     employer: str | None = None
+    source: str | None = None  # a source id (`icc-talent vocab sources`)
     limit: int | None = None
 
     def is_empty(self) -> bool:
@@ -54,6 +55,7 @@ class QueryFilters:
                 self.until,
                 self.province,
                 self.employer,
+                self.source,
             )
         )
 
@@ -216,6 +218,9 @@ def build_query(
     if filters.employer:
         where.append("instr(lower(coalesce(n.employer, '')), lower(?)) > 0")
         params.append(filters.employer)
+    if filters.source:
+        where.append("n.source_id = ?")
+        params.append(filters.source)
     sql = (
         "SELECT p.id AS position_id, n.id AS notice_id, p.title, p.text, n.employer, n.province,"
         " n.published, n.url FROM positions p JOIN notices n ON n.id = p.notice_id"
@@ -267,10 +272,11 @@ def search_positions(
 
     Raises QueryError (one line, naming the bound) for a query beyond the module's bounds.
     """
-    for name in ("skill", "language", "province", "employer"):
+    for name in ("skill", "language", "province", "employer", "source"):
         value = getattr(filters, name)
         if value is not None:
             check_text(value, what=f"the {name} filter")
+    filters = resolve_filters(conn, filters, resolve_skill)
     terms = group_skill_phrases(parse_query(text or ""), resolve_skill)
     sql, params, needles = build_query(terms, filters, resolve_skill)
     rows = []
@@ -290,6 +296,35 @@ def search_positions(
             )
         )
     return rows
+
+
+def resolve_filters(
+    conn: sqlite3.Connection,
+    filters: QueryFilters,
+    resolve_skill: Callable[[str], str | None],
+) -> QueryFilters:
+    """The filters with the ids the store keeps (--language Russian → ru, --skill SDXL →
+    stable_diffusion), or QueryError naming the closest ids: an unknown name is an error,
+    never a silent empty result."""
+    from dataclasses import replace
+
+    from analysis.names import UnknownName, resolve_language, resolve_source, skill_entries, suggest
+    from analysis.store.reads import load_source_names
+
+    language, skill, source = filters.language, filters.skill, filters.source
+    try:
+        if language:
+            language = resolve_language(language)
+        if skill:
+            found = resolve_skill(skill)
+            if found is None:
+                raise UnknownName("skill", skill, suggest(skill, skill_entries()))
+            skill = found
+        if source:
+            source = resolve_source(source, load_source_names(conn))
+    except UnknownName as exc:
+        raise QueryError(str(exc)) from None
+    return replace(filters, language=language, skill=skill, source=source)
 
 
 def province_filter(text: str) -> str:

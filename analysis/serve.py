@@ -3,23 +3,29 @@
 Input: a store path.
 Output: a Datasette instance over the store (opened `mode=ro`, never written) and a derived
 `overview` database (one row per position with month, province, languages and skills, full-text
-indexed) built in a temporary folder, with facets, labels and canned queries preconfigured.
-Any web page can make the browser GET `?sql=...`, so every connection and response is bounded.
+indexed for Chinese terms of any length: serve_search) built in a temporary folder, with facets,
+labels and canned queries preconfigured; or the same as files a plain `datasette` reads
+(`write_config`). Any web page can make the browser GET `?sql=...`, so every connection and
+response is bounded.
 """
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import tempfile
 import types
 import webbrowser
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-OVERVIEW_DB = "overview"
+from analysis.serve_search import MONTH_FACET, OVERVIEW_DB, TOKENIZE, index_columns
+
 OVERVIEW_TABLE = "positions_overview"
+OVERVIEW_FTS = f"{OVERVIEW_TABLE}_fts"
 
 # Bounds on what one request can cost (issue 14: `SELECT randomblob(900000000)` grew the server
 # to 6.6 GB). A value, string or blob beyond MAX_VALUE_BYTES fails with "string or blob too
@@ -35,7 +41,7 @@ SQL_TIME_LIMIT_MS = 1000
 MAX_CSV_MB = 20
 SQLITE_HEAP_LIMIT = 256 * 1024 * 1024
 SQLITE_SOFT_HEAP_LIMIT = 64 * 1024 * 1024
-LIMITS_PLUGIN = "icc_talent_connection_limits"  # not importable: no static files looked up
+PLUGIN = "icc_talent_datasette"  # not importable: Datasette looks up no static files for it
 
 # Denormalised positions for faceting; languages and skills as JSON arrays (Datasette array
 # facets). Written to the derived database only: the store is attached read-only.
@@ -56,13 +62,17 @@ FROM src.positions p JOIN src.notices n ON n.id = p.notice_id
 ORDER BY n.published DESC, p.id
 """
 
+# Contentless (the text is in the overview table): grams and chars as serve_search indexes
+# them, and the skill ids, so that a skill's aliases typed in the search box find its positions.
 OVERVIEW_FTS_SQL = (
-    f"CREATE VIRTUAL TABLE {OVERVIEW_TABLE}_fts USING fts5(title, text, employer, "
-    f"content='{OVERVIEW_TABLE}', content_rowid='position_id', tokenize='trigram')",
-    f"INSERT INTO {OVERVIEW_TABLE}_fts(rowid, title, text, employer) "
-    f"SELECT position_id, title, text, coalesce(employer, '') FROM {OVERVIEW_TABLE}",
+    f"CREATE VIRTUAL TABLE {OVERVIEW_FTS} USING fts5(grams, chars, skills, content='', "
+    f'tokenize="{TOKENIZE}")',
     f"CREATE INDEX {OVERVIEW_TABLE}_month ON {OVERVIEW_TABLE}(month)",
 )
+INDEX_ROWS_SQL = (
+    f"SELECT position_id, title, coalesce(employer, ''), text, skills FROM {OVERVIEW_TABLE}"
+)
+INSERT_FTS_SQL = f"INSERT INTO {OVERVIEW_FTS}(rowid, grams, chars, skills) VALUES (?, ?, ?, ?)"
 
 COLUMN_LABELS = {
     "position_id": "Position id",
@@ -149,8 +159,26 @@ class ServeError(Exception):
     """The store cannot be served; the message is meant for the user."""
 
 
+# The store's bookkeeping tables, hidden from its page (still listed under "hidden tables"):
+# Datasette lists tables alphabetically, so hiding these leaves the five a reader wants.
+HIDDEN_STORE_TABLES = (
+    "cluster_models",
+    "crawl_run_sources",
+    "crawl_runs",
+    "frontier",
+    "notice_bands",
+    "notice_fingerprints",
+    "sightings",
+    "table_rows",
+)
+
+
 def build_metadata(store_name: str, title: str = "icc-talent") -> dict[str, Any]:
-    """Datasette metadata: labels, facets, full-text search and canned queries."""
+    """Datasette metadata: labels, facets, full-text search and canned queries.
+
+    Facets of type `month` and the overview's search of short Chinese terms need the plugin
+    (serve_search), which `icc-talent serve` registers and `write_config` writes out.
+    """
     return {
         "title": title,
         "description": "Recruitment notices of China's international communication centres, "
@@ -159,15 +187,16 @@ def build_metadata(store_name: str, title: str = "icc-talent") -> dict[str, Any]
             OVERVIEW_DB: {
                 "description": "One row per position with month, province, languages and "
                 "skills, for browsing with facets (derived from the store when the server "
-                "started).",
+                "started). Its search box takes Chinese terms of any length (海外, 英语) and "
+                "skill names with their aliases (SDXL finds Stable Diffusion roles).",
                 "tables": {
                     OVERVIEW_TABLE: {
                         "label_column": "title",
-                        "fts_table": f"{OVERVIEW_TABLE}_fts",
+                        "fts_table": OVERVIEW_FTS,
                         "fts_pk": "position_id",
                         "sort_desc": "published",
                         "facets": [
-                            "month",
+                            {MONTH_FACET: "month"},
                             "province",
                             {"array": "languages"},
                             {"array": "skills"},
@@ -179,7 +208,14 @@ def build_metadata(store_name: str, title: str = "icc-talent") -> dict[str, Any]
                 },
             },
             store_name: {
-                "description": "The icc-talent store, opened read-only.",
+                "description_html": (
+                    "The icc-talent store, opened read-only: start with "
+                    f'<a href="/{store_name}/positions">positions</a> and '
+                    f'<a href="/{store_name}/notices">notices</a> (their findings, the pages '
+                    "they came from and the sources are below; crawl bookkeeping is under "
+                    "hidden tables). For searching short Chinese terms use the "
+                    f'<a href="/{OVERVIEW_DB}/{OVERVIEW_TABLE}">overview</a>.'
+                ),
                 "tables": {
                     "positions": {
                         "label_column": "title",
@@ -195,6 +231,7 @@ def build_metadata(store_name: str, title: str = "icc-talent") -> dict[str, Any]
                     "findings": {"facets": ["field", "value", "required"]},
                     "pages": {"facets": ["page_kind", "source_id", "status"]},
                     "sources": {"label_column": "name", "facets": ["kind", "province"]},
+                    **{name: {"hidden": True} for name in HIDDEN_STORE_TABLES},
                 },
                 "queries": CANNED_QUERIES,
             },
@@ -221,12 +258,20 @@ def build_overview(store: Path, target: Path) -> int:
             conn.execute(OVERVIEW_SQL)
             for statement in OVERVIEW_FTS_SQL:
                 conn.execute(statement)
+            conn.executemany(INSERT_FTS_SQL, _index_rows(conn.execute(INDEX_ROWS_SQL)))
         conn.execute("DETACH DATABASE src")
         return int(conn.execute(f"SELECT count(*) FROM {OVERVIEW_TABLE}").fetchone()[0])
     except sqlite3.DatabaseError as exc:
         raise ServeError(f"{store} cannot be read as an icc-talent store ({exc})") from exc
     finally:
         conn.close()
+
+
+def _index_rows(rows: Iterator[tuple[Any, ...]]) -> Iterator[tuple[Any, str, str, str]]:
+    """(rowid, grams, chars, skills) of each overview row, one row at a time."""
+    for position_id, title, employer, text, skills in rows:
+        grams, chars = index_columns(f"{title}\n{employer}\n{text}")
+        yield position_id, grams, chars, " ".join(json.loads(skills or "[]"))
 
 
 def limit_connection(conn: sqlite3.Connection) -> None:
@@ -252,24 +297,22 @@ def sqlite_heap_limits(hard: int, soft: int) -> Iterator[None]:
         conn.close()
 
 
-def _register_limits_plugin() -> None:
-    """Have Datasette call `limit_connection` on every connection it opens (its plugin hook).
+def _register_plugins() -> None:
+    """Register the plugin of `icc-talent serve` with Datasette (its plugin hooks): bounds on
+    every connection, the overview's search of short Chinese terms, month facets in order.
 
-    Datasette lists its plugins by module name, so the hook lives on a module object.
+    Datasette lists its plugins by module name, so the hooks live on a module object.
     """
-    from datasette import hookimpl
     from datasette.plugins import pm
 
-    if pm.get_plugin(LIMITS_PLUGIN) is not None:
+    from analysis import serve_search
+
+    if pm.get_plugin(PLUGIN) is not None:
         return
-    plugin = types.ModuleType(LIMITS_PLUGIN, "Bounds on every connection of `icc-talent serve`.")
-
-    @hookimpl
-    def prepare_connection(conn: sqlite3.Connection) -> None:
-        limit_connection(conn)
-
-    plugin.prepare_connection = prepare_connection  # type: ignore[attr-defined]
-    pm.register(plugin, name=LIMITS_PLUGIN)
+    plugin = types.ModuleType(PLUGIN, "The Datasette plugin of `icc-talent serve`.")
+    plugin.prepare_connection = serve_search.prepare_connection  # type: ignore[attr-defined]
+    plugin.register_facet_classes = serve_search.register_facet_classes  # type: ignore[attr-defined]
+    pm.register(plugin, name=PLUGIN)
 
 
 def build_settings() -> dict[str, Any]:
@@ -295,7 +338,7 @@ def datasette_app(store: Path) -> Iterator[Any]:
         from datasette.app import Datasette
     except ImportError as exc:
         raise ServeError("serve needs datasette: pip install 'datasette>=0.65,<1.1'") from exc
-    _register_limits_plugin()
+    _register_plugins()
     with tempfile.TemporaryDirectory(prefix="icc-talent-serve-") as tmp:
         overview = Path(tmp) / f"{OVERVIEW_DB}.sqlite"
         build_overview(store, overview)  # before the heap limit: it indexes the whole store
@@ -306,6 +349,58 @@ def datasette_app(store: Path) -> Iterator[Any]:
                 metadata=build_metadata(store.stem),
                 settings=build_settings(),
             )
+
+
+PLUGIN_FILE = '''"""The Datasette plugin of icc-talent (written by `icc-talent serve --save`): bounds on every
+connection, the overview's search of Chinese terms of any length, month facets in time order."""
+
+from analysis.serve_search import prepare_connection, register_facet_classes  # noqa: F401
+'''
+
+
+@dataclass(frozen=True, slots=True)
+class DatasetteConfig:
+    """What `write_config` wrote, and the `datasette` command line that serves it."""
+
+    overview: Path
+    metadata: Path
+    plugins_dir: Path
+    command: tuple[str, ...]
+
+
+def write_config(store: Path, folder: Path) -> DatasetteConfig:
+    """Write what `icc-talent serve` shows as files a plain `datasette` reads: the overview
+    database, metadata.yml and the plugin; the command it returns serves the same pages.
+
+    The store is only read. (SQLite's process-wide heap limit is the one bound `serve` sets
+    that a plain `datasette` process does not.)
+    """
+    import yaml
+
+    folder.mkdir(parents=True, exist_ok=True)
+    overview = folder / f"{OVERVIEW_DB}.sqlite"
+    build_overview(store, overview)
+    metadata = folder / "metadata.yml"
+    metadata.write_text(
+        yaml.safe_dump(build_metadata(store.stem), allow_unicode=True, sort_keys=False),
+        encoding="utf-8",
+    )
+    plugins = folder / "plugins"
+    plugins.mkdir(exist_ok=True)
+    (plugins / f"{PLUGIN}.py").write_text(PLUGIN_FILE, encoding="utf-8")
+    settings = [a for k, v in build_settings().items() for a in ("--setting", k, str(v))]
+    command = (
+        "datasette",
+        str(store),
+        "-i",
+        str(overview),
+        "-m",
+        str(metadata),
+        "--plugins-dir",
+        str(plugins),
+        *settings,
+    )
+    return DatasetteConfig(overview, metadata, plugins, command)
 
 
 def serve_store(

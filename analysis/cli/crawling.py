@@ -94,8 +94,9 @@ def crawl(
     or a source failed, after storing everything that could be fetched.
 
     \b
-    Example:
-      icc-talent crawl --source demo-icc -s DOWNLOAD_DELAY=2
+    Examples:
+      icc-talent crawl --source zhejiang-icc -s DOWNLOAD_DELAY=2
+      icc-talent vocab sources          # the source ids, with their names
     """
     from crawler.sources import REGISTRY_SOURCES, SourceError, load_sources
 
@@ -105,9 +106,14 @@ def crawl(
     except SourceError as exc:
         raise UserError(str(exc)) from exc
     if only:
-        unknown = set(only) - {s.id for s in sources}
-        if unknown:
-            raise UserError(f"unknown source id(s): {', '.join(sorted(unknown))}")
+        from analysis.names import UnknownName, resolve_source
+
+        known = {s.id: [n for n in (s.name, s.employer, s.employer_en) if n] for s in sources}
+        try:
+            for source_id in only:
+                resolve_source(source_id, known)
+        except UnknownName as exc:
+            raise UserError(str(exc)) from exc
         sources = [s for s in sources if s.id in only]
     result = _crawl(sources, db_path, overrides=overrides)
     _print_crawl_summary(result, db_path)

@@ -1,8 +1,8 @@
-"""Store stage: read-only look-ups for the command line (`show`, `sources`) and row totals.
+"""Store stage: read-only look-ups for the command line (`show`, `sources`, `query`) and totals.
 
 Input: an open store connection and what to look up (a notice id or URL, a notice, a page URL).
 Output: typed records (`NoticeProvenance`, `PositionSummary`, `AttachmentPage`, `Sighting`,
-`SourcePages`, `StoreCounts`); nothing is written.
+`SourcePages`, `StoreCounts`) and the stored source names; nothing is written.
 """
 
 from __future__ import annotations
@@ -155,3 +155,18 @@ def count_rows(conn: sqlite3.Connection) -> StoreCounts:
                   (SELECT count(*) FROM positions), (SELECT count(*) FROM findings)"""
     ).fetchone()
     return StoreCounts(*(int(v) for v in row))
+
+
+def load_source_names(conn: sqlite3.Connection) -> dict[str, list[str]]:
+    """Source id → its name, employer and English employer, for every source the store knows
+    (registered, or named by a stored notice), so `query --source` can check an id."""
+    names: dict[str, list[str]] = {}
+    for sid, *labels in conn.execute(
+        """SELECT id, name, employer, employer_en FROM sources
+           UNION ALL
+           SELECT DISTINCT source_id, NULL, NULL, NULL FROM notices WHERE source_id IS NOT NULL
+           ORDER BY 1"""
+    ):
+        known = names.setdefault(sid, [])
+        known += [n for n in labels if n and n not in known]
+    return names
