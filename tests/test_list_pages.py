@@ -14,7 +14,12 @@ from parsel import Selector
 from analysis.extract.pages.blocked import detect_blocked
 from analysis.extract.pages.feeds import feed_entries, feed_kind, feed_urls, parse_feed
 from analysis.extract.pages.jobboard import embedded_json_links, parse_jobboard_posting
-from analysis.extract.pages.listing import looks_like_url_list, pager_urls, parse_listing
+from analysis.extract.pages.listing import (
+    looks_like_url_list,
+    pager_urls,
+    parse_listing,
+    parse_wechat_discovery,
+)
 from analysis.extract.pages.paging import article_part_urls, join_parts
 from analysis.extract.pages.records import Unavailable
 from analysis.models import ParsedNotice
@@ -147,6 +152,15 @@ def test_trs_script_pager_is_bounded_by_the_page_limit() -> None:
     sel = page('<script>createPageHTML(5000, 0, "index", "html");</script>')
     urls = pager_urls(sel, "https://gov.test/zpxx/index.html", max_pages=3)
     assert urls == [f"https://gov.test/zpxx/index_{n}.html" for n in (1, 2, 3)]
+
+
+@needs_samples
+def test_real_sogou_search_page_as_a_wechat_discovery_page() -> None:
+    url = "https://weixin.sogou.com/weixin?type=2&query=高考"
+    sel = load_sample("wechat/sogou_weixin_article_search_2017.html")
+    listing = parse_wechat_discovery(sel, url)
+    assert listing.detail_urls == expected_links("list-sogou-weixin-search")
+    assert "page=2" in listing.next_urls[0]  # its pager (#sogou_page_N links)
 
 
 # --------------------------------------------------------------------------------- job boards

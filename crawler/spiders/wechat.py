@@ -19,16 +19,9 @@ from scrapy.http import Response
 from analysis.extract.pages import Listing, parse_url_list
 from analysis.extract.pages.blocked import detect_blocked
 from analysis.extract.pages.feeds import feed_entries, feed_kind, feed_urls, title_key
-from analysis.extract.pages.listing import absolute, dedupe, pager_urls
+from analysis.extract.pages.listing import parse_wechat_discovery
 from analysis.source import Source
 from crawler.spiders.base import BlockedPageError, NoticeSpider, page_selector
-
-ARTICLE_HOST = "mp.weixin.qq.com"
-
-
-def is_article_url(url: str) -> bool:
-    """A WeChat article address (short /s/<id> or long /s?__biz=… form)."""
-    return f"//{ARTICLE_HOST}/s" in url
 
 
 class WechatSpider(NoticeSpider):
@@ -69,9 +62,7 @@ class WechatSpider(NoticeSpider):
         wall = detect_blocked(sel)
         if wall:
             raise BlockedPageError(wall)
-        links = (absolute(response.url, h) for h in sel.xpath("//a/@href").getall())
-        articles = dedupe(u for u in links if u and is_article_url(u))
-        return Listing(articles, pager_urls(sel, response.url, self.page_limit(source)))
+        return parse_wechat_discovery(sel, response.url, self.page_limit(source))
 
     def new_feed_articles(self, response: Response, source: Source) -> list[str]:
         """The feed's article links not yet seen under the same title and account (an article

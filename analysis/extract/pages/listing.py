@@ -228,13 +228,9 @@ def is_navigation(element: etree._Element) -> bool:
 
 
 def tag_path(anchor: etree._Element) -> str:
-    """The anchor's tag path (with the classes of its ancestors): links in one list share it."""
-    steps = []
-    for node in (anchor, *anchor.iterancestors()):
-        if not isinstance(node.tag, str):
-            continue
-        classes = ".".join(sorted(class_tokens(node)))
-        steps.append(f"{node.tag}.{classes}" if classes else node.tag)
+    """The anchor's tag path: links in one list share it. Tags only: ids differ from row to
+    row, and so do classes often (a highlighted or a "new" row)."""
+    steps = [n.tag for n in (anchor, *anchor.iterancestors()) if isinstance(n.tag, str)]
     return "/".join(reversed(steps))
 
 
@@ -304,12 +300,13 @@ def score_link(
     candidate: Candidate, repeated: bool, keywords: Sequence[str] | None, on_job_page: bool = False
 ) -> int:
     """How much a link looks like a recruitment notice of this list; 0 when its words do not
-    say so, or name a step after the vacancy (名单, 成绩…: name lists carry personal data).
+    say so, or (without source keywords) name a step after the vacancy (名单, 成绩…: name
+    lists carry personal data).
     Signals: words (recruitment terms, 公告/简章…), a date in its row, an article URL shape, a
     job-like URL, being one of a repeated list, a list page that is a recruitment column;
     navigation and column URLs count against it."""
     words = relevance(candidate.text, keywords)
-    if not words or any(w in candidate.text for w in AFTERMATH_WORDS):
+    if not words or (not keywords and any(w in candidate.text for w in AFTERMATH_WORDS)):
         return 0
     lowered = candidate.text.lower()
     path = urlsplit(candidate.url).path
@@ -395,6 +392,20 @@ def parse_listing(
     next_urls = pager_urls(sel, url, max_pages)
     exclude = {url, *next_urls}
     return Listing(detail_links(sel, url, link_keywords, detail_selector, exclude), next_urls)
+
+
+WECHAT_ARTICLE = "//mp.weixin.qq.com/s"
+
+
+def parse_wechat_discovery(
+    sel: Selector, url: str, max_pages: int = MAX_GENERATED_PAGES
+) -> Listing:
+    """A page that lists WeChat articles (a search-result page): every article link on it, and
+    its pager. The search itself was the filter, so no words are required of the links."""
+    base = base_url(sel, url)
+    links = (absolute(base, href) for href in sel.xpath("//a/@href").getall())
+    articles = dedupe(u for u in links if u and WECHAT_ARTICLE in u)
+    return Listing(articles, pager_urls(sel, url, max_pages))
 
 
 def looks_like_url_list(body: bytes) -> bool:
