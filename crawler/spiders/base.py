@@ -198,8 +198,9 @@ class NoticeSpider(scrapy.Spider):
             detail_selector=source.detail_selector,
             max_pages=self.page_limit(source),
         )
-        if not listing.detail_urls and not source.detail_selector:
-            # Search lists rendered by JavaScript keep their rows as JSON in a script.
+        if self.kind == "jobboard" and not listing.detail_urls and not source.detail_selector:
+            # Job boards' search lists rendered by JavaScript keep their rows as JSON in a
+            # script (elsewhere such JSON is menus and widgets, not notices).
             listing.detail_urls = embedded_json_links(sel, response.url)
         return listing
 

@@ -179,9 +179,12 @@ def embedded_json(scripts: str) -> list[Any]:
     are not strict JSON are skipped."""
     decoder = json.JSONDecoder(strict=False)
     values = []
+    done = 0  # end of the last value read: an assignment inside it is not read again
     for match in _JSON_START.finditer(scripts):
+        if match.start() < done:
+            continue
         try:
-            value, _ = decoder.raw_decode(scripts, match.end())
+            value, done = decoder.raw_decode(scripts, match.end())
         except ValueError:
             continue
         values.append(value)

@@ -172,22 +172,25 @@ def pages_up_to_last(last_url: str, seen: Sequence[str], limit: int) -> list[str
 
 
 def link_text(anchor: Selector) -> str:
-    return " ".join(" ".join(anchor.xpath(".//text()").getall()).split())
+    """The anchor's text, whitespace folded (read from lxml directly: this runs per link)."""
+    root = anchor.root
+    parts = root.itertext() if isinstance(root, etree._Element) else ()
+    return " ".join(" ".join(parts).split())
 
 
-def is_next_link(anchor: Selector) -> bool:
-    text = link_text(anchor).lower()
+def is_next_link(anchor: Selector, text: str | None = None) -> bool:
+    text = (link_text(anchor) if text is None else text).lower()
     classes = (anchor.attrib.get("class") or "").lower().split()
     rel = (anchor.attrib.get("rel") or "").lower()
     return text in NEXT_TEXTS or "next" in classes or rel == "next"
 
 
-def is_last_link(anchor: Selector) -> bool:
-    return link_text(anchor).lower() in LAST_TEXTS
+def is_last_link(anchor: Selector, text: str | None = None) -> bool:
+    return (link_text(anchor) if text is None else text).lower() in LAST_TEXTS
 
 
-def is_page_number_link(anchor: Selector, url: str) -> bool:
-    return link_text(anchor).isdigit() and bool(_PAGER_URL.search(url))
+def is_page_number_link(anchor: Selector, url: str, text: str | None = None) -> bool:
+    return (link_text(anchor) if text is None else text).isdigit() and bool(_PAGER_URL.search(url))
 
 
 def pager_urls(sel: Selector, url: str, max_pages: int = MAX_GENERATED_PAGES) -> list[str]:
@@ -196,15 +199,19 @@ def pager_urls(sel: Selector, url: str, max_pages: int = MAX_GENERATED_PAGES) ->
     urls = trs_pager_urls(sel, base, max_pages)
     last_links = []
     for anchor in sel.xpath("//a[@href]"):
+        text = link_text(anchor)
+        if not (text.isdigit() or len(text) < 12 or "next" in str(anchor.attrib)):
+            continue  # pager links are short: skip resolving the URL of every other link
         target = absolute(base, anchor.attrib["href"])
         if not target:
             continue
-        if is_last_link(anchor) and _PAGER_URL.search(target):
+        is_last = is_last_link(anchor, text)
+        if is_last and _PAGER_URL.search(target):
             last_links.append(target)
-        if is_next_link(anchor) or is_last_link(anchor) or is_page_number_link(anchor, target):
+        if is_last or is_next_link(anchor, text) or is_page_number_link(anchor, target, text):
             urls.append(target)
-    for last in last_links:
-        urls.extend(pages_up_to_last(last, urls, max_pages))
+    for last_url in last_links:
+        urls.extend(pages_up_to_last(last_url, urls, max_pages))
     return [u for u in dedupe(urls) if u != url][:max_pages]
 
 
@@ -234,25 +241,34 @@ def tag_path(anchor: etree._Element) -> str:
     return "/".join(reversed(steps))
 
 
-def row_text(anchor: etree._Element) -> str:
-    """The text of the anchor's row (its nearest block ancestor) without the anchor's own text,
-    when the row is short enough to be one list item."""
+def row_of(anchor: etree._Element) -> etree._Element | None:
+    """The anchor's row: its nearest block ancestor (li, tr, dd, p, div…), at most 3 up."""
     row = anchor.getparent()
     for _ in range(3):
         if row is None or (isinstance(row.tag, str) and row.tag.lower() in BLOCK_TAGS):
             break
         row = row.getparent()
+    return row
+
+
+def row_text(anchor: etree._Element, texts: dict[etree._Element, str]) -> str:
+    """The text of the anchor's row without the anchor's own text, when the row is short
+    enough to be one list item. `texts` caches each row's text, so a block holding many links
+    is read once, not once per link."""
+    row = row_of(anchor)
     if row is None:
         return ""
-    whole = "".join(row.itertext())
-    if len(whole) > 400:  # a paragraph or a whole column, not one item
-        return ""
+    if row not in texts:
+        whole = "".join(row.itertext())
+        texts[row] = whole if len(whole) <= 400 else ""  # longer: a paragraph or a column
+    whole = texts[row]
     own = "".join(anchor.itertext())
-    return whole.replace(own, " ", 1) if own else whole
+    return whole.replace(own, " ", 1) if own and whole else whole
 
 
 def build_candidates(sel: Selector, anchors: Sequence[Selector], base: str) -> list[Candidate]:
     candidates = []
+    texts: dict[etree._Element, str] = {}
     for anchor in anchors:
         target = absolute(base, anchor.attrib.get("href", ""))
         if not target:
@@ -266,7 +282,7 @@ def build_candidates(sel: Selector, anchors: Sequence[Selector], base: str) -> l
                 text=text,
                 path=tag_path(element),
                 in_nav=in_nav,
-                dated=bool(_DATE.search(row_text(element))) or bool(_DATE.search(text)),
+                dated=bool(_DATE.search(row_text(element, texts))) or bool(_DATE.search(text)),
             )
         )
     return candidates
