@@ -121,6 +121,18 @@ def test_real_fund_lists_give_nothing_unless_the_source_asks(
     assert asked.detail_urls == expected_links(sample)
 
 
+def test_english_words_count_only_on_a_recruitment_page() -> None:
+    sel = page(
+        '<ul><li><a href="/a/2024-05/14/c_1.htm">Editor-in-chief reflects on a long career</a>'
+        ' May 14, 2024</li><li><a href="/a/2024-05/13/c_2.htm">Host city gets ready</a>'
+        ' May 13, 2024</li><li><a href="/a/2024-05/12/c_3.htm">Hiring freeze ends</a>'
+        " May 12, 2024</li></ul>"
+    )
+    assert parse_listing(sel, "https://news.test/world/index.html").detail_urls == []
+    careers = parse_listing(sel, "https://news.test/careers/index.html")
+    assert len(careers.detail_urls) == 3  # the same rows on a careers page are vacancies
+
+
 # ------------------------------------------------------------------------------------- pagers
 
 

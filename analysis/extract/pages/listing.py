@@ -23,8 +23,11 @@ from analysis.extract.pages.records import Listing
 # a job title), or one of the source's own `link_keywords`.
 RECRUIT_TERMS = (
     "招聘", "招考", "招录", "选聘", "选调", "遴选", "引进", "录用", "聘用", "诚聘", "招贤",
-    "岗位", "职位", "recruit", "vacanc", "career", "hiring", "job opening", "join us",
+    "岗位", "职位",
 )  # fmt: skip
+# English words also run through news headlines ("his career", "a hiring freeze", "host city"):
+# they count only on a recruitment page or for a job-like link address.
+ENGLISH_TERMS = ("recruit", "vacanc", "career", "hiring", "job opening", "join us")
 JOB_TITLES = re.compile(
     r"\b(editor|reporter|producer|writer|designer|engineer|translator|presenter|anchor"
     r"|correspondent|journalist|copywriter|host|intern|manager|specialist|expert)s?\b",
@@ -34,7 +37,9 @@ NOTICE_WORDS = ("公告", "简章", "启事", "通知", "公示", "announcement"
 # Steps after the vacancy itself: name lists carry personal data, results are not vacancies.
 AFTERMATH_WORDS = ("名单", "成绩", "体检", "考察", "递补", "资格复审", "合格人员")
 # Kept for sources that name no keywords but want the old, looser match (feeds, sitemaps).
-DEFAULT_KEYWORDS = (*RECRUIT_TERMS, "editor", "reporter", "producer", "translator", "job")
+DEFAULT_KEYWORDS = (
+    *RECRUIT_TERMS, *ENGLISH_TERMS, "editor", "reporter", "producer", "translator", "job",
+)  # fmt: skip
 
 NEXT_TEXTS = frozenset(
     {"下一页", "下页", "后一页", "next", "next page", "next »", "next \u203a", "\u203a", "»"}
@@ -288,12 +293,18 @@ def build_candidates(sel: Selector, anchors: Sequence[Selector], base: str) -> l
     return candidates
 
 
-def relevance(text: str, keywords: Sequence[str] | None) -> int:
-    """3 for a recruitment term (or a source keyword), 2 for an English job title, else 0."""
+def relevance(text: str, keywords: Sequence[str] | None, job_context: bool = True) -> int:
+    """3 for a recruitment term (or a source keyword); in a job context (a recruitment page or
+    a job-like link address) also 3 for an English recruitment word and 2 for an English job
+    title; else 0."""
     lowered = text.lower()
     if keywords:
         return 3 if any(k.lower() in lowered for k in keywords) else 0
     if any(t in lowered for t in RECRUIT_TERMS):
+        return 3
+    if not job_context:
+        return 0
+    if any(t in lowered for t in ENGLISH_TERMS):
         return 3
     return 2 if JOB_TITLES.search(text) else 0
 
@@ -307,9 +318,8 @@ def is_recruitment_page(sel: Selector, url: str) -> bool:
     """A list page that says it is a recruitment column (its title or its address)."""
     title = " ".join(sel.xpath("//title//text()").getall()).lower()
     parts = urlsplit(url)
-    return any(t in title for t in RECRUIT_TERMS) or bool(
-        _JOB_URL.search(parts.netloc + parts.path)
-    )
+    words = (*RECRUIT_TERMS, *ENGLISH_TERMS)
+    return any(t in title for t in words) or bool(_JOB_URL.search(parts.netloc + parts.path))
 
 
 def score_link(
@@ -321,16 +331,17 @@ def score_link(
     Signals: words (recruitment terms, 公告/简章…), a date in its row, an article URL shape, a
     job-like URL, being one of a repeated list, a list page that is a recruitment column;
     navigation and column URLs count against it."""
-    words = relevance(candidate.text, keywords)
+    path = urlsplit(candidate.url).path
+    job_url = bool(_JOB_URL.search(path))
+    words = relevance(candidate.text, keywords, on_job_page or job_url)
     if not words or (not keywords and any(w in candidate.text for w in AFTERMATH_WORDS)):
         return 0
     lowered = candidate.text.lower()
-    path = urlsplit(candidate.url).path
     score = words
     score += any(w in lowered for w in NOTICE_WORDS)
     score += candidate.dated
     score += is_notice_like(candidate.url)
-    score += bool(_JOB_URL.search(path))
+    score += job_url
     score += repeated
     score += on_job_page
     score -= 3 * candidate.in_nav
