@@ -43,3 +43,7 @@ class Source:
     aggregator: bool = False  # reposts other bodies' notices: its copies become sightings
     link_keywords: tuple[str, ...] | None = None  # a list link is a notice when it holds one
     detail_selector: str | None = None  # CSS selecting the notice links on a list page
+    max_pages: int | None = None  # list pages per run (None: the ICC_MAX_LIST_PAGES setting)
+    biz: tuple[str, ...] = ()  # WeChat __biz ids of the source's accounts ({biz} in a feed URL)
+    feed_accounts: tuple[str, ...] = ()  # the feed engine's ids of them ({account})
+    feed_template: str | None = None  # feed URL template (None: ICC_WECHAT_FEED_TEMPLATE)

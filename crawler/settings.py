@@ -51,6 +51,11 @@ ICC_BASE_URL = ""  # resolves relative start URLs (the offline mirror uses it)
 ICC_HTTP_PROXY = ""  # send every request through this proxy (the offline mirror uses it)
 ICC_RUN_ID = 0  # set by `icc-talent crawl`; 0 means the pipeline opens a run itself
 ICC_REFETCH_KNOWN = False  # re-download detail pages already stored
+ICC_MAX_LIST_PAGES = 50  # list pages per source and run (a source's max_pages overrides it)
+# A WeChat feed engine's URL per account: wewe-rss `http://127.0.0.1:4000/feeds/{account}.atom`,
+# or an RSSHub route with {biz}/{account} (docs/SOURCES.md). Empty: start_urls only.
+ICC_WECHAT_FEED_TEMPLATE = ""
+ICC_ARTICLE_MAX_PARTS = 10  # pages of one article split over several (`_2.html`, 下一页)
 ICC_FULL_PAGING = False  # page through whole lists even after a page of only known notices
 ICC_ATTACHMENT_MAXSIZE = 20 * 1024 * 1024  # bigger attachments are skipped (and recorded)
 ICC_PARSE_TIMEOUT = 30.0  # seconds per attachment parse (in a child process)

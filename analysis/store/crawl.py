@@ -88,6 +88,10 @@ def source_from_row(row: sqlite3.Row) -> Source:
         aggregator=bool(meta.get("aggregator")),
         link_keywords=None if keywords is None else tuple(keywords),
         detail_selector=meta.get("detail_selector"),
+        max_pages=meta.get("max_pages"),
+        biz=tuple(meta.get("biz") or ()),
+        feed_accounts=tuple(meta.get("feed_accounts") or ()),
+        feed_template=meta.get("feed_template"),
     )
 
 

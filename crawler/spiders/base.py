@@ -27,8 +27,12 @@ from twisted.python.failure import Failure
 
 from analysis.extract import Attachment, Extracted, attach_tables, extract_file, wanted_attachments
 from analysis.extract.pages import Listing, Unavailable, decode_html, parse_listing
+from analysis.extract.pages.blocked import detect_blocked
 from analysis.extract.pages.charset import charset_from_content_type
 from analysis.extract.pages.feeds import feed_kind, parse_feed
+from analysis.extract.pages.jobboard import embedded_json_links
+from analysis.extract.pages.listing import looks_like_url_list, parse_url_list
+from analysis.extract.pages.paging import article_part_urls, join_parts
 from analysis.models import FetchedPage, ParsedNotice
 from analysis.process import parse_page
 from analysis.source import Source
@@ -40,6 +44,10 @@ from crawler.state import CrawlState, load_crawl_state, store_path
 
 class NotHtmlError(ValueError):
     """A response that is not an HTML document (binary body, or empty)."""
+
+
+class BlockedPageError(ValueError):
+    """An anti-bot, captcha or verification wall served in place of a list page."""
 
 
 def response_charset(response: Response) -> str | None:
@@ -89,6 +97,9 @@ class NoticeSpider(scrapy.Spider):
         self.attachment_maxsize = 0
         self.parse_timeout = 30.0
         self.parse_memory_mb = 1024
+        self.max_list_pages = 50
+        self.max_article_parts = 10
+        self.list_pages: dict[str, int] = {}  # source id -> list pages requested so far
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NoticeSpider:
@@ -108,6 +119,8 @@ class NoticeSpider(scrapy.Spider):
         spider.attachment_maxsize = settings.getint("ICC_ATTACHMENT_MAXSIZE")
         spider.parse_timeout = settings.getfloat("ICC_PARSE_TIMEOUT")
         spider.parse_memory_mb = settings.getint("ICC_PARSE_MEMORY_MB")
+        spider.max_list_pages = settings.getint("ICC_MAX_LIST_PAGES")
+        spider.max_article_parts = settings.getint("ICC_ARTICLE_MAX_PARTS")
         spider.state = load_crawl_state(
             store_path(settings),
             spider.sources_by_id,
@@ -130,7 +143,19 @@ class NoticeSpider(scrapy.Spider):
             else:
                 yield self.notice_request(url, queued)
 
+    def page_limit(self, source: Source) -> int:
+        return source.max_pages or self.max_list_pages
+
+    def within_page_limit(self, urls: list[str], source: Source) -> list[str]:
+        """The further list pages this source may still request (its page limit counts every
+        list page of the run, start pages included)."""
+        room = max(0, self.page_limit(source) - self.list_pages.get(source.id, 0))
+        if len(urls) > room:
+            self.crawler.stats.inc_value("icc/listing/page_limit", len(urls) - room)
+        return urls[:room]
+
     def listing_request(self, url: str, source: Source) -> scrapy.Request:
+        self.list_pages[source.id] = self.list_pages.get(source.id, 0) + 1
         headers = {}
         etag, modified = self.state.validators.get(url, (None, None))
         if etag:
@@ -156,16 +181,28 @@ class NoticeSpider(scrapy.Spider):
     # -- navigation -----------------------------------------------------------------------------
 
     def listing_of(self, response: Response, source: Source) -> Listing:
-        """Notice links and further list pages of a list page, a feed or a sitemap."""
+        """Notice links and further list pages of a list page, a feed, a sitemap or a plain
+        list of URLs; `BlockedPageError` for an anti-bot wall."""
         if feed_kind(response.body):
             return parse_feed(response.body, response.url, link_keywords=source.link_keywords)
+        if looks_like_url_list(response.body):
+            return parse_url_list(response.body.decode("utf-8", "replace"), response.url)
         sel, _ = page_selector(response)
-        return parse_listing(
+        wall = detect_blocked(sel)
+        if wall:
+            raise BlockedPageError(wall)
+        listing = parse_listing(
             sel,
             response.url,
             link_keywords=source.link_keywords,
             detail_selector=source.detail_selector,
+            max_pages=self.page_limit(source),
         )
+        if self.kind == "jobboard" and not listing.detail_urls and not source.detail_selector:
+            # Job boards' search lists rendered by JavaScript keep their rows as JSON in a
+            # script (elsewhere such JSON is menus and widgets, not notices).
+            listing.detail_urls = embedded_json_links(sel, response.url)
+        return listing
 
     def parse_listing_page(self, response: Response) -> Iterator[Any]:
         source = response.meta["source"]
@@ -175,15 +212,23 @@ class NoticeSpider(scrapy.Spider):
             return
         try:
             listing = self.listing_of(response, source)
+        except BlockedPageError as exc:  # a wall is a failure to retry, never an empty list
+            self.crawler.stats.inc_value("icc/listing/blocked")
+            yield self.error_item(response, str(exc))
+            return
         except Exception as exc:  # a broken page must not stop the crawl
             yield self.error_item(response, f"unreadable listing page: {exc}")
             return
+        if not listing.detail_urls:
+            self.logger.info("%s: no notice links on this list page", response.url)
+            self.crawler.stats.inc_value("icc/listing/empty")
         new = [u for u in listing.detail_urls if u not in self.state.known_urls]
         next_urls = listing.next_urls
         if listing.detail_urls and not new and not self.full_paging:
             # Newest first: a page of only known notices means the rest are known too.
             self.crawler.stats.inc_value("icc/listing/paging_stopped")
             next_urls = []
+        next_urls = self.within_page_limit(next_urls, source)
         self.crawler.stats.inc_value("icc/page/listing")
         self.crawler.stats.inc_value("icc/page/known_skipped", len(listing.detail_urls) - len(new))
         yield PageItem(
@@ -216,13 +261,65 @@ class NoticeSpider(scrapy.Spider):
             self.crawler.stats.inc_value("icc/page/unavailable")
             yield PageItem(self.fetched_page(response, "unavailable", error=result.reason))
             return
-        notice, pages = await self.with_attachments(result, response.meta["source"])
+        joined, part_pages = await self.with_parts(result, response)
+        notice, pages = await self.with_attachments(joined, response.meta["source"])
         self.crawler.stats.inc_value("icc/page/notice")
         yield PageItem(
             self.fetched_page(response, "notice", encoding=encoding),
             notice=notice,
-            attachments=pages,
+            attachments=part_pages + pages,
         )
+
+    # -- in-article paging ----------------------------------------------------------------------
+
+    async def with_parts(
+        self, notice: ParsedNotice, response: Response
+    ) -> tuple[ParsedNotice, list[FetchedPage]]:
+        """Fetch the further parts of an article split over pages (`_2.html`, 下一页) and join
+        them into one notice; a part that fails ends the article there (recorded)."""
+        if self.kind == "wechat" or self.max_article_parts < 2:
+            return notice, []
+        sel, _ = page_selector(response)
+        urls = article_part_urls(sel, response.url, self.max_article_parts)
+        parts: list[ParsedNotice] = []
+        pages: list[FetchedPage] = []
+        for url in urls:
+            part, page = await self.fetch_part(url, response.meta["source"])
+            pages.append(page)
+            if part is None:
+                break
+            parts.append(part)
+        if parts:
+            self.crawler.stats.inc_value("icc/notice/joined_parts", len(parts))
+        return join_parts(notice, parts), pages
+
+    async def fetch_part(self, url: str, source: Source) -> tuple[ParsedNotice | None, FetchedPage]:
+        request = scrapy.Request(
+            url, meta={"source": source, "handle_httpstatus_all": True}, dont_filter=True
+        )
+        try:
+            response = await self.download(request)
+        except Exception as exc:  # refused by robots.txt, unreachable ...
+            message = f"article part not fetched: {str(exc) or type(exc).__name__}".splitlines()[0]
+            self.logger.warning("%s: %s", url, message)
+            return None, self.failed_page(url, source.id, message, kind="part")
+        if response.status != 200:
+            message = f"article part: HTTP {response.status}"
+            self.logger.warning("%s: %s", url, message)
+            return None, self.fetched_page(response, "part", error=message)
+        try:
+            check_html_body(response.body)
+            result, encoding = parse_page(
+                response.body,
+                content_type=header(response, b"Content-Type"),
+                kind=self.kind,
+                url=response.url,
+            )
+        except Exception as exc:  # a broken part must not lose the article's first page
+            return None, self.fetched_page(response, "part", error=f"unreadable part: {exc}")
+        if not isinstance(result, ParsedNotice):
+            return None, self.fetched_page(response, "part", error=result.reason)
+        return result, self.fetched_page(response, "part", encoding=encoding)
 
     # -- attachments ----------------------------------------------------------------------------
 

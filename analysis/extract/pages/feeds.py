@@ -1,14 +1,18 @@
-"""Extract stage: RSS/Atom feeds and XML sitemaps as list pages.
+"""Extract stage: RSS/Atom feeds and XML sitemaps as list pages; feed-engine URLs of accounts.
 
-Input: the raw bytes of a feed or sitemap and its URL (plus optional link keywords).
-Output: `Listing`: article links (RSS/Atom items whose title matches the keywords; sitemap
-`<loc>`s that look like notice pages or match a keyword) and, for sitemap indexes, the child
-sitemaps as further list pages. Parsed without DTDs, entities or network access.
+Input: the raw bytes of a feed or sitemap and its URL (plus optional link keywords); for
+`feed_urls`, a feed engine's URL template (wewe-rss, RSSHub) and the accounts' ids.
+Output: `Listing`: article links (RSS 2.0/Atom entries whose title matches the keywords, one per
+title and account; sitemap `<loc>`s that look like notice pages or match a keyword) and, for
+sitemap indexes, the child sitemaps. Parsed without DTDs, entities or network access.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
+from dataclasses import dataclass
+from urllib.parse import quote
 
 from lxml import etree
 
@@ -19,6 +23,17 @@ _PARSER = etree.XMLParser(
     resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, recover=True
 )
 FEED_ROOTS = frozenset({"rss", "feed", "urlset", "sitemapindex", "rdf"})
+# Title separators WeChat accounts use interchangeably ("招聘｜…", "招聘丨…", "招聘 | …").
+_SEPARATORS = str.maketrans({"丨": "|", "｜": "|", "\u2502": "|", "·": "|", "•": "|"})
+
+
+@dataclass(frozen=True, slots=True)
+class FeedEntry:
+    """One RSS item or Atom entry: its link, title and the account that published it."""
+
+    url: str
+    title: str
+    account: str  # the entry's author, else the feed's own title
 
 
 def local(tag: object) -> str:
@@ -53,8 +68,64 @@ def _text(node: etree._Element, name: str) -> str:
     return ""
 
 
+def _author(node: etree._Element) -> str:
+    """An entry's author: Atom `<author><name>`, RSS `<author>` or `<dc:creator>`."""
+    for child in node:
+        name = local(child.tag)
+        if name == "author":
+            inner = _text(child, "name")
+            return inner or " ".join("".join(child.itertext()).split())
+        if name == "creator":
+            return " ".join("".join(child.itertext()).split())
+    return ""
+
+
+def _feed_title(root: etree._Element) -> str:
+    channel = next((n for n in root if local(n.tag) == "channel"), root)
+    return _text(channel, "title")
+
+
+def title_key(title: str) -> str:
+    """A title for comparison: NFKC, separators folded, no whitespace."""
+    folded = unicodedata.normalize("NFKC", title).translate(_SEPARATORS)
+    return "".join(folded.split()).lower()
+
+
+def feed_entries(body: bytes, url: str) -> list[FeedEntry]:
+    """The entries of an RSS 2.0/RSS 1.0/Atom feed in order, without duplicates: the same
+    article listed twice under one account (under different ids) is kept once."""
+    root = _root(body)
+    if root is None or local(root.tag) not in ("rss", "feed", "rdf"):
+        return []
+    feed_title = _feed_title(root)
+    entries, seen = [], set()
+    for item in (n for n in root.iter() if local(n.tag) in ("item", "entry")):
+        link = absolute(url, _text(item, "link") or _text(item, "guid"))
+        if not link:
+            continue
+        entry = FeedEntry(link, _text(item, "title"), _author(item) or feed_title)
+        key = (title_key(entry.title), entry.account) if entry.title else (link, "")
+        if key in seen or (link, "") in seen:
+            continue
+        seen.update({key, (link, "")})
+        entries.append(entry)
+    return entries
+
+
+def feed_urls(template: str, biz: Sequence[str], accounts: Sequence[str]) -> list[str]:
+    """A feed engine's URL for each account: `{biz}` filled from the `__biz` ids, `{account}`
+    from the engine's own account ids (wewe-rss `MP_WXS_…`, an RSSHub route's id)."""
+    urls = []
+    if "{biz}" in template:
+        urls += [template.replace("{biz}", quote(b, safe="=")) for b in biz]
+    if "{account}" in template:
+        urls += [template.replace("{account}", quote(a, safe="=")) for a in accounts]
+    return list(dict.fromkeys(urls))
+
+
 def parse_feed(body: bytes, url: str, *, link_keywords: Sequence[str] | None = None) -> Listing:
-    """Links of an RSS/Atom feed or a sitemap (see module doc)."""
+    """Links of an RSS/Atom feed or a sitemap (see module doc); `link_keywords=[""]` keeps
+    every feed entry."""
     root = _root(body)
     if root is None:
         return Listing()
@@ -70,10 +141,7 @@ def parse_feed(body: bytes, url: str, *, link_keywords: Sequence[str] | None = N
             if loc and (is_notice_like(loc) or any(k in loc.lower() for k in keywords)):
                 details.append(loc)
     else:
-        items = [n for n in root.iter() if local(n.tag) in ("item", "entry")]
-        for item in items:
-            title = _text(item, "title").lower()
-            link = absolute(url, _text(item, "link"))
-            if link and any(k in title for k in keywords):
-                details.append(link)
+        for entry in feed_entries(body, url):
+            if any(k in entry.title.lower() for k in keywords):
+                details.append(entry.url)
     return Listing(dedupe(details), dedupe(nexts))

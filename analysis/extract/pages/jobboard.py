@@ -1,9 +1,10 @@
-"""Extract stage: parse a job-board posting page (English boards for foreign hires).
+"""Extract stage: parse a job-board posting page, and the rows of a job board's search list.
 
-Input: a `parsel.Selector` of the posting page and its URL.
+Input: a `parsel.Selector` of the posting (or search list) page and its URL.
 Output: `ParsedNotice` from schema.org JobPosting JSON-LD when present (title, datePosted,
-validThrough -> deadline, hiringOrganization -> employer, description HTML -> text),
-else from the DOM (h1, visible date, main content).
+validThrough -> deadline, hiringOrganization -> employer, description HTML -> text), else from
+the DOM; `Unavailable` for an anti-bot wall; `embedded_json_links` for search lists whose rows
+exist only as JSON in a script (51job's `window.__SEARCH_RESULT__`).
 """
 
 from __future__ import annotations
@@ -11,9 +12,12 @@ from __future__ import annotations
 import json
 import re
 from typing import Any
+from urllib.parse import urljoin
 
 from parsel import Selector
 
+from analysis.extract.pages.blocked import detect_blocked
+from analysis.extract.pages.records import Unavailable
 from analysis.extract.pages.text import html_fragment_text, render_text
 from analysis.models import ParsedNotice
 
@@ -128,9 +132,13 @@ def dom_published(sel: Selector) -> str | None:
     return match.group(1) if match else None
 
 
-def parse_jobboard_posting(sel: Selector, url: str) -> ParsedNotice:
-    """Parse a job posting: JSON-LD JobPosting first, DOM second."""
+def parse_jobboard_posting(sel: Selector, url: str) -> ParsedNotice | Unavailable:
+    """Parse a job posting: JSON-LD JobPosting first, DOM second; an anti-bot wall is
+    `Unavailable("blocked")`, never a posting."""
     posting = find_job_posting(sel)
+    wall = None if posting else detect_blocked(sel)
+    if wall:
+        return Unavailable(url, "blocked", wall)
     heading = first_text(sel, ("//h1",))
     if posting is None:
         return ParsedNotice(
@@ -156,3 +164,71 @@ def parse_jobboard_posting(sel: Selector, url: str) -> ParsedNotice:
         employment_type=ld_texts(posting.get("employmentType")),
         job_location=ld_json(posting.get("jobLocation")),
     )
+
+
+# ------------------------------------------------------------------ search lists held as JSON
+
+_JSON_START = re.compile(r"(?:window\.\w+|\bvar\s+\w+|\blet\s+\w+|\bconst\s+\w+)\s*=\s*(?=[\[{])")
+_URL_KEY = re.compile(r"(href|url|link)$", re.I)
+_ROW_KEY = re.compile(r"(job|detail|position|post|article)", re.I)
+MAX_JSON_NODES = 200_000  # a walk over a stranger's JSON stops here
+
+
+def embedded_json(scripts: str) -> list[Any]:
+    """The JSON values assigned in scripts (`window.__X__ = {…}`, `var x = […]`); values that
+    are not strict JSON are skipped."""
+    decoder = json.JSONDecoder(strict=False)
+    values = []
+    done = 0  # end of the last value read: an assignment inside it is not read again
+    for match in _JSON_START.finditer(scripts):
+        if match.start() < done:
+            continue
+        try:
+            value, done = decoder.raw_decode(scripts, match.end())
+        except ValueError:
+            continue
+        values.append(value)
+    return values
+
+
+def row_lists(value: Any) -> list[list[dict[str, Any]]]:
+    """Every list of objects inside `value` (breadth-first, bounded by MAX_JSON_NODES)."""
+    found, queue, seen = [], [value], 0
+    while queue and seen < MAX_JSON_NODES:
+        node = queue.pop()
+        seen += 1
+        if isinstance(node, dict):
+            queue.extend(node.values())
+        elif isinstance(node, list):
+            rows = [item for item in node if isinstance(item, dict)]
+            if rows and len(rows) == len(node):
+                found.append(rows)
+            queue.extend(node)
+    return found
+
+
+def row_url_key(rows: list[dict[str, Any]]) -> str | None:
+    """The key whose values are the rows' own links: a *href/*url/*link key holding an http(s)
+    URL in every row, preferring job/detail keys over company or logo links."""
+    keys = [
+        k
+        for k in rows[0]
+        if _URL_KEY.search(k)
+        and all(isinstance(r.get(k), str) and r[k].startswith(("http", "/")) for r in rows)
+    ]
+    preferred = [k for k in keys if _ROW_KEY.search(k)]
+    ranked = preferred or keys
+    return ranked[0] if ranked else None
+
+
+def embedded_json_links(sel: Selector, url: str) -> list[str]:
+    """Links of the longest list of rows held as JSON in the page's scripts (search results
+    rendered by JavaScript), absolute and in order; [] when there is none."""
+    scripts = "\n".join(sel.xpath("//script[not(@src)]/text()").getall())
+    best: list[str] = []
+    for value in embedded_json(scripts):
+        for rows in row_lists(value):
+            key = row_url_key(rows)
+            if key and len(rows) > len(best):
+                best = [urljoin(url, r[key]) for r in rows]
+    return list(dict.fromkeys(best))
