@@ -377,6 +377,7 @@ def crawl(totals: Totals, quick: bool) -> None:
     attacks: list[tuple[str, Callable[[], dict[str, Route]]]] = [
         ("clean mirror", dict),
         ("docx 9 tables x 1,000 rows", lambda: {docx_url: Route(docx, body=build_docx())}),
+        ("xlsx 10,000 rows", lambda: {docx_url: Route(docx, body=build_xlsx(10_000, 8))}),
         ("xlsx 100,000 rows", lambda: {docx_url: Route(docx, body=build_xlsx(100_000, 8))}),
         ("page +140,000 chars of sections", lambda: {HOSTILE_URL: Route(page, body=build_attack(140_000))}),
         ("page +1 MB of 英语六级以上，", lambda: {HOSTILE_URL: Route(page, body=dense_page())}),
@@ -399,11 +400,31 @@ def crawl(totals: Totals, quick: bool) -> None:
                                   json.dumps(overrides))  # fmt: skip
                 run = run_tracked(command, timeout=900)
             r = _last_json(run.stdout)
+            stored = _stored(workdir / "store.sqlite")
             over = [f"{role} {mb} MB" for role, mb in run.peaks.items() if mb > LIMIT_MB]
             outcome = totals.record(f"crawl {name}", run,
                                     wrong=f"over {LIMIT_MB} MB: {over}" if over else "")  # fmt: skip
             print(f"{outcome:5} {name:34} {run.seconds:5.1f} s  {r.get('notices', '?')} notices, "
-                  f"{r.get('timeouts', '?')} timed out; peak {_peaks(run)}")  # fmt: skip
+                  f"{r.get('timeouts', '?')} timed out; peak {_peaks(run)}\n      {stored}")  # fmt: skip
+
+
+def _stored(db: Path) -> str:
+    """What a crawl's store holds of its attachments: table rows, the most positions of one
+    notice, and the attachments it could not use (with why)."""
+    import sqlite3
+
+    if not db.is_file():
+        return "no store"
+    with sqlite3.connect(db) as conn:
+        rows = conn.execute("SELECT count(*) FROM table_rows").fetchone()[0]
+        most = conn.execute(
+            "SELECT coalesce(max(n), 0) FROM (SELECT count(*) AS n FROM positions GROUP BY notice_id)"
+        ).fetchone()[0]
+        failed = conn.execute(
+            "SELECT error FROM pages WHERE parent_url IS NOT NULL AND error IS NOT NULL"
+        ).fetchall()
+    errors = "; ".join(sorted({str(e[0])[:60] for e in failed})) or "none"
+    return f"{rows} table rows, at most {most} positions a notice; attachments not used: {errors}"
 
 
 RUNNERS: dict[str, Callable[[Totals, bool], None]] = {
