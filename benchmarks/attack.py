@@ -98,7 +98,8 @@ def role_of(command: str, root: bool) -> str:
         return "attachment parser"
     if "multiprocessing" in command or "spawn_main" in command:
         return "normalise worker"
-    return "other child"
+    words = command.split()
+    return f"other child ({' '.join(words[1:3])[:40]})" if words else "other child"
 
 
 def run_tracked(
