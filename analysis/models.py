@@ -45,7 +45,11 @@ class Finding:
 
 @dataclass(slots=True)
 class Position:
-    """One advertised position, with everything the normaliser found in its text."""
+    """One advertised position, with everything the normaliser found in its text.
+
+    A position read from a table row carries the row's provenance (`file`, `sheet` — a sheet,
+    a .docx table or a PDF page —, 1-based `row`); a position read from the notice text has none.
+    """
 
     seq: int
     title: str
@@ -53,6 +57,9 @@ class Position:
     headcount: int | None = None
     role_family: str = "other"
     findings: list[Finding] = dataclasses.field(default_factory=list)
+    file: str | None = None
+    sheet: str | None = None
+    row: int | None = None
 
     def values(self, field_name: str) -> list[str]:
         return [f.value for f in self.findings if f.field == field_name]

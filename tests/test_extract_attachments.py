@@ -4,8 +4,6 @@ the mirror's generated tables of each format, and hostile files, all parsed in a
 
 from __future__ import annotations
 
-import io
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -13,7 +11,6 @@ import pytest
 import analysis.extract as extract
 from analysis.extract import Attachment, attach_tables, extract_file, sandbox, tables_of
 from analysis.extract.files import (
-    OLE_MAGIC,
     Caps,
     UnsafeFileError,
     check_xml_part,
@@ -26,7 +23,14 @@ from analysis.extract.sandbox import extract_file_fresh
 from analysis.extract.tables import extract_table, find_header, map_columns, parse_headcount
 from analysis.models import ParsedNotice
 from analysis.normalise import normalise_notice
-from benchmarks.attack_attachments import build_docx, build_xlsx
+from benchmarks.attack_attachments import (
+    HOSTILE_FILES,
+    SHEET,
+    build_docx,
+    build_xlsx,
+    sheet_body,
+    xlsx_with_sheet,
+)
 from mirror import attachments as files
 from mirror.build import load_notices
 
@@ -196,90 +200,10 @@ def test_each_file_gets_a_process_of_its_own() -> None:
 # ------------------------------------------------ hostile files say what is wrong (issue 14)
 
 
-def replace_member(data: bytes, name: str, body: bytes) -> bytes:
-    """The zip `data` with member `name` replaced by `body`."""
-    out = io.BytesIO()
-    with (
-        zipfile.ZipFile(io.BytesIO(data)) as src,
-        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
-    ):
-        for info in src.infolist():
-            dst.writestr(info.filename, body if info.filename == name else src.read(info))
-    return out.getvalue()
-
-
-SHEET = "xl/worksheets/sheet1.xml"
-DOCTYPE = '<!DOCTYPE worksheet [<!ENTITY lol "lol">]>'
-
-
-def sheet_body() -> str:
-    """The generated sheet's XML without its declaration."""
-    xml = zipfile.ZipFile(io.BytesIO(files.render_xlsx(NOTICE))).read(SHEET).decode("utf-8")
-    return xml.split("?>", 1)[1]
-
-
-def xlsx_with_sheet(xml: bytes) -> bytes:
-    return replace_member(files.render_xlsx(NOTICE), SHEET, xml)
-
-
-def utf16_doctype(codec: str) -> bytes:
-    return (f'<?xml version="1.0" encoding="UTF-16"?>{DOCTYPE}' + sheet_body()).encode(codec)
-
-
-def doctype_after_comment(comment_bytes: int) -> bytes:
-    comment = "<!--" + "x" * comment_bytes + "-->"
-    return (f'<?xml version="1.0" encoding="UTF-8"?>{comment}{DOCTYPE}' + sheet_body()).encode()
-
-
-def truncated_xls(length: int) -> bytes:
-    return files.render_xls(NOTICE)[:length]
-
-
-def xls_with_broken_directory() -> bytes:
-    data = bytearray(files.render_xls(NOTICE))
-    data[48:52] = b"\xff\xff\xff\x7f"  # first directory sector: far past the end
-    return bytes(data)
-
-
-XLS_DAMAGED = "truncated or corrupt Excel 97-2003 file (.xls)"
-DTD = "sheet1.xml declares a DTD/entities"
-HOSTILE_FILES = [
-    ("truncated .xls, half", lambda: truncated_xls(2816), "corrupt", XLS_DAMAGED),
-    ("truncated .xls, header and a sector", lambda: truncated_xls(1024), "corrupt", XLS_DAMAGED),
-    ("corrupt OLE directory", xls_with_broken_directory, "corrupt", XLS_DAMAGED),
-    (
-        "OLE magic and garbage",
-        lambda: OLE_MAGIC + bytes(range(256)) * 4,
-        "corrupt",
-        "truncated or corrupt Office 97-2003 file",
-    ),
-    ("sheet in UTF-16 with a DOCTYPE", lambda: xlsx_with_sheet(utf16_doctype("utf-16")), "unsafe", DTD),
-    (
-        "sheet in UTF-16 BE without BOM",
-        lambda: xlsx_with_sheet(utf16_doctype("utf-16-be")),
-        "unsafe",
-        DTD,
-    ),
-    ("sheet in UTF-32", lambda: xlsx_with_sheet(utf16_doctype("utf-32")), "unsafe", DTD),
-    (
-        "DOCTYPE after a 2 MiB comment",
-        lambda: xlsx_with_sheet(doctype_after_comment(2 << 20)),
-        "unsafe",
-        DTD,
-    ),
-    (
-        "DOCTYPE across a 1 MiB read",
-        lambda: xlsx_with_sheet(doctype_after_comment((1 << 20) - 48)),
-        "unsafe",
-        DTD,
-    ),
-]  # fmt: skip
-
-
 @pytest.mark.parametrize(
     ("render", "kind", "message"),
-    [case[1:] for case in HOSTILE_FILES],
-    ids=[case[0] for case in HOSTILE_FILES],
+    [case[2:] for case in HOSTILE_FILES],
+    ids=[case[1] for case in HOSTILE_FILES],
 )
 def test_a_damaged_or_hostile_file_says_what_is_wrong(
     render: object, kind: str, message: str
@@ -409,8 +333,8 @@ def test_the_notice_text_shows_the_first_rows_and_table_rows_keep_all(
         ("岗位表", n + 1, f"英语编辑{n}") for n in range(1, 6)
     ]
     assert not merged.attachment_errors  # nothing was lost: every row is in `tables`
-    positions = normalise_notice(merged).positions
-    assert [p.title for p in positions] == ["英语编辑1", "英语编辑2"]
+    positions = normalise_notice(merged).positions  # every row, not only the rows shown
+    assert [(p.title, p.row) for p in positions] == [(f"英语编辑{n}", n + 1) for n in range(1, 6)]
 
 
 def test_the_notice_text_budget_is_shared_by_its_tables(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -2,9 +2,10 @@
 
 Input: attachment bytes (parsed in a limited child process) and the notice they belong to.
 Output: the notice with `tables` = one `TableRow` per position row with its provenance (file,
-sheet, row), and one bounded table block per position table appended to its text (rendered
-like an HTML table of the body: header line, then one ' | ' line per position, the first rows
-only, then "… N more rows in table_rows"). What was cut is listed in `attachment_errors`.
+sheet, row) — the normaliser makes one position of each —, and a short excerpt of each position
+table appended to its text (rendered like an HTML table of the body: header line, then one
+' | ' line per row, the first rows only, then "… N more rows in table_rows"). What was cut is
+listed in `attachment_errors`.
 """
 
 from __future__ import annotations
@@ -37,16 +38,15 @@ __all__ = [
 ]
 
 # How much of its attachments' tables one notice takes (issue 14). Every row becomes a TableRow
-# up to NOTICE_MAX_TABLE_ROWS (two files at the child's 50,000-row cap). The normaliser still
-# reads positions from the notice text, and real provincial position tables run to 7,500-14,000
-# rows over several sheets, so the text keeps every row the child's caps let through (bounded by
-# them: 4 M characters a file); the row and character caps below only stop a notice that
-# gathers more than two files' worth. Positions straight from TableRows would let the text
-# shrink to an excerpt (left for the normaliser's table path).
+# up to NOTICE_MAX_TABLE_ROWS (two files at the child's 50,000-row cap), and the normaliser
+# makes one position of each row (`analysis.normalise.positions.row_sections`). The notice text
+# keeps its article and only an excerpt of each table, for a reader and for search: the first
+# rows, TEXT_ROWS and TEXT_CHARS over all tables of the notice (real provincial tables run to
+# 7,500-14,000 rows and 2 million characters; the whole of them used to be appended).
 NOTICE_MAX_TABLE_ROWS = 100_000
-TEXT_ROWS_PER_TABLE = 50_000
-TEXT_ROWS = 100_000  # all tables of a notice together
-TEXT_CHARS = 8_000_000  # all table blocks of a notice together (two files at the child's cap)
+TEXT_ROWS_PER_TABLE = 20
+TEXT_ROWS = 50  # all tables of a notice together
+TEXT_CHARS = 20_000  # all table blocks of a notice together
 
 # Name lists (面试/拟聘用名单, 成绩) carry personal data and no positions: never fetched.
 PERSONAL_DATA_WORDS = ("名单", "成绩", "准考证", "面试人员", "体检人员", "考察人员", "拟聘", "拟录")

@@ -1,7 +1,9 @@
 """Normalise stage: ParsedNotice → NormalisedNotice.
 
-Input: a ParsedNotice from a page parser (raw title, text, published string, employer).
-Output: a NormalisedNotice: clean text, resolved dates, one Position per advertised job, each with
+Input: a ParsedNotice from a page parser (raw title, text, published string, employer, and the
+rows of its attachments' position tables).
+Output: a NormalisedNotice: clean text, resolved dates, one Position per advertised job (per
+table row, with its file/sheet/row, when the notice has position tables), each with
 its evidenced findings (language, native_speaker, certificate, overseas, skill, aigc, education,
 party_member, age_max), headcount and role family, and the taxonomy version used.
 """
@@ -10,7 +12,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from analysis.models import Finding, NormalisedNotice, ParsedNotice, Position
+from analysis.models import Evidence, Finding, NormalisedNotice, ParsedNotice, Position, TableRow
 from analysis.normalise.aigc import aigc_version, detect_aigc
 from analysis.normalise.context import Sections, load_vocab
 from analysis.normalise.dates import parse_date
@@ -27,7 +29,13 @@ from analysis.normalise.languages import (
     detect_native_speakers,
 )
 from analysis.normalise.overseas import detect_overseas
-from analysis.normalise.positions import sections_of, split_positions
+from analysis.normalise.positions import (
+    Section,
+    row_sections,
+    sections_of,
+    shared_conditions,
+    split_positions,
+)
 from analysis.normalise.published import detect_published, resolve_published
 from analysis.normalise.roles import ROLE_FAMILIES, classify_role_family
 from analysis.normalise.skills import detect_skills, skills_version
@@ -52,6 +60,7 @@ __all__ = [
     "detect_skills",
     "normalise_notice",
     "normalise_position",
+    "normalise_rows",
     "parse_date",
     "resolve_published",
     "split_positions",
@@ -117,6 +126,50 @@ def normalise_position(
     )
 
 
+def table_rows_of(parsed: ParsedNotice) -> list[TableRow]:
+    """The rows of a notice's position tables that are positions of their own: every row of
+    every table, except rows of a table the notice body already lists (`repeats_body`)."""
+    return [row for row in parsed.tables if not row.repeats_body]
+
+
+def normalise_rows(sections: list[Section], ref: date | None) -> list[Position]:
+    """One position per table-row section. The detectors read a row's requirement cells (and
+    the shared conditions) once per distinct text: a provincial table repeats the same
+    conditions under thousands of employers, and its identity cells (employer, code) carry none.
+    Evidence offsets are moved past the identity cells, into the position's whole text."""
+    read: dict[tuple[str, str], Position] = {}
+    positions = []
+    for seq, s in enumerate(sections, start=1):
+        text = s.text
+        body = text[s.lead :]
+        key = (s.title, body)
+        done = read.get(key)
+        if done is None:
+            own = s.own[s.lead :]
+            done = read[key] = normalise_position(0, s.title, body, own_text=own, ref=ref)
+        findings = done.findings if not s.lead else [_moved(f, s.lead) for f in done.findings]
+        positions.append(
+            Position(
+                seq=seq,
+                title=s.title,
+                text=text,
+                headcount=s.headcount if s.headcount is not None else done.headcount,
+                role_family=done.role_family,
+                findings=findings,
+                file=s.file,
+                sheet=s.sheet,
+                row=s.row,
+            )
+        )
+    return positions
+
+
+def _moved(finding: Finding, by: int) -> Finding:
+    f, evidence = finding, finding.evidence
+    moved = Evidence(evidence.text, evidence.start + by, evidence.end + by)
+    return Finding(f.field, f.value, moved, f.required, f.level, f.years, f.detail)
+
+
 def normalise_notice(
     parsed: ParsedNotice, *, fetched_at: datetime | None = None
 ) -> NormalisedNotice:
@@ -124,7 +177,8 @@ def normalise_notice(
 
     published = see `resolve_published` (labelled date, URL, the page's date string, first
     lines); deadline = the application deadline, year-less dates resolved against published
-    (never the fetch date). Positions are numbered from 1.
+    (never the fetch date). Positions are numbered from 1: one per row of the notice's
+    position tables when it has any (`table_rows_of`), else those its text names.
     """
     title = clean_text(parsed.title)
     text = clean_text(parsed.text)
@@ -134,19 +188,23 @@ def normalise_notice(
     # Year-less deadlines take the notice's year, never the fetch day's.
     deadline_hit = detect_deadline(text, ref=published)
     deadline = deadline_hit[0] if deadline_hit else None
-    sections = sections_of(text, title)
-    single = len(sections) == 1
-    positions = [
-        normalise_position(
-            i,
-            s.title,
-            s.text,
-            own_text=None if single else s.own,
-            ref=ref,
-            headcount=s.headcount,
-        )
-        for i, s in enumerate(sections, start=1)
-    ]
+    rows = table_rows_of(parsed)
+    if rows:
+        positions = normalise_rows(row_sections(rows, shared_conditions(text)), ref)
+    else:
+        sections = sections_of(text, title)
+        single = len(sections) == 1
+        positions = [
+            normalise_position(
+                i,
+                s.title,
+                s.text,
+                own_text=None if single else s.own,
+                ref=ref,
+                headcount=s.headcount,
+            )
+            for i, s in enumerate(sections, start=1)
+        ]
     return NormalisedNotice(
         url=parsed.url,
         title=title,

@@ -388,8 +388,8 @@ class Sections:
         # Only a line holding a heading word can be a heading (a heading pattern's match, on the
         # line or on its label, contains one of the words): the pre-scan's hits give those lines.
         if _HEADING_OWNER and lowered(text) is not None:
-            rfind, find, n = text.rfind, text.find, len(text)
-            starts = {rfind("\n", 0, h[0]) + 1 for h in prescan(text).get(_HEADING_OWNER, ())}
+            find, n = text.find, len(text)
+            starts = {line_start(text, h[0]) for h in prescan(text).get(_HEADING_OWNER, ())}
             for pos in sorted(starts):
                 end = find("\n", pos)
                 self._add(text[pos : n if end < 0 else end], pos)
@@ -447,15 +447,33 @@ def _heading_state(line: str) -> int | None:
 _LIST_ITEM = re.compile(rf"\s*(?:\(?[{CN_ONE_TO_TEN}\d]{{1,2}}[).、]|[a-z]\)|[-•*])")
 
 
+@lru_cache(maxsize=8)
+def _newlines(text: str) -> list[int]:
+    """Offsets of the line breaks of `text`, found once per text."""
+    out: list[int] = []
+    _offsets(text, "\n", out)
+    return out
+
+
+def line_start(text: str, pos: int) -> int:
+    """Where the line holding `pos` starts: a bisect of the cached line breaks, not a scan back
+    (one scan per hit is quadratic on a long line)."""
+    breaks = _newlines(text)
+    i = bisect.bisect_left(breaks, pos)
+    return breaks[i - 1] + 1 if i else 0
+
+
 def _in_alternatives(text: str, start: int) -> bool:
     """Is the span in a list item under "具备以下条件之一" / "one of the following"?"""
-    line_lo = text.rfind("\n", 0, start) + 1
+    line_lo = line_start(text, start)
     if not _LIST_ITEM.match(text, line_lo):
         return False
     return _ALTERNATIVES_CUE.search(text, max(0, line_lo - 400), line_lo) is not None
 
 
-_LEADING_PREF = re.compile(r"^\W*(?:preferably|ideally|最好|如有|如具|如能)", re.IGNORECASE)
+# Matched at the sentence's start (`match(text, s_lo, start)`), never on a slice of it: a slice
+# costs the sentence's length for every span, quadratic on a posting without sentence ends.
+_LEADING_PREF = re.compile(r"\W*(?:preferably|ideally|最好|如有|如具|如能)", re.IGNORECASE)
 
 
 def is_alternative(text: str, start: int, sections: Sections | None = None) -> bool:
@@ -476,7 +494,7 @@ def requirement(text: str, start: int, end: int, sections: Sections | None = Non
     if _PREFERRED.search(text, lo, hi):
         return False
     s_lo, _ = sentence_bounds(text, start, end)
-    if _LEADING_PREF.search(text[s_lo:start]):
+    if _LEADING_PREF.match(text, s_lo, start):
         return False
     if _in_alternatives(text, start):
         return None
@@ -517,7 +535,7 @@ class ClauseStates:
             preferred = self._preferred[key] = _PREFERRED.search(text, lo, hi) is not None
         if preferred:
             return False
-        if _LEADING_PREF.search(text[s_lo:start]):
+        if _LEADING_PREF.match(text, s_lo, start):
             return False
         if _in_alternatives(text, start):
             return None

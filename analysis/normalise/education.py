@@ -252,8 +252,10 @@ def detect_party_member(text: str, sections: Sections | None = None) -> Finding 
         if is_excluded(text, m.start(), m.end()):
             continue
         req = requirement(text, m.start(), m.end(), sections)
-        line_start = text.rfind("\n", 0, m.start()) + 1
-        label = text[max(line_start, m.start() - 8) : m.start()]
+        # The label is the 8 characters before, within the line: look for the line's start
+        # there only (a scan back to it per hit is quadratic on one long line).
+        floor = max(0, m.start() - 8)
+        label = text[text.rfind("\n", floor, m.start()) + 1 or floor : m.start()]
         # A bare list item "3.中共党员;" or "政治面貌:中共党员" is a requirement.
         if req is None and (re.search(r"政治面貌|^\W*\d+[.、]\s*$|^\W*$", label)):
             req = True

@@ -279,8 +279,13 @@ _LIST_TARGET = re.compile(r"target|目标|任一|之一|one of", re.IGNORECASE)
 def _in_language_list(text: str, m: _Mention, v: _Vocab) -> tuple[bool, bool | None]:
     """(is the mention on a line of language names under a "Languages" heading, what the heading
     says: True "required", None "target languages" (one of them), False nothing)."""
-    lo = text.rfind("\n", 0, m.start) + 1
-    hi = text.find("\n", m.end)
+    # The line's edges are looked for within 121 characters only: a longer line is no list
+    # (and a scan to its edges per mention is quadratic on one long line).
+    floor, ceiling = max(0, m.start - 121), m.end + 121
+    lo = text.rfind("\n", floor, m.start) + 1
+    hi = text.find("\n", m.end, ceiling)
+    if (lo == 0 and floor > 0) or (hi < 0 and ceiling < len(text)):
+        return False, False
     line = text[lo : hi if hi >= 0 else len(text)]
     if len(line) > 120:
         return False, False

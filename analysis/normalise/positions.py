@@ -18,10 +18,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from analysis.models import TableRow
 from analysis.normalise.guard import first_char_guard, guarded
 from analysis.normalise.numbers import CN_ONE_TO_TEN, CN_SMALL
+from analysis.normalise.text import clean_text
 
-__all__ = ["Section", "sections_of", "split_positions"]
+__all__ = [
+    "Section",
+    "row_sections",
+    "row_text",
+    "sections_of",
+    "shared_conditions",
+    "split_positions",
+]
 
 _CN_NUM = CN_ONE_TO_TEN
 _ROLE_NOUN = guarded(
@@ -95,12 +104,17 @@ _TABLE_COUNT_COL = re.compile(r"人数|名额|计划数|职数|(?i:number|vacanc
 
 @dataclass(frozen=True, slots=True)
 class Section:
-    """One position: its title, its own text, the shared conditions, and a known headcount."""
+    """One position: its title, its own text, the shared conditions, and a known headcount;
+    a position from a table row also says where the row is (file, sheet, 1-based row)."""
 
     title: str
     own: str
     shared: str
     headcount: int | None = None
+    file: str | None = None
+    sheet: str | None = None
+    row: int | None = None
+    lead: int = 0  # characters at the head of `own` that no detector reads (a row's identity)
 
     @property
     def text(self) -> str:
@@ -262,3 +276,92 @@ def split_positions(text: str, title: str) -> list[tuple[str, str]]:
     A notice with no recognisable split is one position titled by the notice title.
     """
     return [(s.title, s.text) for s in sections_of(text, title)]
+
+
+# -- positions straight from table rows (attachments) ------------------------------------------
+
+# A row's cell as a line of its position's text: "学历要求:本科及以上", so a finding's evidence
+# is a span of one cell and the header says what the cell is (ASCII, as clean_text makes "：").
+_CELL_LABEL = ":"
+# The fields of a TableRow built without `cells`, with the header words a table would use.
+_ROW_FIELDS = (
+    ("employer", "招聘单位"),
+    ("title", "岗位名称"),
+    ("major", "专业"),
+    ("degree", "学历"),
+    ("age", "年龄"),
+    ("other", "其他条件"),
+)
+_MORE_ROWS = re.compile(r"^… \d+ more rows in table_rows$")
+
+
+# Cells that say who a row is (employer, position code, serial number, headcount): kept at the
+# head of the position's text but not read by the detectors (an employer named 党员教育中心 sets
+# no requirement), so rows that differ only in them are read once (`Section.lead`).
+_IDENTITY_HEADER = re.compile(
+    r"代码|编码|编号|序号|人数|名额|计划数|职数|单位|机关|部门|(?i:\bcode\b|employer|vacancies)"
+)
+
+
+def row_lines(row: TableRow) -> tuple[list[str], list[str]]:
+    """(identity lines, requirement lines) of a table row: one "header:value" line per filled
+    cell, in column order within each group."""
+    if row.cells:
+        pairs = list(row.cells.items())
+    else:
+        pairs = [(label, getattr(row, name)) for name, label in _ROW_FIELDS]
+        if row.headcount is not None:
+            pairs.insert(2, ("招聘人数", str(row.headcount)))
+    identity: list[str] = []
+    requirements: list[str] = []
+    for header, value in pairs:
+        if value:
+            group = identity if _IDENTITY_HEADER.search(header) else requirements
+            group.append(f"{header}{_CELL_LABEL}{value}")
+    return identity, requirements
+
+
+def row_text(row: TableRow) -> str:
+    """A table row as position text: its identity lines, then its requirement lines."""
+    identity, requirements = row_lines(row)
+    return "\n".join(identity + requirements)
+
+
+def shared_conditions(text: str) -> str:
+    """The conditions a notice's text sets for every position (二、基本条件…, 所有岗位均须…),
+    without the table excerpts `attach_tables` appends (their caption, ' | ' and "… more
+    rows" lines): positions read from table rows get these, as positions split from text do."""
+    lines = text.split("\n")
+    kept = [
+        line
+        for i, line in enumerate(lines)
+        if _CELL_SEP not in line
+        and not (i + 1 < len(lines) and _CELL_SEP in lines[i + 1])  # a table's caption
+        and not _MORE_ROWS.match(line)
+    ]
+    return _shared_conditions(kept, list(range(len(kept))))
+
+
+def row_sections(rows: list[TableRow], shared: str = "") -> list[Section]:
+    """One position per table row, in order, with its provenance and the table's headcount;
+    the title is the row's position name (else its employer, else "sheet row N"). Title and
+    text are cleaned like notice text (a `clean_text` per group of cells, not per cell)."""
+    sections = []
+    for row in rows:
+        identity, requirements = row_lines(row)
+        lead = clean_text("\n".join(identity))
+        body = clean_text("\n".join(requirements))
+        own = f"{lead}\n{body}" if lead and body else lead or body
+        sections.append(
+            Section(
+                clean_text(row.title or row.employer) or f"{row.sheet} 第{row.row}行",
+                own,
+                shared,
+                row.headcount if row.headcount and 0 < row.headcount < 1000 else None,
+                row.file,
+                row.sheet,
+                row.row,
+                len(own) - len(body),
+            )
+        )
+    return sections
