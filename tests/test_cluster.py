@@ -333,3 +333,16 @@ def test_real_ads_get_whole_title_names() -> None:
     positions, findings = build_frames(ads)
     model = RoleClusterer(random_state=0).fit_positions(positions, findings)
     _assert_names_are_member_titles(model, positions["title"].astype("string").fillna(""))
+
+
+def test_a_cluster_whose_titles_name_larger_ones_gets_whole_words_added() -> None:
+    from analysis.cluster.model import _fallback_name
+
+    used = {"英语编辑"}
+    assert _fallback_name(["英语编辑"], ["skill:translation (80%)"], None, used) == (
+        "英语编辑 (skill:translation)"
+    )
+    assert _fallback_name(["英语编辑"], [], "editorial", used) == "英语编辑 (editorial)"
+    assert _fallback_name(["英语编辑"], [], None, used) == "英语编辑 (another group)"
+    assert _fallback_name([], [], None, set()) == "positions without a title"
+    assert _fallback_name([], [], None, {"positions without a title"}).startswith("positions")

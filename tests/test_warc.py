@@ -134,3 +134,59 @@ def test_a_run_appending_to_its_file_writes_one_warcinfo(tmp_path: Path) -> None
     with first.path.open("rb") as fh:
         types = [r.rec_type for r in ArchiveIterator(fh)]
     assert types.count("warcinfo") == 1 and types[0] == "warcinfo"
+
+
+REPLAY = """
+import hashlib, io, json, sys
+from pywb.manager.manager import CollectionsManager
+from pywb.apps.frontendapp import FrontEndApp
+
+manager = CollectionsManager("icc", must_exist=False)
+manager.add_collection()
+manager.add_archives(sys.argv[2:])
+app = FrontEndApp()
+
+def get(path, query=""):
+    seen = {}
+    def start(status, headers, exc_info=None):
+        seen["status"] = status
+    environ = {
+        "REQUEST_METHOD": "GET", "PATH_INFO": path, "QUERY_STRING": query, "SCRIPT_NAME": "",
+        "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "80", "SERVER_PROTOCOL": "HTTP/1.1",
+        "HTTP_HOST": "127.0.0.1", "wsgi.url_scheme": "http", "wsgi.input": io.BytesIO(),
+        "wsgi.errors": sys.stderr,
+    }
+    body = b"".join(app(environ, start))
+    return seen["status"], body
+
+url = sys.argv[1]
+status, body = get("/icc/20300101000000id_/" + url)
+index_status, index = get("/icc/cdx", "output=json&url=" + url)
+print(json.dumps({"status": status, "sha256": hashlib.sha256(body).hexdigest(),
+                  "index": index.decode()}))
+"""
+
+
+def test_pywb_replays_an_archived_notice_byte_for_byte(archive, tmp_path: Path) -> None:
+    """pywb (when installed: it is heavy, so no declared dependency) adds the file to a
+    collection, finds the notice by URL and serves its archived bytes back unchanged. Run in a
+    child process: pywb's server stack monkey-patches the standard library."""
+    import hashlib
+    import subprocess
+    import sys
+
+    pytest.importorskip("pywb")
+    path, _ = archive
+    result = subprocess.run(
+        [sys.executable, "-c", REPLAY, NOTICE, str(path)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    served = json.loads(result.stdout.strip().splitlines()[-1])
+    assert served["status"].startswith("200")
+    assert served["sha256"] == hashlib.sha256(BODY).hexdigest()
+    assert json.loads(served["index"].splitlines()[0])["url"] == NOTICE
