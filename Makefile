@@ -7,6 +7,7 @@ STAMP  := $(VENV)/.installed
 .PHONY: demo test lint typecheck bench evaluate clean
 
 $(BIN)/python:
+	@echo "First run: creating $(VENV) with $(PYTHON)..."
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
@@ -15,8 +16,12 @@ $(BIN)/python:
 COMPILED := $(shell sed -n 's/^    "\(analysis\/.*\.py\)",$$/\1/p' setup.py)
 
 $(STAMP): pyproject.toml setup.py $(COMPILED) | $(BIN)/python
+	@echo "Installing icc-talent and its dependencies into $(VENV) and compiling the normaliser"
+	@echo "with mypyc: about 2 minutes the first time, quiet while it works (only after a change"
+	@echo "to pyproject.toml, setup.py or a compiled module later)..."
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
+	@echo "Installed."
 
 demo: $(STAMP)
 	$(BIN)/icc-talent demo

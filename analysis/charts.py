@@ -22,6 +22,8 @@ from matplotlib.figure import Figure
 from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
+from analysis.trends import SMALL_N
+
 CJK_FONTS = (
     "Noto Sans CJK SC",
     "Noto Sans SC",
@@ -69,7 +71,13 @@ COLOUR_OTHER = "#c8cfd8"
 CHART_LANGUAGES = 6
 CHART_EXCLUDED_LANGUAGES = ("zh",)
 CHART_PROVINCES = 15
-CHART_CLUSTERS = 10
+CHART_CLUSTERS = 5
+"""Role clusters drawn by name in the role-mix chart; the rest are summed as "other"."""
+SMOOTH_MONTHS = 3
+"""Trailing window pooled into each point when months are small (see `smoothing_window`)."""
+SMALL_MONTH = 10
+"""A typical month (median over months with positions) below this many positions is too small
+for a monthly share: the share charts then pool `SMOOTH_MONTHS` months per point."""
 
 TITLES = {
     "positions": "Positions advertised per month",
@@ -77,7 +85,7 @@ TITLES = {
     "overseas": "Overseas experience: share of positions asking for it",
     "aigc": "AIGC roles: share of positions mentioning generative AI",
     "provinces": "Where: positions by province",
-    "clusters": "Role mix: share of each month's positions per role cluster",
+    "clusters": "Role mix: share of positions per role cluster",
 }
 """Chart titles, also used as the SVG's accessible label and the report's figure title."""
 
@@ -210,6 +218,27 @@ def _months(measures: pd.DataFrame) -> list[str]:
     return list(measures["month"].astype(str))
 
 
+def smoothing_window(positions: pd.Series) -> int:
+    """Months pooled into each point of a share chart: 1, or `SMOOTH_MONTHS` when the typical
+    month (median over months with positions) holds fewer than `SMALL_MONTH` positions.
+
+    `positions`: positions per consecutive month (gap months included, as 0)."""
+    busy = positions[positions > 0]
+    small = len(busy) > 0 and float(busy.median()) < SMALL_MONTH
+    return SMOOTH_MONTHS if small and len(positions) >= SMOOTH_MONTHS else 1
+
+
+def trailing_sums(frame: pd.DataFrame, window: int) -> pd.DataFrame:
+    """Each row replaced by the sum over it and the `window - 1` rows before (consecutive
+    months), so a share over the sums pools the window's positions."""
+    return frame.rolling(window, min_periods=1).sum() if window > 1 else frame.astype(float)
+
+
+def window_phrase(window: int) -> str:
+    """How a point is computed, for captions and panel titles."""
+    return "each month" if window == 1 else f"the {window} months to each point"
+
+
 # --------------------------------------------------------------------------- charts
 
 
@@ -249,18 +278,22 @@ def _language_colour(code: str, rank: int) -> str:
     return LANGUAGE_COLOURS.get(code, SPARE_COLOURS[rank % len(SPARE_COLOURS)])
 
 
-def render_languages_chart(measures: pd.DataFrame, month: str) -> str:
-    """Small multiples: share of each month's positions asking for each top foreign language.
+def render_languages_chart(measures: pd.DataFrame, month: str, window: int = 1) -> str:
+    """Small multiples: share of positions asking for each top foreign language, pooled over
+    `window` trailing months, the positions behind each point written beside it.
 
-    `measures`: `trends.build_monthly_measures` (month, positions, small_n, n_lang_*, lang_*).
+    `measures`: `trends.build_monthly_measures` (month, positions, n_lang_*).
     """
     months = _months(measures)
     x = list(range(len(months)))
-    has_positions = measures["positions"] > 0
     codes = chart_languages(measures)
-    shares = {c: measures[f"lang_{c}"].where(has_positions) for c in codes}
+    sums = trailing_sums(measures[["positions", *(f"n_lang_{c}" for c in codes)]], window)
+    base = sums["positions"]
+    shares = {c: sums[f"n_lang_{c}"] / base.where(base > 0) for c in codes}
+    small = base < SMALL_N
     top = max((float(s.max()) for s in shares.values() if s.notna().any()), default=0.0) * 100
     rows, cols = (2 if len(codes) > 3 else 1), (3 if codes else 1)
+    every = max(1, -(-len(months) // 12))  # at most about 12 counts per panel stay legible
     with _chart_style("languages"):
         fig = Figure(figsize=(8.6, 2.0 + 1.9 * rows), layout="constrained")
         layout = fig.get_layout_engine()
@@ -271,7 +304,7 @@ def render_languages_chart(measures: pd.DataFrame, month: str) -> str:
         fig.supylabel("share of positions", fontsize=9.5, color="#3b4552")
         for rank, ax in enumerate(axes):
             ax.yaxis.set_major_formatter(PercentFormatter(decimals=0))
-            ax.set_ylim(0, min(104.0, max(10.0, top * 1.15)))
+            ax.set_ylim(0, min(118.0, max(12.0, top * 1.3)))
             if codes and rank >= len(codes):
                 ax.set_axis_off()
                 continue
@@ -281,9 +314,21 @@ def render_languages_chart(measures: pd.DataFrame, month: str) -> str:
                 continue
             code, colour = codes[rank], _language_colour(codes[rank], rank)
             ax.fill_between(x, shares[code] * 100, color=colour, alpha=0.10, lw=0)
-            _share_line(ax, x, shares[code], measures["small_n"], color=colour)
-            now = measures.loc[measures["month"] == month, f"lang_{code}"]
-            latest = f" · {_pct(float(now.iloc[0]))} in {month}" if len(now) else ""
+            _share_line(ax, x, shares[code], small, color=colour)
+            for i in range(len(months) - 1, -1, -every):  # the latest point always counted
+                if base.iloc[i] > 0:
+                    ax.annotate(
+                        f"{int(base.iloc[i])}", (i, float(shares[code].iloc[i]) * 100),
+                        xytext=(0, 5), textcoords="offset points", ha="center", fontsize=6.5,
+                        color=_MUTED,
+                    )  # fmt: skip
+            now = shares[code][measures["month"].astype(str).to_numpy() == month]
+            latest = ""
+            if len(now) and pd.notna(now.iloc[0]):
+                # Pooled: the caption says which months the report month's point covers.
+                latest = f" · {_pct(float(now.iloc[0]))}" + (
+                    f" in {month}" if window == 1 else f" ({window} mo.)"
+                )
             ax.set_title(language_name(code) + latest, fontsize=10, color=colour)
         return _svg(fig, "languages")
 
@@ -366,26 +411,39 @@ def render_province_chart(provinces: pd.DataFrame, month: str, window_label: str
         return _svg(fig, "provinces")
 
 
+def cluster_chart_order(shares: pd.DataFrame) -> tuple[list[int], list[int]]:
+    """The clusters drawn by name (the `CHART_CLUSTERS` with most positions over all months)
+    and the rest, summed as "other"."""
+    totals = shares.groupby("cluster")["n"].sum()
+    order = [int(c) for c in sorted(totals.index, key=lambda c: (-int(totals[c]), int(c)))]
+    return order[:CHART_CLUSTERS], order[CHART_CLUSTERS:]
+
+
 def render_cluster_chart(
-    shares: pd.DataFrame, names: Mapping[int, str], drift: pd.Series, month: str
+    shares: pd.DataFrame, names: Mapping[int, str], drift: pd.Series, month: str, window: int = 1
 ) -> str:
-    """Stacked areas of each role cluster's share per month, drift as a line panel beneath.
+    """Stacked areas of the largest role clusters' shares plus "other", each point pooling
+    `window` trailing months; month-to-month drift as a line panel beneath.
 
     `shares`: `analysis.cluster.cluster_shares` (month, cluster, n, positions, share, small_n);
-    `names`: cluster → label (top terms); `drift`: month → Jensen-Shannon distance to the
-    previous month. Clusters beyond the `CHART_CLUSTERS` largest are summed as "other".
+    `names`: cluster → name (a typical title); `drift`: month → Jensen-Shannon distance to the
+    previous month.
     """
-    wide = shares.pivot(index="month", columns="cluster", values="share").sort_index()
-    wide.index = wide.index.astype(str)
-    months = list(wide.index)
-    order = list(wide.mean().sort_values(ascending=False).index)
-    shown, rest = order[:CHART_CLUSTERS], order[CHART_CLUSTERS:]
-    series = [wide[c].to_numpy() * 100 for c in shown]
-    labels = [f"{c}: {names.get(int(c), f'cluster {c}')}" for c in shown]
+    counts = shares.pivot(index="month", columns="cluster", values="n").sort_index()
+    counts.index = counts.index.astype(str)
+    months = list(counts.index)
+    base = shares.groupby("month")["positions"].first()
+    base.index = base.index.astype(str)
+    base = trailing_sums(base.reindex(months).to_frame(), window).iloc[:, 0]
+    pooled = trailing_sums(counts, window)
+    share = pooled.div(base.where(base > 0), axis=0).fillna(0.0) * 100
+    shown, rest = cluster_chart_order(shares)
+    series = [share[c].to_numpy() for c in shown]
+    labels = [names.get(c) or "positions without a title" for c in shown]
     colours = [CLUSTER_COLOURS[i % len(CLUSTER_COLOURS)] for i in range(len(shown))]
     if rest:
-        series.append(wide[rest].sum(axis=1).to_numpy() * 100)
-        labels.append(f"{len(rest)} smaller clusters")
+        series.append(share[rest].sum(axis=1).to_numpy())
+        labels.append(f"other ({len(rest)} smaller clusters)")
         colours.append(COLOUR_OTHER)
     x = list(range(len(months)))
     drift_values = drift.reindex(months)

@@ -158,7 +158,9 @@ def evaluate(path: Path, *, random_state: int = 0, k_range: tuple[int, int] = (4
         + " ".join(f"{s[1]:.3f}" for s in seeds)
     )
 
-    print(f"\nclusters (k = auto = {info['k']}), named by distinctive terms and skills:")
+    print(
+        f"\nclusters (k = auto = {info['k']}), named by their commonest whole title, with skills:"
+    )
     _print_names(auto, auto_labels, truth)
 
     shares = cluster_shares(positions, auto_labels)

@@ -62,11 +62,17 @@ def reprocess_archive(
     *,
     source_ids: list[str] | None = None,
     extract: Callable[[bytes, str], Extracted] = extract_file,
+    progress: Callable[[ReprocessResult], None] | None = None,
 ) -> ReprocessResult:
-    """Re-parse and re-normalise every archived notice page (and its attachments)."""
+    """Re-parse and re-normalise every archived notice page (and its attachments).
+
+    `progress` is called with the running result after each page (the CLI prints a line now
+    and then)."""
     sources = load_stored_sources(conn)
     result = ReprocessResult()
     for page in load_archived_notice_pages(conn, source_ids):
+        if progress is not None and result.pages:
+            progress(result)
         result.pages += 1
         source = sources.get(page.source_id) or Source(id=page.source_id, name=page.source_id)
         try:

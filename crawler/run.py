@@ -2,8 +2,9 @@
 
 Input: validated sources, the store path, the archive directory, optional setting overrides.
 Output: a `CrawlResult`: per-run totals counted from the store, Scrapy's stats, and one health
-record per source (pages, new notices, errors, zero/low yield against its history). The store's
-crawl lock is held throughout, so two crawls of one store never interleave.
+record per source (pages, new notices, errors, zero/low yield against its history), and the
+file Scrapy's log went to. The store's crawl lock is held throughout, so two crawls of one store
+never interleave.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import logging
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -93,6 +95,7 @@ class CrawlResult:
     sources: list[SourceRun] = field(default_factory=list)
     elapsed: float = 0.0  # seconds the spiders ran (Scrapy's start to its stop)
     active: float = 0.0  # seconds from the first request sent to the last item stored
+    log_file: Path | None = None  # where Scrapy's log went (None: the console)
 
     @property
     def errors(self) -> int:
@@ -130,6 +133,57 @@ class Timeline:
         return max(0.0, self.last_item - self.first_request)
 
 
+class CrawlProgress:
+    """Running counts over every spider of the run, told to `say` as the crawl goes: a line
+    when a spider starts or stops, and the totals as pages arrive (the caller throttles).
+    Only page counts: how many notices are new is decided against the store at the end (a
+    repost stored first can turn out a sighting), and the summary says it."""
+
+    COUNTS = (
+        ("downloader/response_count", "pages fetched"),
+        ("icc/page/notice", "notice pages read"),
+        ("icc/page/error", "errors"),
+    )
+
+    def __init__(self, say: Callable[[str], None], tick: Callable[[str], None]) -> None:
+        self.say = say
+        self.tick = tick
+        self.crawlers: list[Crawler] = []
+        self.spiders: list[_SpiderProgress] = []
+
+    def connect(self, crawler: Crawler, n_sources: int) -> None:
+        self.crawlers.append(crawler)
+        spider = _SpiderProgress(self, crawler.spidercls.name, n_sources)
+        self.spiders.append(spider)  # Scrapy holds receivers weakly: keep them alive here
+        crawler.signals.connect(spider.opened, signal=signals.spider_opened)
+        crawler.signals.connect(spider.closed, signal=signals.spider_closed)
+        crawler.signals.connect(spider.received, signal=signals.response_received)
+
+    def counts(self) -> str:
+        totals = dict.fromkeys((label for _, label in self.COUNTS), 0)
+        for crawler in self.crawlers:
+            for key, label in self.COUNTS:
+                totals[label] += int(crawler.stats.get_value(key, 0)) if crawler.stats else 0
+        return ", ".join(f"{n:,} {label}" for label, n in totals.items())
+
+
+class _SpiderProgress:
+    """One spider's signal receivers for `CrawlProgress`."""
+
+    def __init__(self, run: CrawlProgress, name: str, n_sources: int) -> None:
+        self.run, self.name, self.n_sources = run, name, n_sources
+
+    def opened(self, **_: Any) -> None:
+        plural = "s" if self.n_sources != 1 else ""
+        self.run.say(f"{self.name}: crawling {self.n_sources} source{plural}")
+
+    def closed(self, reason: str = "", **_: Any) -> None:
+        self.run.say(f"{self.name}: {reason or 'finished'}; run so far: {self.run.counts()}")
+
+    def received(self, **_: Any) -> None:
+        self.run.tick(self.run.counts())
+
+
 def build_settings(db_path: Path, archive_dir: Path, run_id: int, **overrides: Any) -> Settings:
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
@@ -148,17 +202,26 @@ def run_crawl(
     db_path: Path,
     archive_dir: Path,
     overrides: dict[str, Any] | None = None,
+    log_dir: Path | None = None,
+    progress: CrawlProgress | None = None,
 ) -> CrawlResult:
     """Crawl every source with the spider of its kind; blocks until all spiders finish.
 
-    Raises `crawler.lock.CrawlLockedError` when another crawl holds the store.
+    With `log_dir`, Scrapy's log goes to `log_dir/crawl-run<id>.log` instead of the console;
+    `progress` is told what the spiders do. Raises `crawler.lock.CrawlLockedError` when
+    another crawl holds the store.
     """
     with crawl_lock(db_path):
-        return _run_locked(sources, db_path, archive_dir, overrides or {})
+        return _run_locked(sources, db_path, archive_dir, overrides or {}, log_dir, progress)
 
 
 def _run_locked(
-    sources: list[Source], db_path: Path, archive_dir: Path, overrides: dict[str, Any]
+    sources: list[Source],
+    db_path: Path,
+    archive_dir: Path,
+    overrides: dict[str, Any],
+    log_dir: Path | None,
+    progress: CrawlProgress | None,
 ) -> CrawlResult:
     conn = connect(db_path)
     try:
@@ -167,6 +230,11 @@ def _run_locked(
         run_id = start_run(conn, archive_path=str(archive_dir))
     finally:
         conn.close()
+    log_file = None
+    if log_dir is not None and "LOG_FILE" not in overrides:
+        log_dir.mkdir(parents=True, exist_ok=True)
+        log_file = log_dir / f"crawl-run{run_id}.log"
+        overrides = {**overrides, "LOG_FILE": str(log_file)}
     settings = build_settings(db_path, archive_dir, run_id, **overrides)
     process = CrawlerProcess(settings)
     pool = build_pool(settings)  # one set of normalise workers for every spider of the run
@@ -178,6 +246,8 @@ def _run_locked(
             crawler = process.create_crawler(spider_cls)
             crawlers.append(crawler)
             timeline.connect(crawler)
+            if progress is not None:
+                progress.connect(crawler, len(kind_sources))
             # Scrapy installs its log handler when the crawl starts: filter it then.
             crawler.signals.connect(quiet_tracebacks, signal=signals.engine_started)
             process.crawl(crawler, sources=kind_sources, normalise_pool=pool)
@@ -208,4 +278,6 @@ def _run_locked(
         save_run_sources(conn, run_id, per_source)
     finally:
         conn.close()
-    return CrawlResult(run_id, totals, stats, reasons, per_source, elapsed, timeline.seconds)
+    return CrawlResult(
+        run_id, totals, stats, reasons, per_source, elapsed, timeline.seconds, log_file
+    )

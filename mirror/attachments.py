@@ -9,9 +9,12 @@ PDF, legacy binary .doc. Zip entries carry a fixed timestamp so every build is b
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 import zipfile
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -144,12 +147,36 @@ def render_xlsx(notice: dict[str, Any]) -> bytes:
     return _xlsx(_xlsx_sheet(position_grid(notice), merges))
 
 
-# --------------------------------------------------------------------------- xls (BIFF8)
+# --------------------------------------------------------------------------- xls (BIFF8, frozen)
+
+
+FROZEN_DIR = Path(__file__).resolve().parent / "frozen"
+"""Built .xls tables, kept as bytes: xlwt, the one BIFF8 writer, is unmaintained since 2017, so
+the build reuses these instead of depending on it (see `render_xls`)."""
+
+
+def xls_key(notice: dict[str, Any]) -> str:
+    """The name of a notice's frozen .xls: a hash of the table it holds, so an edited table in
+    notices.yaml never silently reuses the old file."""
+    grid = json.dumps(position_grid(notice), ensure_ascii=False)
+    return f"xls-{hashlib.sha256(grid.encode()).hexdigest()[:16]}.xls"
 
 
 def render_xls(notice: dict[str, Any]) -> bytes:
-    import xlwt  # build-time only (test extra): writes BIFF8 without timestamps
-
+    """The notice's position table as a BIFF8 .xls: the frozen file for this table, else one
+    written with xlwt when it happens to be installed (it is no dependency: then copy the
+    result into mirror/frozen/ with `python -m mirror.build --freeze-xls`)."""
+    frozen = FROZEN_DIR / xls_key(notice)
+    if frozen.is_file():
+        return frozen.read_bytes()
+    try:
+        import xlwt  # type: ignore[import-not-found,unused-ignore]  # optional, see above
+    except ImportError:
+        raise RuntimeError(
+            f"no frozen .xls for the position table of {notice.get('id')!r} ({frozen.name}): "
+            "its positions changed; `pip install xlwt` once and run "
+            "`python -m mirror.build --freeze-xls`"
+        ) from None
     book = xlwt.Workbook(encoding="utf-8")
     sheet = book.add_sheet("岗位表")
     grid = position_grid(notice)

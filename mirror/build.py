@@ -19,6 +19,7 @@ from mirror import (
     VIRTUAL_FILE,
     load_notices,
 )
+from mirror import attachments as att_files
 from mirror.cms_sites import build_agg, build_icc, build_rsj, virtual_files
 from mirror.jobboard_site import build_jobs
 from mirror.paths import HTML_UTF8, TEXT_UTF8, Files, notice_path, wechat_id
@@ -114,7 +115,24 @@ def write_files(files: dict[str, bytes], root: Path = SITES_DIR) -> int:
     return len(files)
 
 
+def freeze_xls(data: dict[str, Any] | None = None) -> list[Path]:
+    """Write each .xls position table the build needs into mirror/frozen/ (needs xlwt, which
+    is no dependency: only after a table in notices.yaml changed)."""
+    data = data if data is not None else load_notices()
+    written = []
+    for notice in data["notices"]:
+        if any(a.get("format") == "table-xls" for a in notice.get("attachments", [])):
+            target = att_files.FROZEN_DIR / att_files.xls_key(notice)
+            if not target.is_file():
+                target.write_bytes(att_files.render_xls(notice))
+                written.append(target)
+    return written
+
+
 def main(argv: list[str] | None = None) -> int:
+    if argv and "--freeze-xls" in argv:
+        for path in freeze_xls():
+            print(f"froze {path}")
     count = write_files(build_files())
     print(f"wrote {count} files under {SITES_DIR}")
     return 0

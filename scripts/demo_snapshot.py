@@ -70,9 +70,9 @@ def snapshot(out: Path, code_root: Path | None) -> None:
     _run(["export", "--db", db, "--format", "jsonl", "--out", str(out / "export")], out, env)
     findings = (out / "export" / "findings.jsonl").read_text("utf-8").splitlines()
     (out / "findings.jsonl").write_text(_sorted_lines(findings), "utf-8")
-    reports = sorted((out / "reports").glob("report-*.md"))
+    reports = sorted(out.glob("**/reports/report-*.md"))  # in the folder named after the store
     if len(reports) != 1:
-        raise SystemExit(f"expected one demo report in {out / 'reports'}, found {len(reports)}")
+        raise SystemExit(f"expected one demo report under {out}, found {len(reports)}")
     report = CLOCK_TIME.sub("<clock time>", reports[0].read_text("utf-8"))
     (out / "report.md").write_text(report, "utf-8")
 

@@ -143,7 +143,7 @@ def test_clusters_are_numbered_by_size_and_named(fitted: RoleClusterer) -> None:
     assert list(names["cluster"]) == [0, 1, 2, 3]
     assert list(names["size"]) == sorted(names["size"], reverse=True)
     assert names["name"].str.len().gt(0).all()
-    assert all(len(terms) > 0 for terms in names["top_terms"])
+    assert all(len(titles) > 0 for titles in names["typical_titles"])
     assert all(any(s.startswith("skill:") for s in skills) for skills in names["top_skills"])
 
 
@@ -281,3 +281,68 @@ def test_drift_is_one_for_disjoint_months_and_nan_across_a_gap() -> None:
 def test_shares_and_drift_of_nothing_are_empty() -> None:
     shares = cluster_shares(_positions([]), pd.Series([], dtype="int64"))
     assert shares.empty and monthly_drift(shares).empty
+
+
+# --------------------------------------------------------------------------- readable names
+
+
+def _assert_names_are_member_titles(model: RoleClusterer, titles: pd.Series) -> None:
+    """Every name is a whole title held by a position of its own cluster, all names differ, and
+    none is a placeholder ("cluster 4")."""
+    names = model.name_clusters()
+    members = pd.DataFrame(
+        {"cluster": model.labels_, "title": titles.iloc[model.fit_index_].str.split().str.join(" ")}
+    )
+    assert names["name"].is_unique
+    for row in names.itertuples():
+        own = set(members.loc[members["cluster"] == row.cluster, "title"])
+        name = str(row.name).removesuffix(" (another group)").split(" (")[0]
+        assert name in own, f"cluster {row.cluster}: {row.name!r} is not one of its titles"
+        assert not name.startswith("cluster ")
+        assert set(row.typical_titles) <= own
+
+
+def test_cluster_names_are_whole_titles_of_their_members(frames, fitted: RoleClusterer) -> None:
+    positions, _, _ = frames
+    _assert_names_are_member_titles(fitted, positions["title"])
+
+
+def test_the_commonest_title_names_the_cluster() -> None:
+    from analysis.cluster.model import typical_titles
+
+    titles = pd.Series(["英语编辑", "英语编辑", "俄语编辑", "非常长的一个标题" * 5, ""])
+    labels = np.array([0, 0, 0, 0, 1])
+    distance = np.array([0.5, 0.5, 0.1, 0.0, 0.2])
+    out = typical_titles(titles, labels, distance, 2)
+    assert out == [["英语编辑", "俄语编辑", "非常长的一个标题" * 5], []]
+
+
+ZHILIAN = Path(__file__).resolve().parents[2] / "shared/samples/job_datasets"
+
+
+@pytest.mark.skipif(
+    not (ZHILIAN / "zhilian_wuhan_2024_media_comm_jobs.xlsx").is_file(),
+    reason="../shared/samples/job_datasets is not here",
+)
+def test_real_ads_get_whole_title_names() -> None:
+    """On the 814 real Zhilian media ads (../shared), whose titles are free text, names are still
+    whole titles of their clusters (fragments such as 觉设计师 came from char n-grams)."""
+    from analysis.evaluate_cluster import build_frames, load_zhilian
+
+    ads = load_zhilian(ZHILIAN / "zhilian_wuhan_2024_media_comm_jobs.xlsx")
+    positions, findings = build_frames(ads)
+    model = RoleClusterer(random_state=0).fit_positions(positions, findings)
+    _assert_names_are_member_titles(model, positions["title"].astype("string").fillna(""))
+
+
+def test_a_cluster_whose_titles_name_larger_ones_gets_whole_words_added() -> None:
+    from analysis.cluster.model import _fallback_name
+
+    used = {"英语编辑"}
+    assert _fallback_name(["英语编辑"], ["skill:translation (80%)"], None, used) == (
+        "英语编辑 (skill:translation)"
+    )
+    assert _fallback_name(["英语编辑"], [], "editorial", used) == "英语编辑 (editorial)"
+    assert _fallback_name(["英语编辑"], [], None, used) == "英语编辑 (another group)"
+    assert _fallback_name([], [], None, set()) == "positions without a title"
+    assert _fallback_name([], [], None, {"positions without a title"}).startswith("positions")

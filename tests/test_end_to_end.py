@@ -55,19 +55,36 @@ def test_demo_prints_summary_report_and_answer(demo: dict) -> None:
     out = first.stdout
     assert "Crawl run #1:" in out and "0 errors" in out
     assert "New: 30 notices" in out
-    report = Path(demo["db"]).parent / "reports"
+    report = Path(demo["db"]).parent / "icc" / "reports"
     assert list(report.glob("report-*.html")) and list(report.glob("report-*.md"))
     assert "Roles mentioning Stable Diffusion:" in out
 
 
 def test_demo_report_covers_every_mirror_source(demo: dict) -> None:
     """Both demo runs are in one month: the first run's notices make each source yielding."""
-    (markdown,) = (Path(demo["db"]).parent / "reports").glob("report-*.md")
+    (markdown,) = (Path(demo["db"]).parent / "icc" / "reports").glob("report-*.md")
     text = markdown.read_text(encoding="utf-8")
     assert "## Coverage" in text
     assert "5 of 5 sources with start URLs crawled, 6 of 6 channels (start URLs)" in text
     assert "| mirror-icc-yunling | 1 | 2 | 9 | yielding |" in text
     assert "| mirror-agg-tihai | 1 | 2 | 0 | nothing new |" in text  # reposts only: sightings
+
+
+def test_demo_keeps_its_files_in_one_folder_named_after_the_store(demo: dict) -> None:
+    db = Path(demo["db"])
+    folder = db.parent / "icc"
+    beside = {p.name for p in db.parent.iterdir()} - {folder.name}
+    assert all(name.startswith(db.name) for name in beside), beside  # the store and its lock
+    assert {"archive", "reports", "logs"} <= {p.name for p in folder.iterdir()}
+    assert f"Files of this store: {folder}/" in demo["first"].stdout
+
+
+def test_demo_says_what_it_is_doing_on_stderr(demo: dict) -> None:
+    err = demo["first"].stderr
+    stages = [line.split(":")[0] for line in err.splitlines()]
+    assert {"crawl", "report"} <= set(stages), err[-2000:]
+    assert "fitting the role clusters" in err and "pages fetched" in err
+    assert "[scrapy" not in err, "Scrapy's log belongs in the store's logs/ folder"
 
 
 def test_second_demo_adds_nothing_and_says_so(demo: dict) -> None:

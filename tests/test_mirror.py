@@ -234,3 +234,39 @@ def test_server_accepts_proxy_style_absolute_urls() -> None:
         conn.close()
     assert response.status == 200
     assert body == (SITES_DIR / "rsj/col/col1234/index.html").read_bytes()
+
+
+def test_xls_tables_are_frozen_bytes_that_read_back_as_their_positions() -> None:
+    """xlwt (unmaintained) is no dependency: each .xls comes from mirror/frozen, and reads back
+    with xlrd as exactly the notice's position table."""
+    import xlrd
+
+    from mirror import attachments, load_notices
+
+    notices = [
+        n
+        for n in load_notices()["notices"]
+        if any(a.get("format") == "table-xls" for a in n.get("attachments", []))
+    ]
+    assert notices
+    for notice in notices:
+        body = attachments.render_xls(notice)
+        assert body == (attachments.FROZEN_DIR / attachments.xls_key(notice)).read_bytes()
+        sheet = xlrd.open_workbook(file_contents=body).sheet_by_index(0)
+        cells = [tuple(_xls_text(v) for v in sheet.row_values(r)) for r in range(2, sheet.nrows)]
+        assert cells == [tuple(row) for row in attachments.position_grid(notice)[2:]]
+
+
+def _xls_text(value: object) -> str:
+    return str(int(value)) if isinstance(value, float) else str(value)
+
+
+def test_an_edited_xls_table_without_xlwt_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from mirror import attachments
+
+    monkeypatch.setitem(sys.modules, "xlwt", None)  # import xlwt -> ImportError
+    notice = {"id": "x", "employer": "某中心", "positions": [{"title": "新岗位", "headcount": 1}]}
+    with pytest.raises(RuntimeError, match="freeze-xls"):
+        attachments.render_xls(notice)

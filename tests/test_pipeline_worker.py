@@ -57,7 +57,9 @@ def test_a_hung_notice_is_stored_flagged_and_the_rest_normally(tmp_path: Path) -
         clean = run(crawl_command(sources, clean_db))
         hung = run(crawl_command(sources, hung_db, *hook, *limit), **{STALL_ENV: STALLED})
         finish(clean)
-        log = finish(hung)
+        finish(hung)
+    # Scrapy's log (the pipeline's warnings) goes to the store folder's logs/, not the console.
+    log = (hung_db.parent / "store" / "logs" / "crawl-run1.log").read_text("utf-8")
     assert f"normalise timed out after {TIMEOUT} s" in log
     conn = sqlite3.connect(hung_db)
     try:

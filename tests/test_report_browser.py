@@ -99,7 +99,12 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
         profile=tmp / "profile",
     )
     assert ARTIFACT.exists(), f"no screenshot: {shot.stderr[-500:]}"
-    return {"page": page, "layout": layout, "markdown": paths.markdown.read_text("utf-8")}
+    return {
+        "page": page,
+        "layout": layout,
+        "markdown": paths.markdown.read_text("utf-8"),
+        "dom": dom.stdout,
+    }
 
 
 def test_every_chart_is_drawn(rendered: dict[str, object]) -> None:
@@ -168,3 +173,14 @@ def test_screenshot_saved(rendered: dict[str, object]) -> None:
 
     with Image.open(ARTIFACT) as image:
         assert image.size[0] == WIDTH and image.size[1] > 3000
+
+
+def test_what_the_reader_sees_names_no_model_parameter(rendered: dict[str, object]) -> None:
+    """The text Chromium rendered (the DOM after load, charts included) holds no estimator
+    parameter name and no placeholder cluster name."""
+    from analysis.cluster import RoleClusterer
+
+    text = _text_of(re.sub(r'<pre id="icc-probe">.*?</pre>', "", str(rendered["dom"]), flags=re.S))
+    internal = {*RoleClusterer().get_params(), "k_criterion", "n_fit_samples", "random_state"}
+    assert not [name for name in internal if re.search(rf"\b{name}\b", text)]
+    assert not re.search(r"\bcluster \d+\b", text)

@@ -124,7 +124,7 @@ def test_role_mix_chart_table_and_drift(tmp_path: Path) -> None:
     paths = report.build_report(positions, findings, month="2024-08", out_dir=tmp_path)
     html = paths.html.read_text("utf-8")
     assert 'id="chart-clusters"' in html
-    assert "Drift in 2024-08:" in html and "random_state=0" in html
+    assert "Drift in 2024-08:" in html and "random seed 0" in html
     markdown = paths.markdown.read_text("utf-8")
     assert "## Role mix" in markdown and "report-2024-08-clusters.svg" in markdown
     assert (tmp_path / "report-2024-08-clusters.svg").exists()

@@ -274,3 +274,35 @@ def test_reprocess_over_the_archive_changes_nothing_when_nothing_changed(crawled
     assert f"{len(before)} unchanged" in result.stdout and "1 sightings" in result.stdout
     after = query(crawled["db"], "SELECT id, text_hash, updated_at FROM notices ORDER BY id")
     assert after == before
+
+
+def test_crawl_prints_its_progress_and_sends_scrapy_log_to_a_file(crawled: dict) -> None:
+    first = crawled["first"]
+    folder = crawled["db"].parent / "store"  # the folder named after store.sqlite
+    progress = [line for line in first.stderr.splitlines() if line.startswith("crawl: ")]
+    assert any("cms: crawling 3 sources" in line for line in progress), first.stderr[-2000:]
+    assert any("pages fetched" in line for line in progress)
+    assert "[scrapy" not in first.stderr, "Scrapy's log belongs in the log file"
+    log = folder / "logs" / "crawl-run1.log"
+    assert log.is_file() and f"Scrapy's log: {log}" in first.stdout
+    assert sorted(p.name for p in folder.iterdir()) == ["archive", "logs"]
+
+
+def test_the_crawl_archive_indexes_and_every_page_is_found_by_url(crawled: dict) -> None:
+    """pywb's indexer (cdxj-indexer) reads every WARC file of the crawl; each stored page is in
+    the index at the offset the store keeps."""
+    main = pytest.importorskip("cdxj_indexer.main")
+    folder = crawled["db"].parent / "store" / "archive"
+    files = sorted(str(p) for p in folder.glob("*.warc.gz"))
+    index = crawled["db"].parent / "crawl.cdxj"
+    main.CDXJIndexer(output=str(index), inputs=files).process_all()
+    entries = {
+        (fields["url"], fields["filename"], int(fields["offset"]))
+        for fields in (json.loads(line.split(" ", 2)[2]) for line in index.read_text().splitlines())
+    }
+    rows = query(
+        crawled["db"], "SELECT url, archive_path, archive_offset FROM pages WHERE status != 0"
+    )
+    assert rows
+    for url, path, offset in rows:
+        assert (url, Path(path).name, offset) in entries, url

@@ -17,7 +17,19 @@ from typing import Any
 import click
 
 from analysis.cli.base import UserError, check_month, cli, db_option, open_store, out_dir_ready
+from analysis.cli.progress import ProgressLines
 from analysis.store import save_cluster_model
+
+# ----------------------------------------------------------------------------------- layout
+
+
+def store_folder(db_path: Path) -> Path:
+    """The one folder, named after the store, that holds its `archive/` and `reports/`:
+    /some/dir/x.sqlite -> /some/dir/x/ (so nothing is scattered beside the store file in a
+    shared folder); a store file without a suffix gets `<name>.files/`."""
+    name = db_path.stem if db_path.suffix else f"{db_path.name}.files"
+    return db_path.parent / name
+
 
 # ----------------------------------------------------------------------------------- report
 
@@ -30,7 +42,8 @@ from analysis.store import save_cluster_model
     "out_dir",
     type=click.Path(path_type=Path, file_okay=False),
     default=None,
-    help="Output folder (default: reports/ beside the store).",
+    help="Output folder (default: reports/ in the store's folder, data/icc-talent/reports/ for "
+    "data/icc-talent.sqlite).",
 )
 @click.option(
     "--no-clusters",
@@ -48,7 +61,7 @@ def report(db_path: Path, month: str | None, out_dir: Path | None, no_clusters: 
         check_month("month", month)
         if len(month) != 7:
             raise UserError(f"--month expects YYYY-MM, got {month!r}")
-    out = out_dir_ready(out_dir or db_path.parent / "reports")
+    out = out_dir_ready(out_dir or store_folder(db_path) / "reports")
     paths = write_report(db_path, month, out, clusters=not no_clusters)
     click.echo(f"Report: {paths.html}\n        {paths.markdown}")
 
@@ -58,7 +71,9 @@ def write_report(db_path: Path, month: str | None, out_dir: Path, *, clusters: b
     from analysis.report import build_report
     from analysis.store.health import load_source_health, load_source_runs
 
+    lines = ProgressLines("report")
     with open_store(db_path) as conn:
+        lines.stage(f"reading the store {db_path}")
         frames = load_frames(conn)
         sources = load_source_health(conn)
         source_runs = load_source_runs(conn)
@@ -73,6 +88,7 @@ def write_report(db_path: Path, month: str | None, out_dir: Path, *, clusters: b
             clusters=clusters,
             source_runs=source_runs,
             channels=_channel_registry(),
+            progress=lines.stage,
         )
     if paths.cluster_model:  # the model behind the report's role clusters, for the record
         _record_cluster_model(db_path, paths.cluster_model)

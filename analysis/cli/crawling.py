@@ -13,14 +13,24 @@ from typing import Any
 
 import click
 
-from analysis.cli.analysing import write_report
+from analysis.cli.analysing import store_folder, write_report
 from analysis.cli.base import UserError, cli, db_option, open_store, sources_option
+from analysis.cli.progress import ProgressLines
 from analysis.cli.records import echo_rows, resolve_skill_term
 from analysis.query import QueryFilters, search_positions
 from analysis.source import Source
 from analysis.store import count_rows
 
 # ----------------------------------------------------------------------------------- demo
+
+
+def verbose_option(func: Any) -> Any:
+    return click.option(
+        "-v",
+        "--verbose",
+        is_flag=True,
+        help="Show Scrapy's log on the console instead of writing it to the store's logs/.",
+    )(func)
 
 
 @cli.command()
@@ -30,15 +40,18 @@ from analysis.store import count_rows
     "reports_dir",
     type=click.Path(path_type=Path, file_okay=False),
     default=None,
-    help="Where to write the report (default: reports/ beside the store).",
+    help="Where to write the report (default: reports/ in the store's folder).",
 )
-def demo(db_path: Path, reports_dir: Path | None) -> None:
+@verbose_option
+def demo(db_path: Path, reports_dir: Path | None, verbose: bool) -> None:
     """Run the whole pipeline offline on the bundled mirror and show what it found.
 
     \b
     Serves the mirror sites on 127.0.0.1, crawls them with the real spiders, archives every
     page, normalises and stores every position, writes the monthly report and answers
     "which roles mention Stable Diffusion?". Safe to re-run: a second run adds nothing.
+    The archive, the report and the crawl log go to one folder named after the store
+    (/tmp/demo/ for /tmp/demo.sqlite).
 
     \b
     Example:
@@ -59,14 +72,16 @@ def demo(db_path: Path, reports_dir: Path | None) -> None:
                 "ICC_HTTP_PROXY": proxy_url,
                 "DOWNLOAD_DELAY": 0,
                 "AUTOTHROTTLE_ENABLED": False,
-                # The mirror holds deliberately hostile attachments; their skips are counted
-                # in the summary instead of logged as warnings.
-                "LOG_LEVEL": "ERROR",
             },
+            verbose=verbose,
         )
     _print_crawl_summary(result, db_path)
-    report = write_report(db_path, None, reports_dir or db_path.parent / "reports")
+    report = write_report(db_path, None, reports_dir or store_folder(db_path) / "reports")
     click.echo(f"Report: {report.html}\n        {report.markdown}")
+    click.echo(
+        f"Files of this store: {store_folder(db_path)}/ (archive/: every page as fetched, "
+        "WARC; reports/; logs/)"
+    )
     click.echo("\nRoles mentioning Stable Diffusion:")
     with open_store(db_path) as conn:
         rows = search_positions(conn, "Stable Diffusion", QueryFilters(), resolve_skill_term)
@@ -81,8 +96,13 @@ def demo(db_path: Path, reports_dir: Path | None) -> None:
 @sources_option
 @click.option("--source", "only", multiple=True, help="Crawl only this source id (repeatable).")
 @click.option("-s", "--set", "settings", multiple=True, help="Scrapy setting NAME=VALUE.")
+@verbose_option
 def crawl(
-    db_path: Path, sources_file: Path | None, only: tuple[str, ...], settings: tuple[str, ...]
+    db_path: Path,
+    sources_file: Path | None,
+    only: tuple[str, ...],
+    settings: tuple[str, ...],
+    verbose: bool,
 ) -> None:
     """Crawl the registered sources, archive every page and store new notices.
 
@@ -91,7 +111,8 @@ def crawl(
     of only known notices, and a crawl killed at any moment resumes where it stopped (the
     frontier is kept in the store). One crawl per store at a time; a second is refused.
     Prints one line per failed or suspiciously quiet source and exits non-zero when a page
-    or a source failed, after storing everything that could be fetched.
+    or a source failed, after storing everything that could be fetched. Progress goes to
+    stderr; Scrapy's own log to logs/crawl-run<N>.log in the store's folder (-v: to stderr).
 
     \b
     Examples:
@@ -115,7 +136,7 @@ def crawl(
         except UnknownName as exc:
             raise UserError(str(exc)) from exc
         sources = [s for s in sources if s.id in only]
-    result = _crawl(sources, db_path, overrides=overrides)
+    result = _crawl(sources, db_path, overrides=overrides, verbose=verbose)
     _print_crawl_summary(result, db_path)
     if result.errors or result.failed_sources:
         sys.exit(1)
@@ -160,15 +181,25 @@ def _typed_setting(name: str, value: str) -> Any:
     return value
 
 
-def _crawl(sources: list[Source], db_path: Path, *, overrides: dict[str, Any]) -> Any:
+def _crawl(
+    sources: list[Source], db_path: Path, *, overrides: dict[str, Any], verbose: bool = False
+) -> Any:
     from crawler.lock import CrawlLockedError
-    from crawler.run import run_crawl
+    from crawler.run import CrawlProgress, run_crawl
 
     with open_store(db_path, write=True, create=True):
         pass  # fail early, with a clear message, on a corrupt store or one that is not ours
+    folder = store_folder(db_path)
+    lines = ProgressLines("crawl")
+    lines.stage(f"{len(sources)} sources; archive in {folder / 'archive'}")
     try:
         return run_crawl(
-            sources, db_path=db_path, archive_dir=db_path.parent / "archive", overrides=overrides
+            sources,
+            db_path=db_path,
+            archive_dir=folder / "archive",
+            overrides=overrides,
+            log_dir=None if verbose else folder / "logs",
+            progress=CrawlProgress(lines.stage, lines.tick),
         )
     except CrawlLockedError as exc:
         raise UserError(str(exc)) from exc
@@ -213,12 +244,16 @@ def _print_crawl_summary(result: Any, db_path: Path) -> None:
             f"{idle} source(s) have no start URL yet and were not crawled "
             "(`icc-talent sources` lists them)."
         )
+    log = getattr(result, "log_file", None)
     if result.errors:
+        where = f"the log ({log}) says why" if log else "the log above says why"
         click.echo(
             f"{result.errors} page(s) failed; they are recorded in the store "
-            "(pages.page_kind = 'error') and the log above says why.",
+            f"(pages.page_kind = 'error') and {where}.",
             err=True,
         )
+    if log:
+        click.echo(f"Scrapy's log: {log} (-v shows it on the console instead)")
 
 
 # ----------------------------------------------------------------------------------- reprocess
@@ -245,7 +280,16 @@ def reprocess(db_path: Path, only: tuple[str, ...]) -> None:
 
     try:
         with crawl_lock(db_path, what="reprocess"), open_store(db_path, write=True) as conn:
-            result = reprocess_archive(conn, source_ids=list(only) or None)
+            lines = ProgressLines("reprocess")
+            lines.stage("reading the archived notice pages back")
+            result = reprocess_archive(
+                conn,
+                source_ids=list(only) or None,
+                progress=lambda done: lines.tick(
+                    f"{done.pages:,} pages, {done.outcomes.get('updated', 0):,} changed, "
+                    f"{len(done.errors):,} errors"
+                ),
+            )
     except CrawlLockedError as exc:
         raise UserError(str(exc)) from exc
     for error in result.errors:

@@ -6,7 +6,6 @@ Output: a fitted `RoleClusterer` (labels, `name_clusters`, `model_info_`).
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -26,33 +25,24 @@ from analysis.cluster.features import CharNgramCounter, build_documents
 
 __all__ = ["K_CRITERION", "MODEL_VERSION", "RoleClusterer"]
 
-MODEL_VERSION = "role-clusters/1"
+MODEL_VERSION = "role-clusters/2"
 """Bump when features, defaults or the k criterion change: stored labels are only comparable
 between models of the same version and parameters."""
 
 K_CRITERION = (
-    "the smallest k in k_range whose mean silhouette is within `k_tolerance` of the best one "
-    "(silhouette: euclidean on the L2-normalised SVD embedding, i.e. cosine, on a fixed random "
-    "sample of at most `silhouette_sample` fitted positions, rounded to 3 decimals)"
+    "the smallest number of clusters whose mean silhouette (cosine, on a fixed random sample "
+    "of the fitted positions, rounded to 3 decimals) is within a small tolerance of the best"
 )
+"""Reader-facing (the report prints it): the parameters are named in the model's `params`."""
 """Why the tolerance: on short, templated texts the silhouette keeps creeping up with k as
 near-duplicate ads split off; a within-tolerance smaller k is the parsimonious family level."""
 
 _TAG_PREFIXES = ("skill:", "lang:", "aigc")
 """Tags reported as a cluster's top skills (role_family is reported on its own)."""
 
-# Generic recruitment words that say nothing about the role; a gram containing one is not used
-# to name a cluster (the distinctiveness score already damps them, this removes the remainder).
-_STOP_TEXT = (
-    "负责 工作 相关 经验 优先 能力 岗位 职责 要求 以上 公司 具有 熟悉 良好 任职 完成 进行 以及 学历"
-    " 专业 本科 大专 及以上 我们 团队 提供 福利 薪资 五险 一金 双休 招聘 欢迎 应届 毕业 年龄 待遇"
-    " 时间 地点 描述 职位 the and for with you are our will"
-)
-_STOP_WORDS = frozenset(_STOP_TEXT.split())
-_NAME_GRAM = re.compile(r"^[\u3400-\u9fff]{2,}$")
-"""Grams used in names: Chinese only (Latin 3-grams such as `igc` are unreadable fragments;
-English roles are named through their skills)."""
-
+NAME_MAX_CHARS = 24
+"""Titles longer than this are a sentence more than a name: used only when a cluster has no
+shorter title."""
 
 # --------------------------------------------------------------------------- the estimator
 
@@ -233,7 +223,9 @@ class RoleClusterer(ClusterMixin, BaseEstimator):
         fit_labels = self.relabel_[km.labels_]
         self.labels_ = fit_labels
         self.k_scores_ = scores
-        self._describe_clusters(fit_docs, fit_labels)
+        # Distance of each fitted position to its own centroid: the most typical titles.
+        distance = km.transform(embedding)[np.arange(len(fit_docs)), km.labels_]
+        self._describe_clusters(fit_docs, fit_labels, distance)
         self.model_info_ = self._model_info(n, len(fit_idx), matrix.shape[1], svd)
         return self
 
@@ -279,9 +271,12 @@ class RoleClusterer(ClusterMixin, BaseEstimator):
 
     # ----------------------------------------------------------------- naming
 
-    def _describe_clusters(self, docs: pd.DataFrame, labels: np.ndarray) -> None:
-        """Per-cluster size and tag shares of the fitted sample, for `name_clusters`."""
+    def _describe_clusters(
+        self, docs: pd.DataFrame, labels: np.ndarray, distance: np.ndarray
+    ) -> None:
+        """Per-cluster size, typical titles and tag shares of the fitted sample."""
         self.cluster_sizes_ = np.bincount(labels, minlength=self.n_clusters_)
+        self.cluster_titles_ = typical_titles(docs["title"], labels, distance, self.n_clusters_)
         tags = docs["tags"].str.split().explode().dropna()
         tags = tags[tags != ""]
         if tags.empty:
@@ -294,68 +289,41 @@ class RoleClusterer(ClusterMixin, BaseEstimator):
         )
         self.cluster_tag_shares_ = counts.div(np.maximum(self.cluster_sizes_, 1), axis=0)
 
-    def _term_scores(self) -> tuple[np.ndarray, np.ndarray]:
-        """Grams of the title and text blocks, and each cluster's distinctiveness score for them.
+    def name_clusters(self, n_titles: int = 3, n_skills: int = 4) -> pd.DataFrame:
+        """One row per cluster: `cluster, size, share, name, typical_titles, top_skills,
+        role_family`.
 
-        Centroids are projected back onto the TF-IDF space through the SVD components; the
-        score of a gram is its back-projected weight minus the size-weighted mean over clusters.
-        """
-        features: ColumnTransformer = self.pipeline_.named_steps["features"]
-        svd: TruncatedSVD = self.pipeline_.named_steps["svd"]
-        km: KMeans = self.pipeline_.named_steps["kmeans"]
-        order = np.argsort(self.relabel_)  # row i = centroid of renumbered cluster i
-        back = km.cluster_centers_[order] @ svd.components_
-        weights = self.cluster_sizes_ / max(1, self.cluster_sizes_.sum())
-        back = back - weights @ back
-        grams: dict[str, np.ndarray] = {}
-        for block in ("title", "text"):
-            if block not in features.output_indices_:
-                continue
-            names = (
-                features.named_transformers_[block].named_steps["counts"].get_feature_names_out()
-            )
-            block_scores = back[:, features.output_indices_[block]]
-            for j, gram in enumerate(names):
-                gram = gram.strip()
-                grams[gram] = grams.get(gram, 0) + block_scores[:, j]
-        if not grams:
-            return np.array([], dtype=object), np.zeros((self.n_clusters_, 0))
-        keys = np.array(list(grams), dtype=object)
-        return keys, np.column_stack([grams[g] for g in keys])
-
-    def name_clusters(self, n_terms: int = 6, n_skills: int = 4) -> pd.DataFrame:
-        """One row per cluster: `cluster, size, share, name, top_terms, top_skills, role_family`.
-
-        `top_terms` are the most distinctive title/text grams (see `_term_scores`): Chinese
-        grams of 2-3 characters, skipping those containing a generic recruitment word and
-        grams overlapping a better one extend it (产品经 + 品经理 -> 产品经理) or are dropped. `top_skills` are the skill /
-        language / AIGC tags held by ≥ 5 % of the cluster and over-represented in it (lift ≥
-        1.2), with their share; `role_family` is the cluster's most common rule-based family.
+        `typical_titles` are whole titles of the cluster's positions, the commonest first (ties:
+        nearest to the centroid); `name` is the first of them not already naming a larger
+        cluster, so a name is always a real title, never a fragment of one. A cluster without
+        titles is named by its role family or top skill. `top_skills` are the skill / language /
+        AIGC tags held by ≥ 5 % of the cluster and over-represented in it (lift ≥ 1.2), with
+        their share; `role_family` is the cluster's most common rule-based family.
         """
         if not hasattr(self, "pipeline_"):
             raise ValueError("RoleClusterer is not fitted: call fit or fit_positions first")
-        keys, scores = self._term_scores()
-        usable = np.array([_is_name_gram(str(g)) for g in keys], dtype=bool)
         shares = self.cluster_tag_shares_
         overall = (
             shares.mul(self.cluster_sizes_, axis=0).sum() / max(1, self.cluster_sizes_.sum())
             if shares.shape[1]
             else pd.Series(dtype=float)
         )
-        rows = []
+        rows: list[dict[str, Any]] = []
+        used: set[str] = set()
         for c in range(self.n_clusters_):
-            terms = _top_grams(keys[usable], scores[c, usable], n_terms) if len(keys) else []
+            titles = self.cluster_titles_[c]
             skills, family = _top_tags(shares, overall, c, n_skills)
-            name = " / ".join(terms[:3]) or f"cluster {c}"
-            if skills:
-                name += f" | {skills[0].split(' ')[0]}"
+            name = next((t for t in titles if t not in used), None)
+            if name is None:
+                name = _fallback_name(titles, skills, family, used)
+            used.add(name)
             rows.append(
                 {
                     "cluster": c,
                     "size": int(self.cluster_sizes_[c]),
                     "share": float(self.cluster_sizes_[c] / max(1, self.cluster_sizes_.sum())),
                     "name": name,
-                    "top_terms": terms,
+                    "typical_titles": titles[:n_titles],
                     "top_skills": skills,
                     "role_family": family,
                 }
@@ -414,51 +382,49 @@ def _check_positions(positions: pd.DataFrame) -> None:
     _check_count(len(positions))
 
 
-def _is_name_gram(gram: str) -> bool:
-    return bool(_NAME_GRAM.match(gram)) and not any(w in gram.lower() for w in _STOP_WORDS)
+def typical_titles(
+    titles: pd.Series, labels: np.ndarray, distance: np.ndarray, n_clusters: int, n: int = 5
+) -> list[list[str]]:
+    """Up to `n` distinct whole titles per cluster: the commonest first, ties broken by the
+    mean distance of their positions to the centroid, titles over `NAME_MAX_CHARS` last.
 
-
-_MAX_TERM = 4
-"""Longest joined name term: longer chains (聘影视策划助理) cross word boundaries."""
-
-
-def _overlap(left: str, right: str) -> int:
-    """Length of the longest suffix of `left` that is a prefix of `right` (0 if none)."""
-    return max(
-        (k for k in range(1, min(len(left), len(right))) if left[-k:] == right[:k]), default=0
+    One sort over all positions (linear-logarithmic in their number)."""
+    frame = pd.DataFrame(
+        {
+            "cluster": labels,
+            "title": titles.astype("string").fillna("").str.split().str.join(" ").to_numpy(),
+            "distance": distance,
+        }
     )
+    frame = frame[frame["title"] != ""]
+    grouped = frame.groupby(["cluster", "title"], sort=False)["distance"].agg(["size", "mean"])
+    grouped = grouped.reset_index()
+    grouped["long"] = grouped["title"].str.len() > NAME_MAX_CHARS
+    grouped = grouped.sort_values(
+        ["cluster", "long", "size", "mean", "title"],
+        ascending=[True, True, False, True, True],
+        kind="stable",
+    )
+    out: list[list[str]] = [[] for _ in range(n_clusters)]
+    for cluster, group in grouped.groupby("cluster", sort=True):
+        out[int(cluster)] = [str(t) for t in group["title"].head(n)]
+    return out
 
 
-def _join_gram(gram: str, kept: str) -> str | None:
-    """`kept` extended by `gram` when they overlap by 2+ characters (产品经 + 品经理 -> 产品经理),
-    `kept` itself when `gram` adds nothing or is a 1-character straddle (语翻 next to 翻译: char
-    grams do not know word boundaries), None when they are unrelated."""
-    if gram in kept:
-        return kept
-    if kept in gram:
-        return gram
-    after, before = _overlap(kept, gram), _overlap(gram, kept)
-    if max(after, before) >= 2:
-        joined = kept + gram[after:] if after >= before else gram + kept[before:]
-        return joined if len(joined) <= _MAX_TERM else kept
-    return kept if after or before else None
-
-
-def _top_grams(keys: np.ndarray, scores: np.ndarray, n: int) -> list[str]:
-    """Best positive-scoring grams; a gram overlapping a better one extends it or is dropped."""
-    kept: list[str] = []
-    for j in np.argsort(-scores, kind="stable"):
-        if scores[j] <= 0 or len(kept) >= n:
-            break
-        gram = str(keys[j])
-        for i, term in enumerate(kept):
-            joined = _join_gram(gram, term)
-            if joined is not None:
-                kept[i] = joined
-                break
-        else:
-            kept.append(gram)
-    return kept
+def _fallback_name(titles: list[str], skills: list[str], family: str | None, used: set[str]) -> str:
+    """A name for a cluster whose titles all name larger clusters, or that has none: its
+    typical title with its family or top skill (whole words), else a plain description."""
+    detail = family or (skills[0].split(" ")[0] if skills else None)
+    base = titles[0] if titles else None
+    for name in (
+        f"{base} ({detail})" if base and detail else None,
+        detail if not base else None,
+        f"{base} (another group)" if base else None,
+        "positions without a title",
+    ):
+        if name and name not in used:
+            return name
+    return f"positions without a title ({len(used)})"
 
 
 def _top_tags(

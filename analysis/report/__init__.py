@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -78,6 +79,7 @@ def build_report(
     clusters: bool = True,
     source_runs: pd.DataFrame | None = None,
     channels: ChannelRegistry | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> ReportPaths:
     """Write report-YYYY-MM.html and report-YYYY-MM.md (+ chart SVGs) into `out_dir`.
 
@@ -86,17 +88,25 @@ def build_report(
     `clusters=False` leaves out the role clusters (the slowest part on a large store);
     `source_runs` (`load_source_runs`) and `channels` (the channel registry's counts) add the
     coverage section.
+    `progress` is told each stage as it starts (the CLI prints it on stderr).
     """
+    say = progress or (lambda _stage: None)
     month = month or trends.latest_month(positions) or pd.Timestamp.now().strftime("%Y-%m")
     if not _MONTH_RE.match(month):
         raise ValueError(f"month must be YYYY-MM, got {month!r}")
+    say(f"measuring {plural(len(positions), 'position')} month by month")
     figures = trends.build_month_figures(positions, findings, month)
-    role_mix = _role_mix(positions, findings) if clusters and len(positions) else None
+    role_mix = None
+    if clusters and len(positions):
+        say("fitting the role clusters")
+        role_mix = _role_mix(positions, findings)
+    say("drawing the charts")
+    drawn_charts = render_charts(figures)
     blocks = build_blocks(
         positions,
         findings,
         figures,
-        render_charts(figures),
+        drawn_charts,
         runs=runs,
         sources=sources,
         role_mix=role_mix,
@@ -106,6 +116,7 @@ def build_report(
     title = f"ICC talent demand: {month}"
     subtitle = _subtitle(positions, figures)
 
+    say(f"writing the report for {month}")
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     drawn = [b for b in blocks if isinstance(b, Chart)]

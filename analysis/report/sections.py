@@ -64,7 +64,15 @@ def render_charts(figures: MonthFigures) -> list[Chart]:
         return []
     months = list(measures["month"].astype(str))
     shaded = f" Shaded: {month}." if month in months and len(months) > 1 else ""
-    hollow = "Hollow points: months with fewer than 5 positions."
+    hollow = f"Hollow points: fewer than {SMALL_N} positions behind the point."
+    window = charts.smoothing_window(measures["positions"])
+    n_languages = len(charts.chart_languages(measures))
+    pooled = (
+        ""
+        if window == 1
+        else f"Months hold few positions, so each point pools the {window} months up to it "
+        f"(the share in a panel's title: the {window} months to {month}). "
+    )
     out = [
         _chart(
             "positions",
@@ -74,9 +82,10 @@ def render_charts(figures: MonthFigures) -> list[Chart]:
         ),
         _chart(
             "languages",
-            charts.render_languages_chart(measures, month),
-            f"Top {charts.CHART_LANGUAGES} foreign languages over the whole period (Chinese "
-            f"left out), same scale in every panel. {hollow} Gaps: months without positions.",
+            charts.render_languages_chart(measures, month, window),
+            f"The {plural(n_languages, 'foreign language')} most asked for over the whole "
+            f"period (Chinese left out), same scale in every panel. {pooled}The small number "
+            f"beside a point is the positions behind it. {hollow} Gaps: no positions.",
         ),
         _chart(
             "overseas",
@@ -91,14 +100,21 @@ def render_charts(figures: MonthFigures) -> list[Chart]:
         ),
     ]
     if not provinces.empty:
-        window = f"{figures.window_start} to {month} ({figures.window_months} months)"
+        window_text = f"{figures.window_start} to {month} ({figures.window_months} months)"
+        drawn = min(len(provinces), charts.CHART_PROVINCES)
+        rest = len(provinces) - drawn
+        which = (
+            f"The {drawn} provinces with most positions over the 12 months, the other {rest} summed"
+            if rest
+            else f"All {plural(drawn, 'province')} with positions in the 12 months"
+        )
         out.append(
             _chart(
                 "provinces",
-                charts.render_province_chart(provinces, month, window),
+                charts.render_province_chart(provinces, month, window_text),
                 f"Left: positions published in {month}; right: the 12 months to {month}. "
-                f"The {charts.CHART_PROVINCES} provinces with most positions over the 12 months; "
-                "'unknown': the source names no province (national media, job boards).",
+                f"{which}; 'unknown': the source names no province (national media, job "
+                "boards).",
             )
         )
     return out
@@ -115,12 +131,24 @@ def role_mix_section(mix: RoleMix | str | None, figures: MonthFigures) -> list[B
     blocks: list[Block] = [Heading("Role mix")]
     if isinstance(mix, str):
         return [*blocks, Paragraph(mix, note=True)]
-    svg = charts.render_cluster_chart(mix.shares, mix.names, mix.drift, month)
+    window = charts.smoothing_window(mix.shares.groupby("month")["positions"].first())
+    shown, rest = charts.cluster_chart_order(mix.shares)
+    svg = charts.render_cluster_chart(mix.shares, mix.names, mix.drift, month, window)
+    drawn = (
+        f"the {len(shown)} largest are drawn, the other {len(rest)} summed as 'other'"
+        if rest
+        else f"all {len(shown)} are drawn"
+    )
+    pooled = (
+        "Each point is the share of that month's positions"
+        if window == 1
+        else f"Months hold few positions, so each point pools the {window} months up to it"
+    )
     caption = (
-        f"Positions grouped into {mix.info.get('k', len(mix.clusters))} role clusters by their "
-        "title, text and findings (one model fitted on every month, so labels are comparable "
-        "over time); each cluster is named by its most distinctive terms. Lower panel: how "
-        "much the mix changed from the previous month."
+        f"Positions grouped into {plural(len(mix.clusters), 'role cluster')} by their title, "
+        f"text and findings ({drawn}); one model fitted on every month, so a cluster means "
+        f"the same in each month; each is named by the commonest title among its positions. "
+        f"{pooled}. Lower panel: how much the monthly mix changed from the previous month."
     )
     blocks.append(_chart("clusters", svg, caption))
     now = mix.shares[mix.shares["month"] == month].set_index("cluster")
@@ -147,7 +175,14 @@ def role_mix_section(mix: RoleMix | str | None, figures: MonthFigures) -> list[B
                 skills or NONE,
             )
         )
-    headers = ("#", "Cluster (top terms)", month, f"vs {previous}", "All months", "Typical asks")
+    headers = (
+        "#",
+        "Cluster (typical title)",
+        month,
+        f"vs {previous}",
+        "All months",
+        "Typical asks",
+    )
     blocks.append(Table(headers, tuple(rows), numeric=frozenset({0, 2, 3, 4})))
     drift = mix.drift.get(month)
     if drift is not None and not pd.isna(drift):
@@ -159,17 +194,24 @@ def role_mix_section(mix: RoleMix | str | None, figures: MonthFigures) -> list[B
                 f"all months {typical:.2f})."
             )
         )
-    info = mix.info
-    blocks.append(
-        Paragraph(
-            f"Model: {info.get('model', 'RoleClusterer')} {info.get('version', '')}, "
-            f"k={info.get('k')} ({info.get('k_criterion', '')}), random_state="
-            f"{info.get('random_state')}, fitted on {info.get('n_fit_samples', 0):,} of "
-            f"{info.get('n_samples', 0):,} positions.",
-            note=True,
-        )
-    )
+    blocks.append(Paragraph(_model_note(mix.info), note=True))
     return blocks
+
+
+def _model_note(info: dict[str, Any]) -> str:
+    """The model behind the clusters in words: no parameter names (the full record, with them,
+    is saved beside the report)."""
+    version = str(info.get("version", "")).rpartition("/")[2]
+    chosen = (
+        "chosen as " + str(info["k_criterion"])
+        if info.get("k_criterion") and info["k_criterion"] != "fixed by the caller"
+        else "fixed"
+    )
+    return (
+        f"Model: role clusters version {version or '?'}; {info.get('k')} clusters, {chosen}; "
+        f"random seed {info.get('random_state')}; fitted on {info.get('n_fit_samples', 0):,} "
+        f"of {info.get('n_samples', 0):,} positions."
+    )
 
 
 # --------------------------------------------------------------------------- sections
@@ -479,10 +521,13 @@ def method_section() -> list[Block]:
                 "crawl, so early months overstate novelty.",
                 f"n<5: fewer than {SMALL_N} positions behind a share; treat as anecdote.",
                 "Role clusters: one model (character n-grams of title and text plus the "
-                "findings, reduced by SVD, k-means with a fixed random_state) fitted on every "
-                "position of every month, so a cluster means the same in each month; names are "
-                "the cluster's most distinctive terms, not an editor's label. Drift is the "
-                "Jensen-Shannon distance between consecutive months' mixes.",
+                "findings, reduced by SVD, k-means with a fixed random seed) fitted on every "
+                "position of every month, so a cluster means the same in each month; a "
+                "cluster is named by the commonest whole title among its positions, not by an "
+                "editor. Drift is the Jensen-Shannon distance between consecutive months' mixes.",
+                f"Small months: when the typical month holds fewer than {charts.SMALL_MONTH} "
+                f"positions, the language and role-mix charts pool the {charts.SMOOTH_MONTHS} "
+                "months up to each point.",
                 "Provinces are those of the crawled source; national bodies and job boards "
                 "count as 'unknown'.",
                 "Every figure traces back to evidence text in the source notice; notice text is "
