@@ -125,3 +125,39 @@ def test_url_date_beats_the_library() -> None:
     html = unknown_site_page(meta)
     parsed = parse_cms_notice(Selector(text=html), "https://x.test/zpxx/202405/t20240501_9.html")
     assert (parsed.published, parsed.published_source) == ("2024-05-01", "url")
+
+
+# ------------------------------------------------------- structured and split dates (issue 10 §3)
+
+
+@pytest.mark.parametrize(
+    ("script", "expected"),
+    [
+        ("window.s = {&q;issueTime&q;:1769337520428,&q;updatedTime&q;:&q;2024-08-23&q;}", "2026-01-25"),
+        ('{"@type": "NewsArticle", "datePublished": "2024-05-06T08:00:00+08:00"}', "2024-05-06T08:00:00+08:00"),
+        ("var d = {publishTime: 1715000000};", "2024-05-06"),
+    ],
+)  # fmt: skip
+def test_date_from_the_page_state_script(script: str, expected: str) -> None:
+    html = unknown_site_page().replace("</head>", f"<script>{script}</script></head>")
+    parsed = parse_cms_notice(Selector(text=html), "https://x.test/a.html")
+    assert (parsed.published, parsed.published_source) == (expected, "script")
+
+
+def test_date_badge_split_across_elements() -> None:
+    badge = "<div class='data'><div class='day'>21</div><div class='year'>2024年02月</div></div>"
+    parsed = parse_cms_notice(Selector(text=unknown_site_page(label=badge)), "https://x.test/a")
+    assert (parsed.published, parsed.published_source) == ("2024-02-21", "badge")
+
+
+def test_a_calendar_is_no_date_badge() -> None:
+    days = "".join(f"<li>{d}</li>" for d in range(1, 29))
+    calendar = f"<div><div>2024年02月</div><ul>{days}</ul></div>"
+    parsed = parse_cms_notice(Selector(text=unknown_site_page(label=calendar)), "https://x.test/a")
+    assert parsed.published_source != "badge"
+
+
+def test_exam_time_is_not_the_publication_date() -> None:
+    exam = "<p>（一）笔试</p><p>1.时间和地点</p><p>时间：2026年3月15日上午9:00</p>"
+    parsed = parse_cms_notice(Selector(text=unknown_site_page(label=exam)), "https://x.test/a")
+    assert parsed.published != "2026年3月15日"

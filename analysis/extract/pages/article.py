@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from parsel import Selector
@@ -16,6 +17,7 @@ from parsel import Selector
 from analysis.extract.pages.text import SKIP_CLASSES, render_text, tidy_line
 
 log = logging.getLogger(__name__)
+SHANGHAI = timezone(timedelta(hours=8))  # epoch dates of Chinese sites are read as their day
 
 # Hidden anti-scraping watermarks and share/print widgets never belong to the article text.
 PRUNE_XPATHS = [
@@ -79,6 +81,55 @@ def usable_container(node: Selector) -> str:
     if not text or link_share(node) > MAX_LINK_SHARE:
         return ""
     return text
+
+
+_YEAR_MONTH_LEAF = (
+    r"//*[not(*)][re:test(normalize-space(.), '^(19|20)[0-9]{2} *[-/.年] *[01]?[0-9] *月?$')]"
+)
+_YEAR_MONTH = re.compile(r"((?:19|20)\d{2})\D+(\d{1,2})")
+
+
+# Publication keys of the JSON a page embeds for its own scripts (app state, JSON-LD), quoted
+# plainly, HTML-escaped or Angular-escaped (&q;); the value is an ISO date or epoch seconds/ms.
+SCRIPT_DATE_KEYS = ("datePublished", "publishTime", "publish_time", "issueTime", "pubTime",
+                    "pubDate", "publishDate", "releaseTime")  # fmt: skip
+_Q = r"(?:\"|&q;|&quot;|\\\")?"
+_SCRIPT_DATE = re.compile(
+    rf"{_Q}(?:{'|'.join(SCRIPT_DATE_KEYS)}){_Q}\s*:\s*{_Q}"
+    r"(\d{13}|\d{10}|(?:19|20)\d\d-[01]\d-[0-3]\d(?:[T ][0-9:.]+(?:Z|[+-]\d\d:?\d\d)?)?)"
+)
+SCRIPT_SCAN_CHARS = 2_000_000  # bound the scan of huge inline state blobs
+
+
+def script_date(sel: Selector) -> str | None:
+    """The first publication date in the page's inline JSON/state (issueTime: 1769337520428,
+    "datePublished": "2024-05-06T08:00:00+08:00"): epoch values as the Shanghai day."""
+    scripts = "\n".join(sel.xpath("//script/text()").getall())[:SCRIPT_SCAN_CHARS]
+    match = _SCRIPT_DATE.search(scripts)
+    if not match:
+        return None
+    value = match.group(1)
+    if value.isdigit():
+        seconds = int(value) // 1000 if len(value) == 13 else int(value)
+        return datetime.fromtimestamp(seconds, tz=SHANGHAI).date().isoformat()
+    return value
+
+
+def badge_date(sel: Selector) -> str | None:
+    """A date badge split across two elements, day and year-month ("21" beside "2024年02月"),
+    the only date some templates show: YYYY-MM-DD, or None. The pair must be alone in its
+    parent, so a calendar (a parent of many day cells) never passes for one."""
+    for leaf in sel.xpath(_YEAR_MONTH_LEAF)[:20]:
+        parent = leaf.xpath("..")
+        siblings = parent.xpath("./*") if parent else []
+        if len(siblings) != 2:
+            continue
+        other = next(s for s in siblings if s.root is not leaf.root)
+        day = " ".join(other.xpath(".//text()").getall()).strip()
+        match = _YEAR_MONTH.search(" ".join(leaf.xpath(".//text()").getall()))
+        if match and day.isdigit() and 1 <= int(day) <= 31 and 1 <= int(match.group(2)) <= 12:
+            return f"{match.group(1)}-{int(match.group(2)):02d}-{int(day):02d}"
+    return None
 
 
 def library_date(sel: Selector, url: str | None) -> str | None:

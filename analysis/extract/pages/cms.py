@@ -16,9 +16,11 @@ from parsel import Selector
 
 from analysis.extract.pages.article import (
     MIN_BODY_CHARS,
+    badge_date,
     body_chars,
     library_body,
     library_date,
+    script_date,
     tidy_body,
     usable_container,
 )
@@ -42,6 +44,10 @@ _DATE_LABELS = (
     # bare 时间/日期, but not 报名时间, 截止时间, 考试时间, 成文日期 ...
     re.compile(rf"(?<![名止试文])(?:时间|日期)\s*[：:]\s*(?:\|\s*)?({_DATE})"),
 )
+# A bare 时间：/日期： under an exam, interview or registration heading ("（一）笔试\n1.时间和地点\n
+# 时间：…") dates that event, not the notice.
+_EVENT_BEFORE = re.compile(r"考试|笔试|面试|报名|截止|体检|考核|资格审查|培训|地点|exam|interview")
+EVENT_WINDOW = 40  # characters before the label
 _SOURCE_LABEL = re.compile(r"(?:信息来源|文章来源|来源)\s*[：:][ \t\u3000]*([^\s|]{2,40})")
 _URL_TRS_DATE = re.compile(r"/t(\d{4})(\d{2})(\d{2})_\d+")
 _URL_JCMS_DATE = re.compile(r"/art/(\d{4})/(\d{1,2})/(\d{1,2})/")
@@ -142,14 +148,20 @@ def parse_published(
         if value:
             return value, "meta"
     for pattern in _DATE_LABELS:
-        match = pattern.search(page_text)
-        if match:
-            return " ".join(match.group(1).split()), "label"
+        for match in pattern.finditer(page_text):
+            if pattern is _DATE_LABELS[0] or not _EVENT_BEFORE.search(
+                page_text, max(0, match.start() - EVENT_WINDOW), match.start()
+            ):
+                return " ".join(match.group(1).split()), "label"
     for pattern in (_URL_TRS_DATE, _URL_JCMS_DATE):
         found = pattern.search(url)
         if found:
             year, month, day = (int(g) for g in found.groups())
             return f"{year:04d}-{month:02d}-{day:02d}", "url"
+    for source, finder in (("script", script_date), ("badge", badge_date)):
+        found_date = finder(sel)
+        if found_date:
+            return found_date, source
     if use_library and (guessed := library_date(sel, url)):
         return guessed, "htmldate"
     return None, "none"
