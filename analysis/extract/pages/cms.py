@@ -14,12 +14,28 @@ from urllib.parse import urljoin
 import lxml.html
 from parsel import Selector
 
+from analysis.extract.pages.article import (
+    MIN_BODY_CHARS,
+    badge_date,
+    body_chars,
+    library_body,
+    library_date,
+    script_date,
+    tidy_body,
+    usable_container,
+)
 from analysis.extract.pages.text import render_text
+from analysis.extract.pages.titles import (
+    clean_title,
+    meta_values,
+    squash_spaces,
+    strip_site_suffix,
+    wrapper_title,
+)
 from analysis.models import ParsedNotice
 
 ATTACHMENT_EXTENSIONS = ("xls", "xlsx", "doc", "docx", "pdf", "wps", "et", "zip", "rar")
 _ATTACHMENT = re.compile(rf"\.({'|'.join(ATTACHMENT_EXTENSIONS)})(?:$|[?#&])", re.I)
-_TITLE_SEPARATORS = re.compile(r"\s+[-\u2013—|\uff5c]\s+|_|\|")
 _DATE = (
     r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?(?:\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?"
 )
@@ -28,20 +44,32 @@ _DATE_LABELS = (
     # bare 时间/日期, but not 报名时间, 截止时间, 考试时间, 成文日期 ...
     re.compile(rf"(?<![名止试文])(?:时间|日期)\s*[：:]\s*(?:\|\s*)?({_DATE})"),
 )
+# A bare 时间：/日期： under an exam, interview or registration heading ("（一）笔试\n1.时间和地点\n
+# 时间：…") dates that event, not the notice.
+_EVENT_BEFORE = re.compile(r"考试|笔试|面试|报名|截止|体检|考核|资格审查|培训|地点|exam|interview")
+EVENT_WINDOW = 40  # characters before the label
 _SOURCE_LABEL = re.compile(r"(?:信息来源|文章来源|来源)\s*[：:][ \t\u3000]*([^\s|]{2,40})")
 _URL_TRS_DATE = re.compile(r"/t(\d{4})(\d{2})(\d{2})_\d+")
 _URL_JCMS_DATE = re.compile(r"/art/(\d{4})/(\d{1,2})/(\d{1,2})/")
 _JCMS_BEGIN = "ZJEG_RSS.content.begin"
 _JCMS_END = "ZJEG_RSS.content.end"
-BODY_SELECTORS = (
+# Containers of the CMS families we know (TRS WCM, 大汉 JCMS, gov "zoom" pages): precise when
+# present. The generic ones (#content, <article>, <main>) often wrap menus and sidebars on
+# unfamiliar sites, so they come after trafilatura (see `parse_body`).
+SITE_SELECTORS = (
     ("trs", "(//*[contains(concat(' ', normalize-space(@class), ' '), ' TRS_Editor ')])[1]"),
     ("trs-ueditor", "(//*[contains(concat(' ', normalize-space(@class), ' '), ' TRS_UEDITOR ')])[1]"),
+)  # fmt: skip
+SITE_CONTAINERS = (
     ("zoom", "//*[@id='zoom']"),
     ("article-content", "(//*[contains(@class, 'article-content')])[1]"),
+)  # fmt: skip
+GENERIC_CONTAINERS = (
     ("content-id", "//*[@id='content']"),
     ("article", "(//article)[1]"),
     ("main", "(//main)[1]"),
 )  # fmt: skip
+BODY_SELECTORS = SITE_SELECTORS + SITE_CONTAINERS + GENERIC_CONTAINERS
 
 
 def meta_content(sel: Selector, name: str) -> str | None:
@@ -58,12 +86,10 @@ def sanitise_title(raw: str) -> str:
 
 
 def clean_page_title(title: str, site_name: str | None) -> str:
-    """<title> without the site-name suffix ("… - 某某门户网站", "…_某某网")."""
-    title = " ".join(title.split())
-    if site_name and title.endswith(site_name):
-        title = title[: -len(site_name)].rstrip(" -_|\u2013—\uff5c")
-    parts = [p.strip() for p in _TITLE_SEPARATORS.split(title) if p.strip()]
-    return parts[0] if parts else title
+    """<title> without the site-name suffix ("… - 某某门户网站", "…_某某网"), knowing only the
+    site's name (`clean_title` also reads the page's headlines)."""
+    names = [site_name] if site_name else []
+    return strip_site_suffix(squash_spaces(title), names)
 
 
 def first_heading(sel: Selector) -> str:
@@ -79,11 +105,14 @@ def first_heading(sel: Selector) -> str:
     return ""
 
 
-def parse_title(sel: Selector) -> tuple[str, str]:
-    """(title, source) from ArticleTitle meta, cross-checked with <title>, else h1."""
+def parse_title(sel: Selector, url: str | None = None) -> tuple[str, str]:
+    """(title, source): ArticleTitle meta, cross-checked with <title>; else <title> without
+    its site suffix; else og:title / twitter:title; else the first headline; else a saved
+    page's wrapper title. Empty only when the page holds no title anywhere."""
     raw_meta = meta_content(sel, "ArticleTitle") or ""
     meta = sanitise_title(raw_meta)
-    page = clean_page_title(sel.xpath("//title/text()").get() or "", meta_content(sel, "SiteName"))
+    raw_page = next((t for t in sel.xpath("//title/text()").getall() if t.strip()), "")
+    page = clean_title(raw_page, sel, url)
     heading = first_heading(sel)
     if heading and page.startswith(heading) and len(page) > len(heading):
         page = heading  # "<h1 title>-region-tags-site" style <title>
@@ -93,7 +122,15 @@ def parse_title(sel: Selector) -> tuple[str, str]:
         return meta, "meta"
     if page:
         return page, "title-tag"
-    return heading, "heading" if heading else "none"
+    for name in ("og:title", "twitter:title"):
+        for value in meta_values(sel, name):
+            cleaned = clean_title(value, sel, url)
+            if cleaned:
+                return cleaned, name
+    if heading:
+        return heading, "heading"
+    wrapped = clean_title(wrapper_title(sel), sel, url)
+    return (wrapped, "wrapper") if wrapped else ("", "none")
 
 
 def visible_text(sel: Selector) -> str:
@@ -101,21 +138,32 @@ def visible_text(sel: Selector) -> str:
     return render_text(body[0]) if body else ""
 
 
-def parse_published(sel: Selector, url: str, page_text: str) -> tuple[str | None, str]:
-    """(raw date string, source): PubDate meta, visible 发布时间/发布日期 label, URL."""
+def parse_published(
+    sel: Selector, url: str, page_text: str, *, use_library: bool = True
+) -> tuple[str | None, str]:
+    """(raw date string, source): PubDate meta, visible 发布时间/发布日期 label, URL; else
+    htmldate's reading of the markup (unknown sites), which never beats a labelled date."""
     for name in ("PubDate", "publishdate", "pubtime", "firstpublishedtime"):
         value = meta_content(sel, name)
         if value:
             return value, "meta"
     for pattern in _DATE_LABELS:
-        match = pattern.search(page_text)
-        if match:
-            return " ".join(match.group(1).split()), "label"
+        for match in pattern.finditer(page_text):
+            if pattern is _DATE_LABELS[0] or not _EVENT_BEFORE.search(
+                page_text, max(0, match.start() - EVENT_WINDOW), match.start()
+            ):
+                return " ".join(match.group(1).split()), "label"
     for pattern in (_URL_TRS_DATE, _URL_JCMS_DATE):
         found = pattern.search(url)
         if found:
             year, month, day = (int(g) for g in found.groups())
             return f"{year:04d}-{month:02d}-{day:02d}", "url"
+    for source, finder in (("script", script_date), ("badge", badge_date)):
+        found_date = finder(sel)
+        if found_date:
+            return found_date, source
+    if use_library and (guessed := library_date(sel, url)):
+        return guessed, "htmldate"
     return None, "none"
 
 
@@ -143,16 +191,29 @@ def largest_block(sel: Selector) -> Selector | None:
     return best
 
 
-def parse_body(sel: Selector) -> tuple[str, str]:
-    """(text, source) of the notice body."""
-    for source, xpath in BODY_SELECTORS[:2]:
+def parse_body(sel: Selector, *, use_library: bool = True) -> tuple[str, str]:
+    """(text, source) of the notice body: a known CMS container; else trafilatura's main text
+    (unknown sites); else a generic container, the largest text block, the whole page.
+    `use_library=False` gives the selector-only rules (the extraction benchmark compares)."""
+    text, source = _body_candidates(sel, use_library)
+    return tidy_body(text), source
+
+
+def _body_candidates(sel: Selector, use_library: bool) -> tuple[str, str]:
+    for source, xpath in SITE_SELECTORS:
         found = sel.xpath(xpath)
         if found:
             return render_text(found[0]), source
     jcms = jcms_body(sel)
     if jcms is not None:
         return render_text(jcms), "jcms"
-    for source, xpath in BODY_SELECTORS[2:]:
+    for source, xpath in SITE_CONTAINERS:
+        found = sel.xpath(xpath)
+        if found and (text := usable_container(found[0])):
+            return text, source
+    if use_library and body_chars(text := library_body(sel)) >= MIN_BODY_CHARS:
+        return text, "trafilatura"
+    for source, xpath in GENERIC_CONTAINERS:
         found = sel.xpath(xpath)
         if found and render_text(found[0]):
             return render_text(found[0]), source
@@ -189,7 +250,7 @@ def parse_employer(sel: Selector, page_text: str) -> str | None:
 def parse_cms_notice(sel: Selector, url: str) -> ParsedNotice:
     """Parse a TRS/JCMS/generic government notice page."""
     page_text = visible_text(sel)
-    title, title_source = parse_title(sel)
+    title, title_source = parse_title(sel, url)
     published, published_source = parse_published(sel, url, page_text)
     text, body_source = parse_body(sel)
     attachments, attachment_names = parse_attachments(sel, url)

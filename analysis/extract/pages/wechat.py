@@ -15,6 +15,7 @@ from parsel import Selector
 
 from analysis.extract.pages.records import Unavailable
 from analysis.extract.pages.text import render_text
+from analysis.extract.pages.titles import clean_title, meta_values
 from analysis.models import ParsedNotice, WechatMeta
 
 SHANGHAI = timezone(timedelta(hours=8))  # no DST since 1991, so a fixed offset is exact
@@ -108,7 +109,13 @@ def parse_title(sel: Selector, scripts: str) -> tuple[str, str]:
     if heading:
         return heading, "dom"
     value = js_field(scripts, "title")
-    return (value, "js:cgi_title") if value else ("", "none")
+    if value:
+        return value, "js:cgi_title"
+    twitter = meta_values(sel, "twitter:title")
+    if twitter:
+        return twitter[0], "twitter:title"
+    page = clean_title(sel.xpath("string(//title)").get() or "", sel)
+    return (page, "title-tag") if page else ("", "none")
 
 
 def parse_nickname(sel: Selector, scripts: str) -> str | None:

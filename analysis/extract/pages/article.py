@@ -1,0 +1,181 @@
+"""Extract stage: main text and publication date of an article on a site no selector knows.
+
+Input: a `parsel.Selector` of a detail page (and its URL for the date).
+Output: the body as plain lines (tables as " | " rows, like `render_text`) found by trafilatura,
+and a date string found by htmldate: the fallbacks after the CMS selectors and labelled dates.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from parsel import Selector
+
+from analysis.extract.pages.text import SKIP_CLASSES, render_text, tidy_line
+
+log = logging.getLogger(__name__)
+SHANGHAI = timezone(timedelta(hours=8))  # epoch dates of Chinese sites are read as their day
+
+# Hidden anti-scraping watermarks and share/print widgets never belong to the article text.
+PRUNE_XPATHS = [
+    *(f"//*[contains(concat(' ', normalize-space(@class), ' '), ' {c} ')]" for c in SKIP_CLASSES),
+    "//*[contains(translate(@style, ' ', ''), 'display:none')]",
+]
+MIN_BODY_CHARS = 30  # non-space characters: less than this is a caption, not an article
+MAX_LINK_SHARE = 0.5  # a container whose text is mostly link text is navigation, not a body
+_TABLE_ROW = re.compile(r"^\|(.*)\|$")
+
+
+def library_body(sel: Selector) -> str:
+    """Main text by trafilatura (precision-leaning: sidebars, rankings and share widgets
+    out), re-laid as our lines; "" when it finds none or fails on the page."""
+    import trafilatura  # lazy: a second of import time only for pages no selector knows
+
+    try:
+        found = trafilatura.extract(
+            sel.get(),
+            favor_precision=True,
+            include_comments=False,
+            include_tables=True,
+            deduplicate=False,
+            prune_xpath=PRUNE_XPATHS,
+        )
+    except Exception as error:  # a library bug on a hostile page must not end the crawl
+        log.warning("trafilatura failed on a page: %s", error)
+        return ""
+    return relayout(found or "")
+
+
+def relayout(text: str) -> str:
+    """trafilatura's "| a | b |" table rows as our "a | b"; whitespace tidied; blank lines out."""
+    lines = []
+    for line in text.splitlines():
+        row = _TABLE_ROW.match(line.strip())
+        if row:
+            cells = [tidy_line(c) for c in row.group(1).split("|")]
+            line = " | ".join(c for c in cells if c)
+        line = tidy_line(line)
+        if line:
+            lines.append(line)
+    return "\n".join(lines)
+
+
+def body_chars(text: str) -> int:
+    return sum(1 for c in text if not c.isspace())
+
+
+def link_share(node: Selector | Any) -> float:
+    """Share of a container's text that sits inside links (navigation bars, link lists)."""
+    total = body_chars("".join(node.xpath(".//text()").getall()))
+    linked = body_chars("".join(node.xpath(".//a//text()").getall()))
+    return linked / total if total else 1.0
+
+
+def usable_container(node: Selector) -> str:
+    """The rendered text of a selector's container, or "" when it is empty or mostly links
+    (a selector that matched a menu or an empty shell on an unfamiliar page)."""
+    text = render_text(node)
+    if not text or link_share(node) > MAX_LINK_SHARE:
+        return ""
+    return text
+
+
+_YEAR_MONTH_LEAF = (
+    r"//*[not(*)][re:test(normalize-space(.), '^(19|20)[0-9]{2} *[-/.年] *[01]?[0-9] *月?$')]"
+)
+_YEAR_MONTH = re.compile(r"((?:19|20)\d{2})\D+(\d{1,2})")
+
+
+# Publication keys of the JSON a page embeds for its own scripts (app state, JSON-LD), quoted
+# plainly, HTML-escaped or Angular-escaped (&q;); the value is an ISO date or epoch seconds/ms.
+SCRIPT_DATE_KEYS = ("datePublished", "publishTime", "publish_time", "issueTime", "pubTime",
+                    "pubDate", "publishDate", "releaseTime")  # fmt: skip
+_Q = r"(?:\"|&q;|&quot;|\\\")?"
+_SCRIPT_DATE = re.compile(
+    rf"{_Q}(?:{'|'.join(SCRIPT_DATE_KEYS)}){_Q}\s*:\s*{_Q}"
+    r"(\d{13}|\d{10}|(?:19|20)\d\d-[01]\d-[0-3]\d(?:[T ][0-9:.]+(?:Z|[+-]\d\d:?\d\d)?)?)"
+)
+SCRIPT_SCAN_CHARS = 2_000_000  # bound the scan of huge inline state blobs
+
+
+def script_date(sel: Selector) -> str | None:
+    """The first publication date in the page's inline JSON/state (issueTime: 1769337520428,
+    "datePublished": "2024-05-06T08:00:00+08:00"): epoch values as the Shanghai day."""
+    scripts = "\n".join(sel.xpath("//script/text()").getall())[:SCRIPT_SCAN_CHARS]
+    match = _SCRIPT_DATE.search(scripts)
+    if not match:
+        return None
+    value = match.group(1)
+    if value.isdigit():
+        seconds = int(value) // 1000 if len(value) == 13 else int(value)
+        return datetime.fromtimestamp(seconds, tz=SHANGHAI).date().isoformat()
+    return value
+
+
+def badge_date(sel: Selector) -> str | None:
+    """A date badge split across two elements, day and year-month ("21" beside "2024年02月"),
+    the only date some templates show: YYYY-MM-DD, or None. The pair must be alone in its
+    parent, so a calendar (a parent of many day cells) never passes for one."""
+    for leaf in sel.xpath(_YEAR_MONTH_LEAF)[:20]:
+        parent = leaf.xpath("..")
+        siblings = parent.xpath("./*") if parent else []
+        if len(siblings) != 2:
+            continue
+        other = next(s for s in siblings if s.root is not leaf.root)
+        day = " ".join(other.xpath(".//text()").getall()).strip()
+        match = _YEAR_MONTH.search(" ".join(leaf.xpath(".//text()").getall()))
+        if match and day.isdigit() and 1 <= int(day) <= 31 and 1 <= int(match.group(2)) <= 12:
+            return f"{match.group(1)}-{int(match.group(2)):02d}-{int(day):02d}"
+    return None
+
+
+def library_date(sel: Selector, url: str | None) -> str | None:
+    """Publication date (YYYY-MM-DD) by htmldate's fast rules (markup, URL, visible dates;
+    no dateparser: `extensive_search=False`), or None."""
+    import htmldate  # lazy, as trafilatura
+
+    try:
+        found = htmldate.find_date(sel.get(), url=url, original_date=True, extensive_search=False)
+    except Exception as error:  # as above: a library failure is a missing date, not a crash
+        log.warning("htmldate failed on a page: %s", error)
+        return None
+    return found or None
+
+
+# Share/print widgets that CMS templates put inside the article container (vocabulary as data).
+WIDGET_WORDS = (
+    "分享到", "扫一扫在手机打开", "打印本页", "关闭窗口", "【打印】", "【关闭】", "返回顶部",
+    "收藏本页", "Share this", "share to",
+)  # fmt: skip
+WIDGET_MAX_CHARS = 24
+_CLOSE_MARK = frozenset({"x", "\u00d7", "\u2715"})  # x, multiplication sign, ballot x
+_LABEL_CELL = re.compile(r"[：:]$")
+
+
+def is_widget_line(line: str) -> bool:
+    """A short line of a share/print widget ("分享到 - 微信", a lone close mark)."""
+    if line.strip().lower() in _CLOSE_MARK:
+        return True
+    return len(line) <= WIDGET_MAX_CHARS and any(w.lower() in line.lower() for w in WIDGET_WORDS)
+
+
+def tidy_body(text: str) -> str:
+    """Drop widget lines and the second copy of a label/value metadata table (xxgk pages lay
+    the same 索引号/发布日期 table out twice, for screen and print): a row of "label： | value"
+    cells that all appeared in earlier rows adds nothing."""
+    seen: set[str] = set()
+    kept = []
+    for line in text.split("\n"):
+        if is_widget_line(line):
+            continue
+        cells = line.split(" | ")
+        if len(cells) > 1 and any(_LABEL_CELL.search(c) for c in cells):
+            keys = {"".join(c.split()) for c in cells}
+            if keys <= seen:
+                continue
+            seen |= keys
+        kept.append(line)
+    return "\n".join(kept)
