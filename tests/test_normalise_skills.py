@@ -225,3 +225,20 @@ def test_data_analysis_verb_and_object_apart(text: str, found: bool) -> None:
 )
 def test_copy_editing_of_others_work(text: str, found: bool) -> None:
     assert ("copy_editing" in _skills(text)) is found
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        # Planning or organising an event, with words between the verb and 活动.
+        ("策划线上线下读者活动", True),
+        ("策划与粉丝互动的活动", True),
+        ("organise and host cultural events", True),
+        # Events held by others, attended; in-app campaign operations.
+        ("参加单位举办的各类活动", False),
+        ("参与组织的各类培训活动", False),
+        ("负责游戏内活动运营", False),
+    ],
+)
+def test_event_organisation_verb_and_object_apart(text: str, found: bool) -> None:
+    assert ("event_organization" in _skills(text)) is found
