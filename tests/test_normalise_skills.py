@@ -242,3 +242,18 @@ def test_copy_editing_of_others_work(text: str, found: bool) -> None:
 )
 def test_event_organisation_verb_and_object_apart(text: str, found: bool) -> None:
     assert ("event_organization" in _skills(text)) is found
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        # Plurals and everyday verbs of camera work.
+        ("You will lead camera operators and editors.", True),
+        ("Shoot videos and photos at events.", True),
+        ("喜欢拍照、拍短视频", True),
+        # A camera as a product, not camera work.
+        ("负责相机产品的海外销售", False),
+    ],
+)
+def test_photography_plurals_and_everyday_verbs(text: str, found: bool) -> None:
+    assert ("photography" in _skills(text)) is found
