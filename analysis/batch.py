@@ -15,12 +15,16 @@ from typing import Any
 
 from analysis.models import Finding, NormalisedNotice, ParsedNotice, Position
 from analysis.normalise import normalise_notice
+from analysis.role_family import assign_role_families
 
 __all__ = ["LineError", "normalise_jsonl", "normalise_record", "record_of"]
 
 _EDUCATION_RANK = {"none": 0, "associate": 1, "bachelor": 2, "master": 3, "phd": 4}
 _PARTY_RANK = {"required": 3, "preferred": 2, "none": 1}
 _REQUIRED_RANK = {True: 2, None: 1, False: 0}
+BATCH_LINES = 256
+"""Lines normalised before the role model reads their positions in one call: large enough that
+the model's per-call set-up is spread thin, small enough to keep memory bounded."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +157,12 @@ def record_of(notice_id: str | int, notice: NormalisedNotice) -> dict[str, Any]:
 
 def normalise_record(obj: dict[str, Any], *, fetched_at: datetime | None = None) -> dict[str, Any]:
     """Normalise one input object (already validated) into its output record."""
+    notice = assign_role_families([_normalised(obj, fetched_at)])[0]
+    return record_of(obj["id"], notice)
+
+
+def _normalised(obj: dict[str, Any], fetched_at: datetime | None) -> NormalisedNotice:
+    """The notice of one input object, its role families still the rules' (see role_family)."""
     text = obj["text"]
     title = obj.get("title") or text.lstrip().split("\n", 1)[0][:80]
     parsed = ParsedNotice(
@@ -161,7 +171,7 @@ def normalise_record(obj: dict[str, Any], *, fetched_at: datetime | None = None)
         text=text,
         published=obj.get("published") or None,
     )
-    return record_of(obj["id"], normalise_notice(parsed, fetched_at=fetched_at))
+    return normalise_notice(parsed, fetched_at=fetched_at)
 
 
 def _validate(raw: str) -> dict[str, Any] | str:
@@ -205,13 +215,31 @@ def normalise_jsonl(
     """Normalise JSON lines: an output dict per valid line, a LineError per invalid one.
 
     Blank lines are skipped silently. `fetched_at` resolves relative dates ("3天前", "2 months
-    ago"); without it they are unknown (never counted from today).
+    ago"); without it they are unknown (never counted from today). Lines are normalised in
+    batches of BATCH_LINES so that the role model reads a batch's positions in one call; output
+    keeps the input order.
     """
+    batch: list[tuple[Any, NormalisedNotice] | LineError] = []
     for number, raw in enumerate(lines, start=1):
         if not raw.strip():
             continue
         obj = _validate(raw)
-        if isinstance(obj, str):
-            yield LineError(number, obj)
-            continue
-        yield normalise_record(obj, fetched_at=fetched_at)
+        batch.append(
+            LineError(number, obj)
+            if isinstance(obj, str)
+            else (obj["id"], _normalised(obj, fetched_at))
+        )
+        if len(batch) >= BATCH_LINES:
+            yield from _finish(batch)
+            batch = []
+    yield from _finish(batch)
+
+
+def _finish(
+    batch: list[tuple[Any, NormalisedNotice] | LineError],
+) -> Iterator[dict[str, Any] | LineError]:
+    """The records of a batch in order, the role families of all its notices chosen at once."""
+    notices = assign_role_families([item[1] for item in batch if isinstance(item, tuple)])
+    done = iter(notices)
+    for item in batch:
+        yield item if isinstance(item, LineError) else record_of(item[0], next(done))

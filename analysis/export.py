@@ -56,7 +56,7 @@ DICTIONARY: dict[str, tuple[Column, ...]] = {
         Column("published", "date (YYYY-MM-DD)", "Publication date of the notice; empty when unknown.", "notices.published"),
         Column("deadline", "date (YYYY-MM-DD)", "Application deadline; empty when the notice states none.", "notices.deadline"),
         Column("month", "month (YYYY-MM)", "Month the position counts in (month of `published`).", "derived from published"),
-        Column("role_family", "string", "Rule-based role family (editor_translator, reporter_correspondent, …).", "positions.role_family"),
+        Column("role_family", "string", "Role family (editor_translator, reporter_correspondent, …): the trained model with the title rules, analysis/role_family.py.", "positions.role_family"),
         Column("headcount", "integer", "Number of people to hire for this position; empty when not stated.", "positions.headcount"),
         Column("aigc", "boolean", "The position mentions generative-AI duties or skills (see `evidence`).", "findings field aigc"),
         Column("languages", "list[string]", "ISO 639-1 codes of languages asked for (named, or native speaker asked).", "findings fields language, native_speaker"),

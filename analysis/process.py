@@ -22,6 +22,7 @@ from analysis.extract.pages import Unavailable, decode_html, parse_notice
 from analysis.extract.pages.charset import charset_from_content_type
 from analysis.models import NormalisedNotice, ParsedNotice
 from analysis.normalise import normalise_notice
+from analysis.role_family import assign_role_families
 from analysis.source import Source
 from analysis.store import (
     add_sighting,
@@ -73,7 +74,8 @@ def process_notice(
     """Normalise a parsed notice; a failure comes back as a `ProcessError`, never raised, so
     one bad notice never stops a crawl or a reprocess."""
     try:
-        normalised = normalise_notice(parsed, fetched_at=fetched_at)
+        # One notice: the role model reads its positions in one call.
+        normalised = assign_role_families([normalise_notice(parsed, fetched_at=fetched_at)])[0]
     except Exception as exc:  # counted by the caller, never fatal
         return ProcessError(parsed.url, f"normalise failed: {exc}")
     return Processed(parsed, normalised, encoding)

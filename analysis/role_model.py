@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 import sklearn
 import yaml
+from scipy.sparse import csr_matrix, hstack
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.compose import ColumnTransformer
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -31,11 +32,12 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import Pipeline
 
-from analysis.models import Finding
+from analysis.models import Finding, Position
 
 __all__ = [
     "MODEL_VERSION",
     "Combination",
+    "RoleChooser",
     "RoleExample",
     "RoleModelError",
     "build_role_pipeline",
@@ -43,9 +45,11 @@ __all__ = [
     "fit_role_model",
     "load_dev_test_examples",
     "load_family_map",
+    "load_role_chooser",
     "load_role_model",
     "load_zhilian_examples",
     "main",
+    "predict_families",
     "predict_role_family",
     "role_family_of",
     "save_role_model",
@@ -206,15 +210,82 @@ def predict_role_family(
     model: Pipeline, title: str, text: str, findings: Iterable[Finding]
 ) -> tuple[str, float]:
     """(family, calibrated probability) of one position."""
-    family, probability = _predict(
-        model, build_features([title], [text], [finding_tokens(findings)])
-    )[0]
-    return family, probability
+    return predict_families(model, [title], [text], [finding_tokens(findings)])[0]
+
+
+def predict_families(
+    model: Pipeline, titles: Sequence[str], texts: Sequence[str], tokens: Sequence[str]
+) -> list[tuple[str, float]]:
+    """(family, probability) of each position, all vectorised at once.
+
+    The same figures as `model.predict_proba(build_features(...))`, without the DataFrame and
+    the ColumnTransformer's per-call set-up: each fitted vectoriser reads its column, the blocks
+    are weighted and stacked, and the classifier reads the matrix (a test checks they agree).
+    """
+    if not titles:
+        return []
+    features = model.named_steps["features"]
+    columns = {"title": titles, "text": [t[:TEXT_HEAD] for t in texts], "findings": tokens}
+    weights = features.transformer_weights or {}
+    blocks = [
+        _transform(vectoriser, columns[column]) * weights.get(name, 1.0)
+        for name, vectoriser, column in features.transformers_
+        if vectoriser != "drop"
+    ]
+    probabilities = model.named_steps["classifier"].predict_proba(hstack(blocks, format="csr"))
+    return _best(model.classes_, probabilities)
+
+
+def _transform(vectoriser: TfidfVectorizer, docs: Sequence[str]) -> csr_matrix:
+    """`vectoriser.transform(docs)`; for the char_wb vectorisers, the same figures counted
+    faster (scikit-learn makes n-grams word by word, one Python step each: most of a
+    prediction's time)."""
+    if not _is_plain_char_wb(vectoriser):
+        return vectoriser.transform(docs)
+    low, high = vectoriser.ngram_range
+    get = vectoriser.vocabulary_.get
+    columns: list[int] = []
+    indptr = [0]
+    for doc in docs:
+        # The words padded as char_wb pads them, two spaces apart: an n-gram across two words
+        # holds two spaces in a row, which no char_wb n-gram does, so the vocabulary drops it.
+        words = doc.lower().split()
+        padded = " " + "  ".join(words) + " " if words else ""  # no words, no n-grams
+        for n in range(low, high + 1):
+            grams = [padded[i : i + n] for i in range(len(padded) - n + 1)]
+            columns += [j for j in map(get, grams) if j is not None]
+        indptr.append(len(columns))
+    counts = csr_matrix(
+        (
+            np.ones(len(columns), dtype=vectoriser.dtype),
+            np.asarray(columns, dtype=np.int32),
+            np.asarray(indptr, dtype=np.int32),
+        ),
+        shape=(len(docs), len(vectoriser.vocabulary_)),
+    )
+    counts.sum_duplicates()  # repeated n-grams of a document become one count
+    return vectoriser._tfidf.transform(counts, copy=False)
+
+
+def _is_plain_char_wb(vectoriser: Any) -> bool:
+    """A char_wb TF-IDF vectoriser whose n-grams `_transform` makes the same way: defaults,
+    and n ≤ 3 (a padded word is at least 3 long, so char_wb's short-word rule never applies)."""
+    return (
+        isinstance(vectoriser, TfidfVectorizer)
+        and vectoriser.analyzer == "char_wb"
+        and vectoriser.ngram_range[1] <= 3
+        and vectoriser.lowercase
+        and vectoriser.preprocessor is None
+        and vectoriser.strip_accents is None
+        and not vectoriser.binary
+    )
 
 
 def _predict(model: Pipeline, features: pd.DataFrame) -> list[tuple[str, float]]:
-    probabilities = model.predict_proba(features)
-    classes = model.classes_
+    return _best(model.classes_, model.predict_proba(features))
+
+
+def _best(classes: Any, probabilities: Any) -> list[tuple[str, float]]:
     best = probabilities.argmax(axis=1)
     return [(str(classes[j]), float(probabilities[i, j])) for i, j in enumerate(best)]
 
@@ -479,25 +550,52 @@ def _default_model() -> tuple[Pipeline, Combination]:
     return model, _combination_of(info["combination"])
 
 
-def role_family_of(
-    title: str,
-    text: str,
-    findings: list[Finding],
-    *,
-    rules: str | None = None,
-    title_rule: bool | None = None,
-) -> str:
-    """Role family of a position by the shipped model combined with the rules as chosen on dev.
+def role_family_of(title: str, text: str, findings: list[Finding]) -> str:
+    """Role family of one position by the shipped model combined with the rules as chosen on
+    dev (the normaliser batches positions through `RoleChooser` instead)."""
+    from analysis.normalise.roles import classify_role_family
 
-    `rules` (classify_role_family's rule answer) and `title_rule` (whether the title decided
-    it) are computed when not given; a caller inside the rules passes them to avoid a loop.
-    """
-    model, combo = _default_model()
-    if rules is None or title_rule is None:
-        e = _example("", title, text, findings, None)
-        rules, title_rule = e.rules, e.title_rule
-    family, probability = predict_role_family(model, title, text, findings)
-    return combo.choose(family, probability, rules, title_rule)
+    rules = classify_role_family(title, text, findings)
+    position = Position(seq=1, title=title, text=text, role_family=rules, findings=findings)
+    return load_role_chooser()([position])[0]
+
+
+@dataclass(frozen=True, slots=True)
+class RoleChooser:
+    """The fitted model and its combination with the rules: positions → families, in one batch.
+
+    A position's `role_family` holds the rules' answer when it is called (as
+    `normalise_position` sets it)."""
+
+    model: Pipeline
+    combination: Combination
+
+    def __call__(self, positions: Sequence[Position]) -> list[str]:
+        from analysis.normalise.roles import classify_role_family
+
+        guesses = predict_families(
+            self.model,
+            [p.title for p in positions],
+            [p.text for p in positions],
+            [finding_tokens(p.findings) for p in positions],
+        )
+        # Only the title-first strategy asks whether the title decided; the others skip the work.
+        needs_title = self.combination.strategy == "title_rule_else_model"
+        return [
+            self.combination.choose(
+                family,
+                probability,
+                p.role_family,
+                needs_title and classify_role_family(p.title, p.text, []) != "other",
+            )
+            for p, (family, probability) in zip(positions, guesses, strict=True)
+        ]
+
+
+def load_role_chooser() -> RoleChooser:
+    """The shipped model as a `RoleChooser` (loaded once per process; RoleModelError if unusable)."""
+    model, combination = _default_model()
+    return RoleChooser(model, combination)
 
 
 def train_role_model(zhilian_path: Path, models_dir: Path, random_state: int) -> int:

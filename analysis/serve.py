@@ -83,7 +83,7 @@ COLUMN_LABELS = {
     "month": "Month of publication (YYYY-MM)",
     "published": "Publication date",
     "deadline": "Application deadline",
-    "role_family": "Rule-based role family",
+    "role_family": "Role family (trained model with the title rules)",
     "headcount": "People to hire (where stated)",
     "aigc": "1 when the position mentions generative AI",
     "languages": "Languages asked for (ISO 639-1)",

@@ -189,3 +189,71 @@ def test_skill_recall_by_class(text: str, skill: str) -> None:
 )
 def test_skill_false_friends(text: str, skill: str) -> None:
     assert skill not in _skills(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        # Verb and object apart, within one clause: analysing or mining some kind of data.
+        ("负责分析短视频播放数据,优化选题。", True),
+        ("深入挖掘用户行为数据,提出改进建议", True),
+        ("每周输出数据复盘报告", True),
+        ("对数据敏感,逻辑清晰", True),
+        ("Analyse audience data weekly.", True),
+        # The verb and 数据 in different clauses: no data work is named.
+        ("善于分析问题;收集数据由同事完成", False),
+        ("分析,整理新闻线索。数据由技术部提供", False),
+    ],
+)
+def test_data_analysis_verb_and_object_apart(text: str, found: bool) -> None:
+    assert ("data_analysis" in _skills(text)) is found
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        # Certifying or checking translations others made is vetting (Traditional text too).
+        ("負責對葡中文本進行翻譯鑑定", True),
+        ("鉴定外包供应商的译文", True),
+        # Editing copy that others produced.
+        ("Edit English articles produced by our reporters.", True),
+        ("edits stories filed by correspondents abroad", True),
+        # Editing one's own writing, or video, is not copy editing.
+        ("Edit videos produced by the studio.", False),
+        ("Write and edit articles on culture.", False),
+    ],
+)
+def test_copy_editing_of_others_work(text: str, found: bool) -> None:
+    assert ("copy_editing" in _skills(text)) is found
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        # Planning or organising an event, with words between the verb and 活动.
+        ("策划线上线下读者活动", True),
+        ("策划与粉丝互动的活动", True),
+        ("organise and host cultural events", True),
+        # Events held by others, attended; in-app campaign operations.
+        ("参加单位举办的各类活动", False),
+        ("参与组织的各类培训活动", False),
+        ("负责游戏内活动运营", False),
+    ],
+)
+def test_event_organisation_verb_and_object_apart(text: str, found: bool) -> None:
+    assert ("event_organization" in _skills(text)) is found
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        # Plurals and everyday verbs of camera work.
+        ("You will lead camera operators and editors.", True),
+        ("Shoot videos and photos at events.", True),
+        ("喜欢拍照、拍短视频", True),
+        # A camera as a product, not camera work.
+        ("负责相机产品的海外销售", False),
+    ],
+)
+def test_photography_plurals_and_everyday_verbs(text: str, found: bool) -> None:
+    assert ("photography" in _skills(text)) is found
