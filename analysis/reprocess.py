@@ -16,7 +16,7 @@ from analysis.archive import ArchiveError, read_record
 from analysis.extract import Attachment, Extracted, extract_file, wanted_attachments
 from analysis.extract.pages import Unavailable
 from analysis.models import ParsedNotice
-from analysis.process import ProcessError, process_page, store_processed
+from analysis.process import ProcessError, process_page, registry_names, store_processed
 from analysis.source import Source
 from analysis.store import (
     load_archived_attachment,
@@ -65,6 +65,7 @@ def reprocess_archive(
 ) -> ReprocessResult:
     """Re-parse and re-normalise every archived notice page (and its attachments)."""
     sources = load_stored_sources(conn)
+    names = registry_names(sources.values())
     result = ReprocessResult()
     for page in load_archived_notice_pages(conn, source_ids):
         result.pages += 1
@@ -94,6 +95,8 @@ def reprocess_archive(
             continue
         with transaction(conn):
             mark_error_page_notice(conn, page.page_id, processed.encoding)
-            stored = store_processed(conn, page.page_id, processed, source=source)
+            stored = store_processed(conn, page.page_id, processed, source=source, names=names)
         result.count(stored.outcome)
+        if stored.gate != "notice":  # kept as a page, without positions
+            result.count(stored.gate)
     return result
