@@ -111,16 +111,25 @@ def relevance_version() -> str:
 
 
 _BRACKETED = re.compile(r"[(（]([^()（）]+)[)）]")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_ACRONYM = re.compile(r"[A-Z]{4,}")  # GWICC, HZICC: shorter ones collide with ordinary words
 
 
 def name_variants(name: str) -> list[str]:
-    """A registry name and the names inside it: "Beijing Review (北京周报)" is also "Beijing
-    Review" and "北京周报"; "China Matters (via Xufang)" also "China Matters"."""
-    inner = [m.group(1).strip() for m in _BRACKETED.finditer(name)]
+    """A registry name and, when a bracket holds the same name in the other script (a
+    translation) or an acronym of 4+ capitals, both halves: "Beijing Review (北京周报)" is also
+    "Beijing Review" and "北京周报". A bracket in the same script is a qualifier, not a name
+    ("大湾区(南沙)国际传播中心", "浙江省记协 (国际传播)"): no variant."""
+    name = name.strip()
     outer = _BRACKETED.sub(" ", name).strip()
-    return [
-        v for v in dict.fromkeys([name.strip(), outer, *inner]) if v and not v.startswith("via ")
+    inner = [
+        m.group(1).strip()
+        for m in _BRACKETED.finditer(name)
+        if bool(_HAN.search(m.group(1))) != bool(_HAN.search(outer))
+        or _ACRONYM.fullmatch(m.group(1).strip())
     ]
+    variants = [name, outer, *inner] if inner else [name]
+    return [v for v in dict.fromkeys(variants) if v]
 
 
 @lru_cache(maxsize=8)

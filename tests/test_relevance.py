@@ -137,9 +137,21 @@ def test_registry_needs_the_caller_names() -> None:
     ("name", "variants"),
     [
         ("Beijing Review (北京周报)", ["Beijing Review (北京周报)", "Beijing Review", "北京周报"]),
-        ("China Matters (via Xufang)", ["China Matters (via Xufang)", "China Matters"]),
         ("中国外文局（CICG）", ["中国外文局（CICG）", "中国外文局", "CICG"]),
         ("云岭国际传播中心", ["云岭国际传播中心"]),
+        (
+            "Great Wall International Communication Center (GWICC)",
+            [
+                "Great Wall International Communication Center (GWICC)",
+                "Great Wall International Communication Center",
+                "GWICC",
+            ],
+        ),
+        ("City News Service (CNS)", ["City News Service (CNS)"]),
+        # a bracket in the same script qualifies the name: never a name of its own
+        ("大湾区(南沙)国际传播中心", ["大湾区(南沙)国际传播中心"]),
+        ("浙江省记协 专业委员会 (国际传播)", ["浙江省记协 专业委员会 (国际传播)"]),
+        ("Anji (Yucun) Ecological Centre", ["Anji (Yucun) Ecological Centre"]),
     ],
 )
 def test_registry_name_variants(name: str, variants: list[str]) -> None:
