@@ -21,7 +21,7 @@ from analysis.relevance_eval import (
 # dev only). Floors only go up: raise them when the filter improves.
 FLOORS = {
     "dev": {"precision": 1.0, "recall": 1.0},
-    "test": {"precision": 1.0, "recall": 0.807},
+    "test": {"precision": 1.0, "recall": 0.846},
 }
 
 REGISTRY = ("杭州国际传播中心", "北京煦方国际数字文化传媒有限公司", "区域国传中心")
@@ -51,6 +51,8 @@ CASES = [
     # the same bodies by their other common names (vocabulary 2026.12.2)
     ("某县融媒中心2026年公开招聘工作人员公告", None, "media", "融媒中心"),
     ("某省卫视2026年招聘节目编导", None, "media", "卫视"),
+    ("某某日报2026年公开招聘采编人员", None, "media", "日报"),
+    ("关于2026年3月5日报名资格审查的通知", None, "none", None),  # a date, no newspaper
     ("某市人民政府新闻办公室招聘工作人员", None, "international", "新闻办"),
     ("某省国传中心2026年招聘视频编辑", None, "international", "国传中心"),
     ("某县2026年招聘小语种教师", None, "language", "小语种"),
