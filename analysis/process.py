@@ -3,14 +3,18 @@
 Input: an archived or fetched notice page (bytes + Content-Type, its source's kind) or the
 `ParsedNotice` a spider already parsed, plus its attachments.
 Output: `Processed` (the parsed and normalised notice) or a `ProcessError` value, never an
-exception; `store_processed` saves it as a notice or a sighting with its table rows, inside
-the caller's transaction. The crawl pipeline, `reprocess` and the mirror evaluation call these.
+exception; `store_processed` gates it (a page that is not a recruitment notice, or a mixed
+source's notice not about international communication, keeps no positions) and saves it as a
+notice or a sighting with its table rows, inside the caller's transaction. The crawl pipeline,
+`reprocess` and the mirror evaluation call these.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import logging
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -22,9 +26,12 @@ from analysis.extract.pages import Unavailable, decode_html, parse_notice
 from analysis.extract.pages.charset import charset_from_content_type
 from analysis.models import NormalisedNotice, ParsedNotice
 from analysis.normalise import normalise_notice
+from analysis.notice_classifier import NoticeModelError, recruitment_score
+from analysis.relevance import is_relevant
 from analysis.role_family import assign_role_families
 from analysis.source import Source
 from analysis.store import (
+    NoticeGate,
     add_sighting,
     demote_to_sighting,
     near_duplicate_candidates,
@@ -34,8 +41,27 @@ from analysis.store import (
     stored_notice_version,
 )
 
+logger = logging.getLogger(__name__)
+
 # How storing a notice turned out; the crawl counts each as `icc/store/notice_<outcome>`.
 OUTCOMES = ("new", "updated", "unchanged", "sighting")
+# What the gate made of a page; the crawl counts each but "notice" as `icc/gate/<gate>`.
+GATES = ("notice", "not_recruitment", "not_relevant")
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """The gate's decision on one page, stored with its notice.
+
+    `gate` is one of GATES; `score` the recruitment-notice classifier's calibrated probability
+    (None when its model could not be loaded: the page is then kept); `relevance` the rule of
+    `analysis.relevance` that decided a mixed source's notice, with its evidence ("media:日报社"),
+    None for other sources.
+    """
+
+    gate: str
+    score: float | None
+    relevance: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +71,7 @@ class Processed:
     parsed: ParsedNotice
     normalised: NormalisedNotice
     encoding: str | None = None  # how the page's bytes were decoded, when we decoded them
+    verdict: Verdict | None = None  # set by `gate_processed`
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +89,7 @@ class Stored:
     notice_id: int
     outcome: str  # one of OUTCOMES
     positions: int  # positions of the notice as normalised from this page
+    gate: str = "notice"  # one of GATES
 
 
 def no_attachments(notice: ParsedNotice) -> list[Attachment]:
@@ -115,8 +143,57 @@ def process_page(
     return process_notice(notice, fetched_at=fetched_at, encoding=encoding)
 
 
+def is_mixed(source: Source | None) -> bool:
+    """A source carrying many bodies' notices (an aggregator, a personnel portal): only its
+    notices about international communication keep their positions."""
+    return source is not None and (source.aggregator or source.mixed)
+
+
+def registry_names(sources: Iterable[Source]) -> tuple[str, ...]:
+    """Body names, employers and accounts of the registry's sources: the names a mixed source's
+    notice may name its employer by (`analysis.relevance` matches them)."""
+    names = {n for s in sources for n in (s.name, s.employer, s.employer_en, *s.accounts) if n}
+    return tuple(sorted(names))
+
+
+def _recruitment(parsed: ParsedNotice) -> tuple[float | None, bool]:
+    try:
+        return recruitment_score(parsed.title, parsed.text)
+    except NoticeModelError as exc:  # a broken install must not drop notices: keep, and say so
+        logger.warning("recruitment gate off: %s", exc)
+        return None, True
+
+
+def gate_processed(
+    processed: Processed, *, source: Source | None, names: Iterable[str] = ()
+) -> Processed:
+    """Judge a processed page: not a recruitment notice (the classifier's score below its
+    threshold), or a mixed source's notice that `analysis.relevance` finds unrelated to
+    international communication → kept with its title, text and dates, without positions."""
+    score, recruitment = _recruitment(processed.parsed)
+    notice = processed.normalised
+    relevance = None
+    gate = "notice" if recruitment else "not_recruitment"
+    if recruitment and is_mixed(source):
+        findings = [f for p in notice.positions for f in p.findings]
+        decided = is_relevant(notice.title, notice.employer, findings, tuple(names))
+        span = decided.evidence.text if decided.evidence else ""
+        relevance = f"{decided.reason}:{span}" if span else decided.reason
+        gate = "notice" if decided.relevant else "not_relevant"
+    if gate != "notice":
+        notice = dataclasses.replace(notice, positions=[])
+    return dataclasses.replace(
+        processed, normalised=notice, verdict=Verdict(gate, score, relevance)
+    )
+
+
 def save_notice_or_sighting(
-    conn: sqlite3.Connection, page_id: int, notice: NormalisedNotice, *, source: Source | None
+    conn: sqlite3.Connection,
+    page_id: int,
+    notice: NormalisedNotice,
+    *,
+    source: Source | None,
+    verdict: Verdict | None = None,
 ) -> tuple[int, str]:
     """Store a notice, or link it as one more sighting of a near-identical stored notice.
 
@@ -139,12 +216,12 @@ def save_notice_or_sighting(
                 conn, decision.match_id, page_id, notice.url, source_id, decision.similarity
             )
             return decision.match_id, "sighting"
-        notice_id, _ = save_notice(conn, page_id, notice, source=source)
+        notice_id, _ = save_notice(conn, page_id, notice, source=source, gate=_gate_row(verdict))
         save_fingerprint(conn, notice_id, fp)
         if decision.action == "replace" and decision.match_id is not None:
             demote_to_sighting(conn, decision.match_id, notice_id, decision.similarity)
         return notice_id, "new"
-    notice_id, created = save_notice(conn, page_id, notice, source=source)
+    notice_id, created = save_notice(conn, page_id, notice, source=source, gate=_gate_row(verdict))
     save_fingerprint(conn, notice_id, fp)
     if created:
         return notice_id, "new"
@@ -152,12 +229,30 @@ def save_notice_or_sighting(
     return notice_id, "unchanged" if same else "updated"
 
 
+def _gate_row(verdict: Verdict | None) -> NoticeGate | None:
+    if verdict is None:
+        return None
+    return NoticeGate(verdict.gate, verdict.score, verdict.relevance)
+
+
 def store_processed(
-    conn: sqlite3.Connection, page_id: int, processed: Processed, *, source: Source | None
+    conn: sqlite3.Connection,
+    page_id: int,
+    processed: Processed,
+    *,
+    source: Source | None,
+    names: Iterable[str] = (),
 ) -> Stored:
-    """Save a processed notice page: its notice (or a sighting of a stored one) and, unless it
-    is a sighting, its position-table rows. Call inside the caller's `transaction()`."""
-    notice_id, outcome = save_notice_or_sighting(conn, page_id, processed.normalised, source=source)
-    if outcome != "sighting":
-        save_table_rows(conn, notice_id, processed.parsed.tables)
-    return Stored(notice_id, outcome, len(processed.normalised.positions))
+    """Gate a processed notice page (unless already gated), then save its notice (or a sighting
+    of a stored one) and, unless it is a sighting, its position-table rows. `names`: the
+    registry's body names (`registry_names`). Call inside the caller's `transaction()`."""
+    if processed.verdict is None:
+        processed = gate_processed(processed, source=source, names=names)
+    verdict = processed.verdict
+    notice_id, outcome = save_notice_or_sighting(
+        conn, page_id, processed.normalised, source=source, verdict=verdict
+    )
+    gate = verdict.gate if verdict else "notice"
+    if outcome != "sighting":  # a gated page's tables are no positions either
+        save_table_rows(conn, notice_id, processed.parsed.tables if gate == "notice" else [])
+    return Stored(notice_id, outcome, len(processed.normalised.positions), gate)

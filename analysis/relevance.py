@@ -17,7 +17,7 @@ from analysis.models import Evidence, Finding
 from analysis.normalise.context import load_vocab
 from analysis.normalise.text import clean_text
 
-__all__ = ["REASONS", "Relevance", "is_relevant", "relevance_version"]
+__all__ = ["REASONS", "Relevance", "is_relevant", "name_variants", "relevance_version"]
 
 # Why a notice was kept (all but the last two) or not (the last two), strongest rule first.
 REASONS = (
@@ -67,6 +67,14 @@ def _alternation(words: Iterable[str]) -> re.Pattern[str]:
     return re.compile("|".join(map(re.escape, uniq)) if uniq else "(?!)")
 
 
+def _english(words: Iterable[str]) -> re.Pattern[str]:
+    """Whole English words or phrases, any case (longest first)."""
+    uniq = sorted(set(words), key=lambda w: (-len(w), w))
+    if not uniq:
+        return re.compile("(?!)")
+    return re.compile(r"\b(?:" + "|".join(map(re.escape, uniq)) + r")\b", re.IGNORECASE)
+
+
 def _zh_names(table: dict[str, Any], skip: frozenset[str] = frozenset()) -> list[str]:
     return [name for code, names in table.items() if code not in skip for name in names["zh"]]
 
@@ -77,10 +85,14 @@ def _vocab() -> _Vocab:
     native = frozenset(data["native_languages"])
     languages = _zh_names(load_vocab("languages")["languages"], native)
     countries = _zh_names(load_vocab("overseas")["countries"])
+    english = data.get("english") or {}
     strong = (
         ("international", _alternation(data["international"])),
+        ("international", _english(english.get("international", []))),
         ("media", _alternation(data["media"])),
+        ("media", _english(english.get("media", []))),
         ("language", _alternation([*data["language"], *languages])),
+        ("language", _english(english.get("language", []))),
     )
     return _Vocab(
         version=str(data["version"]),
@@ -98,10 +110,32 @@ def relevance_version() -> str:
     return _vocab().version
 
 
+_BRACKETED = re.compile(r"[(（]([^()（）]+)[)）]")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_ACRONYM = re.compile(r"[A-Z]{4,}")  # GWICC, HZICC: shorter ones collide with ordinary words
+
+
+def name_variants(name: str) -> list[str]:
+    """A registry name and, when a bracket holds the same name in the other script (a
+    translation) or an acronym of 4+ capitals, both halves: "Beijing Review (北京周报)" is also
+    "Beijing Review" and "北京周报". A bracket in the same script is a qualifier, not a name
+    ("大湾区(南沙)国际传播中心", "浙江省记协 (国际传播)"): no variant."""
+    name = name.strip()
+    outer = _BRACKETED.sub(" ", name).strip()
+    inner = [
+        m.group(1).strip()
+        for m in _BRACKETED.finditer(name)
+        if bool(_HAN.search(m.group(1))) != bool(_HAN.search(outer))
+        or _ACRONYM.fullmatch(m.group(1).strip())
+    ]
+    variants = [name, outer, *inner] if inner else [name]
+    return [v for v in dict.fromkeys(variants) if v]
+
+
 @lru_cache(maxsize=8)
 def _registry_pattern(names: tuple[str, ...], min_len: int) -> re.Pattern[str]:
     # Cached per registry: callers pass the same names for every notice of a crawl.
-    cleaned = (clean_text(n) for n in names)
+    cleaned = (clean_text(v) for n in names for v in name_variants(n))
     return _alternation(n for n in cleaned if len(n) >= min_len)
 
 

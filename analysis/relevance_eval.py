@@ -75,10 +75,12 @@ def load_registry_names(
         for line in registry.read_text(encoding="utf-8").splitlines():
             if line.strip():
                 body = json.loads(line)
-                names += [body.get("name_zh") or "", *body.get("aliases", [])]
+                names += [body.get("name_zh") or "", body.get("name_en") or ""]
+                names += [*body.get("aliases", []), *body.get("brands_accounts", [])]
     if sources.exists():
         for source in yaml.safe_load(sources.read_text(encoding="utf-8"))["sources"]:
             names += [source.get("name") or "", source.get("employer") or ""]
+            names += [source.get("employer_en") or "", *(source.get("accounts") or [])]
     return tuple(sorted({n for n in names if n}))
 
 

@@ -16,7 +16,7 @@ from analysis.archive import ArchiveError, read_record
 from analysis.extract import Attachment, Extracted, extract_file, wanted_attachments
 from analysis.extract.pages import Unavailable
 from analysis.models import ParsedNotice
-from analysis.process import ProcessError, process_page, store_processed
+from analysis.process import ProcessError, process_page, registry_names, store_processed
 from analysis.source import Source
 from analysis.store import (
     load_archived_attachment,
@@ -69,6 +69,7 @@ def reprocess_archive(
     `progress` is called with the running result after each page (the CLI prints a line now
     and then)."""
     sources = load_stored_sources(conn)
+    names = registry_names(sources.values())
     result = ReprocessResult()
     for page in load_archived_notice_pages(conn, source_ids):
         if progress is not None and result.pages:
@@ -100,6 +101,8 @@ def reprocess_archive(
             continue
         with transaction(conn):
             mark_error_page_notice(conn, page.page_id, processed.encoding)
-            stored = store_processed(conn, page.page_id, processed, source=source)
+            stored = store_processed(conn, page.page_id, processed, source=source, names=names)
         result.count(stored.outcome)
+        if stored.gate != "notice":  # kept as a page, without positions
+            result.count(stored.gate)
     return result

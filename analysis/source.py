@@ -41,6 +41,9 @@ class Source:
     needs_verification: bool = False
     provenance: SourceProvenance | None = None
     aggregator: bool = False  # reposts other bodies' notices: its copies become sightings
+    # carries many bodies' notices (a personnel portal; an aggregator is mixed too): a notice
+    # not about international communication (analysis.relevance) is kept without positions
+    mixed: bool = False
     link_keywords: tuple[str, ...] | None = None  # a list link is a notice when it holds one
     detail_selector: str | None = None  # CSS selecting the notice links on a list page
     max_pages: int | None = None  # list pages per run (None: the ICC_MAX_LIST_PAGES setting)

@@ -17,7 +17,13 @@ from scrapy.statscollectors import StatsCollector
 from scrapy.utils.defer import maybe_deferred_to_future
 
 from analysis.models import NormalisedNotice, ParsedNotice
-from analysis.process import Processed, ProcessError, process_notice, store_processed
+from analysis.process import (
+    Processed,
+    ProcessError,
+    process_notice,
+    registry_names,
+    store_processed,
+)
 from analysis.source import Source
 from analysis.store import (
     connect,
@@ -35,6 +41,7 @@ from analysis.store import (
 )
 from crawler.items import PageItem
 from crawler.lock import CrawlLock
+from crawler.sources import REGISTRY_SOURCES, SourceError, load_sources
 from crawler.state import store_path
 from crawler.workers import (
     NormalisePool,
@@ -67,6 +74,17 @@ def unnormalised_notice(parsed: ParsedNotice) -> Processed:
     return Processed(parsed, notice)
 
 
+def crawl_registry_names(sources: Any) -> tuple[str, ...]:
+    """The names a mixed source's notice may name a registry body by: the crawled sources and
+    the project's registry (crawler/sources.yaml), whichever sources file the crawl was given."""
+    known = list(sources)
+    try:
+        known += load_sources(REGISTRY_SOURCES)
+    except SourceError as exc:  # the crawl goes on; only the registry's names are missing
+        logger.warning("relevance filter without the registry's names: %s", exc)
+    return registry_names(known)
+
+
 class StorePipeline:
     """Writes each PageItem (page, attachments, notice or sighting, frontier changes) in one
     transaction, so a crawl killed at any moment loses nothing and doubles nothing. What a
@@ -91,6 +109,7 @@ class StorePipeline:
         self.conn: Any = None
         self.lock: CrawlLock | None = None
         self.sources: dict[str, Source] = {}
+        self.names: tuple[str, ...] = ()  # registry body names, for mixed sources' relevance
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
@@ -112,6 +131,7 @@ class StorePipeline:
     def spider_opened(self, spider: Any) -> None:
         self.conn = connect(self.db_path)
         self.sources = dict(getattr(spider, "sources_by_id", {}))
+        self.names = crawl_registry_names(self.sources.values())
         save_sources(self.conn, self.sources.values())
         if self.owns_run:
             interrupt_stale_runs(self.conn)
@@ -188,8 +208,12 @@ class StorePipeline:
                 for attachment in item.attachments:
                     save_page(self.conn, attachment, run_id, parent_url=page.url)
                 if processed is not None:
-                    stored = store_processed(self.conn, page_id, processed, source=source)
+                    stored = store_processed(
+                        self.conn, page_id, processed, source=source, names=self.names
+                    )
                     self.stats.inc_value(f"icc/store/notice_{stored.outcome}")
+                    if stored.gate != "notice":  # kept as a page, without positions
+                        self.stats.inc_value(f"icc/gate/{stored.gate}")
                     if stored.outcome == "new":
                         self.stats.inc_value("icc/store/position_new", stored.positions)
             if item.discovered:

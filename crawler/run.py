@@ -61,6 +61,8 @@ SUMMED_STATS = (
     "icc/archive/records",
     "icc/normalise/error",
     "icc/normalise/timeout",
+    "icc/gate/not_recruitment",
+    "icc/gate/not_relevant",
     "downloader/request_count",
     "downloader/response_count",
 )

@@ -7,7 +7,7 @@ import yaml
 
 from analysis.models import Evidence, Finding
 from analysis.normalise.text import clean_text
-from analysis.relevance import REASONS, is_relevant, relevance_version
+from analysis.relevance import REASONS, is_relevant, name_variants, relevance_version
 from analysis.relevance_eval import (
     DEFAULT_GOLD,
     evaluate,
@@ -17,11 +17,11 @@ from analysis.relevance_eval import (
     main,
 )
 
-# Measured on the split of tests/gold/relevance_titles.yaml (vocabulary 2026.12.1, written against
+# Measured on the split of tests/gold/relevance_titles.yaml (vocabulary 2026.12.2, written against
 # dev only). Floors only go up: raise them when the filter improves.
 FLOORS = {
     "dev": {"precision": 1.0, "recall": 1.0},
-    "test": {"precision": 1.0, "recall": 0.769},
+    "test": {"precision": 1.0, "recall": 0.846},
 }
 
 REGISTRY = ("杭州国际传播中心", "北京煦方国际数字文化传媒有限公司", "区域国传中心")
@@ -48,6 +48,24 @@ CASES = [
     ("某人民出版社2026年招聘编辑", None, "media", "出版"),
     ("2026年公开招聘工作人员公告", "某区融媒体中心", "media", "融媒体中心"),
     ("某人民医院宣传科招聘新闻中心编辑", None, "media", "新闻中心"),  # exclusions never veto
+    # the same bodies by their other common names (vocabulary 2026.12.2)
+    ("某县融媒中心2026年公开招聘工作人员公告", None, "media", "融媒中心"),
+    ("某省卫视2026年招聘节目编导", None, "media", "卫视"),
+    ("某某日报2026年公开招聘采编人员", None, "media", "日报"),
+    ("关于2026年3月5日报名资格审查的通知", None, "none", None),  # a date, no newspaper
+    ("某市人民政府新闻办公室招聘工作人员", None, "international", "新闻办"),
+    ("某省国传中心2026年招聘视频编辑", None, "international", "国传中心"),
+    ("某县2026年招聘小语种教师", None, "language", "小语种"),
+    # English titles and employers: whole words, any case
+    ("Recruitment of Chinese-English Translator", None, "language", "Translator"),
+    ("Senior Producer", "Some Broadcaster Ltd", "media", "Broadcaster"),
+    (
+        "Officer, International Communication Unit",
+        None,
+        "international",
+        "International Communication",
+    ),
+    ("Radiographer (hospital)", None, "none", None),  # "radio" inside a word is no radio station
     # foreign-language or translation posts, whatever the employer
     ("某市外事办公室公开招聘英语翻译", None, "language", "英语"),
     ("某市人民政府外事辦公室翻譯職位考試公告", None, "language", "翻译"),
@@ -115,6 +133,38 @@ def test_registry_needs_the_caller_names() -> None:
     employer = "北京煦方国际数字文化传媒有限公司"
     assert is_relevant(title, employer).reason == "none"
     assert is_relevant(title, employer, registry_names=REGISTRY).reason == "registry"
+
+
+@pytest.mark.parametrize(
+    ("name", "variants"),
+    [
+        ("Beijing Review (北京周报)", ["Beijing Review (北京周报)", "Beijing Review", "北京周报"]),
+        ("中国外文局（CICG）", ["中国外文局（CICG）", "中国外文局", "CICG"]),
+        ("云岭国际传播中心", ["云岭国际传播中心"]),
+        (
+            "Great Wall International Communication Center (GWICC)",
+            [
+                "Great Wall International Communication Center (GWICC)",
+                "Great Wall International Communication Center",
+                "GWICC",
+            ],
+        ),
+        ("City News Service (CNS)", ["City News Service (CNS)"]),
+        # a bracket in the same script qualifies the name: never a name of its own
+        ("大湾区(南沙)国际传播中心", ["大湾区(南沙)国际传播中心"]),
+        ("浙江省记协 专业委员会 (国际传播)", ["浙江省记协 专业委员会 (国际传播)"]),
+        ("Anji (Yucun) Ecological Centre", ["Anji (Yucun) Ecological Centre"]),
+    ],
+)
+def test_registry_name_variants(name: str, variants: list[str]) -> None:
+    assert name_variants(name) == variants
+
+
+def test_registry_matches_a_bracketed_alias() -> None:
+    got = is_relevant(
+        "北京周报社2026年招聘编辑", None, registry_names=("Beijing Review (北京周报)",)
+    )
+    assert (got.reason, got.evidence and got.evidence.text) == ("registry", "北京周报")
 
 
 def test_short_registry_names_are_ignored() -> None:

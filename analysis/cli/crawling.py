@@ -220,6 +220,16 @@ def _print_crawl_summary(result: Any, db_path: Path) -> None:
             f"Attachments: {fetched} downloaded, {failed} skipped as unusable (too large, "
             "corrupt, encrypted, hostile or unsupported; each is recorded with its reason)"
         )
+    not_notice, not_relevant = (
+        s.get("icc/gate/not_recruitment", 0),
+        s.get("icc/gate/not_relevant", 0),
+    )
+    if not_notice or not_relevant:
+        click.echo(
+            f"Gate: {not_notice} page(s) not a recruitment notice, {not_relevant} notice(s) of "
+            "mixed sources not about international communication; kept as pages, without "
+            "positions (notices.gate)"
+        )
     with open_store(db_path) as conn:
         counts = count_rows(conn)
     if t["notices_new"]:
@@ -299,7 +309,8 @@ def reprocess(db_path: Path, only: tuple[str, ...]) -> None:
         f"Reprocessed {result.pages} archived pages: {o.get('updated', 0)} notices changed, "
         f"{o.get('unchanged', 0)} unchanged, {o.get('new', 0)} new, "
         f"{o.get('sighting', 0)} sightings, {o.get('unavailable', 0)} unavailable, "
-        f"{o.get('error', 0)} errors."
+        f"{o.get('error', 0)} errors; gate: {o.get('not_recruitment', 0)} not a recruitment "
+        f"notice, {o.get('not_relevant', 0)} not relevant (kept without positions)."
     )
     if result.errors:
         sys.exit(1)

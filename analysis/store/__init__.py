@@ -38,6 +38,7 @@ from analysis.store.health import (
     summarise_run_sources,
 )
 from analysis.store.notices import (
+    NoticeGate,
     add_sighting,
     demote_to_sighting,
     near_duplicate_candidates,
@@ -65,6 +66,7 @@ __all__ = [
     "MAX_ATTEMPTS",
     "SCHEMA_VERSION",
     "ArchivedPage",
+    "NoticeGate",
     "SourceRun",
     "StoreCounts",
     "StoreError",

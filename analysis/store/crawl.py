@@ -86,6 +86,7 @@ def source_from_row(row: sqlite3.Row) -> Source:
         if provenance
         else None,
         aggregator=bool(meta.get("aggregator")),
+        mixed=bool(meta.get("mixed")),
         link_keywords=None if keywords is None else tuple(keywords),
         detail_selector=meta.get("detail_selector"),
         max_pages=meta.get("max_pages"),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from analysis.extract.neardup import Candidate, Fingerprint, band_buckets
@@ -18,27 +19,40 @@ from analysis.source import Source
 from analysis.store.schema import content_hash, transaction, utcnow
 
 
+@dataclass(frozen=True, slots=True)
+class NoticeGate:
+    """What the gate decided on a notice's page (`analysis.process.Verdict` as stored): `gate`
+    is notice | not_recruitment | not_relevant; the classifier's score; the relevance rule."""
+
+    gate: str = "notice"
+    score: float | None = None
+    relevance: str | None = None
+
+
 def save_notice(
     conn: sqlite3.Connection,
     page_id: int,
     notice: NormalisedNotice,
     *,
     source: Source | None = None,
+    gate: NoticeGate | None = None,
 ) -> tuple[int, bool]:
     """Upsert a normalised notice and replace its positions and findings.
 
-    Returns (notice_id, created). Unchanged text under the same taxonomy is a no-op, so
-    re-running a crawl or a reprocess never duplicates or churns rows.
+    Returns (notice_id, created). Unchanged text under the same taxonomy and the same gate is a
+    no-op, so re-running a crawl or a reprocess never duplicates or churns rows.
     Call inside `transaction()`.
     """
+    gate = gate or NoticeGate()
     text_hash = content_hash(notice.text + "\x00" + notice.title)
     existing = conn.execute(
-        "SELECT id, text_hash, taxonomy_version FROM notices WHERE page_id = ?", (page_id,)
+        "SELECT id, text_hash, taxonomy_version, gate FROM notices WHERE page_id = ?", (page_id,)
     ).fetchone()
-    if existing and (existing["text_hash"], existing["taxonomy_version"]) == (
-        text_hash,
-        notice.taxonomy_version,
-    ):
+    if existing and (
+        existing["text_hash"],
+        existing["taxonomy_version"],
+        existing["gate"],
+    ) == (text_hash, notice.taxonomy_version, gate.gate):
         return int(existing["id"]), False
     now = utcnow()
     values = (
@@ -53,22 +67,25 @@ def save_notice(
         notice.text,
         text_hash,
         notice.taxonomy_version,
+        gate.gate,
+        None if gate.score is None else round(gate.score, 4),
+        gate.relevance,
     )
     if existing:
         notice_id = int(existing["id"])
         conn.execute(
             """UPDATE notices SET source_id=?, url=?, title=?, employer=?, province=?, level=?,
                       published=?, deadline=?, text=?, text_hash=?, taxonomy_version=?,
-                      updated_at=? WHERE id=?""",
+                      gate=?, recruitment_score=?, relevance=?, updated_at=? WHERE id=?""",
             (*values, now, notice_id),
         )
         conn.execute("DELETE FROM positions WHERE notice_id = ?", (notice_id,))
     else:
         cur = conn.execute(
             """INSERT INTO notices (source_id, url, title, employer, province, level, published,
-                                    deadline, text, text_hash, taxonomy_version, first_seen,
-                                    updated_at, page_id)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                                    deadline, text, text_hash, taxonomy_version, gate,
+                                    recruitment_score, relevance, first_seen, updated_at, page_id)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             (*values, now, now, page_id),
         )
         notice_id = int(cur.lastrowid or 0)
@@ -117,12 +134,13 @@ def _finding_row(position_id: int | None, f: Finding) -> tuple[Any, ...]:
     )
 
 
-def stored_notice_version(conn: sqlite3.Connection, page_id: int) -> tuple[str, str] | None:
-    """(text_hash, taxonomy_version) of the notice stored from this page, None if there is none."""
+def stored_notice_version(conn: sqlite3.Connection, page_id: int) -> tuple[str, str, str] | None:
+    """(text_hash, taxonomy_version, gate) of the notice stored from this page, None if there is
+    none."""
     row = conn.execute(
-        "SELECT text_hash, taxonomy_version FROM notices WHERE page_id = ?", (page_id,)
+        "SELECT text_hash, taxonomy_version, gate FROM notices WHERE page_id = ?", (page_id,)
     ).fetchone()
-    return None if row is None else (row["text_hash"], row["taxonomy_version"])
+    return None if row is None else (row["text_hash"], row["taxonomy_version"], row["gate"])
 
 
 def near_duplicate_candidates(conn: sqlite3.Connection, fp: Fingerprint) -> list[Candidate]:

@@ -291,6 +291,15 @@ MIGRATIONS: list[str] = [
     WHERE province IN (SELECT name FROM province_names);
     DROP TABLE province_names;
     """,
+    # 5: the gate's verdict on each stored page (analysis.process.gate_processed): a page that
+    #    is not a recruitment notice, or a mixed source's notice not about international
+    #    communication, is kept as a notice row without positions, with the classifier's score
+    """
+    ALTER TABLE notices ADD COLUMN gate TEXT NOT NULL DEFAULT 'notice';
+    ALTER TABLE notices ADD COLUMN recruitment_score REAL;
+    ALTER TABLE notices ADD COLUMN relevance TEXT;
+    CREATE INDEX notices_gate ON notices(gate);
+    """,
 ]
 
 
