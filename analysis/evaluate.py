@@ -324,6 +324,24 @@ def evaluate_split(
     return {part: evaluate_corpus(gold[i] for i in ids if i in gold) for part, ids in split.items()}
 
 
+def _in_sample_note() -> str:
+    """The role model is trained on the dev ads, so its dev figure is in-sample: say so, with the
+    honest dev figure (5-fold cross-validation, recorded in the model's sidecar)."""
+    from analysis.role_model import RoleModelError, load_sidecar
+
+    try:
+        cv = load_sidecar()["dev_cv"]
+    except (RoleModelError, KeyError, ValueError):
+        return ""
+    accuracy = cv.get("accuracy", {}).get("model")
+    if accuracy is None:
+        return ""
+    return (
+        "  role_family: the dev figure is in-sample (the role model is trained on the dev ads); "
+        f"its {cv.get('folds', 5)}-fold cross-validated dev accuracy is {accuracy:.3f}"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m analysis.evaluate",
@@ -344,6 +362,9 @@ def main(argv: list[str] | None = None) -> int:
         split = load_split(args.gold_dir)
         counts = f"dev {len(split['dev'])} ads, test {len(split['test'])} ads"
         print(format_side_by_side("corpus (real ads, our labels)", dev, test, counts))
+        note = _in_sample_note()
+        if note:
+            print(note)
         if args.misses:
             print("\n".join(f"  dev miss: {m}" for m in dev_misses))
         print()

@@ -148,3 +148,14 @@ def test_one_record_goes_through_the_model_too(monkeypatch: pytest.MonkeyPatch) 
     out = normalise_record({"id": "x", "text": "英文编辑\n负责稿件编辑。"}, fetched_at=FETCHED)
     assert recorder.calls == [1]
     assert out["role_family"].endswith("!")
+
+
+def test_evaluate_says_the_role_family_dev_figure_is_in_sample() -> None:
+    """The shipped model is trained on the dev ads: `evaluate` must not pass .98 off as a dev
+    score without saying so, and gives the cross-validated figure beside it."""
+    from analysis.evaluate import _in_sample_note
+    from analysis.role_model import load_sidecar
+
+    note = _in_sample_note()
+    assert "in-sample" in note
+    assert f"{load_sidecar()['dev_cv']['accuracy']['model']:.3f}" in note
