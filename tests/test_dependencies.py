@@ -27,6 +27,7 @@ INDIRECT = {
     "defusedxml": "openpyxl guards against XML entity attacks only when it is installed",
     "numpy": "pandas, scikit-learn and scipy arrays (a floor on their shared version)",
     "scipy": "scikit-learn's sparse matrices (a floor on the version)",
+    "lxml-html-clean": "trafilatura imports lxml.html.clean, which lxml 6 moved to this package",
 }
 # The mirror's builder runs in the tests only (its built files are committed): its imports may
 # come from the `test` extra instead of the runtime dependencies.
