@@ -207,7 +207,7 @@ def test_level_memo_matches_the_reference() -> None:
     ]
     for text in EDGE_TEXTS + extra + _corpus_texts():
         certs = languages.detect_certificates(text)
-        memo: dict[tuple[int, int], tuple[bool, str | None]] = {}
+        memo: dict[str, tuple[bool, str | None]] = {}
         for m in languages._mentions(text, v):
             s_lo, s_hi = sentence_bounds(text, m.start, m.end)
             got = languages._level(text, m, certs, s_lo, s_hi, memo)

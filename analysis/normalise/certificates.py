@@ -146,26 +146,27 @@ def detect_certificates(text: str, sections: Sections | None = None) -> list[Fin
             continue
         for alt in cert.alts:
             for m in gated_finditer(alt.pattern, text, tag):
-                f = _finding(text, m, cert, alt, taken, sections, v)
-                if f is None:
+                hit = _hit(text, m, cert, alt, taken)
+                if hit is None:
                     continue
-                taken.add(f.evidence.start, f.evidence.end)
+                end, said = hit
+                taken.add(m.start(), end)
+                level = _normalise_grade(said.replace(" ", "") if said else None)
                 old = best.get(cert.id)
+                # A hit that could not outrank the kept one even if required only claims its
+                # span: its clause is not read (a posting repeating "六级以上" costs no more).
+                if old is not None and not _could_outrank(old, level):
+                    continue
+                f = _finding(text, m, end, level, cert, sections, v)
                 if old is None or _rank(f) > _rank(old):
                     best[cert.id] = f
     return sorted(best.values(), key=lambda f: f.evidence.start)
 
 
-def _finding(
-    text: str,
-    m: re.Match[str],
-    cert: _Certificate,
-    alt: _Alt,
-    taken: _Taken,
-    sections: Sections,
-    v: _Vocab,
-) -> Finding | None:
-    """The certificate at match `m` with its grade, or None when it is not one here."""
+def _hit(
+    text: str, m: re.Match[str], cert: _Certificate, alt: _Alt, taken: _Taken
+) -> tuple[int, str | None] | None:
+    """(end, grade as written) of the certificate at match `m`, or None when it is not one here."""
     if alt.before is not None and not alt.before.search(text, max(0, m.start() - 12), m.start()):
         return None
     if m.end() > m.start() and taken.overlaps(m.start(), m.end()):
@@ -179,7 +180,19 @@ def _finding(
             end = max(end, m.start() + g.end() if g.string is not text else g.end())
     if end <= m.start() or is_negated(text, m.start(), end):
         return None
-    level = _normalise_grade(level.replace(" ", "") if level else None)
+    return end, level
+
+
+def _finding(
+    text: str,
+    m: re.Match[str],
+    end: int,
+    level: str | None,
+    cert: _Certificate,
+    sections: Sections,
+    v: _Vocab,
+) -> Finding:
+    """The certificate at match `m`, ending at `end`, at its normalised grade `level`."""
     language = cert.language
     if language is None and cert.subjects:
         said = text[m.end() : end].lower()
@@ -197,10 +210,20 @@ def _finding(
 
 
 _REQUIRED_RANK = {True: 2, False: 1, None: 0}
+_LEVEL_RANK = 5
+
+
+def _level_rank(level: str | None) -> int:
+    return _LEVEL_RANK if level else 0
+
+
+def _could_outrank(old: Finding, level: str | None) -> bool:
+    """Could a finding at this normalised `level` outrank `old` were it required?"""
+    return _rank(old) < (_REQUIRED_RANK[True], _level_rank(level))
 
 
 def _rank(f: Finding) -> tuple[int, int]:
-    return _REQUIRED_RANK[f.required], 5 if f.level else 0
+    return _REQUIRED_RANK[f.required], _level_rank(f.level)
 
 
 _NAME_BEFORE = re.compile(r"([\u4e00-\u9fff]{1,6}[语文])(?:专业)?(?:水平)?$")

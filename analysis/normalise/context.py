@@ -561,6 +561,13 @@ def line_windows(
     Detectors run their full pattern only inside these windows: one literal scan shared by every
     detector is far faster than patterns that start with lookarounds or alternations.
     """
+    return list(_line_windows(text, tag, before, after))
+
+
+@lru_cache(maxsize=64)
+def _line_windows(text: str, tag: str, before: int, after: int) -> tuple[tuple[int, int], ...]:
+    """`line_windows`, once per text and tag: a detector runs several patterns (a certificate's
+    spellings) in the windows of one tag, and a dense posting has a window edge per hit."""
     out: list[tuple[int, int]] = []
     n = len(text)
     for pos in sorted(set(gate_hits(text, tag))):
@@ -576,7 +583,7 @@ def line_windows(
             out[-1] = (out[-1][0], max(out[-1][1], hi))
         else:
             out.append((lo, hi))
-    return out
+    return tuple(out)
 
 
 def gated_finditer(pattern: re.Pattern[str], text: str, tag: str) -> list[re.Match[str]]:

@@ -364,17 +364,21 @@ def _level(
     certs: list[Finding],
     s_lo: int,
     s_hi: int,
-    memo: dict[tuple[int, int], tuple[bool, str | None]],
+    memo: dict[str, tuple[bool, str | None]],
 ) -> tuple[str | None, str | None]:
     """(level, CEFR-like band) for a mention: native > certificate > fluency words.
 
-    (s_lo, s_hi) is the mention's sentence; `memo` holds each 40-character clause's level words
-    (native?, the strongest other level word) for the mentions that share it.
+    (s_lo, s_hi) is the mention's sentence; `memo` holds the level words (native?, the strongest
+    other level word) of each distinct 40-character clause, keyed by the clause as searched (its
+    lower case): the words are searched in the clause as a string of its own, so clauses that
+    read the same (a posting repeating "法语、") share one search.
     """
     lo, hi = clause_bounds(text, m.start, m.end, limit=40)
-    words = memo.get((lo, hi))
+    low = lowered(text)
+    key = (text if low is None else low)[lo:hi]
+    words = memo.get(key)
     if words is None:
-        words = memo[(lo, hi)] = _level_words(text, lo, hi)
+        words = memo[key] = _level_words(text, lo, hi)
     if words[0]:
         return "native", "C2"
     for c in certs:
@@ -398,9 +402,17 @@ _REQUIRED_RANK = {True: 2, False: 1, None: 0}
 _TOP_LEVEL_RANK = max(_LEVEL_RANK.values())
 
 
+def _level_rank(level: str | None) -> int:
+    return _LEVEL_RANK.get(level or "", 5 if level else 0)
+
+
 def _rank(f: Finding) -> tuple[int, int]:
-    lvl = _LEVEL_RANK.get(f.level or "", 5 if f.level else 0)
-    return _REQUIRED_RANK[f.required], lvl
+    return _REQUIRED_RANK[f.required], _level_rank(f.level)
+
+
+def _could_outrank(old: Finding, level: str | None) -> bool:
+    """Could a finding at this `level` outrank `old` were it required (the highest `_rank`)?"""
+    return _rank(old) < (_REQUIRED_RANK[True], _level_rank(level))
 
 
 def _may_outrank(required: bool | None, old: Finding) -> bool:
@@ -547,7 +559,7 @@ def detect_languages(
     # Each mention's clause and sentence are found once and its clause's cues searched once
     # (mentions in one clause, 英语、法语、日语, share them): same answers as is_negated and
     # requirement per mention.
-    level_memo: dict[tuple[int, int], tuple[bool, str | None]] = {}
+    level_memo: dict[str, tuple[bool, str | None]] = {}
     states = ClauseStates(text, sections)
     mentions = _mentions(text, v)
     runs, alternatives = _language_runs(text, mentions)
@@ -565,10 +577,17 @@ def detect_languages(
             continue  # nothing a later mention could add; English ads name English often
         if text[max(0, m.start - 1) : m.start] == "非":
             continue
+        s_lo, s_hi = sentence_bounds(text, m.start, m.end)
+        said: tuple[str | None, str | None] | None = None
+        if done is not None:
+            # Even required, a mention outranks the kept one only by its level (cheap, memoised
+            # per clause): when that cannot, its clause's cues and kind need not be read.
+            said = _level(text, m, certs, s_lo, s_hi, level_memo)
+            if not _could_outrank(done, said[0]):
+                continue
         lo, hi = clause_bounds(text, m.start, m.end)
         if states.negated(lo, hi):
             continue
-        s_lo, s_hi = sentence_bounds(text, m.start, m.end)
         if _is_role(text, m, v):
             kind, required = "role", states.requirement(m.start, lo, hi, s_lo)
             required = True if required is None else required
@@ -594,9 +613,10 @@ def detect_languages(
             required = True  # asked, and neither preferred nor one of alternatives
         if done is not None and not _may_outrank(required, done):
             continue  # `keep` would not take it: its level and evidence need not be made
-        level, band = (
-            (None, None) if kind == "major" else _level(text, m, certs, s_lo, s_hi, level_memo)
-        )
+        if kind == "major":
+            level, band = None, None
+        else:
+            level, band = said or _level(text, m, certs, s_lo, s_hi, level_memo)
         detail: dict[str, Any] = {"band": band} if band else {}
         if kind in ("major", "role", "list"):
             detail["via"] = kind

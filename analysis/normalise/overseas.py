@@ -192,6 +192,11 @@ def _countries(text: str, start: int, end: int, v: _Vocab) -> tuple[list[str], l
     return codes, notes
 
 
+# Compiled once, not looked up in re's cache for every hit.
+_LIVED = re.compile(r"经历|经验|experience|任务", re.IGNORECASE)
+_LATIN = re.compile(r"[A-Za-z]")
+
+
 def _skip(text: str, m: re.Match[str], kind: str) -> bool:
     """Willingness, waivers, exclusions, overseas business, postings abroad, reported facts and
     returnee rules are not experience asked for."""
@@ -202,13 +207,13 @@ def _skip(text: str, m: re.Match[str], kind: str) -> bool:
         _MARKET_ZH.search(m.group()) or _MARKET_EN.match(text, m.end(), min(hi, m.end() + 24))
     ):
         return True
-    lived = re.search(r"经历|经验|experience|任务", m.group(), re.IGNORECASE)
+    lived = _LIVED.search(m.group())
     if kind == "work" and not lived and _WILLING.search(text, lo, m.start()):
         return True
     if kind == "work" and not lived and _POSTED.search(text, lo, m.start()):
         return True
     s_lo, s_hi = sentence_bounds(text, m.start(), m.end())
-    if re.search(r"[A-Za-z]", m.group()) and _REPORTED.search(text, s_lo, s_hi):
+    if _LATIN.search(m.group()) and _REPORTED.search(text, s_lo, s_hi):
         return True
     return bool(_RETURNEE.fullmatch(m.group()) and not _PREF_CUE.search(text, lo, hi))
 
@@ -222,11 +227,18 @@ def detect_overseas(text: str, sections: Sections | None = None) -> list[Finding
     v = _vocab()
     sections = sections or Sections(text)
     out: list[Finding] = []
+    # One finding per (kind, countries), the first: a later hit with the same key is dropped
+    # before its requirement and years are read (a posting repeating a phrase costs no more).
+    seen: set[tuple[str, tuple[str, ...]]] = set()
     for m in gated_matches(v.pattern, v.starts, text, "overseas"):
         kind = m.lastgroup or "any"
         if _skip(text, m, kind):
             continue
         codes, notes = _countries(text, m.start(), m.end(), v)
+        key = (kind, tuple(codes))
+        if key in seen:
+            continue
+        seen.add(key)
         detail: dict[str, object] = {"countries": codes}
         if notes:
             detail["note"] = ",".join(notes)
@@ -240,16 +252,4 @@ def detect_overseas(text: str, sections: Sections | None = None) -> list[Finding
                 detail=detail,
             )
         )
-    return _dedupe(out)
-
-
-def _dedupe(findings: list[Finding]) -> list[Finding]:
-    """One finding per (kind, countries): repeated boilerplate adds nothing."""
-    seen: set[tuple[str, tuple[str, ...]]] = set()
-    out: list[Finding] = []
-    for f in findings:
-        key = (f.value, tuple(f.detail.get("countries", [])))
-        if key not in seen:
-            seen.add(key)
-            out.append(f)
     return out
