@@ -36,6 +36,7 @@ from analysis.store import (
 )
 from analysis.store.counts import RunCounts, load_run_counts
 from analysis.store.health import load_source_health, load_source_runs
+from analysis.store.reads import load_pages_by_source
 
 WHEN = datetime(2026, 12, 2, tzinfo=UTC)
 OFFICIAL = Source(id="official", name="official", start_urls=("http://o.test/l",))
@@ -114,6 +115,8 @@ def test_run_counts_keep_sightings_and_gated_pages_apart(conn: sqlite3.Connectio
     )
     store = count_rows(conn)
     assert (store.notices, store.positions, store.sightings, store.gated) == (1, 2, 1, 1)
+    by_source = load_pages_by_source(conn)  # what `icc-talent sources` prints
+    assert (by_source["official"].notices, by_source["agg"].notices) == (1, 0)
 
 
 def test_stored_row_stats_and_per_source_rows_agree(conn: sqlite3.Connection) -> None:

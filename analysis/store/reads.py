@@ -145,11 +145,14 @@ def load_notice_sightings(conn: sqlite3.Connection, notice_id: int) -> list[Sigh
 
 
 def load_pages_by_source(conn: sqlite3.Connection) -> dict[str | None, SourcePages]:
-    """source_id -> totals of its stored pages (sources never crawled are absent)."""
+    """source_id -> totals of its stored pages (sources never crawled are absent); its notices
+    as `analysis.store.counts` counts them (gate 'notice': no gated page, no sighting)."""
     rows = conn.execute(
-        """SELECT source_id, count(*) AS pages, max(fetched_at) AS last,
-                  sum(page_kind = 'notice') AS notices, sum(page_kind = 'error') AS errors
-           FROM pages GROUP BY source_id"""
+        """SELECT p.source_id, count(*) AS pages, max(p.fetched_at) AS last,
+                  coalesce(sum(n.gate = :gate), 0) AS notices,
+                  sum(p.page_kind = 'error') AS errors
+           FROM pages p LEFT JOIN notices n ON n.page_id = p.id GROUP BY p.source_id""",
+        {"gate": NOTICE_GATE},
     )
     return {r[0]: SourcePages(r[1], r[2], r[3], r[4]) for r in rows}
 
