@@ -60,14 +60,53 @@ def test_demo_prints_summary_report_and_answer(demo: dict) -> None:
     assert "Roles mentioning Stable Diffusion:" in out
 
 
+def _printed_counts(out: str) -> tuple[int, int]:
+    """(listing pages, notice pages) of the CLI's "Crawl run #N: … (L listing, K notice, …)"."""
+    line = next(line for line in out.splitlines() if line.startswith("Crawl run #"))
+    inside = line.split("(", 1)[1].split(",")
+    return int(inside[0].split()[0]), int(inside[1].split()[0])
+
+
+def test_cli_stored_stats_and_report_agree_on_every_count(demo: dict) -> None:
+    """One definition of each count (analysis.store.counts): what each demo run printed is what
+    its crawl_runs row and stats hold, and the report's latest-run sentence says the same."""
+    conn = sqlite3.connect(demo["db"])
+    conn.row_factory = sqlite3.Row
+    runs = conn.execute("SELECT * FROM crawl_runs ORDER BY id").fetchall()
+    notices = conn.execute("SELECT count(*) FROM notices WHERE gate = 'notice'").fetchone()[0]
+    conn.close()
+    for run, result in zip(runs, (demo["first"], demo["second"]), strict=True):
+        counts = json.loads(run["stats"])["counts"]
+        assert (counts["notices_new"], counts["positions_new"], counts["pages"]) == (
+            run["notices_new"], run["positions_new"], run["pages"],
+        )  # fmt: skip
+        assert _printed_counts(result.stdout) == (counts["listing_pages"], counts["notice_pages"])
+        assert f"Crawl run #{run['id']}: {counts['pages']} pages fetched" in result.stdout
+    first = json.loads(runs[0]["stats"])["counts"]
+    assert f"New: {first['notices_new']} notices, {first['positions_new']} positions." in (
+        demo["first"].stdout
+    )
+    assert f"Store now holds {notices} notices" in demo["first"].stdout
+    assert first["sightings"] == 1  # the aggregator's repost: a sighting, never a notice
+    (markdown,) = (Path(demo["db"]).parent / "icc" / "reports").glob("report-*.md")
+    text = markdown.read_text("utf-8")
+    last = json.loads(runs[-1]["stats"])["counts"]
+    assert (
+        f"Latest crawl run \\#{runs[-1]['id']}: listing pages {last['listing_pages']}, "
+        f"notice pages {last['notice_pages']}, new notices {last['notices_new']}"
+    ) in text
+    assert "Zero-yield sources (crawled, no notice or sighting stored): none." in text
+
+
 def test_demo_report_covers_every_mirror_source(demo: dict) -> None:
     """Both demo runs are in one month: the first run's notices make each source yielding."""
     (markdown,) = (Path(demo["db"]).parent / "icc" / "reports").glob("report-*.md")
     text = markdown.read_text(encoding="utf-8")
     assert "## Coverage" in text
     assert "5 of 5 sources with start URLs crawled, 6 of 6 channels (start URLs)" in text
-    assert "| mirror-icc-yunling | 1 | 2 | 9 | yielding |" in text
-    assert "| mirror-agg-tihai | 1 | 2 | 0 | nothing new |" in text  # reposts only: sightings
+    assert "| mirror-icc-yunling | 1 | 2 | 9 | 0 | yielding |" in text
+    # Reposts only: no new notice, one sighting; the source works, so it is yielding.
+    assert "| mirror-agg-tihai | 1 | 2 | 0 | 1 | yielding |" in text
 
 
 def test_demo_keeps_its_files_in_one_folder_named_after_the_store(demo: dict) -> None:

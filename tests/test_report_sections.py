@@ -223,7 +223,7 @@ def test_source_health_flags_zero_yield_and_failing(store: Path, tmp_path: Path)
     for path in (paths.html, paths.markdown):
         text = path.read_text("utf-8")
         assert "3 of 4 registered sources crawled" in text
-        assert "Zero-yield sources (crawled, no notice stored): empty." in text
+        assert "Zero-yield sources (crawled, no notice or sighting stored): empty." in text
         assert "Failing sources (errors and no notice): broken." in text
         assert "Never crawled: new." in text
         assert "HTTP 500 from b.test" in text

@@ -144,7 +144,7 @@ def test_pages_by_source(conn: sqlite3.Connection) -> None:
 
 def test_count_rows(conn: sqlite3.Connection) -> None:
     assert count_rows(conn) == StoreCounts(
-        sources=2, runs=1, pages=4, notices=1, positions=2, findings=0
+        sources=2, runs=1, pages=4, notices=1, positions=2, findings=0, sightings=1
     )
 
 

@@ -206,12 +206,13 @@ def _crawl(
 
 
 def _print_crawl_summary(result: Any, db_path: Path) -> None:
+    """The run's counts as the store holds them (`result.totals`, `RunCounts`; the same figures
+    the run's row and the report show), then the store's totals (`count_rows`)."""
     s, t = result.stats, result.totals
     click.echo(
         f"Crawl run #{result.run_id}: {t['pages']} pages fetched "
-        f"({s.get('icc/page/listing', 0) + s.get('icc/page/not_modified', 0)} listing, "
-        f"{s.get('icc/page/notice', 0)} notice, "
-        f"{s.get('icc/page/unavailable', 0)} unavailable, {s.get('icc/page/known_skipped', 0)} "
+        f"({t['listing_pages']} listing, {t['notice_pages']} notice, "
+        f"{t['unavailable']} unavailable, {s.get('icc/page/known_skipped', 0)} "
         f"already stored and skipped), {result.errors} errors"
     )
     fetched, failed = s.get("icc/attachment/fetched", 0), s.get("icc/attachment/error", 0)
@@ -220,15 +221,17 @@ def _print_crawl_summary(result: Any, db_path: Path) -> None:
             f"Attachments: {fetched} downloaded, {failed} skipped as unusable (too large, "
             "corrupt, encrypted, hostile or unsupported; each is recorded with its reason)"
         )
-    not_notice, not_relevant = (
-        s.get("icc/gate/not_recruitment", 0),
-        s.get("icc/gate/not_relevant", 0),
-    )
-    if not_notice or not_relevant:
+    if t["gated"]:
         click.echo(
-            f"Gate: {not_notice} page(s) not a recruitment notice, {not_relevant} notice(s) of "
-            "mixed sources not about international communication; kept as pages, without "
-            "positions (notices.gate)"
+            f"Gate: {t['not_recruitment']} page(s) not a recruitment notice, "
+            f"{t['not_relevant']} notice(s) of mixed sources not about international "
+            "communication; kept as pages, without positions, not counted as notices "
+            "(notices.gate)"
+        )
+    if t["sightings"]:
+        click.echo(
+            f"Sightings: {t['sightings']} repost(s) of a stored notice, linked to it "
+            "(not counted as notices)"
         )
     with open_store(db_path) as conn:
         counts = count_rows(conn)

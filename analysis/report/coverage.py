@@ -40,6 +40,7 @@ class SourceCoverage:
     health: str  # its latest judgement in the month
     status: str  # yielding | silent | failed | quiet | nothing new | not crawled
     message: str | None = None
+    sightings: int = 0  # reposts of another source's notice it linked (not new notices)
 
 
 def coverage_month(runs: pd.DataFrame, month: str) -> str | None:
@@ -57,7 +58,8 @@ def source_coverage(
     """Each registered source with start URLs (and each source with runs) in `month`."""
     in_month = runs[runs["started_at"].astype(str).str[:7] == month]
     earlier = runs[runs["started_at"].astype(str).str[:7] < month]
-    yielded_before = set(earlier.loc[earlier["notices_new"] > 0, "source_id"].astype(str))
+    earlier_yield = earlier["notices_new"] + _sightings(earlier)
+    yielded_before = set(earlier.loc[earlier_yield > 0, "source_id"].astype(str))
     ids = sorted({k for k, n in registered.items() if n} | set(in_month["source_id"].astype(str)))
     grouped = {str(k): g for k, g in in_month.groupby("source_id")}
     found = []
@@ -69,15 +71,26 @@ def source_coverage(
             continue
         latest = group.iloc[-1]
         new = int(group["notices_new"].sum())
+        seen = int(_sightings(group).sum())
         health = str(latest["health"])
-        status = _status(health, new, source_id in yielded_before)
+        status = _status(health, new + seen, source_id in yielded_before)
         message = plain(latest["message"]) or None
-        found.append(SourceCoverage(source_id, channels, len(group), new, health, status, message))
+        found.append(
+            SourceCoverage(source_id, channels, len(group), new, health, status, message, seen)
+        )
     return found
 
 
-def _status(health: str, new: int, yielded_before: bool) -> str:
-    if new:
+def _sightings(runs: pd.DataFrame) -> pd.Series:
+    """Sightings per run (zero for a frame without the column)."""
+    if "sightings" not in runs.columns:
+        return pd.Series(0, index=runs.index)
+    return pd.to_numeric(runs["sightings"], errors="coerce").fillna(0).astype(int)
+
+
+def _status(health: str, found: int, yielded_before: bool) -> str:
+    """`found`: the month's new notices and sightings (a repost is a found notice too)."""
+    if found:
         return "yielding"
     if health in FAILED:
         return "failed"
@@ -122,7 +135,8 @@ def coverage_blocks(
         + ("" if crawl_month == month else f" (the latest with crawl runs; the report is {month})")
         + f": {len(crawled):,} of {plural(len(rows), 'source')} with start URLs crawled, "
         f"{sum(r.channels for r in crawled):,} of {plural(sum(r.channels for r in rows), 'channel')} "
-        f"(start URLs); {sum(r.status == 'yielding' for r in rows):,} yielded new notices.",
+        f"(start URLs); {sum(r.status == 'yielding' for r in rows):,} yielded new notices "
+        "or sightings (reposts of a notice stored from another source).",
         f"Failed (no list page, or every notice page failing): {named(FAILED)}.",
         f"Went silent (new notices in earlier months, none this month): {named(('silent',))}.",
         f"List pages without the usual notice links (zero or low yield): {named(('quiet',))}.",
@@ -135,12 +149,13 @@ def coverage_blocks(
             f"{r.channels:,}",
             f"{r.runs:,}",
             f"{r.notices_new:,}",
+            f"{r.sightings:,}",
             r.status + (f": {r.message[:80]}" if r.message and r.status != "yielding" else ""),
         )
         for r in sorted(rows, key=lambda r: (_ORDER.get(r.status, 9), r.source_id))
     )
-    headers = ("Source", "Start URLs", "Runs", "New notices", "Status")
-    blocks.append(Table(headers, table_rows, numeric=frozenset({1, 2, 3})))
+    headers = ("Source", "Start URLs", "Runs", "New notices", "Sightings", "Status")
+    blocks.append(Table(headers, table_rows, numeric=frozenset({1, 2, 3, 4})))
     if not crawled:
         blocks.append(Paragraph("No source with a start URL was crawled in the month.", note=True))
     return blocks

@@ -26,26 +26,48 @@ from analysis.report.model import (
 from analysis.trends import MonthFigures
 
 
+def _yield(r: pd.Series) -> int:
+    """What a source yielded: its notices and its sightings (reposts of a notice stored from
+    another source are found notices too, counted apart; docs/DATA_DICTIONARY.md, Counts)."""
+    return int(r["notices"]) + int(r.get("sightings", 0) or 0)
+
+
 def _source_status(r: pd.Series) -> str:
     if int(r["pages"]) == 0:
         return "never crawled"
-    if int(r["errors"]) and not int(r["notices"]):
+    if int(r["errors"]) and not _yield(r):
         return "failing"
-    if not int(r["notices"]):
+    if not _yield(r):
         return "zero yield"
     return "errors" if int(r["errors"]) else "ok"
 
 
 def _latest_run_sentence(stats: dict[str, Any]) -> str | None:
+    """The latest run's counts as the crawl printed them (`stats["counts"]`, the store's
+    `RunCounts`); runs saved before the counts existed fall back to Scrapy's counters."""
     if not stats:
         return None
-    parts = [
-        (stats.get("icc/page/listing"), "listing pages"),
-        (stats.get("icc/page/notice"), "notice pages"),
-        (stats.get("icc/page/known_skipped"), "already stored and skipped"),
-        (stats.get("icc/page/unavailable"), "unavailable"),
-        (stats.get("icc/page/error"), "errors"),
-    ]
+    counts = stats.get("counts")
+    if isinstance(counts, dict):
+        parts = [
+            (counts.get("listing_pages"), "listing pages"),
+            (counts.get("notice_pages"), "notice pages"),
+            (counts.get("notices_new"), "new notices"),
+            (counts.get("positions_new"), "new positions"),
+            (counts.get("sightings"), "sightings"),
+            (counts.get("gated"), "gated"),
+            (stats.get("icc/page/known_skipped"), "already stored and skipped"),
+            (counts.get("unavailable"), "unavailable"),
+            (stats.get("errors", counts.get("errors")), "errors"),
+        ]
+    else:
+        parts = [
+            (stats.get("icc/page/listing"), "listing pages"),
+            (stats.get("icc/page/notice"), "notice pages"),
+            (stats.get("icc/page/known_skipped"), "already stored and skipped"),
+            (stats.get("icc/page/unavailable"), "unavailable"),
+            (stats.get("icc/page/error"), "errors"),
+        ]
     known = [f"{label} {int(n):,}" for n, label in parts if isinstance(n, int | float)]
     if not known:
         return None
@@ -67,7 +89,7 @@ def source_health_blocks(sources: pd.DataFrame | None) -> list[Block]:
         f"{crawled:,} of {plural(len(frame), 'registered source')} crawled; "
         f"{plural(int(frame['errors'].sum()), 'page')} failed, "
         f"{plural(int(frame['unavailable'].sum()), 'notice')} no longer available.",
-        "Zero-yield sources (crawled, no notice stored): "
+        "Zero-yield sources (crawled, no notice or sighting stored): "
         + (", ".join(zero["source_id"].astype(str)) or "none")
         + ".",
         "Failing sources (errors and no notice): "
@@ -87,6 +109,7 @@ def source_health_blocks(sources: pd.DataFrame | None) -> list[Block]:
             fmt_count(r["pages"]),
             fmt_count(r["notices"]),
             fmt_count(r["positions"]),
+            fmt_count(r.get("sightings", 0)),
             fmt_count(r["unavailable"]),
             fmt_count(r["errors"]),
             fmt_date(r["last_fetch"]),
@@ -94,12 +117,12 @@ def source_health_blocks(sources: pd.DataFrame | None) -> list[Block]:
         )
         for _, r in frame.sort_values(["status", "source_id"]).iterrows()
     )
-    headers = ("Source", "Name", "Province", "Pages", "Notices", "Positions", "Unavailable",
-               "Errors", "Last fetch", "Status")  # fmt: skip
+    headers = ("Source", "Name", "Province", "Pages", "Notices", "Positions", "Sightings",
+               "Unavailable", "Errors", "Last fetch", "Status")  # fmt: skip
     return [
         Heading("Sources", 3),
         Bullets(tuple(bullets)),
-        Table(headers, rows, numeric=frozenset({3, 4, 5, 6, 7})),
+        Table(headers, rows, numeric=frozenset({3, 4, 5, 6, 7, 8})),
     ]
 
 

@@ -4,11 +4,12 @@ Input: FetchedPage / NormalisedNotice records from the crawl and the normaliser.
 Output: versioned tables (sources, crawl_runs, pages, frontier, notices, positions, findings,
 table_rows, sightings, cluster_models) + full-text search, and typed reads of them. One module
 per kind of record: schema (connection, migrations), crawl (sources, runs, pages, frontier),
-health (the SQL of per-source run health; the judgement is `analysis.health`), notices
+counts (the one definition of each crawl count), health (the SQL of per-source run health; the judgement is `analysis.health`), notices
 (notices, positions, findings, table rows, sightings, cluster models), reads (look-ups for the CLI).
 """
 
 from analysis.health import SourceRun
+from analysis.store.counts import RunCounts, load_run_counts
 from analysis.store.crawl import (
     MAX_ATTEMPTS,
     ArchivedPage,
@@ -67,6 +68,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "ArchivedPage",
     "NoticeGate",
+    "RunCounts",
     "SourceRun",
     "StoreCounts",
     "StoreError",
@@ -86,6 +88,7 @@ __all__ = [
     "latest_source_health",
     "load_archived_attachment",
     "load_archived_notice_pages",
+    "load_run_counts",
     "load_source_health",
     "load_stored_sources",
     "mark_error_page_notice",

@@ -17,6 +17,7 @@ from typing import Any
 
 from analysis.models import FetchedPage
 from analysis.source import Source, SourceProvenance
+from analysis.store.counts import load_run_counts
 from analysis.store.schema import transaction, utcnow
 
 # Source fields with a column of their own in `sources`; the rest go to its meta JSON.
@@ -113,7 +114,11 @@ def start_run(conn: sqlite3.Connection, *, archive_path: str | None = None) -> i
 def finish_run(
     conn: sqlite3.Connection, run_id: int, *, status: str, stats: dict[str, Any]
 ) -> dict[str, int]:
-    """Close a crawl run with its totals, counted from what the store actually holds."""
+    """Close a crawl run with its counts (`load_run_counts`, from what the store holds).
+
+    The columns and `stats["counts"]` hold those counts; the rest of `stats` is Scrapy's event
+    counters (`icc/store/notice_new` counts an aggregator's copy stored first and demoted to a
+    sighting later, so it can exceed the run's notices: read the counts, not the events)."""
     totals = run_totals(conn, run_id)
     totals["errors"] = int(stats.get("errors", totals["errors"]))
     with transaction(conn):
@@ -127,7 +132,7 @@ def finish_run(
                 totals["notices_new"],
                 totals["positions_new"],
                 totals["errors"],
-                json.dumps(stats, ensure_ascii=False, default=str),
+                json.dumps(stats | {"counts": totals}, ensure_ascii=False, default=str),
                 run_id,
             ),
         )
@@ -135,20 +140,8 @@ def finish_run(
 
 
 def run_totals(conn: sqlite3.Connection, run_id: int) -> dict[str, int]:
-    row = conn.execute(
-        """SELECT
-             (SELECT count(*) FROM pages WHERE run_id = :r) AS pages,
-             (SELECT count(*) FROM pages WHERE run_id = :r AND page_kind = 'error') AS errors,
-             (SELECT count(*) FROM notices n JOIN pages p ON p.id = n.page_id
-               WHERE p.run_id = :r AND n.first_seen >= (SELECT started_at FROM crawl_runs
-                                                        WHERE id = :r)) AS notices_new,
-             (SELECT count(*) FROM positions po JOIN notices n ON n.id = po.notice_id
-               JOIN pages p ON p.id = n.page_id
-               WHERE p.run_id = :r AND n.first_seen >= (SELECT started_at FROM crawl_runs
-                                                        WHERE id = :r)) AS positions_new""",
-        {"r": run_id},
-    ).fetchone()
-    return {k: int(row[k]) for k in ("pages", "errors", "notices_new", "positions_new")}
+    """The run's counts (`RunCounts`) over all its sources, as a dict."""
+    return load_run_counts(conn, run_id).as_dict()
 
 
 def save_page(

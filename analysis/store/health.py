@@ -22,6 +22,7 @@ from analysis.health import (
     judge_source_run,
 )
 from analysis.source import Source
+from analysis.store.counts import NOTICE_GATE, load_run_counts
 from analysis.store.schema import transaction
 
 
@@ -53,23 +54,10 @@ def load_run_started_at(conn: sqlite3.Connection, run_id: int) -> str:
 def load_run_source_counts(
     conn: sqlite3.Connection, run_id: int, source_id: str, *, started_at: str
 ) -> SourceCounts:
-    """What run `run_id` fetched and stored from one source; notices first seen at or after
-    `started_at` (the run's start) count as new."""
-    row = conn.execute(
-        """SELECT count(*) AS pages,
-                  coalesce(sum(page_kind = 'listing'), 0) AS listing_pages,
-                  coalesce(sum(CASE WHEN page_kind = 'listing' THEN detail_links END), 0)
-                      AS detail_links,
-                  coalesce(sum(page_kind = 'error'), 0) AS errors
-           FROM pages WHERE run_id = ? AND source_id = ?""",
-        (run_id, source_id),
-    ).fetchone()
-    new = conn.execute(
-        """SELECT count(DISTINCT n.id), count(po.id) FROM notices n
-           JOIN pages p ON p.id = n.page_id LEFT JOIN positions po ON po.notice_id = n.id
-           WHERE p.run_id = ? AND n.source_id = ? AND n.first_seen >= ?""",
-        (run_id, source_id, started_at),
-    ).fetchone()
+    """What run `run_id` fetched and stored from one source (`load_run_counts`: notices with
+    gate 'notice' first stored by the run count as new). `started_at` is kept for callers; the
+    counts read the run's own start."""
+    counts = load_run_counts(conn, run_id, source_id)
     message = conn.execute(
         """SELECT error FROM pages WHERE run_id = ? AND source_id = ? AND page_kind = 'error'
            ORDER BY id LIMIT 1""",
@@ -78,12 +66,12 @@ def load_run_source_counts(
     details = load_run_detail_counts(conn, run_id, source_id)
     return SourceCounts(
         source_id,
-        int(row["listing_pages"]),
-        int(row["detail_links"]),
-        int(row["pages"]),
-        int(new[0]),
-        int(new[1]),
-        int(row["errors"]),
+        counts.listing_pages,
+        counts.detail_links,
+        counts.pages,
+        counts.notices_new,
+        counts.positions_new,
+        counts.errors,
         message[0] if message else None,
         *details,
     )
@@ -162,17 +150,23 @@ def latest_source_health(conn: sqlite3.Connection) -> dict[str, sqlite3.Row]:
     return {r["source_id"]: r for r in rows}
 
 
-SOURCE_HEALTH_SQL = """
+# Counts as defined by `analysis.store.counts`: notices are gate-'notice' rows; sightings
+# (reposts of another source's notice) and gated pages are counted apart.
+SOURCE_HEALTH_SQL = f"""
 SELECT s.id AS source_id, s.name, s.province,
        count(p.id) AS pages,
        coalesce(sum(p.page_kind = 'listing'), 0) AS listing_pages,
-       coalesce(sum(p.page_kind = 'notice'), 0) AS notice_pages,
+       coalesce(sum(p.page_kind IN ('notice', 'sighting')), 0) AS notice_pages,
        coalesce(sum(p.page_kind = 'unavailable'), 0) AS unavailable,
        coalesce(sum(p.page_kind = 'error'), 0) AS errors,
        max(p.fetched_at) AS last_fetch,
-       (SELECT count(*) FROM notices n WHERE n.source_id = s.id) AS notices,
+       (SELECT count(*) FROM notices n
+         WHERE n.source_id = s.id AND n.gate = '{NOTICE_GATE}') AS notices,
        (SELECT count(*) FROM positions po JOIN notices n ON n.id = po.notice_id
-         WHERE n.source_id = s.id) AS positions,
+         WHERE n.source_id = s.id AND n.gate = '{NOTICE_GATE}') AS positions,
+       coalesce(sum(p.page_kind = 'sighting'), 0) AS sightings,
+       (SELECT count(*) FROM notices n
+         WHERE n.source_id = s.id AND n.gate != '{NOTICE_GATE}') AS gated,
        (SELECT e.error FROM pages e WHERE e.source_id = s.id AND e.page_kind = 'error'
          ORDER BY e.fetched_at DESC LIMIT 1) AS last_error
 FROM sources s LEFT JOIN pages p ON p.source_id = s.id
@@ -186,8 +180,9 @@ def load_source_health(conn: sqlite3.Connection) -> pd.DataFrame:
     """Per-source crawl health from the store: pages by kind, notices, positions, last error.
 
     Read-only. Columns: `source_id, name, province, pages, listing_pages, notice_pages,
-    unavailable, errors, last_fetch, notices, positions, last_error`, plus `latest_run_stats`
-    in `.attrs` (the latest run's stats JSON as a dict, empty without runs).
+    unavailable, errors, last_fetch, notices, positions, sightings, gated, last_error`, plus
+    `latest_run_stats` in `.attrs` (the latest run's stats JSON as a dict, with its `counts`,
+    empty without runs).
     """
     frame = pd.read_sql_query(SOURCE_HEALTH_SQL, conn)
     row = conn.execute(LATEST_RUN_SQL).fetchone()
@@ -202,9 +197,12 @@ def load_source_health(conn: sqlite3.Connection) -> pd.DataFrame:
     return frame
 
 
+# Sightings as `analysis.store.counts` counts them: the run's pages linked as a repost.
 COVERAGE_SQL = """
 SELECT s.run_id, r.started_at, s.source_id, s.health, s.listing_pages, s.detail_links,
-       s.notices_new, s.errors, s.message
+       s.notices_new, s.errors, s.message,
+       (SELECT count(*) FROM pages p WHERE p.run_id = s.run_id AND p.source_id = s.source_id
+          AND p.page_kind = 'sighting') AS sightings
 FROM crawl_run_sources s JOIN crawl_runs r ON r.id = s.run_id
 ORDER BY s.run_id, s.source_id
 """
@@ -214,7 +212,7 @@ def load_source_runs(conn: sqlite3.Connection) -> pd.DataFrame:
     """Every judged source run with its run's start time, oldest first (the report's coverage).
 
     Read-only. Columns: `run_id, started_at, source_id, health, listing_pages, detail_links,
-    notices_new, errors, message`; `.attrs["registered"]` maps every source of the store's
+    notices_new, errors, message, sightings`; `.attrs["registered"]` maps every source of the store's
     `sources` table to its number of start URLs (its channels), crawled or not.
     """
     frame = pd.read_sql_query(COVERAGE_SQL, conn)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
+from analysis.store.counts import NOTICE_GATE
+
 
 @dataclass(frozen=True, slots=True)
 class NoticeProvenance:
@@ -77,12 +79,17 @@ class SourcePages:
 
 @dataclass(frozen=True, slots=True)
 class StoreCounts:
+    """Store-wide totals, defined as `analysis.store.counts` defines a run's: `notices` are rows
+    the gate let through; `gated` (kept without positions) and `sightings` are counted apart."""
+
     sources: int
     runs: int
     pages: int
     notices: int
     positions: int
     findings: int
+    sightings: int = 0
+    gated: int = 0
 
 
 def load_notice_provenance(conn: sqlite3.Connection, notice: str) -> NoticeProvenance | None:
@@ -138,21 +145,31 @@ def load_notice_sightings(conn: sqlite3.Connection, notice_id: int) -> list[Sigh
 
 
 def load_pages_by_source(conn: sqlite3.Connection) -> dict[str | None, SourcePages]:
-    """source_id -> totals of its stored pages (sources never crawled are absent)."""
+    """source_id -> totals of its stored pages (sources never crawled are absent); its notices
+    as `analysis.store.counts` counts them (gate 'notice': no gated page, no sighting)."""
     rows = conn.execute(
-        """SELECT source_id, count(*) AS pages, max(fetched_at) AS last,
-                  sum(page_kind = 'notice') AS notices, sum(page_kind = 'error') AS errors
-           FROM pages GROUP BY source_id"""
+        """SELECT p.source_id, count(*) AS pages, max(p.fetched_at) AS last,
+                  coalesce(sum(n.gate = :gate), 0) AS notices,
+                  sum(p.page_kind = 'error') AS errors
+           FROM pages p LEFT JOIN notices n ON n.page_id = p.id GROUP BY p.source_id""",
+        {"gate": NOTICE_GATE},
     )
     return {r[0]: SourcePages(r[1], r[2], r[3], r[4]) for r in rows}
 
 
 def count_rows(conn: sqlite3.Connection) -> StoreCounts:
-    """How many sources, crawl runs, pages, notices, positions and findings the store holds."""
+    """How many sources, crawl runs, pages, notices, positions, findings, sightings and gated
+    notice pages the store holds (`StoreCounts`)."""
     row = conn.execute(
         """SELECT (SELECT count(*) FROM sources), (SELECT count(*) FROM crawl_runs),
-                  (SELECT count(*) FROM pages), (SELECT count(*) FROM notices),
-                  (SELECT count(*) FROM positions), (SELECT count(*) FROM findings)"""
+                  (SELECT count(*) FROM pages),
+                  (SELECT count(*) FROM notices WHERE gate = :gate),
+                  (SELECT count(*) FROM positions po JOIN notices n ON n.id = po.notice_id
+                    WHERE n.gate = :gate),
+                  (SELECT count(*) FROM findings),
+                  (SELECT count(*) FROM sightings),
+                  (SELECT count(*) FROM notices WHERE gate != :gate)""",
+        {"gate": NOTICE_GATE},
     ).fetchone()
     return StoreCounts(*(int(v) for v in row))
 
