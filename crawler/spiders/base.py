@@ -128,9 +128,42 @@ class NoticeSpider(scrapy.Spider):
         )
         return spider
 
+    def start_points(self, source: Source) -> list[str]:
+        """The URLs a crawl of `source` starts from (the wechat spider adds its feed URLs)."""
+        return list(source.start_urls)
+
+    def nothing_to_start_message(self) -> str:
+        """Why this run can fetch nothing, and what it needs (empty when it can start)."""
+        if any(self.start_points(s) for s in self.sources) or self.state.resume:
+            return ""
+        if self._only_source and not self.sources:
+            return (
+                f"no {self.kind} source has the id {self._only_source!r}: "
+                "`icc-talent vocab sources` lists the ids (each with its kind)"
+            )
+        have = (
+            f"none of the {len(self.sources)} {self.kind} sources has a start URL"
+            if self.sources
+            else f"the registry has no {self.kind} source"
+        )
+        return (
+            f"{have}, so there is nothing to crawl: pass -a source=ID of a {self.kind} source "
+            "with start_urls, add start_urls to the registry"
+            + (
+                ", or set ICC_WECHAT_FEED_TEMPLATE for accounts with biz/feed_accounts"
+                if self.kind == "wechat"
+                else ""
+            )
+            + " (docs/SOURCES.md)"
+        )
+
     async def start(self) -> AsyncIterator[Any]:
+        nothing = self.nothing_to_start_message()
+        if nothing:
+            self.logger.error(nothing)
+            self.crawler.stats.set_value("icc/start/nothing", nothing)
         for source in self.sources:
-            for url in source.start_urls:
+            for url in self.start_points(source):
                 yield self.listing_request(url, source)
         # What an interrupted run had queued but not stored (the frontier in the store).
         for url, source_id, kind in self.state.resume:

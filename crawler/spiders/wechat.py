@@ -10,7 +10,6 @@ blocked / expired / verification pages are recorded as `unavailable` with their 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 from scrapy.crawler import Crawler
@@ -44,13 +43,9 @@ class WechatSpider(NoticeSpider):
         template = source.feed_template or self.feed_template
         return feed_urls(template, source.biz, source.feed_accounts) if template else []
 
-    async def start(self) -> AsyncIterator[Any]:
-        for source in self.sources:
-            for url in self.source_feeds(source):
-                if url not in source.start_urls:
-                    yield self.listing_request(url, source)
-        async for request in super().start():
-            yield request
+    def start_points(self, source: Source) -> list[str]:
+        feeds = [url for url in self.source_feeds(source) if url not in source.start_urls]
+        return [*feeds, *source.start_urls]
 
     def listing_of(self, response: Response, source: Source) -> Listing:
         if feed_kind(response.body):
