@@ -10,7 +10,8 @@ import importlib
 import re
 import sys
 import tomllib
-from importlib.metadata import packages_distributions
+from functools import cache
+from importlib.metadata import packages_distributions as _packages_distributions
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +49,14 @@ def _source_files(*, builder: bool) -> list[Path]:
     ]
 
 
-def imported_top_level_modules(*, builder: bool = False) -> set[str]:
+@cache
+def packages_distributions() -> dict[str, list[str]]:
+    """Module → distributions, read once: every call walks every installed package's RECORD."""
+    return _packages_distributions()
+
+
+@cache
+def imported_top_level_modules(*, builder: bool = False) -> frozenset[str]:
     names: set[str] = set()
     for path in _source_files(builder=builder):
         tree = ast.parse(path.read_text(encoding="utf-8"))
@@ -57,9 +65,9 @@ def imported_top_level_modules(*, builder: bool = False) -> set[str]:
                 names.update(alias.name.split(".")[0] for alias in node.names)
             elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
                 names.add(node.module.split(".")[0])
-    return {
+    return frozenset(
         n for n in names if n not in FIRST_PARTY | OPTIONAL and n not in sys.stdlib_module_names
-    }
+    )
 
 
 def _names(requirements: list[str]) -> set[str]:
@@ -99,6 +107,7 @@ def test_mirror_builder_module_is_declared(module: str) -> None:
     assert distributions & (declared_distributions() | extra_test_distributions()), module
 
 
+@cache
 def _imported_distributions() -> set[str]:
     found: set[str] = set()
     for module in imported_top_level_modules():
