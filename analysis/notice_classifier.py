@@ -37,6 +37,7 @@ from sklearn.pipeline import Pipeline
 
 from analysis.normalise.context import load_vocab
 from analysis.normalise.text import clean_text
+from analysis.scoring import f1_of, precision_of, recall_of
 
 __all__ = [
     "MODEL_VERSION",
@@ -505,16 +506,15 @@ class PR:
 
     @property
     def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+        return precision_of(self.tp, self.fp)
 
     @property
     def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+        return recall_of(self.tp, self.fn)
 
     @property
     def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
+        return f1_of(self.precision, self.recall)
 
 
 def score_at(labels: Sequence[bool], scores: Sequence[float], threshold: float) -> PR:

@@ -12,6 +12,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 
+def precision_of(tp: int, fp: int) -> float:
+    # No prediction at all is no wrong prediction.
+    return tp / (tp + fp) if tp + fp else 1.0
+
+
+def recall_of(tp: int, fn: int) -> float:
+    # Nothing to find is nothing missed.
+    return tp / (tp + fn) if tp + fn else 1.0
+
+
+def f1_of(precision: float, recall: float) -> float:
+    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+
+
 @dataclass(slots=True)
 class Score:
     """Counts for one field; F1-type fields use tp/fp/fn, accuracy fields use correct/total."""
@@ -26,18 +40,15 @@ class Score:
 
     @property
     def precision(self) -> float:
-        # No prediction at all is no wrong prediction.
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+        return precision_of(self.tp, self.fp)
 
     @property
     def recall(self) -> float:
-        # Nothing to find is nothing missed.
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+        return recall_of(self.tp, self.fn)
 
     @property
     def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
+        return f1_of(self.precision, self.recall)
 
     @property
     def accuracy(self) -> float:

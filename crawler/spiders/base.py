@@ -277,16 +277,20 @@ class NoticeSpider(scrapy.Spider):
         for url in next_urls:
             yield self.listing_request(url, source)
 
+    def read_notice_page(self, response: Response) -> tuple[ParsedNotice | Unavailable, str]:
+        """A notice page (or an article part) checked and parsed: the same decode + parse as
+        reprocess and the evaluation, one stage written once. Raises on an unreadable page."""
+        check_html_body(response.body)
+        return parse_page(
+            response.body,
+            content_type=header(response, b"Content-Type"),
+            kind=self.kind,
+            url=response.url,
+        )
+
     async def parse_notice_page(self, response: Response) -> AsyncIterator[PageItem]:
         try:
-            check_html_body(response.body)
-            # The same decode + parse as reprocess and the evaluation: one stage, written once.
-            result, encoding = parse_page(
-                response.body,
-                content_type=header(response, b"Content-Type"),
-                kind=self.kind,
-                url=response.url,
-            )
+            result, encoding = self.read_notice_page(response)
         except Exception as exc:  # a broken page must not stop the crawl
             yield self.error_item(response, f"unreadable notice page: {exc}")
             return
@@ -341,13 +345,7 @@ class NoticeSpider(scrapy.Spider):
             self.logger.warning("%s: %s", url, message)
             return None, self.fetched_page(response, "part", error=message)
         try:
-            check_html_body(response.body)
-            result, encoding = parse_page(
-                response.body,
-                content_type=header(response, b"Content-Type"),
-                kind=self.kind,
-                url=response.url,
-            )
+            result, encoding = self.read_notice_page(response)
         except Exception as exc:  # a broken part must not lose the article's first page
             return None, self.fetched_page(response, "part", error=f"unreadable part: {exc}")
         if not isinstance(result, ParsedNotice):
