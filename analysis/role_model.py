@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 import sklearn
 import yaml
-from scipy.sparse import csr_matrix, hstack
+from scipy.sparse import coo_matrix, csr_matrix, hstack
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.compose import ColumnTransformer
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -237,34 +237,103 @@ def predict_families(
 
 
 def _transform(vectoriser: TfidfVectorizer, docs: Sequence[str]) -> csr_matrix:
-    """`vectoriser.transform(docs)`; for the char_wb vectorisers, the same figures counted
-    faster (scikit-learn makes n-grams word by word, one Python step each: most of a
-    prediction's time)."""
-    if not _is_plain_char_wb(vectoriser):
+    """`vectoriser.transform(docs)`; for the char_wb vectorisers, the same figures counted in
+    numpy (scikit-learn makes n-grams word by word, one Python step each: most of a
+    prediction's time).
+
+    Each document's words are padded as char_wb pads them, two spaces apart (an n-gram across
+    two words holds two spaces in a row, which no char_wb n-gram does, so the vocabulary drops
+    it), the documents are joined by NUL (no vocabulary term holds one, see `_vocabulary_codes`)
+    and every window of n code points becomes one integer, looked up in the sorted codes of the
+    vocabulary's n-grams. Documents go in chunks of about NGRAM_CHUNK characters: memory stays
+    bounded whatever the batch.
+    """
+    vocabulary = _vocabulary_codes(vectoriser) if _is_plain_char_wb(vectoriser) else None
+    if vocabulary is None:
         return vectoriser.transform(docs)
-    low, high = vectoriser.ngram_range
-    get = vectoriser.vocabulary_.get
-    columns: list[int] = []
-    indptr = [0]
-    for doc in docs:
-        # The words padded as char_wb pads them, two spaces apart: an n-gram across two words
-        # holds two spaces in a row, which no char_wb n-gram does, so the vocabulary drops it.
+    rows: list[np.ndarray] = []
+    columns: list[np.ndarray] = []
+    chunk: list[str] = []
+    first = size = 0
+    for i, doc in enumerate(docs):
         words = doc.lower().split()
         padded = " " + "  ".join(words) + " " if words else ""  # no words, no n-grams
-        for n in range(low, high + 1):
-            grams = [padded[i : i + n] for i in range(len(padded) - n + 1)]
-            columns += [j for j in map(get, grams) if j is not None]
-        indptr.append(len(columns))
-    counts = csr_matrix(
-        (
-            np.ones(len(columns), dtype=vectoriser.dtype),
-            np.asarray(columns, dtype=np.int32),
-            np.asarray(indptr, dtype=np.int32),
-        ),
+        chunk.append(padded)
+        size += len(padded) + 1
+        if size >= NGRAM_CHUNK:
+            _count_chunk(chunk, first, vocabulary, rows, columns)
+            chunk, first, size = [], i + 1, 0
+    _count_chunk(chunk, first, vocabulary, rows, columns)
+    row = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
+    column = np.concatenate(columns) if columns else np.zeros(0, dtype=np.int64)
+    counts = coo_matrix(
+        (np.ones(len(row), dtype=vectoriser.dtype), (row, column)),
         shape=(len(docs), len(vectoriser.vocabulary_)),
-    )
-    counts.sum_duplicates()  # repeated n-grams of a document become one count
+    ).tocsr()  # repeated n-grams of a document become one count
+    counts.sort_indices()
     return vectoriser._tfidf.transform(counts, copy=False)
+
+
+NGRAM_CHUNK = 1 << 20
+"""Characters of padded documents counted at once by `_transform` (a few int64 arrays each)."""
+_CODE_BITS = 21  # a code point fits in 21 bits: three of them in one int64
+
+
+def _count_chunk(
+    chunk: Sequence[str],
+    first: int,
+    vocabulary: dict[int, tuple[np.ndarray, np.ndarray]],
+    rows: list[np.ndarray],
+    columns: list[np.ndarray],
+) -> None:
+    """Append (document, column) of every vocabulary n-gram in `chunk` (documents `first`…)."""
+    if not chunk:
+        return
+    text = "\0".join(chunk)
+    points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    points = points.astype(np.int64)
+    lengths = np.fromiter((len(d) + 1 for d in chunk), dtype=np.int64, count=len(chunk))
+    document = np.repeat(np.arange(first, first + len(chunk), dtype=np.int64), lengths)
+    for n, (codes, ids) in vocabulary.items():
+        windows = len(points) - n + 1
+        if windows <= 0 or not len(codes):
+            continue
+        window = points[:windows].copy()
+        for k in range(1, n):
+            window <<= _CODE_BITS
+            window |= points[k : k + windows]
+        at = np.searchsorted(codes, window)
+        np.minimum(at, len(codes) - 1, out=at)
+        hit = codes[at] == window
+        rows.append(document[:windows][hit])
+        columns.append(ids[at[hit]])
+
+
+@lru_cache(maxsize=16)
+def _vocabulary_codes(
+    vectoriser: TfidfVectorizer,
+) -> dict[int, tuple[np.ndarray, np.ndarray]] | None:
+    """n → (sorted integer codes of the vocabulary's n-grams, their columns); None when a term
+    cannot be coded (a NUL in it, or longer than three code points): then the slow path."""
+    by_length: dict[int, tuple[list[int], list[int]]] = {}
+    for term, column in vectoriser.vocabulary_.items():
+        points = [ord(c) for c in term]
+        if not 1 <= len(points) <= 3 or 0 in points:
+            return None
+        code = 0
+        for point in points:
+            code = (code << _CODE_BITS) | point
+        codes, ids = by_length.setdefault(len(points), ([], []))
+        codes.append(code)
+        ids.append(column)
+    out: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    for n, (codes, ids) in sorted(by_length.items()):
+        order = np.argsort(np.asarray(codes, dtype=np.int64), kind="stable")
+        out[n] = (
+            np.asarray(codes, dtype=np.int64)[order],
+            np.asarray(ids, dtype=np.int64)[order],
+        )
+    return out
 
 
 def _is_plain_char_wb(vectoriser: Any) -> bool:

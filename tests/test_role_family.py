@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 import analysis.role_family as role_family
+import analysis.role_model as role_model
 from analysis.batch import BATCH_LINES, normalise_jsonl, normalise_record
 from analysis.models import NormalisedNotice, Position
 from analysis.normalise.roles import ROLE_FAMILIES
@@ -38,6 +39,8 @@ TEXTS = [
     "Supercalifragilistic",
     "",
     "   ",
+    "NUL\x00inside 编辑\x00记者",  # a NUL is the separator of the fast path's documents
+    "emoji 😀 and a lone surrogate \ud800 写作",  # beyond the BMP; not encodable as UTF-8
 ]
 
 
@@ -70,12 +73,34 @@ def test_fast_transform_gives_the_vectorisers_figures() -> None:
         assert np.array_equal(want, got), name
 
 
+def test_fast_transform_in_small_chunks_gives_the_same_figures(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    model, _ = load_role_model()
+    vectoriser = model.named_steps["features"].named_transformers_["text"]
+    want = vectoriser.transform(TEXTS * 3).toarray()
+    for chunk in (1, 7, 40):  # a chunk ends inside, after and across documents
+        monkeypatch.setattr(role_model, "NGRAM_CHUNK", chunk)
+        assert np.array_equal(_transform(vectoriser, TEXTS * 3).toarray(), want), chunk
+
+
 def test_batched_prediction_is_the_pipelines() -> None:
     model, _ = load_role_model()
-    titles = ["英文编辑", "Video Producer", "新媒体运营", "", "主持人", "算法工程师", "x"]
+    titles = [
+        "英文编辑",
+        "Video Producer",
+        "新媒体运营",
+        "",
+        "主持人",
+        "算法工程师",
+        "x",
+        "记者",
+    ]
     tokens = ["skill:translation lang:en", "skill:video_editing", "", "", "", "aigc", "lang:fr"]
-    want = _predict(model, build_features(titles, TEXTS, tokens))
-    assert predict_families(model, titles, TEXTS, tokens) == want
+    tokens += [""]
+    texts = TEXTS[:-1]  # pandas' Arrow strings refuse a lone surrogate; the fast path takes it
+    want = _predict(model, build_features(titles, texts, tokens))
+    assert predict_families(model, titles, texts, tokens) == want
     assert predict_families(model, [], [], []) == []
 
 
