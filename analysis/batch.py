@@ -15,6 +15,7 @@ from typing import Any
 
 from analysis.models import Finding, NormalisedNotice, ParsedNotice, Position
 from analysis.normalise import normalise_notice
+from analysis.normalise.text_title import title_of_text
 from analysis.role_family import assign_role_families
 
 __all__ = ["LineError", "normalise_jsonl", "normalise_record", "record_of"]
@@ -164,7 +165,7 @@ def normalise_record(obj: dict[str, Any], *, fetched_at: datetime | None = None)
 def _normalised(obj: dict[str, Any], fetched_at: datetime | None) -> NormalisedNotice:
     """The notice of one input object, its role families still the rules' (see role_family)."""
     text = obj["text"]
-    title = obj.get("title") or text.lstrip().split("\n", 1)[0][:80]
+    title = obj.get("title") or title_of_text(text)
     parsed = ParsedNotice(
         url=obj.get("url") or "",
         title=title,

@@ -56,7 +56,7 @@ __all__ = [
     "train_role_model",
 ]
 
-MODEL_VERSION = "1"
+MODEL_VERSION = "2"
 """Bump when features, training data or defaults change; names the model file and its sidecar."""
 
 ROOT = Path(__file__).resolve().parent
@@ -417,6 +417,7 @@ def load_dev_test_examples(
     from analysis import evaluate
     from analysis.models import ParsedNotice
     from analysis.normalise import normalise_notice
+    from analysis.normalise.text_title import title_of_text
 
     gold = evaluate.load_gold(
         corpus_dir or evaluate.DEFAULT_CORPUS_DIR, gold_dir or evaluate.DEFAULT_GOLD_DIR
@@ -430,9 +431,7 @@ def load_dev_test_examples(
             if ad is None or "role_family" not in ad.label or not ad.label.get("is_job_ad", True):
                 continue
             text = ad.row["text"]
-            parsed = ParsedNotice(
-                url=ad.row.get("url") or "", title=text.lstrip().split("\n", 1)[0][:80], text=text
-            )
+            parsed = ParsedNotice(url=ad.row.get("url") or "", title=title_of_text(text), text=text)
             notice = normalise_notice(parsed, fetched_at=evaluate.FETCHED_AT)
             if not notice.positions:
                 continue  # the record's family is then "other" whatever we do
