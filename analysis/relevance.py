@@ -75,24 +75,41 @@ def _english(words: Iterable[str]) -> re.Pattern[str]:
     return re.compile(r"\b(?:" + "|".join(map(re.escape, uniq)) + r")\b", re.IGNORECASE)
 
 
-def _zh_names(table: dict[str, Any], skip: frozenset[str] = frozenset()) -> list[str]:
-    return [name for code, names in table.items() if code not in skip for name in names["zh"]]
+def _guarded(words: Iterable[str], not_followed_by: dict[str, list[str]]) -> re.Pattern[str]:
+    """Like `_alternation`, but a word ending in one of `not_followed_by`'s keys does not match
+    when one of its characters follows (泰文 in 文泰文化, 外文 in 中外文化)."""
+    uniq = sorted(set(words), key=lambda w: (-len(w), w))
+    parts = []
+    for word in uniq:
+        after = not_followed_by.get(word[-1], [])
+        guard = f"(?![{re.escape(''.join(after))}])" if after else ""
+        parts.append(re.escape(word) + guard)
+    return re.compile("|".join(parts) if parts else "(?!)")
+
+
+def _names(table: dict[str, Any], script: str, skip: frozenset[str] = frozenset()) -> list[str]:
+    return [n for code, names in table.items() if code not in skip for n in names.get(script, [])]
 
 
 @cache
 def _vocab() -> _Vocab:
     data = load_vocab("relevance")
     native = frozenset(data["native_languages"])
-    languages = _zh_names(load_vocab("languages")["languages"], native)
-    countries = _zh_names(load_vocab("overseas")["countries"])
+    language_table = load_vocab("languages")["languages"]
+    languages = _names(language_table, "zh", native)
+    countries = _names(load_vocab("overseas")["countries"], "zh")
     english = data.get("english") or {}
+    guard = data.get("language_not_followed_by") or {}
     strong = (
         ("international", _alternation(data["international"])),
         ("international", _english(english.get("international", []))),
         ("media", _alternation(data["media"])),
         ("media", _english(english.get("media", []))),
-        ("language", _alternation([*data["language"], *languages])),
-        ("language", _english(english.get("language", []))),
+        ("language", _guarded([*data["language"], *languages], guard)),
+        (
+            "language",
+            _english([*english.get("language", []), *_names(language_table, "en", native)]),
+        ),
     )
     return _Vocab(
         version=str(data["version"]),

@@ -59,9 +59,13 @@ class Area:
 
 @dataclass(frozen=True)
 class Body:
+    """A body's channels. `not_found` (no channel at all) or `direct_not_found` (only channels
+    inherited from a portal or aggregator, `via`) says what was searched for the body itself."""
+
     id: str
     channels: tuple[Channel, ...]
     not_found: str | None = None
+    direct_not_found: str | None = None
 
 
 @dataclass(frozen=True)
@@ -127,10 +131,17 @@ def parse_body(raw: dict[str, Any]) -> Body:
     channels = tuple(
         parse_channel(c, f"bodies.{body_id}[{i}]") for i, c in enumerate(raw.get("channels") or [])
     )
-    not_found = raw.get("not_found")
+    not_found, direct_not_found = raw.get("not_found"), raw.get("direct_not_found")
     if not channels and not not_found:
         raise ValueError(f"bodies.{body_id}: no channels and no not_found saying what was searched")
-    return Body(id=body_id, channels=channels, not_found=not_found)
+    if channels and all(c.via for c in channels) and not direct_not_found:
+        raise ValueError(
+            f"bodies.{body_id}: only inherited channels (via) and no direct_not_found saying "
+            "what was searched for the body itself"
+        )
+    return Body(
+        id=body_id, channels=channels, not_found=not_found, direct_not_found=direct_not_found
+    )
 
 
 def parse_channels(doc: dict[str, Any]) -> Channels:

@@ -2,12 +2,15 @@
 
 Input: `iccs.jsonl` (facts about ICCs and central bodies, with sources and quotes).
 Output: `crawler/sources.yaml` entries (`Source` records written as YAML); known sites become start URLs, bodies without a known
-site are listed (with their accounts) but have no start URL until a user fills one in.
-Run: `python -m crawler.registry ../shared/registry/iccs.jsonl > crawler/sources.yaml`.
+site are listed (with their accounts) but have no start URL until a user fills one in. Bodies added by
+hand (provenance.registry = HAND_ADDED, with the public pages that name them) are carried over from
+the current file. Run: `python -m crawler.registry ../shared/registry/iccs.jsonl --keep
+crawler/sources.yaml > /tmp/sources.yaml && mv /tmp/sources.yaml crawler/sources.yaml`.
 """
 
 from __future__ import annotations
 
+import argparse
 import dataclasses
 import json
 import re
@@ -20,6 +23,8 @@ import yaml
 from analysis.provinces import normalise_province
 from analysis.source import Source, SourceProvenance
 
+# provenance.registry of a body added by hand; its provenance.sources name the public pages.
+HAND_ADDED = "crawler/sources.yaml (added by hand)"
 _DOMAIN = re.compile(r"^((?:[a-z0-9-]+\.)+[a-z]{2,})", re.IGNORECASE)
 LEVELS = {"district-county": "county"}
 
@@ -78,16 +83,45 @@ def registry_entry(source: Source) -> dict[str, Any]:
     return json.loads(json.dumps(entry))  # tuples → lists, all the way down
 
 
-def build_registry(facts_path: Path) -> dict[str, Any]:
+def hand_added(registry: dict[str, Any]) -> list[dict[str, Any]]:
+    """The entries of a registry document that were added by hand (kept when re-seeding)."""
+    return [
+        s
+        for s in registry.get("sources", [])
+        if (s.get("provenance") or {}).get("registry") == HAND_ADDED
+    ]
+
+
+def build_registry(facts_path: Path, keep: Path | None = None) -> dict[str, Any]:
+    """The registry seeded from `facts_path`, followed by the hand-added entries of `keep`."""
     facts = [json.loads(line) for line in facts_path.read_text("utf-8").splitlines() if line]
+    seeded = [registry_entry(source_from_fact(f)) for f in facts]
+    kept = hand_added(yaml.safe_load(keep.read_text("utf-8"))) if keep else []
+    ids = {s["id"] for s in seeded}
     return {
         "version": 1,
-        "note": "Seeded from iccs.jsonl. Entries with empty start_urls are not crawled until a "
-        "recruitment list page or article list is filled in.",
-        "sources": [registry_entry(source_from_fact(f)) for f in facts],
+        "note": "Seeded from iccs.jsonl (python -m crawler.registry); entries whose "
+        f"provenance.registry is '{HAND_ADDED}' were added by hand from the public pages in "
+        "their provenance.sources and are kept when the file is re-seeded. Entries with empty "
+        "start_urls are not crawled until a recruitment list page or article list is filled in.",
+        "sources": [*seeded, *(s for s in kept if s["id"] not in ids)],
     }
 
 
-if __name__ == "__main__":
-    registry = build_registry(Path(sys.argv[1]))
+def main(argv: list[str] | None = None) -> int:
+    """Print the registry seeded from the shared fact file (and the kept hand-added bodies)."""
+    parser = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0],
+        epilog="example: python -m crawler.registry ../shared/registry/iccs.jsonl "
+        "--keep crawler/sources.yaml > /tmp/sources.yaml",
+    )
+    parser.add_argument("facts", type=Path, help="iccs.jsonl")
+    parser.add_argument("--keep", type=Path, help="a registry whose hand-added bodies are kept")
+    args = parser.parse_args(argv)
+    registry = build_registry(args.facts, args.keep)
     sys.stdout.write(yaml.safe_dump(registry, allow_unicode=True, sort_keys=False, width=100))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -9,10 +9,17 @@ from pathlib import Path
 import pytest
 import yaml
 
-from crawler.channels import KINDS, PROVINCES, load_channels, parse_channels
+from crawler.channels import _PROVENANCE, KINDS, PROVINCES, load_channels, parse_channels
+from crawler.registry import HAND_ADDED, hand_added
 
 REPO = Path(__file__).resolve().parents[1]
 CHANNELS = REPO / "crawler" / "channels.yaml"
+SOURCES = REPO / "crawler" / "sources.yaml"
+
+
+@pytest.fixture(scope="module")
+def sources() -> dict:
+    return yaml.safe_load(SOURCES.read_text("utf-8"))
 
 
 @pytest.fixture(scope="module")
@@ -41,8 +48,15 @@ def test_every_channel_has_a_kind_a_target_a_provenance_and_a_verified_date_or_n
     for channel in all_channels(doc):
         assert channel["kind"] in KINDS, channel
         assert channel.get("url") or channel.get("account") or channel.get("biz"), channel
-        assert str(channel.get("provenance") or "").strip(), channel
+        # a public page, a repository file or a search-index id: never free text
+        assert _PROVENANCE.match(str(channel.get("provenance") or "")), channel
         assert channel.get("verified") is None or isinstance(channel["verified"], date), channel
+
+
+def test_every_city_without_a_portal_says_what_was_searched(doc: dict) -> None:
+    for key, area in doc["portals"]["cities"].items():
+        assert area["entries"] or area.get("not_found"), key
+        assert area["count"] == len(area["entries"]), key
 
 
 def test_all_31_provinces_are_present_found_or_explicitly_not_found(doc: dict) -> None:
@@ -58,17 +72,38 @@ def test_a_body_without_channels_says_what_was_searched(doc: dict) -> None:
         assert body["channels"] or body.get("not_found"), body["id"]
 
 
-def test_every_body_id_is_a_body_of_the_generated_source_registry(doc: dict) -> None:
-    # sources.yaml is generated from the shared registry and ships with the repo.
-    sources = yaml.safe_load((REPO / "crawler" / "sources.yaml").read_text("utf-8"))
-    known = {source["id"] for source in sources["sources"]}
-    assert {body["id"] for body in doc["bodies"]} <= known
+def test_a_body_with_only_inherited_channels_says_what_was_searched_for_itself(doc: dict) -> None:
+    for body in doc["bodies"]:
+        if body["channels"] and all(c.get("via") for c in body["channels"]):
+            assert body.get("direct_not_found"), body["id"]
 
 
-def test_every_body_id_exists_in_the_shared_registry(doc: dict, shared_dir: Path) -> None:
+def test_the_bodies_are_exactly_the_bodies_of_the_source_registry(doc: dict, sources: dict) -> None:
+    # Every registry body has its channels or an explicit not-found, and nothing else is listed.
+    known = [source["id"] for source in sources["sources"]]
+    assert sorted(body["id"] for body in doc["bodies"]) == sorted(known)
+
+
+def test_every_body_is_in_the_shared_registry_or_added_by_hand(
+    doc: dict, sources: dict, shared_dir: Path
+) -> None:
     lines = (shared_dir / "registry" / "iccs.jsonl").read_text("utf-8").splitlines()
     registry = {json.loads(line)["id"] for line in lines if line.strip()}
-    assert {body["id"] for body in doc["bodies"]} <= registry
+    by_hand = {source["id"] for source in hand_added(sources)}
+    assert not registry & by_hand
+    assert {body["id"] for body in doc["bodies"]} <= registry | by_hand
+
+
+def test_a_body_added_by_hand_names_the_public_pages_that_name_it(sources: dict) -> None:
+    added = hand_added(sources)
+    assert added  # bodies found beyond the shared registry (docs/SOURCES.md)
+    for source in added:
+        provenance = source["provenance"]
+        assert provenance["registry"] == HAND_ADDED
+        assert provenance["sources"], source["id"]
+        for page in provenance["sources"]:
+            assert _PROVENANCE.match(page), (source["id"], page)
+        assert source["name"] and source["level"], source["id"]
 
 
 @pytest.mark.parametrize(
@@ -88,6 +123,14 @@ def test_a_broken_channel_is_refused_with_its_place(doc: dict, change: dict, mes
     with pytest.raises(ValueError, match=message) as error:
         parse_channels(broken)
     assert "aggregators[0]" in str(error.value)
+
+
+def test_a_body_with_only_inherited_channels_and_no_search_note_is_refused(doc: dict) -> None:
+    broken = yaml.safe_load(yaml.safe_dump(doc, allow_unicode=True))
+    body = next(b for b in broken["bodies"] if b.get("direct_not_found"))
+    del body["direct_not_found"]
+    with pytest.raises(ValueError, match=f"bodies.{body['id']}: only inherited"):
+        parse_channels(broken)
 
 
 def test_a_missing_province_is_refused(doc: dict) -> None:

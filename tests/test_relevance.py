@@ -17,8 +17,9 @@ from analysis.relevance_eval import (
     main,
 )
 
-# Measured on the split of tests/gold/relevance_titles.yaml (vocabulary 2026.12.2, written against
-# dev only). Floors only go up: raise them when the filter improves.
+# Measured on the split of tests/gold/relevance_titles.yaml (vocabulary 2026.12.3, written against
+# dev only; dev grew from 108 to 168 titles in gold 2026.12.3, test unchanged at 107). Floors only
+# go up: raise them when the filter improves.
 FLOORS = {
     "dev": {"precision": 1.0, "recall": 1.0},
     "test": {"precision": 1.0, "recall": 0.846},
@@ -56,8 +57,12 @@ CASES = [
     ("某市人民政府新闻办公室招聘工作人员", None, "international", "新闻办"),
     ("某省国传中心2026年招聘视频编辑", None, "international", "国传中心"),
     ("某县2026年招聘小语种教师", None, "language", "小语种"),
+    # a language name ending in 文 is the tail of another word before 化 or 明 (2026.12.3)
+    ("期刊编辑", "某某文泰文化传媒有限公司", "none", None),
+    ("某市中外文化交流中心招聘讲解员", None, "none", None),
+    ("招聘泰文编辑", None, "language", "泰文"),
     # English titles and employers: whole words, any case
-    ("Recruitment of Chinese-English Translator", None, "language", "Translator"),
+    ("Recruitment of Chinese-English Translator", None, "language", "English"),  # leftmost
     ("Senior Producer", "Some Broadcaster Ltd", "media", "Broadcaster"),
     (
         "Officer, International Communication Unit",
@@ -66,6 +71,10 @@ CASES = [
         "International Communication",
     ),
     ("Radiographer (hospital)", None, "none", None),  # "radio" inside a word is no radio station
+    # vocabulary 2026.12.3: foreign languages by their English names, state media in English
+    ("Japanese content editor", None, "language", "Japanese"),
+    ("Mandarin speaker wanted", None, "none", None),  # a native language is no language post
+    ("Editor, Beijing bureau", "People's Daily Online", "media", "People's Daily"),
     # foreign-language or translation posts, whatever the employer
     ("某市外事办公室公开招聘英语翻译", None, "language", "英语"),
     ("某市人民政府外事辦公室翻譯職位考試公告", None, "language", "翻译"),
@@ -75,6 +84,7 @@ CASES = [
     # weak overseas words: kept without an exclusion word, vetoed beside one
     ("海外社交媒体运营专员", "某文化传播有限公司", "overseas", "海外"),
     ("德国市场推广经理", None, "overseas", "德国"),
+    ("某公司全球市场实习生", None, "overseas", "全球市场"),
     ("某大学面向海外招聘博士后", None, "excluded", "大学"),
     ("某医院赴美国进修人员选拔公告", None, "excluded", "医院"),
     # nothing relevant
