@@ -18,6 +18,7 @@ from analysis.extract.pages.article import (
     MIN_BODY_CHARS,
     badge_date,
     body_chars,
+    largest_block,
     library_body,
     library_date,
     script_date,
@@ -167,16 +168,6 @@ def jcms_body(sel: Selector) -> Selector | None:
     fragment = parent_html[parent_html.find("-->", start) + 3 : end if end > 0 else None]
     fragment = fragment.removesuffix("<!--")
     return Selector(text=f"<div>{fragment}</div>").xpath("//body/div[1]")[0]
-
-
-def largest_block(sel: Selector) -> Selector | None:
-    """Fallback body: the div/td whose direct paragraphs hold the most text."""
-    best, best_len = None, 0
-    for node in sel.xpath("//body//div|//body//td"):
-        length = sum(len(t.strip()) for t in node.xpath("./p//text()|./text()").getall())
-        if length > best_len:
-            best, best_len = node, length
-    return best
 
 
 def parse_body(sel: Selector, *, use_library: bool = True) -> tuple[str, str]:
