@@ -7,7 +7,13 @@ import pytest
 from parsel import Selector
 
 from analysis.extract.pages.cms import parse_cms_notice
-from analysis.extract.pages.titles import clean_title, looks_like_site_name, strip_site_suffix
+from analysis.extract.pages.titles import (
+    clean_title,
+    first_segment,
+    looks_like_site_name,
+    strip_site_suffix,
+    unwrap_brackets,
+)
 from analysis.extract.pages.wechat import parse_wechat_article
 
 
@@ -105,3 +111,39 @@ def test_wechat_title_falls_back_to_title_tag() -> None:
     parsed = parse_wechat_article(sel, "https://mp.weixin.qq.com/s/abc")
     assert not isinstance(parsed, type(None))
     assert getattr(parsed, "title", "") == "招聘启事"
+
+
+@pytest.mark.parametrize(
+    ("raw", "logo", "expected"),
+    [
+        ("某中心招聘编辑-某聘", "<a href='https://x.test/' title='某聘'><img src=''></a>", "某中心招聘编辑"),
+        ("某中心招聘编辑-某聘", "<a href='/'><img alt='某聘'></a>", "某中心招聘编辑"),
+        ("某中心招聘编辑-某聘", "<a href='/'>某聘</a>", "某中心招聘编辑"),
+        ("某中心招聘编辑-某聘", "<a href='/about'>某聘</a>", "某中心招聘编辑-某聘"),  # not home
+    ],
+)  # fmt: skip
+def test_site_name_from_the_home_link(raw: str, logo: str, expected: str) -> None:
+    assert clean_title(raw, page(body=f"{logo}<p>正文</p>"), "https://x.test/a/1.html") == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("【UI设计师招聘】", "UI设计师招聘"),
+        ("「测试工程师招聘」", "测试工程师招聘"),
+        ("【招聘】某中心招聘编辑", "【招聘】某中心招聘编辑"),  # a tag before the title stays
+        ("【A】和【B】", "【A】和【B】"),
+        ("《某某》", "《某某》"),  # a work's name is no wrapper
+        ("【】", "【】"),
+        ("", ""),
+    ],
+)
+def test_unwrap_brackets(raw: str, expected: str) -> None:
+    assert unwrap_brackets(raw) == expected
+
+
+def test_first_segment() -> None:
+    assert first_segment("岗位_公司招聘信息") == "岗位"
+    assert first_segment("岗位 | 公司") == "岗位"
+    assert first_segment("_岗位") == "_岗位"
+    assert first_segment("岗位") == "岗位"

@@ -100,6 +100,7 @@ class NoticeSpider(scrapy.Spider):
         self.max_list_pages = 50
         self.max_article_parts = 10
         self.list_pages: dict[str, int] = {}  # source id -> list pages requested so far
+        self.followed_originals: set[str] = set()  # articles that share posts embed, requested
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NoticeSpider:
@@ -288,7 +289,9 @@ class NoticeSpider(scrapy.Spider):
             url=response.url,
         )
 
-    async def parse_notice_page(self, response: Response) -> AsyncIterator[PageItem]:
+    async def parse_notice_page(
+        self, response: Response
+    ) -> AsyncIterator[PageItem | scrapy.Request]:
         try:
             result, encoding = self.read_notice_page(response)
         except Exception as exc:  # a broken page must not stop the crawl
@@ -301,11 +304,29 @@ class NoticeSpider(scrapy.Spider):
         joined, part_pages = await self.with_parts(result, response)
         notice, pages = await self.with_attachments(joined, response.meta["source"])
         self.crawler.stats.inc_value("icc/page/notice")
+        originals = self.embedded_originals(notice, response.url)
         yield PageItem(
             self.fetched_page(response, "notice", encoding=encoding),
             notice=notice,
             attachments=part_pages + pages,
+            discovered=[(url, "notice") for url in originals],
         )
+        for url in originals:
+            yield self.notice_request(url, response.meta["source"])
+
+    def embedded_originals(self, notice: ParsedNotice, url: str) -> list[str]:
+        """The original article a WeChat share/reprint post embeds, when not yet known or
+        requested: followed as a notice of the same source (the post keeps the link in
+        `notice.wechat.share_source_url`)."""
+        original = notice.wechat.share_source_url if notice.wechat else None
+        if not original or original == url or original in self.state.known_urls:
+            return []
+        if original in self.followed_originals:
+            self.crawler.stats.inc_value("icc/wechat/share_original_duplicate")
+            return []
+        self.followed_originals.add(original)
+        self.crawler.stats.inc_value("icc/wechat/share_original")
+        return [original]
 
     # -- in-article paging ----------------------------------------------------------------------
 

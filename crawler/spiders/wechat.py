@@ -5,7 +5,8 @@ Input: `kind: wechat` sources: their accounts' feeds from a feed engine (wewe-rs
 URLs that are RSS 2.0/Atom feeds, plain-text lists (one article URL a line) or HTML discovery
 pages (a search-result page).
 Output: PageItems; one article listed under one account several times is fetched once; deleted /
-blocked / expired / verification pages are recorded as `unavailable` with their reason.
+blocked / expired / verification pages are recorded as `unavailable` with their reason; the
+original article a share/reprint post embeds is followed once (`NoticeSpider.embedded_originals`).
 """
 
 from __future__ import annotations

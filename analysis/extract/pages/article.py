@@ -83,6 +83,22 @@ def usable_container(node: Selector) -> str:
     return text
 
 
+# Blocks a main text may sit in directly (a job board's description is often a <dd> or a <div>
+# of <br>-separated lines).
+_TEXT_BLOCKS = "//body//div|//body//td|//body//dd|//body//section"
+MAX_BLOCKS = 5_000  # candidates per page: a hostile page of nested divs stays linear
+
+
+def largest_block(sel: Selector) -> Selector | None:
+    """Fallback body: the block whose own text and paragraphs hold the most text."""
+    best, best_len = None, 0
+    for node in sel.xpath(_TEXT_BLOCKS)[:MAX_BLOCKS]:
+        length = sum(len(t.strip()) for t in node.xpath("./p//text()|./text()").getall())
+        if length > best_len:
+            best, best_len = node, length
+    return best
+
+
 _YEAR_MONTH_LEAF = (
     r"//*[not(*)][re:test(normalize-space(.), '^(19|20)[0-9]{2} *[-/.年] *[01]?[0-9] *月?$')]"
 )

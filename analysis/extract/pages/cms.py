@@ -18,12 +18,14 @@ from analysis.extract.pages.article import (
     MIN_BODY_CHARS,
     badge_date,
     body_chars,
+    largest_block,
     library_body,
     library_date,
     script_date,
     tidy_body,
     usable_container,
 )
+from analysis.extract.pages.dates import issue_date, labelled_date
 from analysis.extract.pages.text import render_text
 from analysis.extract.pages.titles import (
     clean_title,
@@ -36,18 +38,6 @@ from analysis.models import ParsedNotice
 
 ATTACHMENT_EXTENSIONS = ("xls", "xlsx", "doc", "docx", "pdf", "wps", "et", "zip", "rar")
 _ATTACHMENT = re.compile(rf"\.({'|'.join(ATTACHMENT_EXTENSIONS)})(?:$|[?#&])", re.I)
-_DATE = (
-    r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?(?:\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?"
-)
-_DATE_LABELS = (
-    re.compile(rf"(?:发布时间|发布日期|发表时间|发文日期)\s*[：:]\s*(?:\|\s*)?({_DATE})"),
-    # bare 时间/日期, but not 报名时间, 截止时间, 考试时间, 成文日期 ...
-    re.compile(rf"(?<![名止试文])(?:时间|日期)\s*[：:]\s*(?:\|\s*)?({_DATE})"),
-)
-# A bare 时间：/日期： under an exam, interview or registration heading ("（一）笔试\n1.时间和地点\n
-# 时间：…") dates that event, not the notice.
-_EVENT_BEFORE = re.compile(r"考试|笔试|面试|报名|截止|体检|考核|资格审查|培训|地点|exam|interview")
-EVENT_WINDOW = 40  # characters before the label
 _SOURCE_LABEL = re.compile(r"(?:信息来源|文章来源|来源)\s*[：:][ \t\u3000]*([^\s|]{2,40})")
 _URL_TRS_DATE = re.compile(r"/t(\d{4})(\d{2})(\d{2})_\d+")
 _URL_JCMS_DATE = re.compile(r"/art/(\d{4})/(\d{1,2})/(\d{1,2})/")
@@ -141,27 +131,26 @@ def visible_text(sel: Selector) -> str:
 def parse_published(
     sel: Selector, url: str, page_text: str, *, use_library: bool = True
 ) -> tuple[str | None, str]:
-    """(raw date string, source): PubDate meta, visible 发布时间/发布日期 label, URL; else
-    htmldate's reading of the markup (unknown sites), which never beats a labelled date."""
+    """(raw date string, source): PubDate meta; a labelled date (发布时间, 发表于, Posted…);
+    the URL; the page's inline JSON; a date badge; the issue a magazine page cites; else
+    htmldate's reading of the markup (unknown sites), which never beats any of these."""
     for name in ("PubDate", "publishdate", "pubtime", "firstpublishedtime"):
         value = meta_content(sel, name)
         if value:
             return value, "meta"
-    for pattern in _DATE_LABELS:
-        for match in pattern.finditer(page_text):
-            if pattern is _DATE_LABELS[0] or not _EVENT_BEFORE.search(
-                page_text, max(0, match.start() - EVENT_WINDOW), match.start()
-            ):
-                return " ".join(match.group(1).split()), "label"
+    if found := labelled_date(page_text):
+        return found, "label"
     for pattern in (_URL_TRS_DATE, _URL_JCMS_DATE):
-        found = pattern.search(url)
-        if found:
-            year, month, day = (int(g) for g in found.groups())
+        match = pattern.search(url)
+        if match:
+            year, month, day = (int(g) for g in match.groups())
             return f"{year:04d}-{month:02d}-{day:02d}", "url"
     for source, finder in (("script", script_date), ("badge", badge_date)):
         found_date = finder(sel)
         if found_date:
             return found_date, source
+    if found := issue_date(page_text):
+        return found, "issue"
     if use_library and (guessed := library_date(sel, url)):
         return guessed, "htmldate"
     return None, "none"
@@ -179,16 +168,6 @@ def jcms_body(sel: Selector) -> Selector | None:
     fragment = parent_html[parent_html.find("-->", start) + 3 : end if end > 0 else None]
     fragment = fragment.removesuffix("<!--")
     return Selector(text=f"<div>{fragment}</div>").xpath("//body/div[1]")[0]
-
-
-def largest_block(sel: Selector) -> Selector | None:
-    """Fallback body: the div/td whose direct paragraphs hold the most text."""
-    best, best_len = None, 0
-    for node in sel.xpath("//body//div|//body//td"):
-        length = sum(len(t.strip()) for t in node.xpath("./p//text()|./text()").getall())
-        if length > best_len:
-            best, best_len = node, length
-    return best
 
 
 def parse_body(sel: Selector, *, use_library: bool = True) -> tuple[str, str]:

@@ -16,9 +16,12 @@ from urllib.parse import urljoin
 
 from parsel import Selector
 
+from analysis.extract.pages.article import largest_block, script_date
 from analysis.extract.pages.blocked import detect_blocked
+from analysis.extract.pages.dates import labelled_date
 from analysis.extract.pages.records import Unavailable
 from analysis.extract.pages.text import html_fragment_text, render_text
+from analysis.extract.pages.titles import clean_title, first_segment, unwrap_brackets
 from analysis.models import ParsedNotice
 
 _MONTH = (
@@ -32,9 +35,9 @@ BODY_XPATHS = (
     "//*[contains(@class, 'job_description') or contains(@class, 'job-description')]",
     "//*[@itemprop='description']",
     "//*[contains(@class, 'entry-content')]",
-    "//article",
-    "//main",
 )
+# <article>/<main> often wrap the board's lists of other postings too: after the largest block.
+GENERIC_XPATHS = ("//article", "//main", "//body")
 EMPLOYER_XPATHS = (
     "//*[@itemprop='hiringOrganization']//*[@itemprop='name']",
     "//*[@itemprop='hiringOrganization']",
@@ -107,18 +110,26 @@ def first_text(sel: Selector, xpaths: tuple[str, ...]) -> str:
 
 
 def dom_body(sel: Selector) -> str:
+    """A description container; else the block holding the most text of its own (the
+    description on boards without a known class), never the whole page with its menus and
+    lists of other postings unless nothing else holds text."""
     for xpath in BODY_XPATHS:
         nodes = sel.xpath(f"({xpath})[1]")
-        if nodes:
-            text = render_text(nodes[0])
-            if text:
-                return text
-    body = sel.xpath("//body")
-    return render_text(body[0]) if body else ""
+        if nodes and (text := render_text(nodes[0])):
+            return text
+    block = largest_block(sel)
+    if block is not None and (text := render_text(block)):
+        return text
+    for xpath in GENERIC_XPATHS:
+        nodes = sel.xpath(f"({xpath})[1]")
+        if nodes and (text := render_text(nodes[0])):
+            return text
+    return ""
 
 
 def dom_published(sel: Selector) -> str | None:
-    """A visible posting date: <time datetime>, a .date-posted element, or a date in the text."""
+    """A posting date: <time datetime>, a .date-posted element, a labelled date (更新于,
+    发布时间, Posted…), the page's inline JSON (pubDate); else a date in the main text."""
     stamp = sel.xpath("(//article|//main)//time/@datetime").get()
     if stamp:
         return stamp.strip()
@@ -128,8 +139,31 @@ def dom_published(sel: Selector) -> str | None:
         if match:
             return match.group(1)
     main = sel.xpath("(//article|//main|//body)[1]")
-    match = _VISIBLE_DATE.search(render_text(main[0])) if main else None
+    main_text = render_text(main[0]) if main else ""
+    if found := labelled_date(main_text) or script_date(sel):
+        return found
+    match = _VISIBLE_DATE.search(main_text)
     return match.group(1) if match else None
+
+
+# Job boards title a posting "<position>招聘" (hiring <position>): the position is the title.
+HIRING_SUFFIXES = ("招聘", "诚聘", "急聘")
+
+
+def posting_title(sel: Selector, url: str, *candidates: str) -> str:
+    """The first candidate (JSON-LD title, h1, <title>) cleaned like every page's title, then
+    as job boards write them: the position first ("【X招聘】_Company招聘信息-Site" → X), in
+    brackets or not, without the board's "招聘" after it."""
+    for raw in candidates:
+        title = clean_title(raw, sel, url)
+        title = unwrap_brackets(first_segment(title))
+        for suffix in HIRING_SUFFIXES:
+            if title.endswith(suffix) and len(title) > len(suffix) + 1:
+                title = title.removesuffix(suffix)
+                break
+        if title.strip():
+            return title.strip()
+    return ""
 
 
 def parse_jobboard_posting(sel: Selector, url: str) -> ParsedNotice | Unavailable:
@@ -140,10 +174,11 @@ def parse_jobboard_posting(sel: Selector, url: str) -> ParsedNotice | Unavailabl
     if wall:
         return Unavailable(url, "blocked", wall)
     heading = first_text(sel, ("//h1",))
+    page_title = first_text(sel, ("//title",))
     if posting is None:
         return ParsedNotice(
             url=url,
-            title=heading or first_text(sel, ("//title",)),
+            title=posting_title(sel, url, heading, page_title),
             text=dom_body(sel),
             published=dom_published(sel),
             employer=first_text(sel, EMPLOYER_XPATHS) or None,
@@ -153,7 +188,7 @@ def parse_jobboard_posting(sel: Selector, url: str) -> ParsedNotice | Unavailabl
     text = html_fragment_text(description) if isinstance(description, str) else ""
     return ParsedNotice(
         url=url,
-        title=str(posting.get("title") or heading).strip(),
+        title=posting_title(sel, url, str(posting.get("title") or ""), heading, page_title),
         text=text or dom_body(sel),
         published=posting.get("datePosted") or dom_published(sel),
         employer=organisation_name(posting.get("hiringOrganization"))

@@ -69,13 +69,39 @@ def meta_values(sel: Selector, *names: str) -> list[str]:
 
 def site_names(sel: Selector, url: str | None) -> list[str]:
     """What the page calls its site: og:site_name, SiteName, application-name, author meta,
+    the name on its home link (the logo: title, alt or text of a link to the site's root),
     and the distinctive label of its host name (cgtn in www.cgtn.com)."""
     names = meta_values(sel, "og:site_name", "SiteName", "application-name", "author")
-    host = urlsplit(url).hostname if url else None
-    if host:
+    parts = urlsplit(url) if url else None
+    host = parts.hostname if parts else None
+    if parts and host:
+        names += home_link_names(sel, f"{parts.scheme}://{parts.netloc}")
         labels = [p for p in host.split(".") if p not in {"www", "com", "cn", "net", "org", "gov"}]
         names += [labels[-1]] if labels else []
     return [n for n in names if n]
+
+
+MAX_HOME_LINKS = 4  # the logo is one of the first links to the root
+
+
+def home_link_names(sel: Selector, origin: str) -> list[str]:
+    """Short names on the page's first links to its own root (a logo's title or alt text)."""
+    roots = {"/", origin, f"{origin}/", "./", "index.html", "/index.html"}
+    names: list[str] = []
+    for link in sel.xpath("//a[@href]")[: MAX_HOME_LINKS * 50]:
+        if link.attrib["href"].strip() not in roots:
+            continue
+        for value in (
+            link.attrib.get("title", ""),
+            *link.xpath(".//img/@alt|.//img/@title").getall(),
+            " ".join(link.xpath(".//text()").getall()),
+        ):
+            value = squash_spaces(value)
+            if 2 <= len(value) <= SITE_NAME_MAX:
+                names.append(value)
+        if len(names) >= MAX_HOME_LINKS:
+            break
+    return names
 
 
 def heading_texts(sel: Selector) -> list[str]:
@@ -159,6 +185,27 @@ def _plain_suffix(segment: str, title: str) -> bool:
     """A segment after a spaced separator or underscore that is short against the title
     is a site/column name even when its shape is unknown ("_xx频道" is caught above)."""
     return 0 < len(segment) <= PLAIN_SUFFIX_MAX and len(segment) * 2 < len(title) - len(segment)
+
+
+# Brackets a whole title may be wrapped in (job boards: "【UI设计师招聘】"); 《》 names a work.
+_BRACKETS = {"【": "】", "「": "」", "『": "』", "[": "]", "\u3014": "\u3015", "〖": "〗"}
+
+
+def unwrap_brackets(title: str) -> str:
+    """The title inside brackets that wrap all of it; a tag in brackets before the title
+    ("【招聘】某中心…") stays."""
+    text = title.strip()
+    closer = _BRACKETS.get(text[:1])
+    if closer and text.endswith(closer) and text.count(closer) == 1 and len(text) > 2:
+        return text[1:-1].strip()
+    return text
+
+
+def first_segment(title: str) -> str:
+    """The part of a title before its first underscore or bar ("Position_Company-Site"):
+    where a job board puts the posting's own name."""
+    bar = _BAR.search(title)
+    return title[: bar.start()].strip() if bar and bar.start() > 0 else title
 
 
 def clean_title(title: str, sel: Selector, url: str | None = None) -> str:

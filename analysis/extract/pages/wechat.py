@@ -169,6 +169,26 @@ def has_article(sel: Selector, scripts: str) -> bool:
     )
 
 
+# Where a share/reprint post names the article it embeds: the "阅读全文" link of its share card,
+# else the JS variables of the page. Only a WeChat article counts: on an original article
+# msg_source_url is its "阅读原文" link, which may lead anywhere (a blog, a portal).
+SHARE_SOURCE_VARS = ("share_source_url", "msg_source_url", "source_url")
+WECHAT_ARTICLE = re.compile(r"^https?://mp\.weixin\.qq\.com/(?:s[/?]|mp/appmsg/show\?)", re.I)
+MAX_URL_CHARS = 2_000
+
+
+def share_source_url(sel: Selector, scripts: str) -> str | None:
+    """The URL of the WeChat article a share/reprint post embeds (its fragment, such as
+    #wechat_redirect, dropped so one article is one URL), or None."""
+    candidates = [sel.xpath("//*[@id='js_share_source']/@data-url").get() or ""]
+    candidates += [js_var(scripts, name) or "" for name in SHARE_SOURCE_VARS]
+    for raw in candidates:
+        value = html.unescape(raw.strip())
+        if len(value) <= MAX_URL_CHARS and WECHAT_ARTICLE.match(value):
+            return value.split("#", 1)[0]
+    return None
+
+
 def parse_wechat_article(sel: Selector, url: str) -> ParsedNotice | Unavailable:
     """Parse a WeChat article; error/interstitial pages come back as `Unavailable`."""
     scripts = page_scripts(sel)
@@ -188,7 +208,7 @@ def parse_wechat_article(sel: Selector, url: str) -> ParsedNotice | Unavailable:
         msg_link=js_var(scripts, "msg_link"),
         copyright_stat=js_var(scripts, "copyright_stat"),
         share_author=first_text(sel, "//*[@id='js_share_author']") or None,
-        share_source_url=sel.xpath("//*[@id='js_share_source']/@data-url").get(),
+        share_source_url=share_source_url(sel, scripts),
     )
     return ParsedNotice(
         url=url,
