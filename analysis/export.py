@@ -70,6 +70,10 @@ DICTIONARY: dict[str, tuple[Column, ...]] = {
         Column("age_max", "integer", "Maximum age, in years, when the notice sets one.", "findings field age_max"),
         Column("n_findings", "integer", "Number of findings (rows in the findings export) for the position.", "findings"),
         Column("evidence", "JSON (list of objects)", "Every finding with its evidence: [{field, value, required, evidence}], evidence being the exact substring of `text`.", "findings"),
+        Column("file", "string", "URL of the attachment the position was read from (one row of its table); empty for a position split from the notice text.", "positions.file"),
+        Column("file_name", "string", "Name of that attachment as the notice links it (else the last part of its URL); empty for a position split from the notice text.", "positions.file_name"),
+        Column("sheet", "string", "Sheet of the attachment the row is on (an .xls/.xlsx sheet name, 表N for the N-th .docx table, 第N页 for a PDF page); empty for a position split from the notice text.", "positions.sheet"),
+        Column("row", "integer", "1-based row number of the position in that sheet (the header rows counted); empty for a position split from the notice text.", "positions.row"),
         Column("text", "string", "Full text of the position as extracted from the notice.", "positions.text"),
     ),
     "findings": (
@@ -127,6 +131,9 @@ _FORMAT_NOTES = """\
   (languages asked, as text: schema.org has no property for them). Properties a position does
   not state are absent.
 """
+
+PROVENANCE_SQL = "SELECT id AS position_id, file, file_name, sheet, row FROM positions"
+_PROVENANCE = ("file", "file_name", "sheet", "row")
 
 FINDINGS_SQL = """
 SELECT f.id AS finding_id, f.position_id, n.published, f.field, f.value, f.level, f.required,
@@ -225,7 +232,19 @@ def build_positions_export(positions: pd.DataFrame, findings: pd.DataFrame) -> p
              "evidence": row.evidence}
         )  # fmt: skip
     out["evidence"] = [grouped.get(i, []) for i in ids]
+    for column in _PROVENANCE:  # frames without them: positions split from text only
+        if column not in out.columns:
+            out[column] = None
+    out["row"] = pd.to_numeric(out["row"], errors="coerce").astype("Int64")
+    for column in ("file", "file_name", "sheet"):
+        out[column] = out[column].astype("string")
     return out[[c.name for c in DICTIONARY["positions"]]].reset_index(drop=True)
+
+
+def load_provenance(conn: sqlite3.Connection) -> pd.DataFrame:
+    """Each position's attachment provenance (file, file_name, sheet, row; NULL for a position
+    split from text), keyed by position_id."""
+    return pd.read_sql_query(PROVENANCE_SQL, conn)
 
 
 def load_findings_export(conn: sqlite3.Connection) -> pd.DataFrame:
@@ -240,8 +259,9 @@ def load_findings_export(conn: sqlite3.Connection) -> pd.DataFrame:
 def build_tables(conn: sqlite3.Connection) -> dict[str, pd.DataFrame]:
     """The three exported tables, from the store."""
     frames = load_frames(conn)
+    positions = frames.positions.merge(load_provenance(conn), on="position_id", how="left")
     return {
-        "positions": build_positions_export(frames.positions, frames.findings),
+        "positions": build_positions_export(positions, frames.findings),
         "findings": load_findings_export(conn),
         "monthly_measures": trends.build_monthly_measures(frames.positions, frames.findings),
     }

@@ -14,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -24,7 +24,8 @@ from analysis.extract import Attachment, attach_tables
 from analysis.extract.neardup import decide_repost, fingerprint_text
 from analysis.extract.pages import Unavailable, decode_html, parse_notice
 from analysis.extract.pages.charset import charset_from_content_type
-from analysis.models import NormalisedNotice, ParsedNotice
+from analysis.extract.pages.paging import MAX_PARTS, article_part_urls, join_parts
+from analysis.models import NormalisedNotice, ParsedNotice, TableRow
 from analysis.normalise import normalise_notice
 from analysis.notice_classifier import NoticeModelError, recruitment_score
 from analysis.relevance import is_relevant
@@ -33,6 +34,7 @@ from analysis.source import Source
 from analysis.store import (
     NoticeGate,
     add_sighting,
+    attachment_names,
     demote_to_sighting,
     near_duplicate_candidates,
     save_fingerprint,
@@ -109,14 +111,59 @@ def process_notice(
     return Processed(parsed, normalised, encoding)
 
 
+def select_page(body: bytes, *, content_type: str | None, url: str) -> tuple[Selector, str]:
+    """A page's raw bytes decoded (header charset, BOM, meta, statistics) into a selector, and
+    the encoding used."""
+    text, encoding, _ = decode_html(body, charset_from_content_type(content_type or ""))
+    return Selector(text=text, base_url=url), encoding
+
+
 def parse_page(
     body: bytes, *, content_type: str | None, kind: str, url: str
 ) -> tuple[ParsedNotice | Unavailable, str]:
-    """Decode a notice page's raw bytes (header charset, BOM, meta, statistics) and parse it
-    with the parser of its source kind; returns the result and the encoding used. The crawl's
-    spiders, reprocess and the evaluation all parse notice pages through this one function."""
-    text, encoding, _ = decode_html(body, charset_from_content_type(content_type or ""))
-    return parse_notice(kind, Selector(text=text, base_url=url), url), encoding
+    """Decode a notice page's raw bytes and parse it with the parser of its source kind;
+    returns the result and the encoding used. The crawl's spiders, reprocess and the evaluation
+    all parse notice pages through this one function."""
+    sel, encoding = select_page(body, content_type=content_type, url=url)
+    return parse_notice(kind, sel, url), encoding
+
+
+# An article part as stored: its bytes and Content-Type, or None when it was not read.
+PartReader = Callable[[str], tuple[bytes, str | None] | None]
+
+
+def no_parts(url: str) -> tuple[bytes, str | None] | None:
+    return None
+
+
+def join_stored_parts(
+    notice: ParsedNotice,
+    sel: Selector,
+    *,
+    kind: str,
+    parts: PartReader,
+    max_parts: int = MAX_PARTS,
+) -> ParsedNotice:
+    """The notice with the further parts of its article joined, as the crawl joined them
+    (`crawler.spiders.base.NoticeSpider.with_parts`): the same part URLs in the same order, read
+    by `parts` (from the archive, for reprocess), the article ending at the first part that is
+    missing or does not parse. WeChat articles have no parts."""
+    if kind == "wechat" or max_parts < 2:
+        return notice
+    found: list[ParsedNotice] = []
+    for part_url in article_part_urls(sel, notice.url, max_parts):
+        stored = parts(part_url)
+        if stored is None:
+            break
+        body, content_type = stored
+        try:
+            part, _ = parse_page(body, content_type=content_type, kind=kind, url=part_url)
+        except Exception:  # a broken part ends the article, as in the crawl
+            break
+        if not isinstance(part, ParsedNotice):
+            break
+        found.append(part)
+    return join_parts(notice, found)
 
 
 def process_page(
@@ -127,18 +174,23 @@ def process_page(
     url: str,
     fetched_at: datetime,
     attachments: Callable[[ParsedNotice], list[Attachment]] = no_attachments,
+    parts: PartReader = no_parts,
 ) -> Processed | Unavailable | ProcessError:
-    """An archived response → decode → parse → its attachments' tables → normalise.
+    """An archived response → decode → parse → its article's further parts → its attachments'
+    tables → normalise.
 
-    `attachments` finds the parsed notice's attachments (from the archive, for reprocess);
-    a page without a notice comes back as `Unavailable`, a failure as `ProcessError`.
+    `parts` reads an article part by URL and `attachments` finds the parsed notice's
+    attachments (both from the archive, for reprocess); a page without a notice comes back as
+    `Unavailable`, a failure as `ProcessError`.
     """
     try:
-        parsed, encoding = parse_page(body, content_type=content_type, kind=kind, url=url)
+        sel, encoding = select_page(body, content_type=content_type, url=url)
+        parsed = parse_notice(kind, sel, url)
+        if isinstance(parsed, Unavailable):
+            return parsed
+        parsed = join_stored_parts(parsed, sel, kind=kind, parts=parts)
     except Exception as exc:  # one unreadable page never stops the rest
         return ProcessError(url, str(exc))
-    if isinstance(parsed, Unavailable):
-        return parsed
     notice = attach_tables(parsed, attachments(parsed))
     return process_notice(notice, fetched_at=fetched_at, encoding=encoding)
 
@@ -194,14 +246,25 @@ def save_notice_or_sighting(
     *,
     source: Source | None,
     verdict: Verdict | None = None,
+    tables: Sequence[TableRow] = (),
+    names: Mapping[str, str] | None = None,
 ) -> tuple[int, str]:
     """Store a notice, or link it as one more sighting of a near-identical stored notice.
 
     Returns (notice_id, outcome) with outcome `new`, `updated`, `unchanged` or `sighting`.
     A page's own notice is updated in place; a first-seen notice goes through the repost
     decision of `analysis.extract.neardup` (an official copy replaces an aggregator's copy
-    seen first). Call inside `transaction()`.
+    seen first). `tables`: the table rows stored with the notice (part of its version, so a
+    changed attachment table is an update); `names`: attachment URL -> link text. Call inside
+    `transaction()`.
     """
+
+    def save() -> tuple[int, bool]:
+        gate = _gate_row(verdict)
+        return save_notice(
+            conn, page_id, notice, source=source, gate=gate, tables=tables, names=names
+        )
+
     fp = fingerprint_text(notice.title + "\n" + notice.text)
     before = stored_notice_version(conn, page_id)
     if before is None:
@@ -216,12 +279,12 @@ def save_notice_or_sighting(
                 conn, decision.match_id, page_id, notice.url, source_id, decision.similarity
             )
             return decision.match_id, "sighting"
-        notice_id, _ = save_notice(conn, page_id, notice, source=source, gate=_gate_row(verdict))
+        notice_id, _ = save()
         save_fingerprint(conn, notice_id, fp)
         if decision.action == "replace" and decision.match_id is not None:
             demote_to_sighting(conn, decision.match_id, notice_id, decision.similarity)
         return notice_id, "new"
-    notice_id, created = save_notice(conn, page_id, notice, source=source, gate=_gate_row(verdict))
+    notice_id, created = save()
     save_fingerprint(conn, notice_id, fp)
     if created:
         return notice_id, "new"
@@ -249,10 +312,18 @@ def store_processed(
     if processed.verdict is None:
         processed = gate_processed(processed, source=source, names=names)
     verdict = processed.verdict
-    notice_id, outcome = save_notice_or_sighting(
-        conn, page_id, processed.normalised, source=source, verdict=verdict
-    )
     gate = verdict.gate if verdict else "notice"
-    if outcome != "sighting":  # a gated page's tables are no positions either
-        save_table_rows(conn, notice_id, processed.parsed.tables if gate == "notice" else [])
+    parsed = processed.parsed
+    tables = parsed.tables if gate == "notice" else []  # a gated page's tables are no positions
+    notice_id, outcome = save_notice_or_sighting(
+        conn,
+        page_id,
+        processed.normalised,
+        source=source,
+        verdict=verdict,
+        tables=tables,
+        names=attachment_names(parsed.attachments, parsed.attachment_names),
+    )
+    if outcome != "sighting":
+        save_table_rows(conn, notice_id, tables)
     return Stored(notice_id, outcome, len(processed.normalised.positions), gate)

@@ -71,9 +71,27 @@ class QueryRow:
     url: str
     matched: str
     evidence: str
+    # A position read from an attachment table: the attachment (URL and name), sheet and row.
+    file: str | None = None
+    file_name: str | None = None
+    sheet: str | None = None
+    row: int | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+    @property
+    def provenance(self) -> str:
+        """Where a position read from an attachment table is ("" for one split from text)."""
+        return provenance_text(self.file_name or self.file, self.sheet, self.row)
+
+
+def provenance_text(file_name: str | None, sheet: str | None, row: int | None) -> str:
+    """Where a position's table row is, "岗位表.xlsx, sheet Sheet1, row 5"; "" for none."""
+    if not file_name:
+        return ""
+    parts = [file_name, *([f"sheet {sheet}"] if sheet else [])]
+    return ", ".join([*parts, *([f"row {row}"] if row is not None else [])])
 
 
 def sentence_around(text: str, start: int, end: int) -> str:
@@ -223,7 +241,8 @@ def build_query(
         params.append(filters.source)
     sql = (
         "SELECT p.id AS position_id, n.id AS notice_id, p.title, p.text, n.employer, n.province,"
-        " n.published, n.url FROM positions p JOIN notices n ON n.id = p.notice_id"
+        " n.published, n.url, p.file, p.file_name, p.sheet, p.row"
+        " FROM positions p JOIN notices n ON n.id = p.notice_id"
     )
     if where:
         sql += " WHERE " + " AND ".join(where)
@@ -293,6 +312,10 @@ def search_positions(
                 url=r["url"],
                 matched=matched,
                 evidence=evidence,
+                file=r["file"],
+                file_name=r["file_name"],
+                sheet=r["sheet"],
+                row=r["row"],
             )
         )
     return rows

@@ -1,9 +1,9 @@
 """Archive → extract → normalise → store, again: re-run parsing over past crawls' WARC files.
 
 Input: the store (pages with their WARC path/offset/length) and the archived responses.
-Output: `reprocess_archive`, which re-parses every stored notice page and its attachments with the
-current parsers and normaliser (the `analysis.process` path a crawl takes) and upserts the
-results, without touching the network.
+Output: `reprocess_archive`, which re-parses every stored notice page, the further parts of its
+article and its attachments with the current parsers and normaliser (the `analysis.process` path
+a crawl takes) and upserts the results, without touching the network.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from analysis.source import Source
 from analysis.store import (
     load_archived_attachment,
     load_archived_notice_pages,
+    load_archived_part,
     load_stored_sources,
     mark_error_page_notice,
     mark_page_unavailable,
@@ -57,6 +58,19 @@ def archived_attachments(
     return found
 
 
+def archived_part(conn: sqlite3.Connection, url: str) -> tuple[bytes, str | None] | None:
+    """An article part's archived bytes and Content-Type, or None when the crawl did not read
+    it (never fetched, failed, or unreadable in the archive now): the article ends there."""
+    page = load_archived_part(conn, url)
+    if page is None:
+        return None
+    try:
+        record = read_record(page.archive_path, page.archive_offset)
+    except ArchiveError:
+        return None
+    return record.body, page.content_type
+
+
 def reprocess_archive(
     conn: sqlite3.Connection,
     *,
@@ -89,6 +103,7 @@ def reprocess_archive(
             url=page.url,
             fetched_at=page.fetched_at,
             attachments=lambda notice: archived_attachments(conn, notice, extract),
+            parts=lambda url: archived_part(conn, url),
         )
         if isinstance(processed, ProcessError):
             result.errors.append(f"{page.url}: {processed.message}")

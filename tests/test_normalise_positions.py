@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from analysis.models import Evidence, Finding
-from analysis.normalise.positions import split_positions
+from analysis.normalise.positions import sections_of, split_positions
 from analysis.normalise.roles import ROLE_FAMILIES, classify_role_family
 from analysis.normalise.text import clean_text
 
@@ -93,3 +93,51 @@ def test_role_family(title: str, skills: list[str], family: str) -> None:
     got = classify_role_family(title, "正文", [_skill(s) for s in skills])
     assert got == family
     assert got in ROLE_FAMILIES
+
+
+# A position list: headings with a headcount and no body, right under a heading naming the
+# positions; each position's requirements come later, in a block headed by its title's start.
+LISTED = """某中心2026年社会招聘公告
+为优化人才队伍建设，面向社会公开招聘，现将有关事项公告如下：
+{head}
+1.英语翻译专业技术人员{n1}
+2.新媒体编辑{n2}
+二、应聘条件
+(一)基本条件
+1.拥护中国共产党领导，政治思想品德良好；
+(二)岗位要求
+1.英语翻译岗位要求
+(1)英语专业硕士研究生及以上学历，年龄在35周岁以内。
+2.新媒体编辑岗位要求
+(1)新闻传播类专业本科及以上学历，熟练使用Premiere等剪辑软件。
+三、报名方式
+有意者请将简历投递到电子邮箱。"""
+
+
+@pytest.mark.parametrize("head", ["一、招聘岗位", "招聘岗位：", "一、岗位设置", "招聘计划"])
+def test_listed_positions_take_their_own_requirement_blocks(head: str) -> None:
+    text = clean_text(LISTED.format(head=head, n1="1名", n2="2人"))
+    got = sections_of(text, "公告")
+    assert [(s.title, s.headcount) for s in got] == [
+        ("英语翻译专业技术人员", 1),
+        ("新媒体编辑", 2),
+    ]
+    assert "硕士研究生" in got[0].own and "Premiere" not in got[0].own
+    assert "Premiere" in got[1].own and "硕士研究生" not in got[1].own
+    for s in got:  # the shared conditions travel with each position, the procedure does not
+        assert "拥护中国共产党领导" in s.shared and "简历" not in s.shared
+
+
+@pytest.mark.parametrize(
+    ("head", "n1", "n2"),
+    [
+        ("一、主要任务", "1名", "2人"),  # not under a heading naming positions: a list
+        ("一、招聘岗位", "", ""),  # no headcounts: a list of fields, not positions
+        ("一、招聘岗位", "1名", ""),
+    ],
+)
+def test_a_bodiless_list_that_is_not_a_position_list_stays_one_position(
+    head: str, n1: str, n2: str
+) -> None:
+    text = clean_text(LISTED.format(head=head, n1=n1, n2=n2))
+    assert len(sections_of(text, "公告")) == 1

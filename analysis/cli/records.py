@@ -12,8 +12,9 @@ import io
 import json
 import shlex
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -26,7 +27,10 @@ from analysis.cli.base import (
     out_dir_ready,
     sources_option,
 )
-from analysis.query import QueryFilters, QueryRow, search_positions
+from analysis.query import QueryFilters, QueryRow, provenance_text, search_positions
+
+if TYPE_CHECKING:
+    from analysis.store.reads import PositionSummary
 
 # ----------------------------------------------------------------------------------- query
 
@@ -156,7 +160,8 @@ def render_block(r: QueryRow) -> str:
     """One position as lines: ids and date, title and employer, evidence, the URL whole."""
     head = f"position {r.position_id} · notice {r.notice_id} · {r.published or '?'}"
     who = f"{r.title} · {r.employer}" if r.employer else r.title
-    return "\n".join((head, f"  {who}", f"  {r.evidence}", f"  {r.url}"))
+    where = [f"  from: {r.provenance}"] if r.provenance else []
+    return "\n".join((head, f"  {who}", *where, f"  {r.evidence}", f"  {r.url}"))
 
 
 def build_table(rows: list[QueryRow]) -> Any:
@@ -180,7 +185,7 @@ def build_table(rows: list[QueryRow]) -> Any:
             str(r.position_id),
             str(r.notice_id),
             r.published or "?",
-            r.title,
+            f"{r.title}\n({r.provenance})" if r.provenance else r.title,
             r.employer or "",
             r.evidence,
             r.url,
@@ -189,6 +194,21 @@ def build_table(rows: list[QueryRow]) -> Any:
 
 
 # ----------------------------------------------------------------------------------- show
+
+SHOW_POSITIONS = 50  # positions `show` names; a provincial table has thousands
+
+
+def render_positions(positions: Sequence[PositionSummary]) -> str:
+    """The notice's positions for `show`: title, headcount and, for a position read from an
+    attachment table, where its row is; the first SHOW_POSITIONS, then how many more."""
+    shown = []
+    for p in positions[:SHOW_POSITIONS]:
+        where = provenance_text(p.file_name, p.sheet, p.row)
+        shown.append(
+            p.title + (f" x{p.headcount}" if p.headcount else "") + (f" ({where})" if where else "")
+        )
+    more = len(positions) - SHOW_POSITIONS
+    return "; ".join(shown) + (f"; … {more} more" if more > 0 else "")
 
 
 @cli.command()
@@ -261,8 +281,7 @@ def show(db_path: Path, notice: str, raw: bool, no_body: bool) -> None:
         f"{row.content_type or 'no Content-Type'}, decoded as {row.encoding or '?'}",
         archive_line,
         hash_line,
-        f"  positions:  {len(positions)}: "
-        + "; ".join(f"{p.title}" + (f" x{p.headcount}" if p.headcount else "") for p in positions),
+        f"  positions:  {len(positions)}: " + render_positions(positions),
     ]
     for a in attachments:
         state = f"{a.page_kind}" + (f" ({a.error})" if a.error else "")

@@ -15,6 +15,7 @@ anything less gives one position titled by the notice title, holding the whole t
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -250,13 +251,70 @@ def sections_of(text: str, title: str) -> list[Section]:
     ends = [*starts[1:], _block_end(lines, starts[-1], chosen[0][1])]
     for s, e in zip(starts, ends, strict=True):
         if e - s < 2 or not "\n".join(lines[s + 1 : e]).strip():
-            return [Section(title, text, "")]  # a heading with no body: a list, not positions
+            # A heading with no body: a list, not positions, unless it is a position list.
+            return _listed_sections(lines, chosen) or [Section(title, text, "")]
     inside = {k for s, e in zip(starts, ends, strict=True) for k in range(s, e)}
     shared = _shared_conditions(lines, [k for k in range(len(lines)) if k not in inside])
     return [
         Section(h[2], "\n".join(lines[s:e]).strip(), shared)
         for h, s, e in zip(chosen, starts, ends, strict=True)
     ]
+
+
+# The heading a list of positions stands under: "一、招聘岗位", "岗位设置", "招聘计划:".
+_POSITIONS_HEADING = re.compile(
+    rf"^(?:[{_CN_NUM}]{{1,3}}、|\d{{1,2}}[.、]|\([{_CN_NUM}]{{1,3}}\))?\s*"
+    r"(?:招聘|招考|选聘|引进)?(?:岗位|职位)(?:设置|及人数|及名额|信息)?\s*[::]?$"
+    r"|^(?:[一二三四五六七八九十]{1,3}、)?\s*招聘(?:计划|人数|名额)\s*[::]?$"
+)
+# A block of one listed position's requirements: "1.地质岗位要求", "(二)英语编辑岗位职责:".
+_OWN_BLOCK = re.compile(
+    rf"^(?:\d{{1,2}}[.、]|[{_CN_NUM}]{{1,3}}、|\(\d{{1,2}}\)|\([{_CN_NUM}]{{1,3}}\))?\s*"
+    r"(?P<stem>[^\s,;。:]{2,20}?)(?:岗位|职位)?(?:任职要求|任职资格|要求|职责|条件)\s*[::]?$"
+)
+
+
+def _listed_sections(lines: list[str], heads: list[tuple[int, str, str]]) -> list[Section] | None:
+    """Positions listed without bodies ("一、招聘岗位 / 1.地质专业技术人员1名 / 2.环境工程专业技术人员
+    1名"), else None: two or more headings on consecutive lines, each with a headcount, right
+    under a heading that names the positions. A later block headed by the start of a listed
+    title ("1.地质岗位要求") is that position's own text; the rest gives the shared conditions."""
+    starts = [h[0] for h in heads]
+    consecutive = all(b == a + 1 for a, b in itertools.pairwise(starts))
+    if (
+        not consecutive
+        or starts[0] == 0
+        or not _POSITIONS_HEADING.match(lines[starts[0] - 1].strip())
+        or not all(_HEADCOUNT_SUFFIX.search(lines[i].strip()) for i in starts)
+    ):
+        return None
+    titles = [h[2] for h in heads]
+    owned: dict[int, list[int]] = {}  # position index -> line indices of its own block
+    current: int | None = None
+    for j in range(starts[-1] + 1, len(lines)):
+        line = lines[j].strip()
+        block = _OWN_BLOCK.match(line) if len(line) <= _MAX_TITLE else None
+        if block is not None:
+            stem = block.group("stem")
+            owners = [k for k, t in enumerate(titles) if t.startswith(stem) or stem in t]
+            current = owners[0] if len(owners) == 1 and owners[0] not in owned else None
+            if current is not None:
+                owned[current] = [j]
+            continue
+        if _TOP_SECTION.match(line):
+            current = None
+        elif current is not None:
+            owned[current].append(j)
+    taken = {j for block in owned.values() for j in block} | set(starts)
+    shared = _shared_conditions(lines, [k for k in range(len(lines)) if k not in taken])
+    sections = []
+    for k, (i, _, title) in enumerate(heads):
+        own = "\n".join(lines[j].strip() for j in [i, *owned.get(k, [])])
+        count = _HEADCOUNT_SUFFIX.search(lines[i].strip())
+        digits = re.sub(r"\D", "", count.group()) if count else ""
+        headcount = int(digits) if digits and 0 < int(digits) < 1000 else None
+        sections.append(Section(title, own, shared, headcount))
+    return sections
 
 
 def _block_end(lines: list[str], last_start: int, style: str) -> int:

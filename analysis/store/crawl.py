@@ -370,6 +370,19 @@ def load_archived_attachment(conn: sqlite3.Connection, url: str) -> ArchivedPage
     return _archived_page(row)
 
 
+def load_archived_part(conn: sqlite3.Connection, url: str) -> ArchivedPage | None:
+    """The archived further part of an article at `url` (a `part` page the crawl fetched and
+    read, answered 200), or None: a part that failed or was never fetched ended the article
+    there in the crawl, and ends it there in a reprocess too."""
+    row = conn.execute(
+        """SELECT id, url, source_id, fetched_at, content_type, archive_path, archive_offset
+           FROM pages WHERE url = ? AND page_kind = 'part' AND status = 200
+             AND archive_path IS NOT NULL AND error IS NULL""",
+        (url,),
+    ).fetchone()
+    return None if row is None else _archived_page(row)
+
+
 def mark_page_unavailable(conn: sqlite3.Connection, page_id: int, reason: str) -> None:
     """A stored notice page that now parses as holding no notice. Call inside `transaction()`."""
     conn.execute(

@@ -7,16 +7,18 @@ and the reads the repost decision needs (near-duplicate candidates); `analysis.p
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 from analysis.extract.neardup import Candidate, Fingerprint, band_buckets
-from analysis.models import Finding, NormalisedNotice, TableRow
+from analysis.models import Finding, NormalisedNotice, Position, TableRow
 from analysis.source import Source
-from analysis.store.schema import content_hash, transaction, utcnow
+from analysis.store.schema import transaction, utcnow
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +31,35 @@ class NoticeGate:
     relevance: str | None = None
 
 
+def notice_hash(text: str, title: str, tables: Iterable[TableRow] = ()) -> str:
+    """A notice's content as `text_hash`: its text, its title and every row of its position
+    tables (an attachment's table can change while the page's text does not: the notice has
+    changed). A notice without table rows keeps the hash of its text and title alone, the one
+    stored before rows counted. One pass over the rows (a table of 10,000+ rows hashes in
+    milliseconds)."""
+    digest = hashlib.sha256((text + "\x00" + title).encode("utf-8"))
+    for row in tables:
+        fields = [row.file, row.sheet, row.row, row.title, row.headcount, row.major, row.degree,
+                  row.age, row.other, row.employer, row.cells, row.repeats_body]  # fmt: skip
+        digest.update(b"\x01" + json.dumps(fields, ensure_ascii=False).encode("utf-8"))
+    return digest.hexdigest()
+
+
+def attachment_names(urls: Sequence[str], names: Sequence[str]) -> dict[str, str]:
+    """Attachment URL -> the name the notice links it by (`ParsedNotice.attachments` and
+    `attachment_names`, in order; a missing or empty link text gives no entry)."""
+    return {url: name for url, name in zip(urls, names, strict=False) if name and name.strip()}
+
+
+def file_name(url: str, names: Mapping[str, str]) -> str:
+    """The display name of an attachment: its link text, else the last part of its URL path."""
+    named = names.get(url, "").strip()
+    if named:
+        return named
+    path = urlsplit(url).path if "://" in url else url
+    return unquote(path.rstrip("/").rsplit("/", 1)[-1]) or url
+
+
 def save_notice(
     conn: sqlite3.Connection,
     page_id: int,
@@ -36,15 +67,19 @@ def save_notice(
     *,
     source: Source | None = None,
     gate: NoticeGate | None = None,
+    tables: Sequence[TableRow] = (),
+    names: Mapping[str, str] | None = None,
 ) -> tuple[int, bool]:
     """Upsert a normalised notice and replace its positions and findings.
 
-    Returns (notice_id, created). Unchanged text under the same taxonomy and the same gate is a
-    no-op, so re-running a crawl or a reprocess never duplicates or churns rows.
+    Returns (notice_id, created). Unchanged text, title and table rows (`tables`: the rows
+    stored with it, `save_table_rows`) under the same taxonomy and the same gate is a no-op, so
+    re-running a crawl or a reprocess never duplicates or churns rows. `names`: attachment URL
+    -> link text (`attachment_names`), the `file_name` of positions read from table rows.
     Call inside `transaction()`.
     """
     gate = gate or NoticeGate()
-    text_hash = content_hash(notice.text + "\x00" + notice.title)
+    text_hash = notice_hash(notice.text, notice.title, tables)
     existing = conn.execute(
         "SELECT id, text_hash, taxonomy_version, gate FROM notices WHERE page_id = ?", (page_id,)
     ).fetchone()
@@ -89,16 +124,27 @@ def save_notice(
             (*values, now, now, page_id),
         )
         notice_id = int(cur.lastrowid or 0)
-    _insert_positions(conn, notice_id, notice)
+    _insert_positions(conn, notice_id, notice, names or {})
     return notice_id, existing is None
 
 
-def _insert_positions(conn: sqlite3.Connection, notice_id: int, notice: NormalisedNotice) -> None:
+def _provenance(position: Position, names: Mapping[str, str]) -> tuple[Any, ...]:
+    """(file, file_name, sheet, row) of a position read from a table row; NULLs for one split
+    from the notice text."""
+    if position.file is None:
+        return (None, None, None, None)
+    return (position.file, file_name(position.file, names), position.sheet, position.row)
+
+
+def _insert_positions(
+    conn: sqlite3.Connection, notice_id: int, notice: NormalisedNotice, names: Mapping[str, str]
+) -> None:
     finding_rows: list[tuple[Any, ...]] = []
     for position in notice.positions:
         cur = conn.execute(
-            """INSERT INTO positions (notice_id, seq, title, headcount, role_family, text)
-               VALUES (?, ?, ?, ?, ?, ?)""",
+            """INSERT INTO positions (notice_id, seq, title, headcount, role_family, text,
+                                      file, file_name, sheet, row)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             (
                 notice_id,
                 position.seq,
@@ -106,6 +152,7 @@ def _insert_positions(conn: sqlite3.Connection, notice_id: int, notice: Normalis
                 position.headcount,
                 position.role_family,
                 position.text,
+                *_provenance(position, names),
             ),
         )
         position_id = cur.lastrowid

@@ -41,9 +41,15 @@ class NoticeProvenance:
 
 @dataclass(frozen=True, slots=True)
 class PositionSummary:
+    """A position as `show` lists it; one read from an attachment table says where (the
+    attachment's name, its sheet and 1-based row)."""
+
     seq: int
     title: str
     headcount: int | None
+    file_name: str | None = None
+    sheet: str | None = None
+    row: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +125,8 @@ def _as_row_id(text: str) -> int:
 def load_notice_positions(conn: sqlite3.Connection, notice_id: int) -> list[PositionSummary]:
     """The notice's positions in their order in the notice."""
     rows = conn.execute(
-        "SELECT seq, title, headcount FROM positions WHERE notice_id = ? ORDER BY seq",
+        "SELECT seq, title, headcount, file_name, sheet, row FROM positions WHERE notice_id = ? "
+        "ORDER BY seq",
         (notice_id,),
     )
     return [PositionSummary(*r) for r in rows]

@@ -300,6 +300,17 @@ MIGRATIONS: list[str] = [
     ALTER TABLE notices ADD COLUMN relevance TEXT;
     CREATE INDEX notices_gate ON notices(gate);
     """,
+    # 6: where a position read from an attachment table comes from, queryable: the file (its
+    #    URL), its name as the notice links it, the sheet (a sheet, a .docx table or a PDF page)
+    #    and the 1-based row; all NULL for a position split from the notice text. Rows stored
+    #    before keep NULL until their notice is stored again (a reprocess or a crawl: a notice
+    #    with table rows is, since its text_hash covers its rows now).
+    """
+    ALTER TABLE positions ADD COLUMN file TEXT;
+    ALTER TABLE positions ADD COLUMN file_name TEXT;
+    ALTER TABLE positions ADD COLUMN sheet TEXT;
+    ALTER TABLE positions ADD COLUMN row INTEGER;
+    """,
 ]
 
 
