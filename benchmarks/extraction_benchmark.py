@@ -21,7 +21,7 @@ from pathlib import Path
 
 from parsel import Selector
 
-from analysis.extract.pages.article import library_body, library_date
+from analysis.extract.pages.article import PRUNE_XPATHS, library_date, relayout
 from analysis.extract.pages.charset import decode_html
 from analysis.extract.pages.cms import parse_body, parse_cms_notice, parse_published, visible_text
 from analysis.normalise import resolve_published
@@ -122,11 +122,20 @@ def rules_only(page: Page) -> Result:
 
 
 def trafilatura_alone(page: Page) -> Result:
-    """trafilatura's main text (precision-leaning options) and its metadata date."""
+    """trafilatura's main text (precision-leaning options, as `library_body` calls it, without
+    the project's link-block and opening-line rules) and its metadata date."""
     import trafilatura
 
     start = time.perf_counter()
-    text = library_body(Selector(text=page.html))
+    found_text = trafilatura.extract(
+        Selector(text=page.html).get(),  # the parsed page, as `library_body` passes it
+        favor_precision=True,
+        include_comments=False,
+        include_tables=True,
+        deduplicate=False,
+        prune_xpath=PRUNE_XPATHS,
+    )
+    text = relayout(found_text or "")
     metadata = trafilatura.extract_metadata(page.html, default_url=page.url)
     found = metadata.date if metadata is not None else None
     return Result(text, found, time.perf_counter() - start)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import importlib
 
 import pytest
+from lxml import etree
 from parsel import Selector
 
 from analysis.extract.pages.article import (
@@ -14,8 +15,10 @@ from analysis.extract.pages.article import (
     body_chars,
     library_body,
     library_date,
+    prune_link_blocks,
     relayout,
     tidy_body,
+    trim_head,
 )
 from analysis.extract.pages.cms import parse_cms_notice
 
@@ -125,6 +128,113 @@ def test_url_date_beats_the_library() -> None:
     html = unknown_site_page(meta)
     parsed = parse_cms_notice(Selector(text=html), "https://x.test/zpxx/202405/t20240501_9.html")
     assert (parsed.published, parsed.published_source) == ("2024-05-01", "url")
+
+
+# ------------------------------------------------- link blocks and opening chrome (issue 10 §5)
+REQUIREMENTS = ["1. 英语专业八级", "2. 年龄35周岁以下", "3. 有海外工作经历者优先"]
+
+
+def page_with_chrome(article: str) -> str:
+    """An unfamiliar template: breadcrumb, headline and byline above the article, a
+    related-items table and a menu row of links below it, all inside the main column."""
+    crumbs = (
+        "当前位置：<a href='/'>首页</a>｜<a href='/n'>新闻中心</a>｜<a href='/n/t'>通知公告</a>"
+    )
+    related = "".join(
+        f"<tr><td>·</td><td><a href='/r{i}.html'>{t}</a></td></tr>" for i, t in enumerate(RANKING)
+    )
+    menu = " | ".join(f"<a href='/m{i}'>栏目{i}</a>" for i in range(6))
+    return (
+        "<html><head><title>招聘英语编辑公告_某某网</title></head><body><div class='main'>"
+        f"<div>{crumbs}</div><h1>招聘英语编辑公告</h1>"
+        "<div>2024-05-06 10:00 来源：某某网 | 浏览次数：120</div>"
+        f"<div>{article}</div>"
+        f"<table><tr><td>相关新闻</td></tr></table><table>{related}</table>"
+        f"<p>{menu}</p></div></body></html>"
+    )
+
+
+def test_link_rows_and_opening_chrome_leave_the_body() -> None:
+    article = "".join(f"<p>{p}</p>" for p in ARTICLE[:2] + REQUIREMENTS + ARTICLE[2:])
+    text = library_body(Selector(text=page_with_chrome(article)))
+    lines = text.split("\n")
+    assert lines[0] == ARTICLE[0]
+    assert lines[-1] == ARTICLE[-1]
+    for kept in REQUIREMENTS:  # short, but content: never link text
+        assert kept in lines
+    for noise in [
+        "当前位置",
+        "首页",
+        "招聘英语编辑公告",
+        "来源：某某网",
+        "相关新闻",
+        *RANKING,
+        "栏目3",
+    ]:
+        assert noise not in text
+
+
+def test_content_links_are_not_navigation() -> None:
+    """An attachment, a written-out address and a linked name inside a sentence stay; a
+    menu row, a lone link and the short heading of a link list go."""
+    body = etree.fromstring(
+        "<main>"
+        "<p>报名网址：<ref target='https://zp.example.cn/'>https://zp.example.cn/</ref></p>"
+        "<p>附件：<ref target='/files/P020240506.xlsx'>岗位信息表</ref></p>"
+        "<p>详情请登录<ref target='/'>某某中心</ref>官网查询，咨询电话010-12345678。</p>"
+        "<p>1. 英语专业八级</p>"
+        "<head>相关链接</head>"
+        "<row><cell><ref target='/a'>首页</ref></cell><cell><ref target='/b'>新闻</ref></cell></row>"
+        "<p><ref target='/c'>点击查看更多招聘信息</ref></p>"
+        "</main>"
+    )
+    prune_link_blocks(body)
+    assert [("".join(e.itertext())) for e in body] == [
+        "报名网址：https://zp.example.cn/",
+        "附件：岗位信息表",
+        "详情请登录某某中心官网查询，咨询电话010-12345678。",
+        "1. 英语专业八级",
+    ]
+
+
+def test_a_dropped_block_keeps_the_text_after_it() -> None:
+    body = etree.fromstring("<main>前文<p><ref target='/x'>菜单</ref></p>后文</main>")
+    prune_link_blocks(body)
+    assert "".join(body.itertext()) == "前文后文"
+
+
+def test_position_table_rows_stay() -> None:
+    rows = "".join(
+        f"<tr><td>{n}</td><td>{t}</td><td>1</td><td>本科</td></tr>"
+        for n, t in enumerate(["英语编辑", "法语翻译", "视频剪辑"], 1)
+    )
+    article = f"<p>{ARTICLE[0]}</p><table><tr><th>序号</th><th>岗位</th><th>人数</th><th>学历</th></tr>{rows}</table><p>{ARTICLE[1]}</p>"
+    text = library_body(Selector(text=page_with_chrome(article)))
+    assert "序号 | 岗位 | 人数 | 学历" in text
+    assert "2 | 法语翻译 | 1 | 本科" in text
+
+
+@pytest.mark.parametrize(
+    ("head", "dropped"),
+    [
+        ("招聘英语编辑公告", True),  # the headline again
+        ("发布时间：2024年05月06日 来源：某某网", True),
+        ("首页 > 新闻中心 > 通知公告", True),
+        ("您的位置：首页", True),
+        ("一、招聘岗位", False),
+        ("2024年5月6日", False),  # a date alone is no byline
+        ("当前位置：首页->新闻" + ARTICLE[0] * 2, False),  # a crumb glued to the text is text
+    ],
+)
+def test_opening_chrome(head: str, dropped: bool) -> None:
+    text = "\n".join([head, *ARTICLE])
+    trimmed = trim_head(text, ["招聘英语编辑公告_某某网", "招聘英语编辑公告"])
+    assert trimmed.startswith(ARTICLE[0]) == dropped
+
+
+def test_trim_stops_at_the_first_content_line() -> None:
+    text = "\n".join([ARTICLE[0], "首页 > 新闻 > 正文", ARTICLE[1]])
+    assert trim_head(text, []) == text
 
 
 # ------------------------------------------------------- structured and split dates (issue 10 §3)

@@ -12,6 +12,7 @@ import re
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from lxml import etree
 from parsel import Selector
 
 from analysis.extract.pages.text import SKIP_CLASSES, render_text, tidy_line
@@ -31,22 +32,153 @@ _TABLE_ROW = re.compile(r"^\|(.*)\|$")
 
 def library_body(sel: Selector) -> str:
     """Main text by trafilatura (precision-leaning: sidebars, rankings and share widgets
-    out), re-laid as our lines; "" when it finds none or fails on the page."""
+    out), then our own boilerplate rules on its blocks (`prune_link_blocks`) and its first
+    lines (`trim_head`), re-laid as our lines; "" when it finds none or fails on the page."""
     import trafilatura  # lazy: a second of import time only for pages no selector knows
+    from trafilatura.xml import xmltotxt
 
     try:
-        found = trafilatura.extract(
+        found = trafilatura.bare_extraction(
             sel.get(),
             favor_precision=True,
             include_comments=False,
             include_tables=True,
+            include_links=True,  # the link text of each block, for its link density
             deduplicate=False,
             prune_xpath=PRUNE_XPATHS,
         )
+        body = getattr(found, "body", None)
+        if body is None:
+            return ""
+        prune_link_blocks(body)
+        text = xmltotxt(body, include_formatting=False)
     except Exception as error:  # a library bug on a hostile page must not end the crawl
         log.warning("trafilatura failed on a page: %s", error)
         return ""
-    return relayout(found or "")
+    return trim_head(relayout(text or ""), page_headlines(sel))
+
+
+# Link density (jusText, trafilatura, boilerpipe): a block of the extracted text whose words
+# are mostly link text is a menu row, a breadcrumb or a related-items list, not the article.
+# Blocks are trafilatura's output units; a table row is one block (one line of ours).
+BLOCK_TAGS = frozenset({"p", "head", "item", "row", "quote", "code"})
+MAX_BLOCK_LINK_SHARE = 0.5
+# A short heading right before a dropped link block heads that list ("相关新闻", "工作动态").
+LIST_HEADING_MAX_WORDS = 8
+_SENTENCE_END = re.compile(r"[。！？；.!?;：:]$")
+# Links that are content, not navigation: an attachment (岗位表.xlsx; the notice's positions)
+# and a written-out address (报名网址 https://…, an e-mail).
+_ATTACHMENT_TARGET = re.compile(
+    r"\.(?:xls|xlsx|doc|docx|pdf|wps|et|zip|rar)(?:$|[?#&])", re.IGNORECASE
+)
+_ADDRESS_TEXT = re.compile(r"^\s*(?:https?://|www\.|[\w.+-]+@[\w-]+\.)", re.IGNORECASE)
+
+
+def word_chars(text: str) -> int:
+    """Letters, digits and CJK characters: bullets, bars and brackets carry no weight."""
+    return sum(1 for c in text if c.isalnum())
+
+
+def link_words(block: Any) -> tuple[int, int]:
+    """(words, words inside navigation links) of a trafilatura block (`ref` = a link)."""
+    total = word_chars("".join(block.itertext()))
+    linked = 0
+    for ref in block.iter("ref"):
+        text = "".join(ref.itertext())
+        if _ATTACHMENT_TARGET.search(ref.get("target") or "") or _ADDRESS_TEXT.match(text):
+            continue
+        linked += word_chars(text)
+    return total, linked
+
+
+def text_blocks(element: Any, out: list[Any]) -> list[Any]:
+    """The outermost blocks under `element` in document order (a row, not its cells)."""
+    for child in element:
+        if not isinstance(child.tag, str):
+            continue
+        if child.tag in BLOCK_TAGS:
+            out.append(child)
+        else:
+            text_blocks(child, out)
+    return out
+
+
+def prune_link_blocks(body: Any) -> None:
+    """Remove, in place, the blocks of a trafilatura body that are mostly link text and
+    the short headings of such link lists; then unwrap the remaining links. Short lines
+    that are not links ("1. 英语专业八级", a position row) are never touched."""
+    blocks = text_blocks(body, [])
+    links = []
+    for block in blocks:
+        total, linked = link_words(block)
+        links.append(total > 0 and linked > MAX_BLOCK_LINK_SHARE * total)
+    drop = list(links)
+    for i in range(len(blocks) - 1):
+        if links[i + 1] and not links[i]:  # one heading per list: a dropped heading never
+            text = "".join(blocks[i].itertext()).strip()  # makes the line above it one
+            short = 0 < word_chars(text) <= LIST_HEADING_MAX_WORDS
+            drop[i] = short and not _SENTENCE_END.search(text)
+    for block, dropped in zip(blocks, drop, strict=True):
+        if dropped:
+            remove_keeping_tail(block)
+    etree.strip_tags(body, "ref")
+
+
+def remove_keeping_tail(element: Any) -> None:
+    parent = element.getparent()
+    if parent is None:
+        return
+    if tail := element.tail:
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(element)
+
+
+# Lines an article body never opens with: the headline again (the title is its own field),
+# a byline (date and source/author/clicks), a breadcrumb ("首页 > 新闻 > 正文").
+HEAD_LINES = 4
+HEAD_LINE_MAX_CHARS = 80
+CRUMB_MAX_CHARS = 60
+CRUMB_PART_MAX_CHARS = 12
+_BYLINE_DATE = re.compile(r"(?:19|20)\d\d\s*[-年/.]\s*\d{1,2}")
+_BYLINE_LABEL = re.compile(r"来源|作者|时间|发布|更新|发表|编辑|浏览|点击|阅读")
+_CRUMB_SEPARATOR = re.compile(r"\s*(?:-*>|»|\u203a|→)\s*")
+_CRUMB_LABELS = ("当前位置", "您的位置", "你的位置", "您现在的位置", "你现在的位置")
+
+
+def page_headlines(sel: Selector) -> list[str]:
+    """The page's <title> and first <h1>s, spaces removed (to recognise a repeated headline)."""
+    found = sel.xpath("(//title)[1]//text()|(//h1)[position() <= 3]//text()").getall()
+    return ["".join(t.split()) for t in found if t.strip()]
+
+
+def is_head_chrome(line: str, headlines: list[str]) -> bool:
+    squashed = "".join(line.split())
+    if not squashed or len(line) > HEAD_LINE_MAX_CHARS:
+        return False
+    if any(squashed == h or (len(squashed) >= 6 and h.startswith(squashed)) for h in headlines):
+        return True
+    if _BYLINE_DATE.search(line) and _BYLINE_LABEL.search(line):
+        return True
+    if len(line) > CRUMB_MAX_CHARS:
+        return False
+    if line.startswith(_CRUMB_LABELS):
+        return True
+    parts = [p for p in _CRUMB_SEPARATOR.split(line) if p.strip()]
+    return len(parts) >= 3 and all(len(p) <= CRUMB_PART_MAX_CHARS for p in parts)
+
+
+def trim_head(text: str, headlines: list[str]) -> str:
+    """Drop the headline, byline and breadcrumb lines that open an extracted body (at most
+    `HEAD_LINES`; the first other line ends the trim)."""
+    lines = text.split("\n")
+    start = 0
+    while start < min(len(lines), HEAD_LINES) and is_head_chrome(lines[start], headlines):
+        start += 1
+    return "\n".join(lines[start:])
 
 
 def relayout(text: str) -> str:
