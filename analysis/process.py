@@ -208,6 +208,13 @@ def registry_names(sources: Iterable[Source]) -> tuple[str, ...]:
     return tuple(sorted(names))
 
 
+def has_job_facts(notice: NormalisedNotice) -> bool:
+    """Whether the normaliser found anything a vacancy states: a deadline, a headcount or a
+    finding (education, language, skill, age…) on any position. Every recruitment notice of the
+    classifier's training part has one; a news page the classifier is unsure of may have none."""
+    return notice.deadline is not None or any(p.findings or p.headcount for p in notice.positions)
+
+
 def _recruitment(parsed: ParsedNotice) -> tuple[float | None, bool]:
     try:
         return recruitment_score(parsed.title, parsed.text)
@@ -220,10 +227,13 @@ def gate_processed(
     processed: Processed, *, source: Source | None, names: Iterable[str] = ()
 ) -> Processed:
     """Judge a processed page: not a recruitment notice (the classifier's score below its
-    threshold), or a mixed source's notice that `analysis.relevance` finds unrelated to
-    international communication → kept with its title, text and dates, without positions."""
+    threshold, or no job fact found: `has_job_facts`), or a mixed source's notice that
+    `analysis.relevance` finds unrelated to international communication → kept with its
+    title, text and dates, without positions."""
     score, recruitment = _recruitment(processed.parsed)
     notice = processed.normalised
+    if score is not None:  # without a usable model every page is kept, as _recruitment says
+        recruitment = recruitment and has_job_facts(notice)
     relevance = None
     gate = "notice" if recruitment else "not_recruitment"
     if recruitment and is_mixed(source):

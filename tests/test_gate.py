@@ -4,6 +4,7 @@ the classifier's score and the relevance rule), and the crawl counts it. Constru
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
@@ -151,6 +152,41 @@ def test_without_a_usable_model_pages_are_kept(monkeypatch: pytest.MonkeyPatch) 
     gated = gate_processed(processed(NEWS), source=OFFICIAL)
     assert gated.verdict == process.Verdict("notice", None, None)
     assert gated.normalised.positions
+
+
+def test_a_page_the_model_takes_for_a_notice_needs_a_job_fact(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A page scored above the threshold whose text states nothing a vacancy states (no
+    deadline, headcount, education, language, skill…) is not a recruitment notice: staff-meeting
+    news under a talent URL scores high on words like 干部职工 and 工作."""
+
+    def sure(title: str, text: str) -> tuple[float, bool]:
+        return 0.9, True
+
+    monkeypatch.setattr(process, "recruitment_score", sure)
+    meeting = dataclasses.replace(NEWS, tables=[])
+    assert not process.has_job_facts(processed(meeting).normalised)
+    gated = gate_processed(processed(meeting), source=OFFICIAL)
+    assert gated.verdict == process.Verdict("not_recruitment", 0.9, None)
+    assert gated.normalised.positions == []
+    kept = gate_processed(processed(HOSPITAL), source=OFFICIAL)
+    assert kept.verdict.gate == "notice" and kept.normalised.positions
+
+
+@pytest.mark.parametrize(
+    ("text", "facts"),
+    [
+        ("本报讯 市委召开工作会议，部署明年任务。", False),
+        ("本报讯 市委召开工作会议。报名截止时间：2025年3月10日。", True),  # a deadline
+        ("现招聘编辑3名。", True),  # a headcount
+        ("要求本科及以上学历。", True),  # education
+        ("Candidates must be fluent in French.", True),  # a language
+    ],
+)
+def test_job_facts(text: str, facts: bool) -> None:
+    notice = ParsedNotice(url="http://icc.test/5.html", title="标题", text=text)
+    assert process.has_job_facts(processed(notice).normalised) is facts
 
 
 class Stats:
