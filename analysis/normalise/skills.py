@@ -27,6 +27,7 @@ __all__ = [
     "declared_words",
     "detect_skills",
     "lower_same_length",
+    "names_major",
     "skill_families",
     "skill_for_alias",
     "skills_version",
@@ -237,6 +238,30 @@ def _literal_hits(text: str, low: str) -> list[tuple[int, int, str]]:
     return [h for h in kept if h[2]]
 
 
+# A skill word that names a major is no duty: 翻译(0551), 会展专业, 视觉设计、市场营销等相关专业,
+# 主修…翻译, (0551,仅限英语笔译、英语口译), a degree in journalism or translation. 专业 followed by
+# 人才/能力/水平… is "professional", not a major.
+_MAJOR_AFTER = re.compile(
+    r"\s*\(\s*\d{4,6}"
+    r"|专业(?!人才|资格|技能|能力|水平|知识|素养|技术|化|[四八]级|的|性|度|水准|团队|机构|人员|工作|服务)"
+    r"|[^，,。;；:：\n]{0,24}?(?:等|相关|相近|近似)(?:学科|专业)"
+)
+_MAJOR_BEFORE = re.compile(
+    r"(?:主修|专业\s*[:：为是]|专业要求|所学专业|\(\s*\d{4,6}[^()\n]*"
+    r"|(?i:degree|major(?:ing|ed|s)?|diploma|b\.?a\.?|m\.?a\.?|studies)\s+in\b)"
+    r"[^。;；\n]{0,30}$"
+)
+_NOT_MAJOR_GAP = re.compile(r"经验|经历|工作|负责|能力|(?i:experience|skills?|abilit|work)")
+
+
+def names_major(text: str, start: int, end: int) -> bool:
+    """Does the skill word at text[start:end] name a major (a field of study) rather than work?"""
+    if _MAJOR_AFTER.match(text, end) is not None:
+        return True
+    before = _MAJOR_BEFORE.search(text, max(0, start - 40), start)
+    return before is not None and _NOT_MAJOR_GAP.search(text, before.start(), start) is None
+
+
 def _finding(tax: _Taxonomy, sid: str, text: str, start: int, end: int) -> Finding:
     detail: dict[str, Any] = {"esco": tax.esco[sid]} if sid in tax.esco else {}
     return Finding("skill", sid, Evidence.of(text, start, end), detail=detail)
@@ -319,7 +344,12 @@ def detect_skills(text: str) -> list[Finding]:
     barrable = has_exclusion_cues(text)
     for start, end, sid in _literal_hits(text, low):  # in text order
         # a hit an exclusion clause bars ("不接受翻译公司报名") is skipped: look on for another
-        if sid not in first and not (barrable and is_excluded(text, start, end)):
+        # and so is a word naming a major (翻译(0551), 会展专业)
+        if (
+            sid not in first
+            and not (barrable and is_excluded(text, start, end))
+            and not names_major(text, start, end)
+        ):
             first[sid] = (start, end)
     found = prescan(text)
     for (sid, pattern), owner, at_words in zip(
@@ -330,7 +360,7 @@ def detect_skills(text: str) -> list[Finding]:
         span = _pattern_span(pattern, low, found[owner] if at_words else None)
         if span is None or (sid in first and span[0] >= first[sid][0]):
             continue
-        if not (barrable and is_excluded(text, *span)):
+        if not (barrable and is_excluded(text, *span)) and not names_major(text, *span):
             first[sid] = span
     offsets_of: dict[str, list[int]] = {}
     for c in tax.contextual:
