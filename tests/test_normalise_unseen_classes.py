@@ -6,8 +6,12 @@ Traditional characters and English and Chinese variants that the dev ads do not 
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 import pytest
 
+from analysis.models import Finding, NormalisedNotice, ParsedNotice
+from analysis.normalise import normalise_notice
 from analysis.normalise.skills import detect_skills
 from analysis.normalise.text import clean_text
 
@@ -96,3 +100,150 @@ def test_skill_false_friends_on_unseen_classes(text: str, skill: str) -> None:
 def test_skill_kept_beside_its_look_alikes(text: str) -> None:
     skills = _skills(text)
     assert skills & {"programming", "machine_learning", "translation"}
+
+
+def _notice(text: str) -> NormalisedNotice:
+    return normalise_notice(
+        ParsedNotice(url="", title=text.split("\n", 1)[0], text=text),
+        fetched_at=datetime(2021, 7, 1),
+    )
+
+
+def _values(text: str, field: str) -> dict[str, Finding]:
+    found: dict[str, Finding] = {}
+    for p in _notice(text).positions:
+        for f in p.findings:
+            if f.field == field:
+                found.setdefault(f.value, f)
+    return found
+
+
+@pytest.mark.parametrize(
+    ("text", "degree"),
+    [
+        ("Editor\nBA or MA in translation, linguistics or a related discipline.", "bachelor"),
+        ("Editor\nA first degree from a recognised university.", "bachelor"),
+        ("Editor\nHolder of a recognised degree in any discipline.", "bachelor"),
+        ("Editor\nA degree in English, journalism or communications.", "bachelor"),
+        ("Editor\nB.A. or equivalent in media studies.", "bachelor"),
+        ("Editor\nPostgraduate degree in international relations.", "master"),
+        ("Editor\nGraduate degree in journalism preferred.", "master"),
+        ("Editor\nM.A. in translation studies.", "master"),
+        ("Editor\nMPhil or PhD in linguistics.", "master"),
+        # header and body disagree: the lowest the posting accepts
+        ("编辑\n学历要求:硕士\n本科及以上学历,英语专业。", "bachelor"),
+    ],
+)
+def test_education_english_and_conflicts(text: str, degree: str) -> None:
+    assert _notice(text).positions[0].findings
+    assert set(_values(text, "education")) == {degree}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Editor\nA degree of flexibility is needed.", "Editor\nWe value a high degree of accuracy."],
+)
+def test_degree_of_is_no_education(text: str) -> None:
+    assert not _values(text, "education")
+
+
+@pytest.mark.parametrize(
+    ("text", "codes"),
+    [
+        (
+            "Translator\nWe need translators for French, German, Spanish, Portuguese, Italian,"
+            " Russian, Arabic, Japanese, Korean, Thai and Vietnamese.",
+            {"fr", "de", "es", "pt", "it", "ru", "ar", "ja", "ko", "th", "vi"},
+        ),
+        ("编辑\n能用法语、西班牙语或阿拉伯语进行采访。", {"fr", "es", "ar"}),
+        ("Editor\nExperience drafting documents in Chinese and English.", {"zh", "en"}),
+        ("編輯\n能以德語及英語撰寫稿件,通曉日語者優先。", {"de", "en", "ja"}),
+    ],
+)
+def test_languages_in_lists_and_traditional_text(text: str, codes: set[str]) -> None:
+    assert set(_values(text, "language")) == codes
+
+
+@pytest.mark.parametrize(
+    ("text", "native"),
+    [
+        ("Reporter (Native Speakers)\nWrite and edit news in English.", {"en"}),
+        ("Reporter\nLanguages: English: Native level; Chinese: basic.", {"en"}),
+        ("Reporter\nNative fluency in Spanish is required.", {"es"}),
+        ("Reporter\nFrench - native.", {"fr"}),
+        # near-native, native-like and native-level fluency stay non-native
+        ("Reporter\nNative-level fluency in English.", set()),
+        ("Reporter\nEnglish: native-like command.", set()),
+        ("Reporter\nNear-native Portuguese.", set()),
+    ],
+)
+def test_native_speaker_variants(text: str, native: set[str]) -> None:
+    assert set(_values(text, "native_speaker")) == native
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        ("主持人\n普通话二甲及以上。", "二甲"),
+        ("主持人\n普通話水平測試一級乙等。", "一级乙等"),
+        ("Host\nPutonghua Proficiency Test Level 2A or above.", "2A"),
+    ],
+)
+def test_putonghua_test_spellings(text: str, level: str) -> None:
+    certs = _values(text, "certificate")
+    assert set(certs) == {"PSC"}
+    assert certs["PSC"].level == level
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Account manager\nOur clients include Midjourney and other AI studios.",
+        "Reporter\nWrite stories about how Midjourney and Stable Diffusion upend the art market.",
+        "Engineer\nStock part numbers SD-200 and MJ-45; maintain the LLM-7 line.",
+        "Analyst\nTrack competitors such as Claude and Gemini.",
+    ],
+)
+def test_aigc_tools_named_in_passing_are_no_duty(text: str) -> None:
+    assert not _values(text, "aigc")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "设计师\n熟练使用ComfyUI搭建工作流,会训练LoRA模型。",
+        "美術\n負責AI繪畫出圖,熟悉文生圖、圖生圖流程。",
+        "Designer\nBuild ComfyUI workflows and train LoRAs for visual content.",
+        "Video\nProduce short clips with Kling or Vidu.",
+        "Writer\nUse Claude or Gemini to draft and polish copy.",
+    ],
+)
+def test_aigc_workflows_are_duties(text: str) -> None:
+    assert _values(text, "aigc")
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("Editor\nExperience living or working abroad is preferred.", "any"),
+        ("Editor\nHave studied or worked overseas.", "any"),
+        ("编辑\n有海外工作或生活经历者优先。", "any"),
+        ("编辑\n在境外生活或学习一年以上。", "any"),
+    ],
+)
+def test_overseas_alternatives_of_different_kinds(text: str, kind: str) -> None:
+    assert set(_values(text, "overseas")) == {kind}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Editor\nThe application period runs from 1 June to 20 June 2021.",
+        "编辑\n报名时间:6月1日至2021年6月20日。",
+        "Editor\nApplications accepted until 20 June 2021.",
+    ],
+)
+def test_a_range_end_is_no_publication_date(text: str) -> None:
+    notice = _notice(text)
+    assert notice.published is None
+    assert notice.deadline == date(2021, 6, 20)

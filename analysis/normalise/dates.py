@@ -109,6 +109,7 @@ _DEADLINE_GATE = (
     "vacancy period",
     "on or before",
     "no later than",
+    " until",
     "expire",
     "by ",
 )

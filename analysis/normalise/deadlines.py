@@ -29,6 +29,7 @@ _DEADLINE_CASELESS = CaselessPattern(
         r"截止(?:日期|[时時][间間])?|截至|[报報]名(?:[时時][间間]|日期|期限)"
         r"|申[请請](?:[时時][间間]|期限)|投[递遞](?:[时時][间間]|期限)"
         r"|deadline|closing date|apply (?:by|before)|applications? (?:close|are due|due)"
+        r"|(?:accepted|received|open|apply) until"
         r"|(?:posting|application|vacancy) period"
         r"|on or before|no later than|expire[sd]? on|(?<![\w])by(?= )",
         re.IGNORECASE,

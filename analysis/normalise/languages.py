@@ -178,6 +178,11 @@ def _vocab() -> _Vocab:
         # "Spanish Translators (Native Speakers)", "Mandarin (native)"
         rf"|(?P<h>{lang_any})(?:\s+[A-Za-z-]+){{0,3}}\s*\((?i:native(?:\s+speakers?)?)\)"
         rf"|(?i:mother\s+tongue|native\s+language)\s*[:\-]\s*(?P<i>{lang_any})"
+        # "English: Native level", "Spanish - native"; "native fluency in French"
+        rf"|(?P<j>{lang_any})\s*[:\-\u2013]\s*(?i:native)(?![- ]?(?i:like))(?![A-Za-z])"
+        rf"|(?<!-)(?<!level )(?i:native\s+(?:fluency|proficiency|command))\s+(?:in|of)\s+(?P<k>{lang_any})"
+        # a title's "(Native Speakers)" with no language: the language the position names next
+        r"|(?P<l>\((?i:native\s+speakers?)\))"
     )
     return _Vocab(
         abbreviated=guarded(abbreviated),
@@ -498,13 +503,16 @@ def detect_native_speakers(text: str, sections: Sections | None = None) -> list[
     sections = sections or Sections(text)
     out: dict[str, Finding] = {}
     for m in gated_finditer(v.native, text, "native"):
-        group = next(g for g in "abcdefghi" if m.group(g))
-        names = v.mention.finditer(m.group(group)) if group == "c" else [None]
-        codes = (
-            [_code(v, x.group()) for x in names if x is not None]
-            if group == "c"
-            else [_code(v, m.group(group))]
-        )
+        group = next(g for g in "abcdefghijkl" if m.group(g))
+        if group == "l":
+            following = v.mention.search(text, m.end(), m.end() + 400)
+            if following is None:
+                continue
+            codes = [_code(v, following.group())]
+        elif group == "c":
+            codes = [_code(v, x.group()) for x in v.mention.finditer(m.group(group))]
+        else:
+            codes = [_code(v, m.group(group))]
         if is_negated(text, m.start(), m.end()):
             continue
         required = requirement(text, m.start(), m.end(), sections)
@@ -571,6 +579,21 @@ def detect_languages(
         s_lo, _ = sentence_bounds(text, lm.start, lm.end)
         if states.requirement(lm.start, lo, hi, s_lo) is False:
             preferred_runs.update(range(first, last + 1))
+    # A run of languages counts as a whole when one of its names has a competence word near it:
+    # asked once per run, so a long list costs one look per name.
+    run_of = {k: run for run in runs for k in range(run[0], run[1] + 1)}
+    run_cues: dict[tuple[int, int], bool] = {}
+
+    def run_cued(run: tuple[int, int]) -> bool:
+        if run not in run_cues:
+            run_cues[run] = any(
+                _has_cue(
+                    text, mentions[k], v, *sentence_bounds(text, mentions[k].start, mentions[k].end)
+                )
+                for k in range(run[0], run[1] + 1)
+            )
+        return run_cues[run]
+
     for index, m in enumerate(mentions):
         done = found.get(m.code)
         if done is not None and done.required is True and done.level is not None:
@@ -597,6 +620,12 @@ def detect_languages(
             kind, required = "major", states.requirement(m.start, lo, hi, s_lo)
         elif _has_cue(text, m, v, s_lo, s_hi):
             kind, required = "name", states.requirement(m.start, lo, hi, s_lo)
+        elif index in run_of and _chinese_ok(text, m) and run_cued(run_of[index]):
+            # a long list (translators for French, German, … and Thai) is asked as a whole, the
+            # names far from the competence word as the languages one may work in (alternatives)
+            kind, required = "name", states.requirement(m.start, lo, hi, s_lo)
+            if required is not False:
+                alternatives.add(index)
         else:
             in_list, heading = _in_language_list(text, m, v)
             if not in_list:

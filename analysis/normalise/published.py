@@ -65,7 +65,9 @@ _STRONG_WORDS = ("发布", "发文", "发表", "更新", "posted", "published")
 # A bare date right after these is an event's (exam, interview, registration, birth, deadline).
 _EVENT_BEFORE = re.compile(
     r"(?:考试|笔试|面试|报名|報名|截止|截至|出生|考試|筆試|面試|exam|interview|registration"
-    r"|deadline|closing|apply)[^\n]{0,12}$",
+    r"|deadline|closing|apply|application)[^\n]{0,12}$"
+    # the end of a range (1 June to 20 June 2021, 5月20日至6月5日) is no publication date
+    r"|(?:至|到|~|～|\buntil|\btill|\bto|\bthrough)\s*$",
     re.IGNORECASE,
 )
 _Y = r"(?:19|20)\d\d"
