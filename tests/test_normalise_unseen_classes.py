@@ -82,6 +82,14 @@ def test_skill_recall_on_unseen_classes(text: str, skill: str) -> None:
         ("Reporting to the Head of News & Programming.", "programming"),
         ("Plan cultural programming for the centre.", "programming"),
         ("利用AI工具设计内容生产流程。", "design"),
+        # a firm's name
+        ("Freelance editor at Silver Lake Translation (Shenzhen) Co., Ltd.", "translation"),
+        ("实习单位:某某翻译(上海)有限公司。", "translation"),
+        # 主 + 持续 (a creator's, a blogger's), not hosting
+        ("为平台UP主持续提供流量扶持。", "broadcasting_hosting"),
+        ("协助博主持续产出优质内容。", "broadcasting_hosting"),
+        # 撰稿 alone is writing of any kind (documents, web copy), not news writing
+        ("负责公司文书撰稿及资料整理。", "news_writing"),
     ],
 )
 def test_skill_false_friends_on_unseen_classes(text: str, skill: str) -> None:
@@ -247,3 +255,35 @@ def test_a_range_end_is_no_publication_date(text: str) -> None:
     notice = _notice(text)
     assert notice.published is None
     assert notice.deadline == date(2021, 6, 20)
+
+
+def _required(text: str) -> dict[str, bool | None]:
+    return {code: f.required for code, f in _values(text, "language").items()}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # four or more languages: the ones one may work in, each with required unknown
+        (
+            "Translator\nTranslators wanted for Dutch, Swedish, Czech, Greek and Hungarian.",
+            dict.fromkeys(["nl", "sv", "cs", "el", "hu"]),
+        ),
+        (
+            "编辑\n精通英语,熟悉法语、德语、西班牙语、意大利语中的一种。",
+            {"en": True, "fr": None, "de": None, "es": None, "it": None},
+        ),
+        # a "Required languages" heading asks each, however many
+        (
+            "Translator\nRequired languages:\nEnglish, French, Spanish, German, Italian",
+            dict.fromkeys(["en", "fr", "es", "de", "it"], True),
+        ),
+        # preferred stays preferred
+        (
+            "Editor\nFluent English; Dutch, Danish, Finnish or Swedish would be an advantage.",
+            {"en": True, "nl": False, "da": False, "fi": False, "sv": False},
+        ),
+    ],
+)
+def test_long_language_lists_are_alternatives(text: str, expected: dict[str, bool | None]) -> None:
+    assert _required(text) == expected

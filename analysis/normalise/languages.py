@@ -448,6 +448,9 @@ _OR_LOCAL_LANGUAGE = re.compile(
 )
 
 
+_LONG_RUN = 4
+
+
 def _language_runs(text: str, mentions: list[_Mention]) -> tuple[list[tuple[int, int]], set[int]]:
     """Runs of two or more languages (英语、法语、德语; Russian or French) as (first, last) mention
     indices, and the indices of mentions that are one of alternatives: runs joined by or/或//,
@@ -582,6 +585,11 @@ def detect_languages(
     # A run of languages counts as a whole when one of its names has a competence word near it:
     # asked once per run, so a long list costs one look per name.
     run_of = {k: run for run in runs for k in range(run[0], run[1] + 1)}
+    # A list of four or more languages names those one may work in (one of them), unless a
+    # "Languages" heading or its own clause makes them required.
+    for first, last in runs:
+        if len({mentions[k].code for k in range(first, last + 1)}) >= _LONG_RUN:
+            alternatives.update(range(first, last + 1))
     run_cues: dict[tuple[int, int], bool] = {}
 
     def run_cued(run: tuple[int, int]) -> bool:
@@ -620,20 +628,23 @@ def detect_languages(
             kind, required = "major", states.requirement(m.start, lo, hi, s_lo)
         elif _has_cue(text, m, v, s_lo, s_hi):
             kind, required = "name", states.requirement(m.start, lo, hi, s_lo)
-        elif index in run_of and _chinese_ok(text, m) and run_cued(run_of[index]):
-            # a long list (translators for French, German, … and Thai) is asked as a whole, the
-            # names far from the competence word as the languages one may work in (alternatives)
-            kind, required = "name", states.requirement(m.start, lo, hi, s_lo)
-            if required is not False:
-                alternatives.add(index)
         else:
             in_list, heading = _in_language_list(text, m, v)
-            if not in_list:
+            if in_list:
+                kind = "list"
+                required = heading if heading is not False else sections.default_required(m.start)
+                if heading is None:  # "Target languages": the applicant works in one of them
+                    alternatives.add(index)
+                elif heading is True:  # "Required languages:" asks each, however many
+                    alternatives.discard(index)
+            elif index in run_of and _chinese_ok(text, m) and run_cued(run_of[index]):
+                # a long list (translators for French, German, … and Thai) is asked as a whole,
+                # the names far from the competence word as languages one may work in
+                kind, required = "name", states.requirement(m.start, lo, hi, s_lo)
+                if required is not False:
+                    alternatives.add(index)
+            else:
                 continue
-            kind = "list"
-            required = heading if heading is not False else sections.default_required(m.start)
-            if heading is None:  # "Target languages": the applicant works in one of them
-                alternatives.add(index)
         if index in preferred_runs:
             required = False
         elif index in alternatives and required is not False:

@@ -251,12 +251,17 @@ _MAJOR_BEFORE = re.compile(
     r"|(?i:degree|major(?:ing|ed|s)?|diploma|b\.?a\.?|m\.?a\.?|studies)\s+in\b)"
     r"[^。;；\n]{0,30}$"
 )
+# A skill word in a firm's name: New Bridge Translation (Guangzhou) Co., Ltd., 某某翻译(北京)有限公司.
+_FIRM_AFTER = re.compile(
+    r"\s*(?:\([^()\n]{1,20}\)\s*)?(?:有限公司|股份有限公司|(?i:co\.|company\b|ltd\b|limited\b|inc\b|llc\b))"
+)
 _NOT_MAJOR_GAP = re.compile(r"经验|经历|工作|负责|能力|(?i:experience|skills?|abilit|work)")
 
 
 def names_major(text: str, start: int, end: int) -> bool:
-    """Does the skill word at text[start:end] name a major (a field of study) rather than work?"""
-    if _MAJOR_AFTER.match(text, end) is not None:
+    """Does the skill word at text[start:end] name a major (a field of study) or a firm rather
+    than work?"""
+    if _MAJOR_AFTER.match(text, end) is not None or _FIRM_AFTER.match(text, end) is not None:
         return True
     before = _MAJOR_BEFORE.search(text, max(0, start - 40), start)
     return before is not None and _NOT_MAJOR_GAP.search(text, before.start(), start) is None
