@@ -287,3 +287,52 @@ def _required(text: str) -> dict[str, bool | None]:
 )
 def test_long_language_lists_are_alternatives(text: str, expected: dict[str, bool | None]) -> None:
     assert _required(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "deadline"),
+    [
+        # year-less dates take the year the ad names, even when it comes later
+        (
+            "编辑\n发布时间:5月14日\n报名截止时间:2021年6月18日",
+            date(2021, 5, 14),
+            date(2021, 6, 18),
+        ),
+        (
+            "Editor\nPosted on May 14\nApplications close June 18, 2021.",
+            date(2021, 5, 14),
+            date(2021, 6, 18),
+        ),
+        ("Editor\nDeadline: 18 June\nStart date: 1 September 2021.", None, date(2021, 6, 18)),
+        # open periods: 即日起至, 受理时间 A 至 B, a bare "Closing:" label
+        ("编辑招聘\n[2021-05-14]\n即日起至2021年6月18日止", date(2021, 5, 14), date(2021, 6, 18)),
+        ("编辑\n受理时间:2021年5月20日至2021年6月18日", None, date(2021, 6, 18)),
+        (
+            "Editor\nDate Posted: Fri, 14 May 2021\nClosing: Fri, 18 Jun 2021",
+            date(2021, 5, 14),
+            date(2021, 6, 18),
+        ),
+        # English formats
+        ("Editor\nPosted: 14-May-2021\nApply by 06/18/2021.", date(2021, 5, 14), date(2021, 6, 18)),
+    ],
+)
+def test_dates_by_class(text: str, published: date | None, deadline: date) -> None:
+    notice = _notice(text)
+    assert notice.published == published
+    assert notice.deadline == deadline
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Editor\nStart date: 1 September 2021.",
+        "编辑\n入职时间:2021年9月1日",
+        "编辑\n考核日期:2021年9月1日",
+    ],
+)
+def test_another_events_date_is_no_publication_date(text: str) -> None:
+    assert _notice(text).published is None
+
+
+def test_a_publication_label_still_counts_at_the_top() -> None:
+    assert _notice("编辑\n公告发布时间:2021年9月1日").published == date(2021, 9, 1)
