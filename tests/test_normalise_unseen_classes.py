@@ -156,6 +156,14 @@ def test_degree_of_is_no_education(text: str) -> None:
 
 
 @pytest.mark.parametrize(
+    "text",
+    ["Editor\nNo degree necessary.", "Editor\nA degree is not required.", "编辑\n学历不限。"],
+)
+def test_no_degree_needed_is_none(text: str) -> None:
+    assert set(_values(text, "education")) == {"none"}
+
+
+@pytest.mark.parametrize(
     ("text", "codes"),
     [
         (

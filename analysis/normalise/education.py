@@ -40,7 +40,9 @@ _APOS = "['\u2019]"
 _DEGREES = guarded(
     re.compile(
         # A dataset header's "不限/未提及" says nothing about the ad: no finding.
-        r"(?P<none>学历不限|不限学历|学历要求\s*:?\s*不限(?!\s*/\s*未提及)|no degree (?:is )?required)"
+        r"(?P<none>学历不限|不限学历|学历要求\s*:?\s*不限(?!\s*/\s*未提及)"
+        r"|(?<![A-Za-z])[Nn]o (?:formal )?degree (?:is )?(?:required|necessary|needed)"
+        r"|(?<![A-Za-z])[Dd]egree (?:is )?not (?:required|necessary|needed))"
         r"|(?P<phd>博士(?!后)(?:研究生)?(?:学位|学历)?"
         r"|(?<![A-Za-z])(?:Ph\.?\s?D|PhD|[Dd]octoral degree|[Dd]octorate)(?![A-Za-z]))"
         r"|(?P<master>硕士(?:研究生)?(?:学位|学历)?|(?<!博士)(?<!\(专业学位)研究生(?:学历|学位)?(?!院|专业要求)"
