@@ -90,6 +90,14 @@ def test_skill_recall_on_unseen_classes(text: str, skill: str) -> None:
         ("协助博主持续产出优质内容。", "broadcasting_hosting"),
         # 撰稿 alone is writing of any kind (documents, web copy), not news writing
         ("负责公司文书撰稿及资料整理。", "news_writing"),
+        # translation as a figure of speech
+        ("Translate complex data into actionable insights for the team.", "translation"),
+        ("Able to translate policy jargon into plain English.", "translation"),
+        ("Translating our brand strategy into compelling campaigns.", "translation"),
+        # reading news on air, a programme that has subtitles, outsourced transcripts
+        ("在直播中朗读新闻报道。", "news_writing"),
+        ("节目配有中文字幕,面向海外观众。", "subtitling"),
+        ("Work with transcription providers on interview tapes.", "subtitling"),
     ],
 )
 def test_skill_false_friends_on_unseen_classes(text: str, skill: str) -> None:
@@ -103,6 +111,7 @@ def test_skill_false_friends_on_unseen_classes(text: str, skill: str) -> None:
         "Java programming experience.",
         "具备模型训练与调优经验。",
         "翻译专业人才,能独立承担笔译工作。",
+        "Translate press releases into French.",
     ],
 )
 def test_skill_kept_beside_its_look_alikes(text: str) -> None:

@@ -255,7 +255,26 @@ _MAJOR_BEFORE = re.compile(
 _FIRM_AFTER = re.compile(
     r"\s*(?:\([^()\n]{1,20}\)\s*)?(?:有限公司|股份有限公司|(?i:co\.|company\b|ltd\b|limited\b|inc\b|llc\b))"
 )
+# "Translate data into actionable insights", "translate jargon into plain English": a figure of
+# speech, not translation work. Read after an English translation hit, within its sentence.
+_FIGURATIVE_AFTER = re.compile(
+    r"[^.;:!?\n]{0,60}?\binto\s+(?:(?:plain|simple|clear|everyday|accessible|engaging|compelling"
+    r"|actionable|visual|practical|concrete|meaningful|effective|creative|measurable|tangible)\b"
+    r"|(?:action|insights?|results|stories|products?|features?|strateg(?:y|ies)|reality|growth"
+    r"|revenue|impact|solutions?|decisions?|plans?)\b)",
+    re.IGNORECASE,
+)
 _NOT_MAJOR_GAP = re.compile(r"经验|经历|工作|负责|能力|(?i:experience|skills?|abilit|work)")
+
+
+def _figurative(text: str, sid: str, start: int, end: int) -> bool:
+    """Is an English translation word at text[start:end] a figure of speech (translate data into
+    insights)?"""
+    return (
+        sid == "translation"
+        and text[start].isascii()
+        and _FIGURATIVE_AFTER.match(text, end) is not None
+    )
 
 
 def names_major(text: str, start: int, end: int) -> bool:
@@ -354,6 +373,7 @@ def detect_skills(text: str) -> list[Finding]:
             sid not in first
             and not (barrable and is_excluded(text, start, end))
             and not names_major(text, start, end)
+            and not _figurative(text, sid, start, end)
         ):
             first[sid] = (start, end)
     found = prescan(text)
