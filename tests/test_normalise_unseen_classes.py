@@ -227,6 +227,8 @@ def test_putonghua_test_spellings(text: str, level: str) -> None:
         "Reporter\nWrite stories about how Midjourney and Stable Diffusion upend the art market.",
         "Engineer\nStock part numbers SD-200 and MJ-45; maintain the LLM-7 line.",
         "Analyst\nTrack competitors such as Claude and Gemini.",
+        "会计\n负责GPT-3号项目的财务核算。",
+        "Editor\nCovers AI models and AI regulation for our tech desk.",
     ],
 )
 def test_aigc_tools_named_in_passing_are_no_duty(text: str) -> None:
@@ -241,6 +243,10 @@ def test_aigc_tools_named_in_passing_are_no_duty(text: str) -> None:
         "Designer\nBuild ComfyUI workflows and train LoRAs for visual content.",
         "Video\nProduce short clips with Kling or Vidu.",
         "Writer\nUse Claude or Gemini to draft and polish copy.",
+        "编辑\n熟练使用GPT等工具辅助写作。",
+        "设计\n能用AI作画、AI海报工具完成设计。",
+        "主播\n负责虚拟主播形象运营与内容制作。",
+        "Editor\nUse AI-powered tools to draft copy.",
     ],
 )
 def test_aigc_workflows_are_duties(text: str) -> None:
