@@ -359,3 +359,25 @@ def test_another_events_date_is_no_publication_date(text: str) -> None:
 
 def test_a_publication_label_still_counts_at_the_top() -> None:
     assert _notice("编辑\n公告发布时间:2021年9月1日").published == date(2021, 9, 1)
+
+
+@pytest.mark.parametrize(
+    ("text", "cert", "level"),
+    [
+        ("编辑\n专业英语八级及以上。", "TEM-8", None),
+        ("编辑\n英语专业8级。", "TEM-8", None),
+        ("編輯\n持有專業英語八級證書。", "TEM-8", None),
+        ("编辑\n专业英语四级以上。", "TEM-4", None),
+        ("Editor\nHSK (Level 5) or above.", "HSK", "5"),
+        ("Editor\nIELTS Academic 7 overall.", "IELTS", "7"),
+    ],
+)
+def test_certificate_spellings(text: str, cert: str, level: str | None) -> None:
+    certs = _values(text, "certificate")
+    assert set(certs) == {cert}
+    assert certs[cert].level == level
+
+
+@pytest.mark.parametrize("text", ["编辑\n英语专业毕业,专业知识扎实。", "技工\n具备八级钳工资格。"])
+def test_no_certificate_from_major_or_grade_words(text: str) -> None:
+    assert not _values(text, "certificate")
