@@ -69,6 +69,9 @@ def _edge_ok(low: str, start: int, end: int) -> bool:
     after = low[end] if end < len(low) else " "
     if low[start].isascii() and low[start].isalnum() and before.isascii() and before.isalnum():
         return False
+    # a part or model code that only looks like a term: LLM-7, SD-200 (GPT-4 is a term itself)
+    if after == "-" and low[end + 1 : end + 2].isdigit():
+        return False
     return not (
         low[end - 1].isascii() and low[end - 1].isalnum() and after.isascii() and after.isalnum()
     )
@@ -85,15 +88,22 @@ def _bounds_text(text: str, low: str) -> str:
     return low if "and/or" in low else text
 
 
+def _is_coverage(low: str, bounds_text: str, start: int, end: int, v: _Vocab) -> bool:
+    """Is the term in a clause about covering AI, AI as a threat, a client or a product sold,
+    with no production verb (生成, create, review …) beside it?"""
+    lo, hi = clause_bounds(bounds_text, start, end, limit=40)
+    around = low[lo:start] + " " + low[end:hi]
+    return v.coverage.search(around) is not None and v.production.search(around) is None
+
+
 def _counts(low: str, bounds_text: str, start: int, end: int, v: _Vocab) -> bool:
     """A term counts when its clause has a duty/skill cue and is not about covering AI news.
 
     `bounds_text` has the clause bounds of `low` (_bounds_text).
     """
-    lo, hi = clause_bounds(bounds_text, start, end, limit=40)
-    around = low[lo:start] + " " + low[end:hi]
-    if v.coverage.search(around) and not v.production.search(around):
+    if _is_coverage(low, bounds_text, start, end, v):
         return False
+    lo, hi = clause_bounds(bounds_text, start, end, limit=40)
     if v.cue.search(low, lo, hi) is None:  # the term itself may hold the cue: AI训练师
         return False
     return not is_excluded(bounds_text, start, end)  # "不得使用AI生成内容"
@@ -102,8 +112,9 @@ def _counts(low: str, bounds_text: str, start: int, end: int, v: _Vocab) -> bool
 def detect_aigc(text: str, skills: list[Finding] | None = None) -> list[Finding]:
     """Generative-AI duties or requirements in `text`: one finding per distinct term (at most 10).
 
-    Skill findings for stable_diffusion, midjourney and prompt_engineering count as they are
-    (their own detector already demands AI context).
+    Skill findings for stable_diffusion, midjourney and prompt_engineering count (their own
+    detector already demands AI context) unless their clause is about covering AI, a threat, a
+    client or a product sold.
     """
     v = _vocab()
     low = lower_same_length(text)
@@ -127,6 +138,8 @@ def detect_aigc(text: str, skills: list[Finding] | None = None) -> list[Finding]
         out.append(Finding("aigc", "aigc", Evidence.of(text, start, end)))
     for f in skills or []:
         if f.field == "skill" and f.value in AIGC_SKILLS and f.evidence.text.lower() not in seen:
+            if _is_coverage(low, bounds_text, f.evidence.start, f.evidence.end, v):
+                continue  # a client, a threat or a story's subject (clients include Midjourney)
             seen.add(f.evidence.text.lower())
             out.append(Finding("aigc", "aigc", f.evidence, detail={"skill": f.value}))
     out.sort(key=lambda f: f.evidence.start)

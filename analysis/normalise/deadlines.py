@@ -28,7 +28,11 @@ _DEADLINE_CASELESS = CaselessPattern(
     re.compile(
         r"截止(?:日期|[时時][间間])?|截至|[报報]名(?:[时時][间間]|日期|期限)"
         r"|申[请請](?:[时時][间間]|期限)|投[递遞](?:[时時][间間]|期限)"
+        # 招聘时间/受理时间 A 至 B, 即日起至 B: the period ends at the deadline
+        r"|(?:招聘|应聘|應聘|受理|征集|徵集)(?:[时時][间間]|期限|日期)|即日起"
+        r"|closing(?=\s*:)"
         r"|deadline|closing date|apply (?:by|before)|applications? (?:close|are due|due)"
+        r"|(?:accepted|received|open|apply) until"
         r"|(?:posting|application|vacancy) period"
         r"|on or before|no later than|expire[sd]? on|(?<![\w])by(?= )",
         re.IGNORECASE,
@@ -95,6 +99,14 @@ class YearMarks:
         self._ends: list[int] | None = None
         self._years: list[int] = []
 
+    def around(self, pos: int) -> int | None:
+        """The year of the text before `pos`, else the first year the text names after it
+        (发布时间:5月14日 … 截止:2021年6月18日: the ad's year, not unknown)."""
+        year = self.before(pos)
+        if year is None and self._years:
+            return self._years[0]
+        return year
+
     def before(self, pos: int) -> int | None:
         if self._ends is None:
             self._ends = []
@@ -155,7 +167,7 @@ def _labelled_deadline(
         window = text[m.end() : end]
         if by and not _BY_DATE.match(window):
             continue
-        year = years.before(m.start()) if ref is None else None
+        year = years.around(m.start()) if ref is None else None
         dates = find_dates(window, ref=ref, after_ref=True, year=year)
         if not dates:
             continue
@@ -179,7 +191,7 @@ def _range_end(window: str, dates: list[tuple[date, int, int]]) -> tuple[date, i
 def _applied_range(text: str, ref: date | None, years: YearMarks) -> tuple[date, Evidence] | None:
     """The end of the first range of dates on a line that asks to apply (须于A至B…报名)."""
     for lo, hi in line_windows(text, "apply_range"):
-        year = years.before(lo) if ref is None else None
+        year = years.around(lo) if ref is None else None
         window = text[lo:hi]
         dates = find_dates(window, ref=ref, after_ref=True, year=year)
         for i, (d, s, _) in enumerate(dates[:-1]):
@@ -198,7 +210,7 @@ def _date_before_qian(
     pos = text.find("前")
     while pos >= 0:
         lo = max(0, pos - 30)
-        year = years.before(lo) if ref is None else None
+        year = years.around(lo) if ref is None else None
         for d, s, e in find_dates(text[lo:pos], ref=ref, after_ref=True, year=year):
             suffix = _BEFORE_SUFFIX.match(text, lo + e)
             if suffix and suffix.end() > pos:
@@ -219,7 +231,7 @@ def _last_batch(
         line = text[lo : hi if hi >= 0 else len(text)]
         if not _BATCH.search(line):
             break
-        year = years.before(lo) if ref is None else None
+        year = years.around(lo) if ref is None else None
         close = _line_close(line, ref, year)
         if close is not None and close[0] > best[0]:
             best = (close[0], Evidence.of(text, lo + close[1], lo + close[2]))

@@ -40,17 +40,23 @@ _APOS = "['\u2019]"
 _DEGREES = guarded(
     re.compile(
         # A dataset header's "不限/未提及" says nothing about the ad: no finding.
-        r"(?P<none>学历不限|不限学历|学历要求\s*:?\s*不限(?!\s*/\s*未提及)|no degree (?:is )?required)"
+        r"(?P<none>学历不限|不限学历|学历要求\s*:?\s*不限(?!\s*/\s*未提及)"
+        r"|(?<![A-Za-z])[Nn]o (?:formal )?degree (?:is )?(?:required|necessary|needed)"
+        r"|(?<![A-Za-z])[Dd]egree (?:is )?not (?:required|necessary|needed))"
         r"|(?P<phd>博士(?!后)(?:研究生)?(?:学位|学历)?"
         r"|(?<![A-Za-z])(?:Ph\.?\s?D|PhD|[Dd]octoral degree|[Dd]octorate)(?![A-Za-z]))"
         r"|(?P<master>硕士(?:研究生)?(?:学位|学历)?|(?<!博士)(?<!\(专业学位)研究生(?:学历|学位)?(?!院|专业要求)"
         rf"|(?<![A-Za-z])(?:[Mm]aster{_APOS}?s?\s+degree|[Mm]aster{_APOS}s|[Mm]asters|[Mm]aster\s+of"
-        r"|MA degree|MSc)(?![A-Za-z]))"
+        r"|MA degree|MSc|M\.A\.|MPhil|M\.Phil\.|MA(?= in | or |/)|(?:[Pp]ost)?[Gg]raduate degree"
+        r"|[Pp]ostgraduate (?:qualification|diploma))(?![A-Za-z]))"
         r"|(?P<bachelor>(?:大学)?本科(?:学历|学位|毕业)?|学士(?:学位)?"
         rf"|(?<![A-Za-z])(?:[Bb]achelor{_APOS}?s?(?:\s+degree)?|[Uu]ndergraduate degree"
         r"|(?:[Rr]ecogni[sz]ed\s+)?[Uu]niversity (?:bachelor )?degree|[Cc]ollege degree"
         r"|(?:[Uu]niversity|[Cc]ollege) graduates?|[Dd]egree[- ]holders?|[Tt]ertiary degree"
-        r"|B\.?A\.?(?= degree| in |/B\.?S)|B\.?Sc?\.?(?= degree| in )|BSc|B\.Sc\.)(?![A-Za-z]))"
+        r"|B\.?A\.?(?= degree| in | or |/)|B\.?Sc?\.?(?= degree| in | or )|BSc|B\.Sc\."
+        # "a degree in …", "a first / recognised / relevant degree": a bachelor's
+        r"|(?:[Ff]irst|[Rr]ecogni[sz]ed|[Rr]elevant|[Aa]cademic|[Ff]ull-time) degree(?! of)"
+        r"|(?<![A-Za-z])[Aa] degree(?= in | from ))(?![A-Za-z]))"
         r"|(?P<associate>大专|(?:大学)?专科|高职|副学士|高级文凭"
         r"|(?<![A-Za-z])(?:[Aa]ssociate [Dd]egree|[Hh]igher [Dd]iploma|[Pp]ost-?secondary)(?![A-Za-z]))"
     )
@@ -139,6 +145,14 @@ _DEGREE_GATE = (
     "bsc",
     "b.sc",
     "b.a",
+    "ba or",
+    "ba in",
+    "ba/",
+    "ma in",
+    "ma or",
+    "m.a.",
+    "mphil",
+    "m.phil",
     "graduate",
     "secondary",
 )

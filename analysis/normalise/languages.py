@@ -178,6 +178,11 @@ def _vocab() -> _Vocab:
         # "Spanish Translators (Native Speakers)", "Mandarin (native)"
         rf"|(?P<h>{lang_any})(?:\s+[A-Za-z-]+){{0,3}}\s*\((?i:native(?:\s+speakers?)?)\)"
         rf"|(?i:mother\s+tongue|native\s+language)\s*[:\-]\s*(?P<i>{lang_any})"
+        # "English: Native level", "Spanish - native"; "native fluency in French"
+        rf"|(?P<j>{lang_any})\s*[:\-\u2013]\s*(?i:native)(?![- ]?(?i:like))(?![A-Za-z])"
+        rf"|(?<!-)(?<!level )(?i:native\s+(?:fluency|proficiency|command))\s+(?:in|of)\s+(?P<k>{lang_any})"
+        # a title's "(Native Speakers)" with no language: the language the position names next
+        r"|(?P<l>\((?i:native\s+speakers?)\))"
     )
     return _Vocab(
         abbreviated=guarded(abbreviated),
@@ -443,6 +448,9 @@ _OR_LOCAL_LANGUAGE = re.compile(
 )
 
 
+_LONG_RUN = 4
+
+
 def _language_runs(text: str, mentions: list[_Mention]) -> tuple[list[tuple[int, int]], set[int]]:
     """Runs of two or more languages (英语、法语、德语; Russian or French) as (first, last) mention
     indices, and the indices of mentions that are one of alternatives: runs joined by or/或//,
@@ -498,13 +506,16 @@ def detect_native_speakers(text: str, sections: Sections | None = None) -> list[
     sections = sections or Sections(text)
     out: dict[str, Finding] = {}
     for m in gated_finditer(v.native, text, "native"):
-        group = next(g for g in "abcdefghi" if m.group(g))
-        names = v.mention.finditer(m.group(group)) if group == "c" else [None]
-        codes = (
-            [_code(v, x.group()) for x in names if x is not None]
-            if group == "c"
-            else [_code(v, m.group(group))]
-        )
+        group = next(g for g in "abcdefghijkl" if m.group(g))
+        if group == "l":
+            following = v.mention.search(text, m.end(), m.end() + 400)
+            if following is None:
+                continue
+            codes = [_code(v, following.group())]
+        elif group == "c":
+            codes = [_code(v, x.group()) for x in v.mention.finditer(m.group(group))]
+        else:
+            codes = [_code(v, m.group(group))]
         if is_negated(text, m.start(), m.end()):
             continue
         required = requirement(text, m.start(), m.end(), sections)
@@ -571,6 +582,26 @@ def detect_languages(
         s_lo, _ = sentence_bounds(text, lm.start, lm.end)
         if states.requirement(lm.start, lo, hi, s_lo) is False:
             preferred_runs.update(range(first, last + 1))
+    # A run of languages counts as a whole when one of its names has a competence word near it:
+    # asked once per run, so a long list costs one look per name.
+    run_of = {k: run for run in runs for k in range(run[0], run[1] + 1)}
+    # A list of four or more languages names those one may work in (one of them), unless a
+    # "Languages" heading or its own clause makes them required.
+    for first, last in runs:
+        if len({mentions[k].code for k in range(first, last + 1)}) >= _LONG_RUN:
+            alternatives.update(range(first, last + 1))
+    run_cues: dict[tuple[int, int], bool] = {}
+
+    def run_cued(run: tuple[int, int]) -> bool:
+        if run not in run_cues:
+            run_cues[run] = any(
+                _has_cue(
+                    text, mentions[k], v, *sentence_bounds(text, mentions[k].start, mentions[k].end)
+                )
+                for k in range(run[0], run[1] + 1)
+            )
+        return run_cues[run]
+
     for index, m in enumerate(mentions):
         done = found.get(m.code)
         if done is not None and done.required is True and done.level is not None:
@@ -599,12 +630,21 @@ def detect_languages(
             kind, required = "name", states.requirement(m.start, lo, hi, s_lo)
         else:
             in_list, heading = _in_language_list(text, m, v)
-            if not in_list:
+            if in_list:
+                kind = "list"
+                required = heading if heading is not False else sections.default_required(m.start)
+                if heading is None:  # "Target languages": the applicant works in one of them
+                    alternatives.add(index)
+                elif heading is True:  # "Required languages:" asks each, however many
+                    alternatives.discard(index)
+            elif index in run_of and _chinese_ok(text, m) and run_cued(run_of[index]):
+                # a long list (translators for French, German, … and Thai) is asked as a whole,
+                # the names far from the competence word as languages one may work in
+                kind, required = "name", states.requirement(m.start, lo, hi, s_lo)
+                if required is not False:
+                    alternatives.add(index)
+            else:
                 continue
-            kind = "list"
-            required = heading if heading is not False else sections.default_required(m.start)
-            if heading is None:  # "Target languages": the applicant works in one of them
-                alternatives.add(index)
         if index in preferred_runs:
             required = False
         elif index in alternatives and required is not False:

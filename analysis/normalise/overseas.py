@@ -150,7 +150,13 @@ def _vocab() -> _Vocab:
         # 在境外使用该国语言学习或工作两年以上 / 海外学习或工作经历: either counts
         rf"(?P<any>(?:在)?{place_zh}(?:\S{{0,8}}?){study}(?:或|或者|、|和|及|/){work}(?:过)?{exp}?"
         rf"|(?:在)?{place_zh}(?:\S{{0,8}}?){work}(?:或|或者|、|和|及|/){study}(?:过)?{exp}?"
-        rf"|{_ABROAD_ZH}{exp})"
+        rf"|{_ABROAD_ZH}{exp}"
+        # living, working or studying abroad as alternatives of different kinds
+        rf"|(?:在)?{place_zh}(?:\S{{0,8}}?)(?:{work}|{study})(?:或|或者|/)生活(?:过)?{exp}?"
+        rf"|(?:在)?{place_zh}(?:\S{{0,8}}?)生活(?:或|或者|/)(?:{work}|{study})(?:过)?{exp}?"
+        r"|(?i:(?:liv(?:e|ed|ing)|work(?:ed|ing)?|stud(?:y|ied|ying))\s+(?:and/or|or|/)\s+"
+        r"(?:liv(?:e|ed|ing)|work(?:ed|ing)?|stud(?:y|ied|ying))\s+(?:[a-z]+\s+){0,2}?"
+        rf"{_ABROAD_EN}))"
         rf"|(?P<study>{_ABROAD_ZH}(?:\S{{0,4}}?){study}(?:过)?{exp}?|留学{exp}|(?:{country_zh}){study}{exp}"
         rf"|在{place_zh}(?:\S{{0,6}}?){study}(?:过)?|(?:{zh_alt})留学|{_STUDENTS_ABROAD}|海归|留学(?:回国|归国)(?:人员|人才)?"
         rf"|(?i:(?:stud(?:y|ied|ying)|educated|education|degree|schooling)\s+(?:[a-z]+\s+){{0,2}}?"

@@ -65,7 +65,12 @@ _STRONG_WORDS = ("发布", "发文", "发表", "更新", "posted", "published")
 # A bare date right after these is an event's (exam, interview, registration, birth, deadline).
 _EVENT_BEFORE = re.compile(
     r"(?:考试|笔试|面试|报名|報名|截止|截至|出生|考試|筆試|面試|exam|interview|registration"
-    r"|deadline|closing|apply)[^\n]{0,12}$",
+    r"|deadline|closing|apply|application)[^\n]{0,12}$"
+    # the end of a range (1 June to 20 June 2021, 5月20日至6月5日) is no publication date
+    r"|(?:至|到|~|～|\buntil|\btill|\bto|\bthrough)\s*$"
+    # another event's label (Start date:, 入职时间:); publication labels are read before this
+    r"|\b(?!post|publi|releas|issu|updat)[a-z]+\s+date\s*:?\s*$"
+    r"|(?!发布|发文|更新|发表|發佈|發布|發表)[\u4e00-\u9fff]{2}(?:日期|时间|時間)\s*:?\s*$",
     re.IGNORECASE,
 )
 _Y = r"(?:19|20)\d\d"
@@ -147,7 +152,7 @@ def _labelled(
             continue
         end = _line_end(text, m.end(), 40)
         window = text[m.end() : end]
-        dates = find_dates(window, year=years.before(m.start()) or year)
+        dates = find_dates(window, year=years.before(m.start()) or year or years.around(m.start()))
         if dates:
             d, _, e = dates[0]
             return d, Evidence.of(text, m.start(), m.end() + e)

@@ -27,6 +27,7 @@ __all__ = [
     "declared_words",
     "detect_skills",
     "lower_same_length",
+    "names_major",
     "skill_families",
     "skill_for_alias",
     "skills_version",
@@ -237,6 +238,54 @@ def _literal_hits(text: str, low: str) -> list[tuple[int, int, str]]:
     return [h for h in kept if h[2]]
 
 
+# A skill word that names a major is no duty: 翻译(0551), 会展专业, 视觉设计、市场营销等相关专业,
+# 主修…翻译, (0551,仅限英语笔译、英语口译), a degree in journalism or translation. 专业 followed by
+# 人才/能力/水平… is "professional", not a major.
+_MAJOR_AFTER = re.compile(
+    r"\s*\(\s*\d{4,6}"
+    r"|专业(?!人才|资格|技能|能力|水平|知识|素养|技术|化|[四八]级|的|性|度|水准|团队|机构|人员|工作|服务)"
+    r"|[^，,。;；:：\n]{0,24}?(?:等|相关|相近|近似)(?:学科|专业)"
+)
+_MAJOR_BEFORE = re.compile(
+    r"(?:主修|专业\s*[:：为是]|专业要求|所学专业|\(\s*\d{4,6}[^()\n]*"
+    r"|(?i:degree|major(?:ing|ed|s)?|diploma|b\.?a\.?|m\.?a\.?|studies)\s+in\b)"
+    r"[^。;；\n]{0,30}$"
+)
+# A skill word in a firm's name: New Bridge Translation (Guangzhou) Co., Ltd., 某某翻译(北京)有限公司.
+_FIRM_AFTER = re.compile(
+    r"\s*(?:\([^()\n]{1,20}\)\s*)?(?:有限公司|股份有限公司|(?i:co\.|company\b|ltd\b|limited\b|inc\b|llc\b))"
+)
+# "Translate data into actionable insights", "translate jargon into plain English": a figure of
+# speech, not translation work. Read after an English translation hit, within its sentence.
+_FIGURATIVE_AFTER = re.compile(
+    r"[^.;:!?\n]{0,60}?\binto\s+(?:(?:plain|simple|clear|everyday|accessible|engaging|compelling"
+    r"|actionable|visual|practical|concrete|meaningful|effective|creative|measurable|tangible)\b"
+    r"|(?:action|insights?|results|stories|products?|features?|strateg(?:y|ies)|reality|growth"
+    r"|revenue|impact|solutions?|decisions?|plans?)\b)",
+    re.IGNORECASE,
+)
+_NOT_MAJOR_GAP = re.compile(r"经验|经历|工作|负责|能力|(?i:experience|skills?|abilit|work)")
+
+
+def _figurative(text: str, sid: str, start: int, end: int) -> bool:
+    """Is an English translation word at text[start:end] a figure of speech (translate data into
+    insights)?"""
+    return (
+        sid == "translation"
+        and text[start].isascii()
+        and _FIGURATIVE_AFTER.match(text, end) is not None
+    )
+
+
+def names_major(text: str, start: int, end: int) -> bool:
+    """Does the skill word at text[start:end] name a major (a field of study) or a firm rather
+    than work?"""
+    if _MAJOR_AFTER.match(text, end) is not None or _FIRM_AFTER.match(text, end) is not None:
+        return True
+    before = _MAJOR_BEFORE.search(text, max(0, start - 40), start)
+    return before is not None and _NOT_MAJOR_GAP.search(text, before.start(), start) is None
+
+
 def _finding(tax: _Taxonomy, sid: str, text: str, start: int, end: int) -> Finding:
     detail: dict[str, Any] = {"esco": tax.esco[sid]} if sid in tax.esco else {}
     return Finding("skill", sid, Evidence.of(text, start, end), detail=detail)
@@ -319,7 +368,13 @@ def detect_skills(text: str) -> list[Finding]:
     barrable = has_exclusion_cues(text)
     for start, end, sid in _literal_hits(text, low):  # in text order
         # a hit an exclusion clause bars ("不接受翻译公司报名") is skipped: look on for another
-        if sid not in first and not (barrable and is_excluded(text, start, end)):
+        # and so is a word naming a major (翻译(0551), 会展专业)
+        if (
+            sid not in first
+            and not (barrable and is_excluded(text, start, end))
+            and not names_major(text, start, end)
+            and not _figurative(text, sid, start, end)
+        ):
             first[sid] = (start, end)
     found = prescan(text)
     for (sid, pattern), owner, at_words in zip(
@@ -330,7 +385,7 @@ def detect_skills(text: str) -> list[Finding]:
         span = _pattern_span(pattern, low, found[owner] if at_words else None)
         if span is None or (sid in first and span[0] >= first[sid][0]):
             continue
-        if not (barrable and is_excluded(text, *span)):
+        if not (barrable and is_excluded(text, *span)) and not names_major(text, *span):
             first[sid] = span
     offsets_of: dict[str, list[int]] = {}
     for c in tax.contextual:

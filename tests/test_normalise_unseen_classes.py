@@ -1,0 +1,391 @@
+"""Issue 11's error classes on unseen ads, tested by class with invented sentences.
+
+Every sentence here is written for the test (none is copied from an ad): synonyms, word orders,
+Traditional characters and English and Chinese variants that the dev ads do not all show.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+
+from analysis.models import Finding, NormalisedNotice, ParsedNotice
+from analysis.normalise import normalise_notice
+from analysis.normalise.skills import detect_skills
+from analysis.normalise.text import clean_text
+
+
+def _skills(text: str) -> set[str]:
+    return {f.value for f in detect_skills(clean_text(text))}
+
+
+@pytest.mark.parametrize(
+    ("text", "skill"),
+    [
+        # social media operations: synonyms and the platform named before its running
+        ("负责自媒体运营及粉丝互动。", "social_media_operations"),
+        ("负责学校微信公众号、视频号以及官网的日常运营。", "social_media_operations"),
+        ("負責海外社交媒體賬號的日常維護。", "social_media_operations"),
+        ("运营和维护海外新媒体矩阵。", "social_media_operations"),
+        ("Own our social media strategy across all platforms.", "social_media_operations"),
+        ("Experience as a community manager for a news brand.", "social_media_operations"),
+        # news writing: a writing verb and its news object apart in one clause
+        ("负责撰写时政热点文章。", "news_writing"),
+        ("负责创作国际热点新闻和评论。", "news_writing"),
+        ("承担重大主题的专题报道。", "news_writing"),
+        ("Feature writing for our weekend edition.", "news_writing"),
+        ("Strong journalistic writing in English.", "news_writing"),
+        # copy editing: 文字编辑, English spellings
+        ("负责英文稿件的文字编辑与校订。", "copy_editing"),
+        ("Copyedit and proof-read articles before publication.", "copy_editing"),
+        ("Polishing translated drafts by junior staff.", "copy_editing"),
+        ("Two years as a subeditor on a daily paper.", "copy_editing"),
+        # design
+        ("负责活动海报及封面设计。", "design"),
+        ("熟练使用PS、AI等设计软件。", "design"),
+        ("Produce motion graphics and visual assets for campaigns.", "design"),
+        ("Familiar with CorelDRAW or Canva.", "design"),
+        ("负责宣传物料及活动长图的设计制作。", "design"),
+        ("负责设计活动海报和画册封面。", "design"),
+        ("Create visuals and infographics for our reports.", "design"),
+        ("Write content for our social media and newsletters.", "social_media_operations"),
+        ("负责公众号推文及小红书笔记的撰写。", "social_media_operations"),
+        ("负责新闻采访与稿件写作。", "news_writing"),
+        ("File stories on deadline from the courts.", "news_writing"),
+        ("Edit copy from correspondents in three time zones.", "copy_editing"),
+        # photography and interpreting
+        ("负责图片新闻的采集。", "photography"),
+        ("A trained photojournalist.", "photography"),
+        ("承担省级外事翻译任务。", "interpreting"),
+        # having translated is translation work
+        ("Has previously translated two novels into French.", "translation"),
+    ],
+)
+def test_skill_recall_on_unseen_classes(text: str, skill: str) -> None:
+    assert skill in _skills(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "skill"),
+    [
+        # a major (field of study) is no duty
+        ("专业要求:新闻学(050301),翻译(055101)。", "translation"),
+        ("本科:汉语言文学、翻译、新闻学等相关专业。", "translation"),
+        ("广告学、视觉设计、市场营销等相关专业优先。", "design"),
+        ("新闻传播学类(不含会展专业)。", "event_organization"),
+        ("主修传理、语文或翻译者为佳。", "translation"),
+        ("A degree in journalism, translation or linguistics.", "translation"),
+        ("研究生:翻译(0551,仅限英语笔译、英语口译)。", "interpreting"),
+        # a certificate's grade, an office's name, an outsourced provider
+        ("持有CATTI英语口译二级证书。", "interpreting"),
+        ("市外事翻译中心是市政府直属事业单位。", "interpreting"),
+        ("Liaise with our third-party translation providers.", "translation"),
+        # adjectives and properties
+        ("Assess machine-translated content for fluency.", "translation"),
+        ("Below is a translated extract of the brochure.", "translation"),
+        ("Use machine learning-driven moderation tools.", "machine_learning"),
+        ("负责模型训练数据的标注与质检。", "machine_learning"),
+        # "programming" of a broadcaster or a centre, AI as artificial intelligence
+        ("Reporting to the Head of News & Programming.", "programming"),
+        ("Plan cultural programming for the centre.", "programming"),
+        ("利用AI工具设计内容生产流程。", "design"),
+        # a firm's name
+        ("Freelance editor at Silver Lake Translation (Shenzhen) Co., Ltd.", "translation"),
+        ("实习单位:某某翻译(上海)有限公司。", "translation"),
+        # 主 + 持续 (a creator's, a blogger's), not hosting
+        ("为平台UP主持续提供流量扶持。", "broadcasting_hosting"),
+        ("协助博主持续产出优质内容。", "broadcasting_hosting"),
+        # 撰稿 alone is writing of any kind (documents, web copy), not news writing
+        ("负责公司文书撰稿及资料整理。", "news_writing"),
+        # translation as a figure of speech
+        ("Translate complex data into actionable insights for the team.", "translation"),
+        ("Able to translate policy jargon into plain English.", "translation"),
+        ("Translating our brand strategy into compelling campaigns.", "translation"),
+        # reading news on air, a programme that has subtitles, outsourced transcripts
+        ("在直播中朗读新闻报道。", "news_writing"),
+        ("节目配有中文字幕,面向海外观众。", "subtitling"),
+        ("Work with transcription providers on interview tapes.", "subtitling"),
+    ],
+)
+def test_skill_false_friends_on_unseen_classes(text: str, skill: str) -> None:
+    assert skill not in _skills(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Strong programming skills in Python.",
+        "Java programming experience.",
+        "具备模型训练与调优经验。",
+        "翻译专业人才,能独立承担笔译工作。",
+        "Translate press releases into French.",
+    ],
+)
+def test_skill_kept_beside_its_look_alikes(text: str) -> None:
+    skills = _skills(text)
+    assert skills & {"programming", "machine_learning", "translation"}
+
+
+def _notice(text: str) -> NormalisedNotice:
+    return normalise_notice(
+        ParsedNotice(url="", title=text.split("\n", 1)[0], text=text),
+        fetched_at=datetime(2021, 7, 1),
+    )
+
+
+def _values(text: str, field: str) -> dict[str, Finding]:
+    found: dict[str, Finding] = {}
+    for p in _notice(text).positions:
+        for f in p.findings:
+            if f.field == field:
+                found.setdefault(f.value, f)
+    return found
+
+
+@pytest.mark.parametrize(
+    ("text", "degree"),
+    [
+        ("Editor\nBA or MA in translation, linguistics or a related discipline.", "bachelor"),
+        ("Editor\nA first degree from a recognised university.", "bachelor"),
+        ("Editor\nHolder of a recognised degree in any discipline.", "bachelor"),
+        ("Editor\nA degree in English, journalism or communications.", "bachelor"),
+        ("Editor\nB.A. or equivalent in media studies.", "bachelor"),
+        ("Editor\nPostgraduate degree in international relations.", "master"),
+        ("Editor\nGraduate degree in journalism preferred.", "master"),
+        ("Editor\nM.A. in translation studies.", "master"),
+        ("Editor\nMPhil or PhD in linguistics.", "master"),
+        # header and body disagree: the lowest the posting accepts
+        ("编辑\n学历要求:硕士\n本科及以上学历,英语专业。", "bachelor"),
+    ],
+)
+def test_education_english_and_conflicts(text: str, degree: str) -> None:
+    assert _notice(text).positions[0].findings
+    assert set(_values(text, "education")) == {degree}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Editor\nA degree of flexibility is needed.", "Editor\nWe value a high degree of accuracy."],
+)
+def test_degree_of_is_no_education(text: str) -> None:
+    assert not _values(text, "education")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Editor\nNo degree necessary.", "Editor\nA degree is not required.", "编辑\n学历不限。"],
+)
+def test_no_degree_needed_is_none(text: str) -> None:
+    assert set(_values(text, "education")) == {"none"}
+
+
+@pytest.mark.parametrize(
+    ("text", "codes"),
+    [
+        (
+            "Translator\nWe need translators for French, German, Spanish, Portuguese, Italian,"
+            " Russian, Arabic, Japanese, Korean, Thai and Vietnamese.",
+            {"fr", "de", "es", "pt", "it", "ru", "ar", "ja", "ko", "th", "vi"},
+        ),
+        ("编辑\n能用法语、西班牙语或阿拉伯语进行采访。", {"fr", "es", "ar"}),
+        ("Editor\nExperience drafting documents in Chinese and English.", {"zh", "en"}),
+        ("編輯\n能以德語及英語撰寫稿件,通曉日語者優先。", {"de", "en", "ja"}),
+    ],
+)
+def test_languages_in_lists_and_traditional_text(text: str, codes: set[str]) -> None:
+    assert set(_values(text, "language")) == codes
+
+
+@pytest.mark.parametrize(
+    ("text", "native"),
+    [
+        ("Reporter (Native Speakers)\nWrite and edit news in English.", {"en"}),
+        ("Reporter\nLanguages: English: Native level; Chinese: basic.", {"en"}),
+        ("Reporter\nNative fluency in Spanish is required.", {"es"}),
+        ("Reporter\nFrench - native.", {"fr"}),
+        # near-native, native-like and native-level fluency stay non-native
+        ("Reporter\nNative-level fluency in English.", set()),
+        ("Reporter\nEnglish: native-like command.", set()),
+        ("Reporter\nNear-native Portuguese.", set()),
+    ],
+)
+def test_native_speaker_variants(text: str, native: set[str]) -> None:
+    assert set(_values(text, "native_speaker")) == native
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        ("主持人\n普通话二甲及以上。", "二甲"),
+        ("主持人\n普通話水平測試一級乙等。", "一级乙等"),
+        ("Host\nPutonghua Proficiency Test Level 2A or above.", "2A"),
+    ],
+)
+def test_putonghua_test_spellings(text: str, level: str) -> None:
+    certs = _values(text, "certificate")
+    assert set(certs) == {"PSC"}
+    assert certs["PSC"].level == level
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Account manager\nOur clients include Midjourney and other AI studios.",
+        "Reporter\nWrite stories about how Midjourney and Stable Diffusion upend the art market.",
+        "Engineer\nStock part numbers SD-200 and MJ-45; maintain the LLM-7 line.",
+        "Analyst\nTrack competitors such as Claude and Gemini.",
+        "会计\n负责GPT-3号项目的财务核算。",
+        "Editor\nCovers AI models and AI regulation for our tech desk.",
+    ],
+)
+def test_aigc_tools_named_in_passing_are_no_duty(text: str) -> None:
+    assert not _values(text, "aigc")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "设计师\n熟练使用ComfyUI搭建工作流,会训练LoRA模型。",
+        "美術\n負責AI繪畫出圖,熟悉文生圖、圖生圖流程。",
+        "Designer\nBuild ComfyUI workflows and train LoRAs for visual content.",
+        "Video\nProduce short clips with Kling or Vidu.",
+        "Writer\nUse Claude or Gemini to draft and polish copy.",
+        "编辑\n熟练使用GPT等工具辅助写作。",
+        "设计\n能用AI作画、AI海报工具完成设计。",
+        "主播\n负责虚拟主播形象运营与内容制作。",
+        "Editor\nUse AI-powered tools to draft copy.",
+    ],
+)
+def test_aigc_workflows_are_duties(text: str) -> None:
+    assert _values(text, "aigc")
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("Editor\nExperience living or working abroad is preferred.", "any"),
+        ("Editor\nHave studied or worked overseas.", "any"),
+        ("编辑\n有海外工作或生活经历者优先。", "any"),
+        ("编辑\n在境外生活或学习一年以上。", "any"),
+    ],
+)
+def test_overseas_alternatives_of_different_kinds(text: str, kind: str) -> None:
+    assert set(_values(text, "overseas")) == {kind}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Editor\nThe application period runs from 1 June to 20 June 2021.",
+        "编辑\n报名时间:6月1日至2021年6月20日。",
+        "Editor\nApplications accepted until 20 June 2021.",
+    ],
+)
+def test_a_range_end_is_no_publication_date(text: str) -> None:
+    notice = _notice(text)
+    assert notice.published is None
+    assert notice.deadline == date(2021, 6, 20)
+
+
+def _required(text: str) -> dict[str, bool | None]:
+    return {code: f.required for code, f in _values(text, "language").items()}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # four or more languages: the ones one may work in, each with required unknown
+        (
+            "Translator\nTranslators wanted for Dutch, Swedish, Czech, Greek and Hungarian.",
+            dict.fromkeys(["nl", "sv", "cs", "el", "hu"]),
+        ),
+        (
+            "编辑\n精通英语,熟悉法语、德语、西班牙语、意大利语中的一种。",
+            {"en": True, "fr": None, "de": None, "es": None, "it": None},
+        ),
+        # a "Required languages" heading asks each, however many
+        (
+            "Translator\nRequired languages:\nEnglish, French, Spanish, German, Italian",
+            dict.fromkeys(["en", "fr", "es", "de", "it"], True),
+        ),
+        # preferred stays preferred
+        (
+            "Editor\nFluent English; Dutch, Danish, Finnish or Swedish would be an advantage.",
+            {"en": True, "nl": False, "da": False, "fi": False, "sv": False},
+        ),
+    ],
+)
+def test_long_language_lists_are_alternatives(text: str, expected: dict[str, bool | None]) -> None:
+    assert _required(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "deadline"),
+    [
+        # year-less dates take the year the ad names, even when it comes later
+        (
+            "编辑\n发布时间:5月14日\n报名截止时间:2021年6月18日",
+            date(2021, 5, 14),
+            date(2021, 6, 18),
+        ),
+        (
+            "Editor\nPosted on May 14\nApplications close June 18, 2021.",
+            date(2021, 5, 14),
+            date(2021, 6, 18),
+        ),
+        ("Editor\nDeadline: 18 June\nStart date: 1 September 2021.", None, date(2021, 6, 18)),
+        # open periods: 即日起至, 受理时间 A 至 B, a bare "Closing:" label
+        ("编辑招聘\n[2021-05-14]\n即日起至2021年6月18日止", date(2021, 5, 14), date(2021, 6, 18)),
+        ("编辑\n受理时间:2021年5月20日至2021年6月18日", None, date(2021, 6, 18)),
+        (
+            "Editor\nDate Posted: Fri, 14 May 2021\nClosing: Fri, 18 Jun 2021",
+            date(2021, 5, 14),
+            date(2021, 6, 18),
+        ),
+        # English formats
+        ("Editor\nPosted: 14-May-2021\nApply by 06/18/2021.", date(2021, 5, 14), date(2021, 6, 18)),
+    ],
+)
+def test_dates_by_class(text: str, published: date | None, deadline: date) -> None:
+    notice = _notice(text)
+    assert notice.published == published
+    assert notice.deadline == deadline
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Editor\nStart date: 1 September 2021.",
+        "编辑\n入职时间:2021年9月1日",
+        "编辑\n考核日期:2021年9月1日",
+    ],
+)
+def test_another_events_date_is_no_publication_date(text: str) -> None:
+    assert _notice(text).published is None
+
+
+def test_a_publication_label_still_counts_at_the_top() -> None:
+    assert _notice("编辑\n公告发布时间:2021年9月1日").published == date(2021, 9, 1)
+
+
+@pytest.mark.parametrize(
+    ("text", "cert", "level"),
+    [
+        ("编辑\n专业英语八级及以上。", "TEM-8", None),
+        ("编辑\n英语专业8级。", "TEM-8", None),
+        ("編輯\n持有專業英語八級證書。", "TEM-8", None),
+        ("编辑\n专业英语四级以上。", "TEM-4", None),
+        ("Editor\nHSK (Level 5) or above.", "HSK", "5"),
+        ("Editor\nIELTS Academic 7 overall.", "IELTS", "7"),
+    ],
+)
+def test_certificate_spellings(text: str, cert: str, level: str | None) -> None:
+    certs = _values(text, "certificate")
+    assert set(certs) == {cert}
+    assert certs[cert].level == level
+
+
+@pytest.mark.parametrize("text", ["编辑\n英语专业毕业,专业知识扎实。", "技工\n具备八级钳工资格。"])
+def test_no_certificate_from_major_or_grade_words(text: str) -> None:
+    assert not _values(text, "certificate")
