@@ -333,7 +333,8 @@ def _in_sample_note() -> str:
         cv = load_sidecar()["dev_cv"]
     except (RoleModelError, KeyError, ValueError):
         return ""
-    accuracy = cv.get("accuracy", {}).get("model")
+    scores = cv.get("accuracy", {})
+    accuracy = scores.get("combination", scores.get("model"))  # the model as shipped
     if accuracy is None:
         return ""
     return (
