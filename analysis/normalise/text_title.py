@@ -58,7 +58,7 @@ def title_of_text(text: str) -> str:
     if not lines:
         return ""
     for i, line in enumerate(lines):
-        match = _LABELLED.search(line)
+        match = _LABELLED.search(line) if _may_be_labelled(line) else None
         if match is None:
             continue
         value = _labelled_value(match)
@@ -70,6 +70,15 @@ def title_of_text(text: str) -> str:
     if _is_heading(first) and len(lines) > 1 and _is_title_like(lines[1]):
         return lines[1][:TITLE_CHARS]
     return first[:TITLE_CHARS]
+
+
+def _may_be_labelled(line: str) -> bool:
+    """A cheap test before _LABELLED: the line holds one of its label words."""
+    lower = line.lower()
+    return any(word in lower for word in _LABEL_WORDS)
+
+
+_LABEL_WORDS = ("title", "position", "role", "名称", "名稱")
 
 
 def _labelled_value(match: re.Match[str]) -> str:
