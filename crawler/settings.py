@@ -66,4 +66,7 @@ ICC_PARSE_MEMORY_MB = 1024  # address-space limit of that child process
 ICC_RETRY_AFTER_MAX = 300  # honour Retry-After up to this many seconds; longer: give up
 ICC_NORMALISER = "analysis.process.process_notice"  # (notice, *, fetched_at) -> Processed | …
 ICC_NORMALISE_WORKERS = 2  # worker processes per spider; 0: normalise on the reactor thread
-ICC_NORMALISE_TIMEOUT = 20.0  # seconds per notice; an overrun is stored flagged, not normalised
+# A notice's normalising is limited in its worker's CPU time, with a wall-clock backstop; an
+# overrun is stored with its text, flagged, not normalised.
+ICC_NORMALISE_TIMEOUT = 20.0  # CPU seconds per notice
+ICC_NORMALISE_WALL_TIMEOUT = 120.0  # wall-clock seconds per notice, however little CPU it got
