@@ -14,7 +14,8 @@ Input: the project itself (and ../shared/corpus for ordinary text, when present)
                migration race, Datasette limits, CLI errors)
   crawl        crawls of the mirror with one hostile attachment or page: every process of the
                crawl (the crawl, its attachment parser children, its normalise workers) must
-               stay at or below 512 MB
+               stay at or below 512 MB, no notice may time out, and every attachment row the
+               caps let through must become a position in the store
 Output: one line per input (outcome, seconds, peak RSS of the parent and of its children), then
 totals: inputs tried, crashes, hangs, wrong answers, and the largest peak RSS per process.
 

@@ -181,7 +181,7 @@ class Job:
     notice: ParsedNotice
     fetched_at: datetime
     done: Deferred[Outcome] = field(default_factory=Deferred)
-    timer: Timer | None = None  # looks at the worker's CPU time; kills it when the notice overruns
+    timer: Timer | None = None  # looks at the worker's CPU time; kills it at the limit
     started: float = 0.0  # time.monotonic() when the worker took the notice
     cpu_start: float | None = None  # the worker's CPU seconds then
 
@@ -217,9 +217,10 @@ class Worker:
 
 class NormalisePool:
     """Up to `workers` child processes normalising notices, each notice given at most `timeout`
-    seconds of a worker's CPU time (and `wall_timeout` seconds however little CPU it gets). A worker starts when a notice finds none free (a crawl whose
-    notices are quick uses one; ~160 MB each); notices wait in arrival order, and results come
-    back on the reactor thread in the order they finish. One pool may serve several spiders."""
+    seconds of a worker's CPU time (and `wall_timeout` seconds however little CPU it gets). A
+    worker starts when a notice finds none free (a crawl whose notices are quick uses one; ~160
+    MB each); notices wait in arrival order, and results come back on the reactor thread in the
+    order they finish. One pool may serve several spiders."""
 
     def __init__(
         self,
