@@ -11,7 +11,8 @@ Input: the project itself (and ../shared/corpus for ordinary text, when present)
   query        benchmarks.attack_query: thousands of terms, huge terms, FTS operators
   cli          bad command-line input: one-line error or a right answer, never a traceback
   tests        the small cases kept as tests (locks by file identity, read-only readers,
-               migration race, Datasette limits, CLI errors)
+               migration race, Datasette limits, CLI errors, hostile attachments and the
+               parser's CPU limit, a notice that spins in its normalise worker)
   crawl        crawls of the mirror with one hostile attachment or page: every process of the
                crawl (the crawl, its attachment parser children, its normalise workers) must
                stay at or below 512 MB, no notice may time out, and every attachment row the
@@ -363,7 +364,8 @@ def cli(totals: Totals, quick: bool) -> None:
 def tests(totals: Totals, quick: bool) -> None:
     files = ["tests/test_lock.py", "tests/test_store_readonly.py", "tests/test_serve.py",
              "tests/test_cli_errors.py", "tests/test_query_hostile.py",
-             "tests/test_normalise_linear.py"]  # fmt: skip
+             "tests/test_normalise_linear.py", "tests/test_extract_attachments.py",
+             "tests/test_pipeline_worker.py"]  # fmt: skip
     print(f"\n== tests: {' '.join(files)}")
     run = run_tracked(_python("-m", "pytest", "-q", "-p", "no:cacheprovider", *files), timeout=900)
     summary = [line for line in run.stdout.splitlines() if " passed" in line or " failed" in line]

@@ -5,6 +5,7 @@ its text and flagged (no positions), and `reprocess` later normalises it like th
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sqlite3
 import subprocess
@@ -13,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from crawler.workers import MIN_CHECK, cpu_seconds_of, time_left
+from analysis.models import ParsedNotice, TableRow
+from crawler.workers import MIN_CHECK, ROW_CPU_SECONDS, cpu_limit, cpu_seconds_of, time_left
 from mirror.server import serve_mirror
 from tests.test_resume import snapshot
 from tests.test_spiders import REPO, crawl_command, crawl_env, loopback_sources
@@ -121,3 +123,11 @@ def test_a_process_cpu_time_is_read_from_proc() -> None:
     after = cpu_seconds_of(os.getpid())
     assert before is not None and after is not None and after - before >= 0.2
     assert cpu_seconds_of(2**22 + 1) is None  # beyond pid_max: no such process
+
+
+def test_a_notice_with_table_rows_gets_their_share_of_cpu_time() -> None:
+    # The notice caps let 100,000 rows into one notice; normalising is linear in them.
+    notice = ParsedNotice(url="http://x.test/n.html", title="招聘公告", text="岗位详见附件。")
+    assert cpu_limit(notice, 20) == 20
+    rows = [TableRow(file="t.xlsx", sheet="岗位表", row=i, title=f"岗位{i}") for i in range(1000)]
+    assert cpu_limit(dataclasses.replace(notice, tables=rows), 20) == 20 + 1000 * ROW_CPU_SECONDS
