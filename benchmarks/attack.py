@@ -395,12 +395,12 @@ def crawl(totals: Totals, quick: bool) -> None:
 
     # (name, routes, the fewest positions the attachment's notice must get: every row the
     # caps let through is a position; the .docx stops at 4,000,000 characters, the 100,000
-    # rows at 50,000 rows, header included)
+    # rows at 25,000 rows, header included)
     attacks: list[tuple[str, Callable[[], dict[str, Route]], int]] = [
         ("clean mirror", dict, 0),
         ("docx 9 tables x 1,000 rows", lambda: {docx_url: Route(docx, body=build_docx())}, 2_000),
         ("xlsx 10,000 rows", lambda: {docx_url: Route(docx, body=build_xlsx(10_000, 8))}, 10_000),
-        ("xlsx 100,000 rows", lambda: {docx_url: Route(docx, body=build_xlsx(100_000, 8))}, 49_999),
+        ("xlsx 100,000 rows", lambda: {docx_url: Route(docx, body=build_xlsx(100_000, 8))}, 24_999),
         ("page +140,000 chars of sections", lambda: {HOSTILE_URL: Route(page, body=build_attack(140_000))}, 0),
         ("page +1 MB of 英语六级以上，", lambda: {HOSTILE_URL: Route(page, body=dense_page())}, 0),
     ]  # fmt: skip

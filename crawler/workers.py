@@ -98,8 +98,8 @@ def cpu_seconds_of(pid: int) -> float | None:
 
 MIN_CHECK = 0.25  # seconds between two looks at a worker's CPU time, at least
 # CPU seconds each table row adds to a notice's limit: the normaliser is linear, so is its
-# budget. 50,000 rows (one file at the child's row cap) take 11.6 CPU s, pure Python (0.23 ms a
-# row); a notice may carry 100,000 (NOTICE_MAX_TABLE_ROWS), which a flat 20 s would time out.
+# budget. `process_notice` took 16.0 CPU s over 50,000 rows, 7.5 over 25,000 (pure Python,
+# 0.3 ms a row), and a notice may carry 25,000 (NOTICE_MAX_TABLE_ROWS): 12.5 s more.
 ROW_CPU_SECONDS = 0.0005
 
 

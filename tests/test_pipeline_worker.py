@@ -126,7 +126,7 @@ def test_a_process_cpu_time_is_read_from_proc() -> None:
 
 
 def test_a_notice_with_table_rows_gets_their_share_of_cpu_time() -> None:
-    # The notice caps let 100,000 rows into one notice; normalising is linear in them.
+    # The notice caps let 25,000 rows into one notice; normalising is linear in them.
     notice = ParsedNotice(url="http://x.test/n.html", title="招聘公告", text="岗位详见附件。")
     assert cpu_limit(notice, 20) == 20
     rows = [TableRow(file="t.xlsx", sheet="岗位表", row=i, title=f"岗位{i}") for i in range(1000)]

@@ -32,7 +32,9 @@ MAX_TEXT = 50000
 # characters, a 3 MB reply; issue 10's four-sheet table: 13,740 rows, ~2 million characters),
 # far below what 64 MB of XML can hold (a 236 KB .docx made a 52 MB reply before these caps).
 MAX_SHEETS = 200  # sheets of a workbook, tables of a .docx, pages of a PDF
-MAX_ROWS = 50_000  # rows of all sheets together
+# Every row the caps let through becomes a position, and one normalise worker holds all of a
+# notice's positions at once: 50,000 rows took it to 561 MB, 25,000 to 382 MB (512 MB allowed).
+MAX_ROWS = 25_000  # rows of all sheets together (1.8x the largest real table)
 MAX_COLUMNS = 256  # cells of a row (Excel 97-2003's own width); trailing empty cells are dropped
 MAX_CELLS = 500_000  # cells of all rows together, empty ones included (they cost JSON too)
 MAX_CELL_CHARS = 2_000  # characters of one cell (Henan's longest: 559)
