@@ -367,11 +367,13 @@ def tests(totals: Totals, quick: bool) -> None:
              "tests/test_normalise_linear.py", "tests/test_extract_attachments.py",
              "tests/test_pipeline_worker.py"]  # fmt: skip
     print(f"\n== tests: {' '.join(files)}")
-    run = run_tracked(_python("-m", "pytest", "-q", "-p", "no:cacheprovider", *files), timeout=900)
+    run = run_tracked(_python("-m", "pytest", "-q", "-rf", "-p", "no:cacheprovider", *files),
+                      timeout=900)  # fmt: skip
     summary = [line for line in run.stdout.splitlines() if " passed" in line or " failed" in line]
+    failures = [line for line in run.stdout.splitlines() if line.startswith("FAILED ")]
     failed = "failed" in (summary[-1] if summary else "failed")
-    totals.record("tests", run, wrong="a test failed" if failed else "")
-    print(summary[-1] if summary else run.stdout[-500:])
+    totals.record("tests", run, wrong="; ".join(failures) or "a test failed" if failed else "")
+    print("\n".join(failures + summary[-1:]) if summary else run.stdout[-500:])
 
 
 def crawl(totals: Totals, quick: bool) -> None:
