@@ -81,16 +81,23 @@ def _children(pid: int) -> list[int]:
     return out
 
 
+def _command(pid: int) -> str:
+    with open(f"/proc/{pid}/cmdline", "rb") as handle:
+        return handle.read().replace(b"\0", b" ").decode("utf-8", "replace")
+
+
 def _peak_kib(pid: int) -> tuple[int, str]:
-    """(VmHWM in KiB, command line) of a process; (0, "") once it is gone."""
+    """(VmHWM in KiB, command line) of a process; (0, "") once it is gone, or when it ran
+    another program while it was read (a forked child exec'ing: the peak read may be its
+    parent's copy, which would then be put down to the new program)."""
     try:
+        before = _command(pid)
         with open(f"/proc/{pid}/status") as handle:
             hwm = next((int(line.split()[1]) for line in handle if line.startswith("VmHWM:")), 0)
-        with open(f"/proc/{pid}/cmdline", "rb") as handle:
-            command = handle.read().replace(b"\0", b" ").decode("utf-8", "replace")
+        command = _command(pid)
     except (OSError, ValueError):
         return 0, ""
-    return hwm, command
+    return (hwm, command) if command == before else (0, "")
 
 
 def role_of(command: str, root: bool) -> str:
