@@ -248,6 +248,8 @@ HOSTILE_FILES: list[tuple[str, str, Callable[[], bytes], str, str]] = [
      "password-protected"),
     ("corrupt_xlsx", "corrupt .xlsx", _mirror_hostile("render_corrupt_xlsx"), "corrupt", "corrupt"),
     ("legacy_doc", "legacy .doc", _mirror_hostile("render_legacy_doc"), "unsupported", "legacy Word"),
+    ("pdf_length_loop", "PDF /Length reference loop", _mirror_hostile("render_pdf_length_loop"),
+     "corrupt", "object references loop"),
 ]  # fmt: skip
 
 # Files of hostile size or shape that must parse within the caps (case -> file name, builder).
@@ -256,6 +258,7 @@ CASES: dict[str, tuple[str, Callable[[], bytes]]] = {
     "rows": ("rows.xlsx", lambda: build_xlsx(100_000, len(HEADER))),
     "table10k": ("table10k.xlsx", lambda: build_xlsx(10_000, len(HEADER))),
     "columns": ("columns.xlsx", lambda: build_xlsx(200, 1000)),
+    "pdf_xref_loop": ("xref_loop.pdf", _mirror_hostile("render_pdf_xref_loop")),
     **{case: (f"{case}.bin", build) for case, _, build, _, _ in HOSTILE_FILES},
 }
 EXPECTED_ERRORS = {case: (kind, words) for case, _, _, kind, words in HOSTILE_FILES}

@@ -58,9 +58,15 @@ ICC_WECHAT_FEED_TEMPLATE = ""
 ICC_ARTICLE_MAX_PARTS = 10  # pages of one article split over several (`_2.html`, 下一页)
 ICC_FULL_PAGING = False  # page through whole lists even after a page of only known notices
 ICC_ATTACHMENT_MAXSIZE = 20 * 1024 * 1024  # bigger attachments are skipped (and recorded)
-ICC_PARSE_TIMEOUT = 30.0  # seconds per attachment parse (in a child process)
+# Each attachment is parsed in a child process limited in CPU time (the work it does: a loaded
+# machine does not make an honest file fail) and, as a backstop, in wall time.
+ICC_PARSE_CPU_SECONDS = 30.0  # CPU seconds per attachment parse (50,000 .xlsx rows: 13.3)
+ICC_PARSE_TIMEOUT = 180.0  # wall-clock seconds per attachment parse, whatever the child does
 ICC_PARSE_MEMORY_MB = 1024  # address-space limit of that child process
 ICC_RETRY_AFTER_MAX = 300  # honour Retry-After up to this many seconds; longer: give up
 ICC_NORMALISER = "analysis.process.process_notice"  # (notice, *, fetched_at) -> Processed | …
 ICC_NORMALISE_WORKERS = 2  # worker processes per spider; 0: normalise on the reactor thread
-ICC_NORMALISE_TIMEOUT = 20.0  # seconds per notice; an overrun is stored flagged, not normalised
+# A notice's normalising is limited in its worker's CPU time, with a wall-clock backstop; an
+# overrun is stored with its text, flagged, not normalised.
+ICC_NORMALISE_TIMEOUT = 20.0  # CPU seconds per notice
+ICC_NORMALISE_WALL_TIMEOUT = 120.0  # wall-clock seconds per notice, however little CPU it got

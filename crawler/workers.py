@@ -3,7 +3,8 @@
 Input: parsed notices from the store pipeline (with their fetch time) and a picklable normaliser.
 Output: a Deferred per notice that fires on the reactor thread with `Processed`, `ProcessError`,
 or `TimedOut` when the notice overran its limit (its worker is killed; a fresh one starts when
-needed), so one hostile page costs one time limit, never the crawl.
+needed), so one hostile page costs one time limit, never the crawl. The limit is CPU time of the
+worker (a loaded machine does not time out an honest notice), with a wall-clock backstop.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import multiprocessing
 import os
 import signal
 import sys
+import time
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -73,10 +75,48 @@ class TimedOut:
 
     url: str
     seconds: float
+    clock: str = "CPU"  # "CPU" (the worker's CPU time) or "wall" (the backstop)
 
     @property
     def message(self) -> str:
-        return f"normalise timed out after {self.seconds:g} s"
+        return f"normalise timed out after {self.seconds:g} s of {self.clock} time"
+
+
+def cpu_seconds_of(pid: int) -> float | None:
+    """CPU time (user + system) process `pid` has used, from /proc; None where it cannot be
+    read (not Linux, the process is gone)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            stat = handle.read()
+        # Fields after the command name (which may hold spaces and parentheses): utime and
+        # stime are fields 14 and 15 of proc(5), 12th and 13th after the name.
+        fields = stat.rsplit(b")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+MIN_CHECK = 0.25  # seconds between two looks at a worker's CPU time, at least
+# CPU seconds each table row adds to a notice's limit: the normaliser is linear, so is its
+# budget. `process_notice` took 16.0 CPU s over 50,000 rows, 7.5 over 25,000 (pure Python,
+# 0.3 ms a row), and a notice may carry 25,000 (NOTICE_MAX_TABLE_ROWS): 12.5 s more.
+ROW_CPU_SECONDS = 0.0005
+
+
+def cpu_limit(notice: ParsedNotice, base: float) -> float:
+    """The CPU seconds a notice may take: `base`, plus its table rows' share."""
+    return base + ROW_CPU_SECONDS * len(notice.tables)
+
+
+def time_left(limit: float, wall_limit: float, cpu_used: float | None, elapsed: float) -> float:
+    """Seconds to wait before looking again at a notice that has used `cpu_used` CPU seconds
+    (None: unknown, so wall time counts instead) in `elapsed` seconds; 0 once it overran."""
+    used = elapsed if cpu_used is None else cpu_used
+    if used >= limit or elapsed >= wall_limit:
+        return 0.0
+    # CPU time grows no faster than wall time (one thread normalises): the earliest moment
+    # the limit can be reached is `limit - used` seconds from now.
+    return max(MIN_CHECK, min(limit - used, wall_limit - elapsed))
 
 
 Outcome = Processed | ProcessError | TimedOut
@@ -150,7 +190,9 @@ class Job:
     notice: ParsedNotice
     fetched_at: datetime
     done: Deferred[Outcome] = field(default_factory=Deferred)
-    timer: Timer | None = None  # kills the worker when the notice overruns
+    timer: Timer | None = None  # looks at the worker's CPU time; kills it at the limit
+    started: float = 0.0  # time.monotonic() when the worker took the notice
+    cpu_start: float | None = None  # the worker's CPU seconds then
 
 
 class Worker:
@@ -184,9 +226,11 @@ class Worker:
 
 class NormalisePool:
     """Up to `workers` child processes normalising notices, each notice given at most `timeout`
-    seconds of a worker's time. A worker starts when a notice finds none free (a crawl whose
-    notices are quick uses one; ~160 MB each); notices wait in arrival order, and results come
-    back on the reactor thread in the order they finish. One pool may serve several spiders."""
+    seconds of a worker's CPU time (more for a notice with table rows: `cpu_limit`) and, however
+    little CPU it gets, `wall_timeout` seconds (as much more, in proportion). A worker starts
+    when a notice finds none free (a crawl whose notices are quick uses one; ~160 MB each);
+    notices wait in arrival order, and results come back on the reactor thread in the order
+    they finish. One pool may serve several spiders."""
 
     def __init__(
         self,
@@ -194,11 +238,13 @@ class NormalisePool:
         *,
         workers: int,
         timeout: float,
+        wall_timeout: float | None = None,
         reactor: Reactor | None = None,
     ) -> None:
         self.normaliser = normaliser
         self.size = workers
         self.timeout = timeout
+        self.wall_timeout = wall_timeout if wall_timeout is not None else 6 * timeout
         self.reactor = reactor
         self.live: list[Worker] = []
         self.idle: list[Worker] = []
@@ -250,7 +296,35 @@ class NormalisePool:
     def _arm(self, worker: Worker, job: Job) -> None:
         reactor = self.reactor or installed_reactor()
         if not job.done.called:
-            job.timer = reactor.callLater(self.timeout, self._overrun, worker, job)
+            job.started = time.monotonic()
+            job.cpu_start = self._cpu_of(worker)
+            job.timer = reactor.callLater(
+                cpu_limit(job.notice, self.timeout), self._check, worker, job
+            )
+
+    def _cpu_of(self, worker: Worker) -> float | None:
+        if not worker.pid.done() or worker.pid.exception() is not None:
+            return None
+        return cpu_seconds_of(worker.pid.result())
+
+    def _check(self, worker: Worker, job: Job) -> None:
+        """Kill the worker if its notice overran its CPU time or the wall backstop; otherwise
+        look again when it could next have."""
+        if job.done.called:
+            return
+        elapsed = time.monotonic() - job.started
+        now = self._cpu_of(worker)
+        used = None if now is None or job.cpu_start is None else now - job.cpu_start
+        limit = cpu_limit(job.notice, self.timeout)
+        wall_limit = self.wall_timeout * limit / self.timeout if self.timeout > 0 else limit
+        wait = time_left(limit, wall_limit, used, elapsed)
+        if wait > 0:
+            reactor = self.reactor or installed_reactor()
+            job.timer = reactor.callLater(wait, self._check, worker, job)
+            return
+        wall = elapsed >= wall_limit
+        shown = round(wall_limit if wall else limit, 1)
+        self._overrun(worker, job, shown, clock="wall" if wall else "CPU")
 
     def _finish(
         self, worker: Worker, job: Job, future: Future[NormalisedNotice | ProcessError]
@@ -274,22 +348,29 @@ class NormalisePool:
         job.done.callback(outcome)
         self._dispatch()
 
-    def _overrun(self, worker: Worker, job: Job) -> None:
+    def _overrun(self, worker: Worker, job: Job, seconds: float, clock: str) -> None:
         logger.warning(
-            "%s: normalise overran %g s; killing its worker", job.notice.url, self.timeout
+            "%s: normalise overran %g s of %s time; killing its worker",
+            job.notice.url,
+            seconds,
+            clock,
         )
         self._drop_worker(worker)
-        job.done.callback(TimedOut(job.notice.url, self.timeout))
+        job.done.callback(TimedOut(job.notice.url, seconds, clock))
         self._dispatch()
 
 
 def build_pool(settings: BaseSettings) -> NormalisePool | None:
-    """The pool the settings ask for (ICC_NORMALISER, ICC_NORMALISE_WORKERS and _TIMEOUT), or
-    None for ICC_NORMALISE_WORKERS = 0: normalise on the reactor thread, without a limit."""
+    """The pool the settings ask for (ICC_NORMALISER, ICC_NORMALISE_WORKERS, _TIMEOUT and
+    _WALL_TIMEOUT), or None for ICC_NORMALISE_WORKERS = 0: normalise on the reactor thread,
+    without a limit."""
     workers = settings.getint("ICC_NORMALISE_WORKERS")
     if workers <= 0:
         return None
     normaliser = load_normaliser(settings.get("ICC_NORMALISER"))
     return NormalisePool(
-        normaliser, workers=workers, timeout=settings.getfloat("ICC_NORMALISE_TIMEOUT")
+        normaliser,
+        workers=workers,
+        timeout=settings.getfloat("ICC_NORMALISE_TIMEOUT"),
+        wall_timeout=settings.getfloat("ICC_NORMALISE_WALL_TIMEOUT"),
     )

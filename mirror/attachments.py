@@ -352,3 +352,31 @@ def render_encrypted_ooxml() -> bytes:
 
 def render_legacy_doc() -> bytes:
     return _fake_ole(["WordDocument", "1Table"])
+
+
+def _pdf_hello(length: bytes | None = None) -> list[bytes]:
+    """A one-page PDF saying "hello"; its content stream's /Length is `length` if given."""
+    stream = b"BT /F1 11 Tf 50 780 Td (hello) Tj ET"
+    length = b"%d" % len(stream) if length is None else length
+    return [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources "
+        b"<< /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
+        b"<< /Length " + length + b" >>\nstream\n" + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+
+
+def render_pdf_length_loop() -> bytes:
+    """A PDF whose content stream's /Length is a reference that leads back to itself
+    (object 6 = `7 0 R`, object 7 = `6 0 R`): a reader that follows it never stops."""
+    return pdf_document([*_pdf_hello(b"6 0 R"), b"7 0 R", b"6 0 R"])
+
+
+def render_pdf_xref_loop(padding: int = 20_000) -> bytes:
+    """A readable one-page PDF whose cross-reference table names itself as its /Prev section, with
+    `padding` more objects so that each reading of the table costs something."""
+    data = pdf_document([*_pdf_hello(), *[b"0"] * padding])
+    xref = int(data.rsplit(b"startxref\n", 1)[1].split(b"\n", 1)[0])
+    return data.replace(b"trailer\n<< ", b"trailer\n<< /Prev %d " % xref, 1)

@@ -84,7 +84,50 @@ def test_zip_inflation_is_bounded_even_when_sizes_lie() -> None:
 
 def test_a_parser_that_runs_too_long_is_killed() -> None:
     result = extract_file(files.render_xlsx(NOTICE), "slow.xlsx", timeout=0.01)
-    assert result.error_kind == "timeout" and "timed out" in (result.error or "")
+    assert result.error_kind == "timeout" and "wall time" in (result.error or "")
+
+
+# A parser that never stops: the child's own limits and parse(), as both the warm server's
+# forks and the one-shot worker run them, with the reader replaced by a loop.
+SPIN = """
+import json, sys
+import analysis.extract.files as files
+import analysis.extract.worker as worker
+def spin(*args):
+    while True:
+        pass
+files.read_document = spin
+worker.limit(512, float(sys.argv[1]))
+print(json.dumps(worker.parse(b"", "spin.pdf", 512, {}, float(sys.argv[1]))))
+"""
+
+
+def test_a_parser_past_its_cpu_time_stops_with_an_error_reply() -> None:
+    import json
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", SPIN, "0.5"], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == {
+        "error": "parser used its 0.5 s of CPU time",
+        "error_kind": "timeout",
+    }
+
+
+def test_a_pdf_whose_references_loop_is_refused_before_any_limit() -> None:
+    # Unguarded, pdfminer follows 6 → 7 → 6 … until the CPU limit: a 5 s limit would say so.
+    result = extract_file(files.render_pdf_length_loop(), "loop.pdf", cpu_seconds=5)
+    assert result.error_kind == "corrupt", result.error
+    assert "object references loop (6 → 7 → 6)" in (result.error or "")
+
+
+def test_a_pdf_whose_xref_sections_loop_is_read_once() -> None:
+    result = extract_file(files.render_pdf_xref_loop(), "prev.pdf", cpu_seconds=5)
+    assert result.error is None, result.error
+    assert result.text == "hello"
 
 
 def test_sniffing_uses_bytes_not_names() -> None:

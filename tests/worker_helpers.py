@@ -1,4 +1,4 @@
-"""Test hook for the crawl's normalise workers: a normaliser that hangs on chosen notices.
+"""Test hook for the crawl's normalise workers: a normaliser that spins on chosen notices.
 
 Named by its dotted path in the ICC_NORMALISER setting, so it runs inside the worker processes;
 the URLs it hangs on come from $ICC_TEST_STALL_URLS (space-separated substrings) and how long from
@@ -24,5 +24,8 @@ def process_notice_or_stall(
 ) -> Processed | ProcessError:
     """`process_notice`, except that a notice whose URL holds a stall marker hangs first."""
     if any(part in parsed.url for part in os.environ.get(STALL_ENV, "").split()):
-        time.sleep(float(os.environ.get(SECONDS_ENV, "3600")))
+        # Spin, as a runaway regex would: the limit counts the worker's CPU time.
+        deadline = time.monotonic() + float(os.environ.get(SECONDS_ENV, "3600"))
+        while time.monotonic() < deadline:
+            pass
     return process_notice(parsed, fetched_at=fetched_at)

@@ -38,12 +38,14 @@ __all__ = [
 ]
 
 # How much of its attachments' tables one notice takes (issue 14). Every row becomes a TableRow
-# up to NOTICE_MAX_TABLE_ROWS (two files at the child's 50,000-row cap), and the normaliser
-# makes one position of each row (`analysis.normalise.positions.row_sections`). The notice text
+# up to NOTICE_MAX_TABLE_ROWS, and the normaliser makes one position of each row
+# (`analysis.normalise.positions.row_sections`), all held by one normalise worker at once: the
+# cap is what keeps that worker within 512 MB (25,000 rows: 382 MB; 50,000: 561 MB), 1.8 times
+# the largest real table (13,740 rows). The notice text
 # keeps its article and only an excerpt of each table, for a reader and for search: the first
 # rows, TEXT_ROWS and TEXT_CHARS over all tables of the notice (real provincial tables run to
 # 7,500-14,000 rows and 2 million characters; the whole of them used to be appended).
-NOTICE_MAX_TABLE_ROWS = 100_000
+NOTICE_MAX_TABLE_ROWS = 25_000
 TEXT_ROWS_PER_TABLE = 20
 TEXT_ROWS = 50  # all tables of a notice together
 TEXT_CHARS = 20_000  # all table blocks of a notice together

@@ -32,7 +32,9 @@ MAX_TEXT = 50000
 # characters, a 3 MB reply; issue 10's four-sheet table: 13,740 rows, ~2 million characters),
 # far below what 64 MB of XML can hold (a 236 KB .docx made a 52 MB reply before these caps).
 MAX_SHEETS = 200  # sheets of a workbook, tables of a .docx, pages of a PDF
-MAX_ROWS = 50_000  # rows of all sheets together
+# Every row the caps let through becomes a position, and one normalise worker holds all of a
+# notice's positions at once: 50,000 rows took it to 561 MB, 25,000 to 382 MB (512 MB allowed).
+MAX_ROWS = 25_000  # rows of all sheets together (1.8x the largest real table)
 MAX_COLUMNS = 256  # cells of a row (Excel 97-2003's own width); trailing empty cells are dropped
 MAX_CELLS = 500_000  # cells of all rows together, empty ones included (they cost JSON too)
 MAX_CELL_CHARS = 2_000  # characters of one cell (Henan's longest: 559)
@@ -530,18 +532,75 @@ def docx_cells(row: Any) -> Iterator[str]:
         yield cell.text
 
 
+def _guarded_pdf_document() -> type:
+    """pdfminer's PDFDocument with its two unbounded loops closed. A reference that leads back
+    to itself (`/Length 5 0 R`, object 5 = `6 0 R`, object 6 = `5 0 R`; or an object whose own
+    parse needs itself) made pdfminer spin until the CPU limit: here it is a corrupt file at
+    once. A cross-reference section whose /Prev or /XRefStm leads back to a section already read
+    was read again and again: here it is read once (the sections read so far are kept)."""
+    from pdfminer.pdfdocument import PDFDocument
+    from pdfminer.pdftypes import PDFObjRef
+
+    class GuardedPDFDocument(PDFDocument):
+        def read_xref_from(self, parser: Any, start: int, xrefs: Any) -> None:
+            seen: set[int] = self.__dict__.setdefault("_xref_starts", set())
+            if start in seen:
+                return
+            seen.add(start)
+            super().read_xref_from(parser, start, xrefs)
+
+        def getobj(self, objid: int) -> object:
+            loading: set[int] = self.__dict__.setdefault("_loading", set())
+            chain = [objid]
+            while True:
+                if chain[-1] in loading:
+                    raise CorruptFileError(_loop_message(chain))
+                loading.add(chain[-1])
+                try:
+                    obj = super().getobj(chain[-1])
+                finally:
+                    loading.discard(chain[-1])
+                if not isinstance(obj, PDFObjRef):
+                    return obj
+                if obj.objid in chain:
+                    raise CorruptFileError(_loop_message([*chain, obj.objid]))
+                chain.append(obj.objid)
+
+    return GuardedPDFDocument
+
+
+def _loop_message(chain: list[int]) -> str:
+    shown = " → ".join(str(n) for n in chain[-6:])
+    return f"truncated or corrupt PDF document: its object references loop ({shown})"
+
+
+def _pdf_pages(data: bytes, laparams: Any) -> Iterator[Any]:
+    """pdfminer's `extract_pages` over the guarded document, at most MAX_PDF_PAGES pages."""
+    from pdfminer.converter import PDFPageAggregator
+    from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+    from pdfminer.pdfpage import PDFPage
+    from pdfminer.pdfparser import PDFParser
+
+    document = _guarded_pdf_document()(PDFParser(io.BytesIO(data)))
+    resources = PDFResourceManager()
+    device = PDFPageAggregator(resources, laparams=laparams)
+    interpreter = PDFPageInterpreter(resources, device)
+    for number, page in enumerate(PDFPage.create_pages(document), start=1):
+        interpreter.process_page(page)
+        yield device.get_result()
+        if number >= MAX_PDF_PAGES:
+            return
+
+
 def read_pdf(data: bytes, budget: Budget) -> tuple[list[Sheet], str]:
     """Rows of text lines per page (cells = separate text boxes ordered by x) and plain text."""
-    from pdfminer.high_level import extract_pages
     from pdfminer.layout import LAParams, LTTextBox, LTTextLine
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
     sheets: list[Sheet] = []
     texts: list[str] = []
     try:
-        pages = extract_pages(
-            io.BytesIO(data), laparams=LAParams(char_margin=1.0), maxpages=MAX_PDF_PAGES
-        )
+        pages = _pdf_pages(data, LAParams(char_margin=1.0))
         for number, page in enumerate(pages, start=1):
             if not budget.take_sheet():
                 break

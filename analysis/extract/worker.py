@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import os
 import resource
 import select
@@ -31,15 +32,45 @@ PRELOAD = (
 )
 
 
-def limit(memory_mb: int, cpu_seconds: int) -> None:
+CPU_GRACE = 2  # CPU seconds past the limit to send the error reply before the kernel's SIGKILL
+
+
+class CPULimitExceeded(BaseException):
+    """Raised by SIGXCPU; a BaseException so that no parser's `except Exception` swallows it."""
+
+
+def _on_sigxcpu(signum: int, frame: object) -> None:
+    signal.signal(signal.SIGXCPU, signal.SIG_IGN)  # once: the reply must not be interrupted
+    raise CPULimitExceeded
+
+
+def limit(memory_mb: int, cpu_seconds: float) -> None:
+    """Limit this process to `memory_mb` of address space and `cpu_seconds` more CPU time: at
+    the limit the kernel sends SIGXCPU (the parse stops with an error reply), CPU_GRACE seconds
+    later SIGKILL (a parser stuck in C code that never returns to Python)."""
     memory = memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-    resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 1))
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    soft = math.ceil(usage.ru_utime + usage.ru_stime + max(cpu_seconds, 0.001))
+    signal.signal(signal.SIGXCPU, _on_sigxcpu)
+    resource.setrlimit(resource.RLIMIT_CPU, (soft, soft + CPU_GRACE))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 
-def parse(data: bytes, name: str, memory_mb: int, caps: dict[str, int]) -> dict[str, Any]:
-    """The JSON-able result for one file (called after `limit`), read no further than `caps`."""
+def parse(
+    data: bytes, name: str, memory_mb: int, caps: dict[str, int], cpu_seconds: float = 0
+) -> dict[str, Any]:
+    """The JSON-able result for one file (called after `limit`), read no further than `caps`;
+    past the CPU limit, an error. The reply that follows gets the limit's grace seconds."""
+    try:
+        return _read(data, name, memory_mb, caps)
+    except CPULimitExceeded:
+        return {"error": f"parser used its {cpu_seconds:g} s of CPU time", "error_kind": "timeout"}
+    finally:
+        signal.signal(signal.SIGXCPU, signal.SIG_IGN)
+
+
+def _read(data: bytes, name: str, memory_mb: int, caps: dict[str, int]) -> dict[str, Any]:
     from analysis.extract.files import (
         Caps,
         CorruptFileError,
@@ -74,11 +105,11 @@ def parse(data: bytes, name: str, memory_mb: int, caps: dict[str, int]) -> dict[
 def main(argv: list[str]) -> int:
     if argv[:1] == ["--serve"]:
         return serve(argv[1])
-    name, memory_mb, cpu_seconds = argv[0], int(argv[1]), int(argv[2])
+    name, memory_mb, cpu_seconds = argv[0], int(argv[1]), float(argv[2])
     caps = json.loads(argv[3]) if len(argv) > 3 else {}
     data = sys.stdin.buffer.read()
     limit(memory_mb, cpu_seconds)
-    out = parse(data, name, memory_mb, caps)
+    out = parse(data, name, memory_mb, caps, cpu_seconds)
     sys.stdout.write(json.dumps(out, ensure_ascii=False, default=str))
     return 0
 
@@ -87,7 +118,8 @@ def main(argv: list[str]) -> int:
 #
 # Protocol per connection (the forked child's side): send "<pid>\n"; receive one JSON header
 # line {"name", "memory_mb", "cpu_seconds", "size", "caps"} and `size` bytes; apply the limits;
-# parse; send the JSON result; exit. The parent kills the child at its wall-clock limit.
+# parse; send the JSON result; exit. The kernel stops the child at its CPU limit; the parent
+# kills it at its wall-clock backstop.
 
 
 def serve(path: str) -> int:
@@ -130,9 +162,9 @@ def serve_one(conn: socket.socket) -> int:
     stream = conn.makefile("rb")
     header = json.loads(stream.readline())
     data = stream.read(int(header["size"]))
-    memory_mb = int(header["memory_mb"])
-    limit(memory_mb, int(header["cpu_seconds"]))
-    out = parse(data, str(header["name"]), memory_mb, dict(header.get("caps") or {}))
+    memory_mb, cpu_seconds = int(header["memory_mb"]), float(header["cpu_seconds"])
+    limit(memory_mb, cpu_seconds)
+    out = parse(data, str(header["name"]), memory_mb, dict(header.get("caps") or {}), cpu_seconds)
     conn.sendall(json.dumps(out, ensure_ascii=False, default=str).encode("utf-8"))
     conn.shutdown(socket.SHUT_WR)
     return 0

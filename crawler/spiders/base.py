@@ -95,7 +95,8 @@ class NoticeSpider(scrapy.Spider):
         self.state = CrawlState()  # what the store knows; read in from_crawler
         self.full_paging = False
         self.attachment_maxsize = 0
-        self.parse_timeout = 30.0
+        self.parse_timeout = 180.0
+        self.parse_cpu_seconds = 30.0
         self.parse_memory_mb = 1024
         self.max_list_pages = 50
         self.max_article_parts = 10
@@ -119,6 +120,7 @@ class NoticeSpider(scrapy.Spider):
         spider.full_paging = settings.getbool("ICC_FULL_PAGING")
         spider.attachment_maxsize = settings.getint("ICC_ATTACHMENT_MAXSIZE")
         spider.parse_timeout = settings.getfloat("ICC_PARSE_TIMEOUT")
+        spider.parse_cpu_seconds = settings.getfloat("ICC_PARSE_CPU_SECONDS")
         spider.parse_memory_mb = settings.getint("ICC_PARSE_MEMORY_MB")
         spider.max_list_pages = settings.getint("ICC_MAX_LIST_PAGES")
         spider.max_article_parts = settings.getint("ICC_ARTICLE_MAX_PARTS")
@@ -425,6 +427,7 @@ class NoticeSpider(scrapy.Spider):
                 response.body,
                 name or url,
                 timeout=self.parse_timeout,
+                cpu_seconds=self.parse_cpu_seconds,
                 memory_mb=self.parse_memory_mb,
             )
         )
