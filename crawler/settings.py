@@ -58,6 +58,11 @@ ICC_WECHAT_FEED_TEMPLATE = ""
 ICC_ARTICLE_MAX_PARTS = 10  # pages of one article split over several (`_2.html`, 下一页)
 ICC_FULL_PAGING = False  # page through whole lists even after a page of only known notices
 ICC_ATTACHMENT_MAXSIZE = 20 * 1024 * 1024  # bigger attachments are skipped (and recorded)
+# A notice's attachments are fetched and parsed one at a time, each read up to the table rows the
+# notice has left (analysis.extract.RowBudget): the crawl holds one file's rows at a time and a
+# notice's together stay within the memory budget however many files it links.
+ICC_MAX_ATTACHMENTS = 20  # attachments fetched per notice, in link order (real: one to five)
+ICC_NOTICE_MAX_TABLE_ROWS = 25_000  # table rows per notice (25,000: normalise worker 382 MB)
 # Each attachment is parsed in a child process limited in CPU time (the work it does: a loaded
 # machine does not make an honest file fail) and, as a backstop, in wall time.
 ICC_PARSE_CPU_SECONDS = 30.0  # CPU seconds per attachment parse (50,000 .xlsx rows: 13.3)

@@ -388,10 +388,9 @@ def test_the_notice_text_budget_is_shared_by_its_tables(monkeypatch: pytest.Monk
     assert len(merged.tables) == 6
 
 
-def test_cuts_are_recorded_on_the_notice(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(extract, "NOTICE_MAX_TABLE_ROWS", 3)
+def test_cuts_are_recorded_on_the_notice() -> None:
     bare = ParsedNotice(url="http://x.test/n.html", title="公告", text="岗位详见附件。")
-    merged = attach_tables(bare, [table_attachment(10, Caps(rows=6))])
+    merged = attach_tables(bare, [table_attachment(10, Caps(rows=6))], max_rows=3)
     assert [r.row for r in merged.tables] == [2, 3, 4]
     assert [(e.kind, e.error.split(":")[0]) for e in merged.attachment_errors] == [
         ("truncated", "stopped at sheet '岗位表' row 7"),

@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
+from analysis.extract.files import MAX_ROWS, Caps
 from analysis.extract.sandbox import Extracted, extract_file
 from analysis.extract.tables import (
     Table,
@@ -23,8 +24,10 @@ from analysis.extract.tables import (
 from analysis.models import AttachmentError, ParsedNotice, TableRow
 
 __all__ = [
+    "MAX_ATTACHMENTS",
     "Attachment",
     "Extracted",
+    "RowBudget",
     "Table",
     "TableRow",
     "attach_tables",
@@ -46,6 +49,9 @@ __all__ = [
 # rows, TEXT_ROWS and TEXT_CHARS over all tables of the notice (real provincial tables run to
 # 7,500-14,000 rows and 2 million characters; the whole of them used to be appended).
 NOTICE_MAX_TABLE_ROWS = 25_000
+MAX_ATTACHMENTS = 20
+"""Attachments of one notice a crawl fetches, in link order (real notices link one to five):
+a page linking hundreds would otherwise fetch and parse them all."""
 TEXT_ROWS_PER_TABLE = 20
 TEXT_ROWS = 50  # all tables of a notice together
 TEXT_CHARS = 20_000  # all table blocks of a notice together
@@ -67,6 +73,26 @@ class Attachment:
     result: Extracted
 
 
+@dataclass(slots=True)
+class RowBudget:
+    """The rows a notice's attachments may still yield. The crawl parses a notice's files one
+    after another, each capped at the rows left, so together they hold at most
+    NOTICE_MAX_TABLE_ROWS rows in the crawl process (each file alone at most MAX_ROWS)."""
+
+    limit: int = NOTICE_MAX_TABLE_ROWS
+    left: int = dataclasses.field(init=False)
+
+    def __post_init__(self) -> None:
+        self.left = self.limit
+
+    def caps(self) -> Caps | None:
+        """The caps of the next file's parse; None when no row is left (the file is not read)."""
+        return Caps(rows=min(MAX_ROWS, self.left)) if self.left > 0 else None
+
+    def spend(self, result: Extracted) -> None:
+        self.left -= sum(len(sheet["rows"]) for sheet in result.sheets)
+
+
 def tables_of(attachment: Attachment) -> list[Table]:
     tables = []
     for sheet in attachment.result.sheets:
@@ -82,13 +108,15 @@ def repeats_body(table: Table, text: str) -> bool:
     return all(row.title and row.title in text for row in table.rows)
 
 
-def attach_tables(notice: ParsedNotice, attachments: list[Attachment]) -> ParsedNotice:
+def attach_tables(
+    notice: ParsedNotice, attachments: list[Attachment], *, max_rows: int = NOTICE_MAX_TABLE_ROWS
+) -> ParsedNotice:
     """The notice with its attachments' position tables appended (text + `tables`).
 
     A table whose positions the body already names is kept in `tables` only (its rows marked
     `repeats_body`). Attachments without a table add nothing to the text (their plain text is
     kept in `attachment_text`); failed ones are listed in `attachment_errors`, and so are the
-    cut ones (kind "truncated": the child's caps, or rows past NOTICE_MAX_TABLE_ROWS). The
+    cut ones (kind "truncated": the child's caps, or rows past `max_rows`). The
     text shows at most TEXT_ROWS_PER_TABLE rows of a table, TEXT_ROWS and TEXT_CHARS in all.
     """
     blocks: list[str] = []
@@ -117,11 +145,11 @@ def attach_tables(notice: ParsedNotice, attachments: list[Attachment]) -> Parsed
                 blocks.append(block)
                 text_rows -= shown
                 text_chars -= len(block) + 1
-            room = max(0, NOTICE_MAX_TABLE_ROWS - len(rows))
+            room = max(0, max_rows - len(rows))
             dropped += max(0, len(table.rows) - room)
             rows.extend(dataclasses.replace(r, repeats_body=repeats) for r in table.rows[:room])
         if dropped:
-            message = f"{dropped} table rows past the notice's {NOTICE_MAX_TABLE_ROWS} not kept"
+            message = f"{dropped} table rows past the notice's {max_rows} not kept"
             errors.append(AttachmentError(att.url, message, "truncated"))
         if not tables and att.result.text:
             texts[att.url] = att.result.text

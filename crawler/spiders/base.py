@@ -11,7 +11,6 @@ functions `analysis.process.parse_page` (notice pages), `analysis.extract.pages`
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -21,11 +20,18 @@ from parsel import Selector
 from scrapy.crawler import Crawler
 from scrapy.http import Response
 from scrapy.utils.defer import maybe_deferred_to_future
-from scrapy.utils.reactor import is_asyncio_reactor_installed
 from twisted.internet.threads import deferToThread
 from twisted.python.failure import Failure
 
-from analysis.extract import Attachment, Extracted, attach_tables, extract_file, wanted_attachments
+from analysis.extract import (
+    Attachment,
+    Extracted,
+    RowBudget,
+    attach_tables,
+    extract_file,
+    wanted_attachments,
+)
+from analysis.extract.files import Caps
 from analysis.extract.pages import Listing, Unavailable, decode_html, parse_listing
 from analysis.extract.pages.blocked import detect_blocked
 from analysis.extract.pages.charset import charset_from_content_type
@@ -100,6 +106,8 @@ class NoticeSpider(scrapy.Spider):
         self.parse_memory_mb = 1024
         self.max_list_pages = 50
         self.max_article_parts = 10
+        self.max_attachments = 20
+        self.notice_max_table_rows = 25_000
         self.list_pages: dict[str, int] = {}  # source id -> list pages requested so far
         self.followed_originals: set[str] = set()  # articles that share posts embed, requested
 
@@ -124,6 +132,8 @@ class NoticeSpider(scrapy.Spider):
         spider.parse_memory_mb = settings.getint("ICC_PARSE_MEMORY_MB")
         spider.max_list_pages = settings.getint("ICC_MAX_LIST_PAGES")
         spider.max_article_parts = settings.getint("ICC_ARTICLE_MAX_PARTS")
+        spider.max_attachments = settings.getint("ICC_MAX_ATTACHMENTS")
+        spider.notice_max_table_rows = settings.getint("ICC_NOTICE_MAX_TABLE_ROWS")
         spider.state = load_crawl_state(
             store_path(settings),
             spider.sources_by_id,
@@ -380,23 +390,47 @@ class NoticeSpider(scrapy.Spider):
     async def with_attachments(
         self, notice: ParsedNotice, source: Source
     ) -> tuple[ParsedNotice, list[FetchedPage]]:
-        """Fetch and parse the notice's attachments (concurrently, each parse in its own
-        limited child process) and append their position tables, in link order."""
+        """Fetch and parse the notice's attachments and append their position tables, in link
+        order: one file at a time (each parse in its own limited child process, capped at the
+        rows the notice has left: RowBudget), at most ICC_MAX_ATTACHMENTS of them. The crawl's
+        per-domain delay serialises a notice's downloads anyway; one at a time, the crawl holds
+        one body and one parse's rows of a notice however many files it links."""
+        stats = self.crawler.stats
         skipped = len(notice.attachments) - len(wanted := wanted_attachments(notice))
         if skipped:
-            self.crawler.stats.inc_value("icc/attachment/not_fetched", skipped)
-        fetches = [self.fetch_attachment(url, name, source) for url, name in wanted]
-        if is_asyncio_reactor_installed():
-            results = list(await asyncio.gather(*fetches))
-        else:
-            results = [await fetch for fetch in fetches]
-        found = [attachment for attachment, _ in results]
-        pages = [page for _, page in results]
-        return (attach_tables(notice, found) if found else notice), pages
+            stats.inc_value("icc/attachment/not_fetched", skipped)
+        budget = RowBudget(self.notice_max_table_rows)
+        found: list[Attachment] = []
+        pages: list[FetchedPage] = []
+        for number, (url, name) in enumerate(wanted, start=1):
+            caps = budget.caps()
+            reason = None
+            if number > self.max_attachments:
+                reason = (
+                    f"the notice links {len(wanted)}; the first {self.max_attachments} are read"
+                )
+            elif caps is None:
+                reason = f"the notice's {budget.limit} table rows were reached before it"
+            if reason is not None:
+                stats.inc_value("icc/attachment/over_limit")
+                self.logger.info("%s: attachment not fetched: %s", url, reason)
+                message = f"attachment not fetched: {reason}"
+                found.append(Attachment(url, name, Extracted(error=message, error_kind="limit")))
+                pages.append(self.failed_page(url, source.id, message, kind="attachment"))
+                continue
+            attachment, page = await self.fetch_attachment(url, name, source, caps)
+            budget.spend(attachment.result)
+            found.append(attachment)
+            pages.append(page)
+        if not found:
+            return notice, pages
+        return attach_tables(notice, found, max_rows=self.notice_max_table_rows), pages
 
     async def fetch_attachment(
-        self, url: str, name: str, source: Source
+        self, url: str, name: str, source: Source, caps: Caps | None = None
     ) -> tuple[Attachment, FetchedPage]:
+        """Download one attachment and parse it in a limited child process, read up to `caps`
+        (the default caps when None)."""
         stats = self.crawler.stats
         request = scrapy.Request(
             url,
@@ -429,6 +463,7 @@ class NoticeSpider(scrapy.Spider):
                 timeout=self.parse_timeout,
                 cpu_seconds=self.parse_cpu_seconds,
                 memory_mb=self.parse_memory_mb,
+                caps=caps or Caps(),
             )
         )
         stats.inc_value("icc/attachment/fetched")
