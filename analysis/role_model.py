@@ -216,14 +216,27 @@ def predict_role_family(
 def predict_families(
     model: Pipeline, titles: Sequence[str], texts: Sequence[str], tokens: Sequence[str]
 ) -> list[tuple[str, float]]:
-    """(family, probability) of each position, all vectorised at once.
+    """(family, probability) of each position, vectorised PREDICT_BATCH positions at a time
+    (a notice of 25,000 table rows must not hold all their n-gram matrices at once).
 
     The same figures as `model.predict_proba(build_features(...))`, without the DataFrame and
     the ColumnTransformer's per-call set-up: each fitted vectoriser reads its column, the blocks
     are weighted and stacked, and the classifier reads the matrix (a test checks they agree).
     """
-    if not titles:
-        return []
+    out: list[tuple[str, float]] = []
+    for start in range(0, len(titles), PREDICT_BATCH):
+        end = start + PREDICT_BATCH
+        out += _predict_batch(model, titles[start:end], texts[start:end], tokens[start:end])
+    return out
+
+
+PREDICT_BATCH = 2048
+"""Positions vectorised at once by `predict_families` (their matrices: a few MB)."""
+
+
+def _predict_batch(
+    model: Pipeline, titles: Sequence[str], texts: Sequence[str], tokens: Sequence[str]
+) -> list[tuple[str, float]]:
     features = model.named_steps["features"]
     columns = {"title": titles, "text": [t[:TEXT_HEAD] for t in texts], "findings": tokens}
     weights = features.transformer_weights or {}
@@ -264,8 +277,8 @@ def _transform(vectoriser: TfidfVectorizer, docs: Sequence[str]) -> csr_matrix:
             _count_chunk(chunk, first, vocabulary, rows, columns)
             chunk, first, size = [], i + 1, 0
     _count_chunk(chunk, first, vocabulary, rows, columns)
-    row = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
-    column = np.concatenate(columns) if columns else np.zeros(0, dtype=np.int64)
+    row = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int32)
+    column = np.concatenate(columns) if columns else np.zeros(0, dtype=np.int32)
     counts = coo_matrix(
         (np.ones(len(row), dtype=vectoriser.dtype), (row, column)),
         shape=(len(docs), len(vectoriser.vocabulary_)),
@@ -293,7 +306,7 @@ def _count_chunk(
     points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     points = points.astype(np.int64)
     lengths = np.fromiter((len(d) + 1 for d in chunk), dtype=np.int64, count=len(chunk))
-    document = np.repeat(np.arange(first, first + len(chunk), dtype=np.int64), lengths)
+    document = np.repeat(np.arange(first, first + len(chunk), dtype=np.int32), lengths)
     for n, (codes, ids) in vocabulary.items():
         windows = len(points) - n + 1
         if windows <= 0 or not len(codes):
@@ -331,7 +344,7 @@ def _vocabulary_codes(
         order = np.argsort(np.asarray(codes, dtype=np.int64), kind="stable")
         out[n] = (
             np.asarray(codes, dtype=np.int64)[order],
-            np.asarray(ids, dtype=np.int64)[order],
+            np.asarray(ids, dtype=np.int32)[order],
         )
     return out
 

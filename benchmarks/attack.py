@@ -402,6 +402,20 @@ def crawl(totals: Totals, quick: bool) -> None:
             "gb18030"
         )
 
+    def many_files() -> dict[str, Route]:
+        """A page linking 40 copies of the 100,000-row .xlsx: the notice's row budget must stop
+        after the first (and ICC_MAX_ATTACHMENTS after 20), not hold 40 files' rows."""
+        table = build_xlsx(100_000, 8)
+        urls = [f"http://c1.mirror.icc-talent.test/icc/many/{i}.xlsx" for i in range(40)]
+        links = "".join(
+            f'<p><a href="{u}">附件{i}：岗位表.xlsx</a></p>' for i, u in enumerate(urls)
+        )
+        body = build_attack(0).decode("gb18030").replace("</body>", links + "</body>", 1)
+        return {
+            HOSTILE_URL: Route(page, body=body.encode("gb18030")),
+            **{u: Route(docx, body=table) for u in urls},
+        }
+
     # (name, routes, the fewest positions the attachment's notice must get: every row the
     # caps let through is a position; the .docx stops at 4,000,000 characters, the 100,000
     # rows at 25,000 rows, header included)
@@ -410,11 +424,13 @@ def crawl(totals: Totals, quick: bool) -> None:
         ("docx 9 tables x 1,000 rows", lambda: {docx_url: Route(docx, body=build_docx())}, 2_000),
         ("xlsx 10,000 rows", lambda: {docx_url: Route(docx, body=build_xlsx(10_000, 8))}, 10_000),
         ("xlsx 100,000 rows", lambda: {docx_url: Route(docx, body=build_xlsx(100_000, 8))}, 24_999),
+        # the page's own attachment takes a few rows of the notice's budget before the copies
+        ("page linking 40 x 100,000 rows", many_files, 24_990),
         ("page +140,000 chars of sections", lambda: {HOSTILE_URL: Route(page, body=build_attack(140_000))}, 0),
         ("page +1 MB of 英语六级以上，", lambda: {HOSTILE_URL: Route(page, body=dense_page())}, 0),
     ]  # fmt: skip
     if quick:
-        attacks = [a for a in attacks if "100,000" not in a[0]]
+        attacks = [a for a in attacks if "100,000" not in a[0]]  # both 100,000-row inputs
     print(f"\n== crawl: the mirror with one hostile input, 2 normalise workers; "
           f"limit {LIMIT_MB} MB per process")  # fmt: skip
     with tempfile.TemporaryDirectory() as tmp_name:

@@ -104,6 +104,18 @@ def test_batched_prediction_is_the_pipelines() -> None:
     assert predict_families(model, [], [], []) == []
 
 
+def test_prediction_in_small_batches_gives_the_same_answers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    model, _ = load_role_model()
+    titles = ["英文编辑", "Video Producer", "新媒体运营", "", "主持人", "算法工程师", "x"] * 3
+    texts = TEXTS[:7] * 3
+    tokens = ["skill:translation", "", "", "", "", "aigc", "lang:fr"] * 3
+    whole = predict_families(model, titles, texts, tokens)
+    monkeypatch.setattr(role_model, "PREDICT_BATCH", 4)  # 21 positions: 6 batches, the last 1
+    assert predict_families(model, titles, texts, tokens) == whole
+
+
 def test_every_position_of_a_batch_in_one_call_in_order() -> None:
     recorder = Recorder()
     notices = [_notice("a", "b"), _notice(), _notice("c")]
