@@ -5,8 +5,6 @@ instead of the network, stores exactly the same notice, positions and findings."
 from __future__ import annotations
 
 import sqlite3
-import subprocess
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -16,7 +14,7 @@ import yaml
 from analysis.models import ParsedNotice
 from analysis.process import Processed, process_page
 from mirror.server import serve_mirror
-from tests.test_spiders import REPO, crawl, crawl_env
+from tests.test_spiders import crawl, icc_talent
 
 FETCHED = datetime(2025, 3, 2, tzinfo=UTC)
 FIRST = "t20250301_1.html"
@@ -56,31 +54,24 @@ def test_process_page_joins_the_parts_it_is_given_and_stops_at_a_missing_one() -
     url = f"http://icc.test/zp/{FIRST}"
     stored = {"http://icc.test/zp/t20250301_1_2.html": (PART_2, "text/html; charset=utf-8")}
 
-    def process(parts: dict[str, tuple[bytes, str]]) -> ParsedNotice:
+    def process(parts: dict[str, tuple[bytes, str]], kind: str = "cms") -> ParsedNotice | None:
         result = process_page(
             PART_1,
             content_type="text/html; charset=utf-8",
-            kind="cms",
+            kind=kind,
             url=url,
             fetched_at=FETCHED,
             parts=parts.get,
         )
-        assert isinstance(result, Processed)
-        return result.parsed
+        return result.parsed if isinstance(result, Processed) else None
 
     joined = process(stored)
+    assert joined is not None
     assert "英语编辑" in joined.text and "联系电话：0871-0000000" in joined.text
     alone = process({})
-    assert "英语编辑" in alone.text and "俄语记者" not in alone.text
-    wechat = process_page(
-        PART_1,
-        content_type="text/html; charset=utf-8",
-        kind="wechat",
-        url=url,
-        fetched_at=FETCHED,
-        parts=stored.get,
-    )
-    assert not isinstance(wechat, Processed) or "俄语记者" not in wechat.parsed.text
+    assert alone is not None and "英语编辑" in alone.text and "俄语记者" not in alone.text
+    wechat = process(stored, kind="wechat")  # WeChat articles have no parts
+    assert wechat is None or "俄语记者" not in wechat.text
 
 
 def snapshot(db: Path) -> dict[str, list[tuple]]:
@@ -123,14 +114,7 @@ def test_reprocess_stores_the_joined_article_the_crawl_stored(site: Path, tmp_pa
     (text,) = [n[5] for n in crawled["notices"]]
     assert "英语编辑" in text and "0871-0000000" in text  # both parts, joined
     assert [p[3] for p in crawled["positions"]] == ["英语编辑", "俄语记者"]
-    again = subprocess.run(
-        [sys.executable, "-m", "analysis", "reprocess", "--db", str(db)],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        env=crawl_env(),
-        timeout=300,
-    )
+    again = icc_talent("reprocess", db=db)
     assert again.returncode == 0, again.stderr[-2000:]
     assert "1 unchanged" in again.stdout, again.stdout
     assert snapshot(db) == crawled

@@ -12,7 +12,9 @@ import os
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -20,7 +22,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 from mirror import SOURCES_PATH as MIRROR_SOURCES
 from mirror.build import load_notices
-from mirror.server import serve_mirror
+from mirror.server import Route, serve_mirror
 
 REPO = Path(__file__).resolve().parents[1]
 FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "LOG_LEVEL=WARNING"]
@@ -59,6 +61,19 @@ def crawl(sources: Path, db: Path, *extra: str) -> subprocess.CompletedProcess[s
         env=crawl_env(),
         timeout=300,
     )
+
+
+def crawl_routes(
+    tmp: Path, source: dict[str, Any], routes: Mapping[str, Route], *extra: str
+) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    """Crawl the one `source` into tmp/store.sqlite, every URL answered by `routes` (the test
+    server as the crawl's proxy); the store's path and the finished crawl."""
+    sources = tmp / "sources.yaml"
+    sources.write_text(yaml.safe_dump({"sources": [source]}, allow_unicode=True), "utf-8")
+    db = tmp / "store.sqlite"
+    with serve_mirror(None, routes=routes) as proxy:
+        done = crawl(sources, db, "-s", f"ICC_HTTP_PROXY={proxy}", *extra)
+    return db, done
 
 
 @pytest.fixture(scope="module")
@@ -241,6 +256,7 @@ def icc_talent(*args: str, db: Path) -> subprocess.CompletedProcess[str]:
         capture_output=True,
         text=True,
         cwd=REPO,
+        env=crawl_env(),
         timeout=300,
     )
 

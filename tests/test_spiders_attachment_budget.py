@@ -5,18 +5,16 @@ them all. Crawled from pages served on 127.0.0.1 by this test; the tables are th
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
-import yaml
-from test_spiders import crawl
+from test_spiders import crawl_routes, query
 
 from analysis.extract import NOTICE_MAX_TABLE_ROWS, RowBudget, extract_file
 from analysis.extract.files import MAX_ROWS
 from mirror import attachments as files
 from mirror.build import load_notices
-from mirror.server import Route, serve_mirror
+from mirror.server import Route
 
 HTML = "text/html; charset=utf-8"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -48,29 +46,16 @@ ROUTES = {
 }
 
 
-def query(db: Path, sql: str) -> list[tuple]:
-    conn = sqlite3.connect(db)
-    try:
-        return conn.execute(sql).fetchall()
-    finally:
-        conn.close()
-
-
 @pytest.fixture(scope="module")
 def crawled(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    tmp = tmp_path_factory.mktemp("budget")
     source = {"id": "t-budget", "kind": "cms", "start_urls": ["http://list.test/notices.txt"]}
-    sources = tmp / "sources.yaml"
-    sources.write_text(yaml.safe_dump({"sources": [source]}, allow_unicode=True), "utf-8")
-    db = tmp / "store.sqlite"
-    with serve_mirror(None, routes=ROUTES) as proxy:
-        done = crawl(
-            sources,
-            db,
-            *("-s", f"ICC_HTTP_PROXY={proxy}"),
-            *("-s", "ICC_MAX_ATTACHMENTS=3"),
-            *("-s", f"ICC_NOTICE_MAX_TABLE_ROWS={RAW_ROWS + 4}"),
-        )
+    db, done = crawl_routes(
+        tmp_path_factory.mktemp("budget"),
+        source,
+        ROUTES,
+        *("-s", "ICC_MAX_ATTACHMENTS=3"),
+        *("-s", f"ICC_NOTICE_MAX_TABLE_ROWS={RAW_ROWS + 4}"),
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     return db
 

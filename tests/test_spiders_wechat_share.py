@@ -5,17 +5,15 @@ test; the real share post of ../shared is checked by tests/test_pages_wechat.py.
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
-import yaml
 from parsel import Selector
-from test_spiders import crawl
+from test_spiders import crawl_routes, query
 
 from analysis.extract.pages.wechat import parse_wechat_article, share_source_url
 from analysis.models import ParsedNotice
-from mirror.server import Route, serve_mirror
+from mirror.server import Route
 
 HTML = "text/html; charset=utf-8"
 WX = "https://mp.weixin.qq.com/s/"
@@ -52,23 +50,10 @@ ROUTES = {
 }
 
 
-def query(db: Path, sql: str) -> list[tuple]:
-    conn = sqlite3.connect(db)
-    try:
-        return conn.execute(sql).fetchall()
-    finally:
-        conn.close()
-
-
 @pytest.fixture(scope="module")
 def crawled(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    tmp = tmp_path_factory.mktemp("share")
     source = {"id": "t-share", "kind": "wechat", "start_urls": ["http://list.test/articles.txt"]}
-    sources = tmp / "sources.yaml"
-    sources.write_text(yaml.safe_dump({"sources": [source]}, allow_unicode=True), "utf-8")
-    db = tmp / "store.sqlite"
-    with serve_mirror(None, routes=ROUTES) as proxy:
-        crawl(sources, db, "-s", f"ICC_HTTP_PROXY={proxy}")
+    db, _ = crawl_routes(tmp_path_factory.mktemp("share"), source, ROUTES)
     return db
 
 

@@ -404,33 +404,31 @@ class NoticeSpider(scrapy.Spider):
         pages: list[FetchedPage] = []
         for number, (url, name) in enumerate(wanted, start=1):
             caps = budget.caps()
-            reason = None
             if number > self.max_attachments:
                 reason = (
                     f"the notice links {len(wanted)}; the first {self.max_attachments} are read"
                 )
             elif caps is None:
                 reason = f"the notice's {budget.limit} table rows were reached before it"
-            if reason is not None:
-                stats.inc_value("icc/attachment/over_limit")
-                self.logger.info("%s: attachment not fetched: %s", url, reason)
-                message = f"attachment not fetched: {reason}"
-                found.append(Attachment(url, name, Extracted(error=message, error_kind="limit")))
-                pages.append(self.failed_page(url, source.id, message, kind="attachment"))
+            else:
+                attachment, page = await self.fetch_attachment(url, name, source, caps)
+                budget.spend(attachment.result)
+                found.append(attachment)
+                pages.append(page)
                 continue
-            attachment, page = await self.fetch_attachment(url, name, source, caps)
-            budget.spend(attachment.result)
-            found.append(attachment)
-            pages.append(page)
+            stats.inc_value("icc/attachment/over_limit")
+            self.logger.info("%s: attachment not fetched: %s", url, reason)
+            message = f"attachment not fetched: {reason}"
+            found.append(Attachment(url, name, Extracted(error=message, error_kind="limit")))
+            pages.append(self.failed_page(url, source.id, message, kind="attachment"))
         if not found:
             return notice, pages
         return attach_tables(notice, found, max_rows=self.notice_max_table_rows), pages
 
     async def fetch_attachment(
-        self, url: str, name: str, source: Source, caps: Caps | None = None
+        self, url: str, name: str, source: Source, caps: Caps
     ) -> tuple[Attachment, FetchedPage]:
-        """Download one attachment and parse it in a limited child process, read up to `caps`
-        (the default caps when None)."""
+        """Download one attachment and parse it in a limited child process, read up to `caps`."""
         stats = self.crawler.stats
         request = scrapy.Request(
             url,
@@ -463,7 +461,7 @@ class NoticeSpider(scrapy.Spider):
                 timeout=self.parse_timeout,
                 cpu_seconds=self.parse_cpu_seconds,
                 memory_mb=self.parse_memory_mb,
-                caps=caps or Caps(),
+                caps=caps,
             )
         )
         stats.inc_value("icc/attachment/fetched")

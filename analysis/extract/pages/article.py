@@ -66,11 +66,11 @@ MAX_BLOCK_LINK_SHARE = 0.5
 # A short heading right before a dropped link block heads that list ("相关新闻", "工作动态").
 LIST_HEADING_MAX_WORDS = 8
 _SENTENCE_END = re.compile(r"[。！？；.!?;：:]$")
-# Links that are content, not navigation: an attachment (岗位表.xlsx; the notice's positions)
-# and a written-out address (报名网址 https://…, an e-mail).
-_ATTACHMENT_TARGET = re.compile(
-    r"\.(?:xls|xlsx|doc|docx|pdf|wps|et|zip|rar)(?:$|[?#&])", re.IGNORECASE
-)
+# Links that are content, not navigation: an attachment (岗位表.xlsx; the notice's positions;
+# `cms.parse_attachments` collects them by the same pattern) and a written-out address (报名网址
+# https://…, an e-mail).
+ATTACHMENT_EXTENSIONS = ("xls", "xlsx", "doc", "docx", "pdf", "wps", "et", "zip", "rar")
+ATTACHMENT_TARGET = re.compile(rf"\.(?:{'|'.join(ATTACHMENT_EXTENSIONS)})(?:$|[?#&])", re.I)
 _ADDRESS_TEXT = re.compile(r"^\s*(?:https?://|www\.|[\w.+-]+@[\w-]+\.)", re.IGNORECASE)
 
 
@@ -85,7 +85,7 @@ def link_words(block: Any) -> tuple[int, int]:
     linked = 0
     for ref in block.iter("ref"):
         text = "".join(ref.itertext())
-        if _ATTACHMENT_TARGET.search(ref.get("target") or "") or _ADDRESS_TEXT.match(text):
+        if ATTACHMENT_TARGET.search(ref.get("target") or "") or _ADDRESS_TEXT.match(text):
             continue
         linked += word_chars(text)
     return total, linked

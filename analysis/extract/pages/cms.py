@@ -15,6 +15,7 @@ import lxml.html
 from parsel import Selector
 
 from analysis.extract.pages.article import (
+    ATTACHMENT_TARGET,
     MIN_BODY_CHARS,
     badge_date,
     body_chars,
@@ -36,8 +37,6 @@ from analysis.extract.pages.titles import (
 )
 from analysis.models import ParsedNotice
 
-ATTACHMENT_EXTENSIONS = ("xls", "xlsx", "doc", "docx", "pdf", "wps", "et", "zip", "rar")
-_ATTACHMENT = re.compile(rf"\.({'|'.join(ATTACHMENT_EXTENSIONS)})(?:$|[?#&])", re.I)
 _SOURCE_LABEL = re.compile(r"(?:信息来源|文章来源|来源)\s*[：:][ \t\u3000]*([^\s|]{2,40})")
 _URL_TRS_DATE = re.compile(r"/t(\d{4})(\d{2})(\d{2})_\d+")
 _URL_JCMS_DATE = re.compile(r"/art/(\d{4})/(\d{1,2})/(\d{1,2})/")
@@ -209,7 +208,7 @@ def parse_attachments(sel: Selector, url: str) -> tuple[list[str], list[str]]:
     names: list[str] = []
     for anchor in sel.xpath("//a[@href]"):
         href = anchor.attrib["href"].strip()
-        if not _ATTACHMENT.search(href) or href.lower().startswith("javascript:"):
+        if not ATTACHMENT_TARGET.search(href) or href.lower().startswith("javascript:"):
             continue
         target = urljoin(base, href)
         if target not in urls:
