@@ -28,6 +28,7 @@ COLUMNS = {
     "岗位标签": "tags",
     "岗位分类": "category",
     "招聘信息更新时间": "updated",
+    "详情url": "url",
 }
 
 

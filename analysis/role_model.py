@@ -43,6 +43,7 @@ __all__ = [
     "build_role_pipeline",
     "evaluate_role_model",
     "fit_role_model",
+    "gold_corpus_urls",
     "load_dev_test_examples",
     "load_family_map",
     "load_role_chooser",
@@ -56,7 +57,7 @@ __all__ = [
     "train_role_model",
 ]
 
-MODEL_VERSION = "2"
+MODEL_VERSION = "3"
 """Bump when features, training data or defaults change; names the model file and its sidecar."""
 
 ROOT = Path(__file__).resolve().parent
@@ -402,9 +403,16 @@ def _example(
 
 
 def load_zhilian_examples(
-    path: Path = DEFAULT_ZHILIAN, family_map: Path = FAMILY_MAP
+    path: Path = DEFAULT_ZHILIAN,
+    family_map: Path = FAMILY_MAP,
+    *,
+    exclude_urls: frozenset[str] = frozenset(),
 ) -> list[RoleExample]:
-    """The Zhilian ads as examples (ids "zl-<row>"), family from their 岗位分类 via the map."""
+    """The Zhilian ads as examples (ids "zl-<row>"), family from their 岗位分类 via the map.
+
+    Ads whose page URL is in `exclude_urls` are left out: training passes the gold corpus's URLs,
+    so an ad that is also a gold ad (dev or frozen test) never trains the model under the site's
+    category."""
     from analysis.evaluate_cluster import load_zhilian
     from analysis.normalise import normalise_position
 
@@ -412,6 +420,8 @@ def load_zhilian_examples(
     ads = load_zhilian(path)
     out: list[RoleExample] = []
     for i, ad in enumerate(ads.itertuples(index=False)):
+        if pd.notna(ad.url) and str(ad.url).strip() in exclude_urls:
+            continue
         title = str(ad.title or "").strip()
         text = str(ad.summary) if pd.notna(ad.summary) else ""
         if pd.notna(ad.tags) and str(ad.tags).strip(" ;"):  # as evaluate_cluster.build_frames
@@ -454,6 +464,22 @@ def load_dev_test_examples(
             )
         out[part] = examples
     return out
+
+
+def gold_corpus_urls(corpus_dir: Path | None = None) -> frozenset[str]:
+    """The page URLs of every ad in the labelled corpus files (dev and test alike): URLs only,
+    so the frozen test's texts and labels are not read."""
+    from analysis import evaluate
+
+    folder = corpus_dir or evaluate.DEFAULT_CORPUS_DIR
+    urls: set[str] = set()
+    for name in evaluate.GOLD_SETS.values():
+        if (folder / name).is_file():
+            urls.update(
+                str(r.get("url") or "").strip() for r in evaluate.load_corpus(folder / name)
+            )
+    urls.discard("")
+    return frozenset(urls)
 
 
 @dataclass(frozen=True, slots=True)
@@ -682,7 +708,7 @@ def load_role_chooser() -> RoleChooser:
 def train_role_model(zhilian_path: Path, models_dir: Path, random_state: int) -> int:
     """Choose on dev by CV, fit on Zhilian + all dev, save. Test is never read."""
     family_version, _ = load_family_map()
-    zhilian = load_zhilian_examples(zhilian_path)
+    zhilian = load_zhilian_examples(zhilian_path, exclude_urls=gold_corpus_urls())
     dev = load_dev_test_examples(parts=("dev",))["dev"]
     choice = choose_on_dev(zhilian, dev, random_state=random_state)
     model = fit_role_model(

@@ -198,6 +198,34 @@ def test_languages_in_lists_and_traditional_text(text: str, codes: set[str]) -> 
 
 
 @pytest.mark.parametrize(
+    ("text", "codes"),
+    [
+        # a waived language is not asked, whatever else in the position names it
+        ("Editor\nStories translated from Korean; no knowledge of Korean is required.", set()),
+        (
+            "Editor\nFluent French. You do not need to speak Chinese, though Chinese texts come up.",
+            {"fr"},
+        ),
+        ("Producer\nFluent English. Spanish skills are not required.", {"en"}),
+        ("编辑\n能将日语稿件译成中文,无需懂日语。熟练使用英语。", {"en", "zh"}),
+        ("編輯\n精通英語,日語不作要求。", {"en"}),
+        # the language an application is written in is no requirement of the job
+        (
+            "Officer\nStrong writing skills. Your application, written in English, must include a CV.",
+            set(),
+        ),
+        ("Officer\nStrong writing skills. Send CVs in German or Italian to the office.", set()),
+        ("Officer\nFluent Arabic. Cover letters in English, please.", {"ar"}),
+        ("编辑\n写作能力强。申请材料请用英文或法文填写。", set()),
+        # a requirement that merely follows an application word stays
+        ("Officer\nApplicants must be fluent in English.", {"en"}),
+    ],
+)
+def test_waived_and_application_languages_are_not_asked(text: str, codes: set[str]) -> None:
+    assert set(_values(text, "language")) == codes
+
+
+@pytest.mark.parametrize(
     ("text", "native"),
     [
         ("Reporter (Native Speakers)\nWrite and edit news in English.", {"en"}),

@@ -203,3 +203,20 @@ def test_training_reads_dev_ads_only(shared_dir: Path) -> None:
     ids = {e.id for e in dev["dev"]}
     assert ids and ids <= set(load_split()["dev"])
     assert not ids & set(load_split()["test"])
+
+
+def test_gold_ads_never_train_under_the_sites_category(shared_dir: Path) -> None:
+    """A Zhilian ad that is also a gold ad (dev or frozen test) is left out of the Zhilian
+    examples, by its page URL: the frozen test must not be in the training data."""
+    from analysis.evaluate_cluster import load_zhilian
+    from analysis.role_model import gold_corpus_urls
+
+    path = shared_dir / "samples/job_datasets/zhilian_wuhan_2024_media_comm_jobs.xlsx"
+    if not path.is_file() or not (shared_dir / "corpus" / "real_postings_2.jsonl").is_file():
+        pytest.skip("the Zhilian sample or the real corpus is not in ../shared")
+    gold = gold_corpus_urls(shared_dir / "corpus")
+    urls = [str(u).strip() for u in load_zhilian(path)["url"].fillna("")]
+    in_gold = sum(u in gold for u in urls)
+    assert in_gold  # the corpus does hold Zhilian rows (some listed twice in the file)
+    examples = load_zhilian_examples(path, exclude_urls=gold)
+    assert len(examples) == 814 - in_gold

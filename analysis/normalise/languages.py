@@ -271,6 +271,41 @@ def _is_role(text: str, m: _Mention, v: _Vocab) -> bool:
     return bool(v.role_zh.match(text, m.end, end) or v.role_en.match(text, m.end, end))
 
 
+# A waiver names the language it waives ("no knowledge of Chinese is required", 无需懂日语, 英语
+# 不作要求): that language is not asked anywhere in the position, whatever else mentions it. Read
+# in the 40 characters before and after each mention, so linear.
+_WAIVED_BEFORE = re.compile(
+    r"(?i:\bno\s+(?:prior\s+)?(?:knowledge|command)\s+of|\bno\s+need\s+to\s+(?:speak|know|understand|read)"
+    r"|\bwithout\s+(?:any\s+)?knowledge\s+of|\b(?:do|does|need)\s*(?:n[o\u2019']t|\s+not)\s+(?:need\s+to\s+)?"
+    r"(?:speak|know|understand|read))\s+(?:the\s+|any\s+)?\Z"
+    r"|(?:不要求|无需|无须|不需要|不需|不必)(?:懂|会|懂得|掌握|精通|具备|使用)?\Z"
+)
+_WAIVED_AFTER = re.compile(
+    r"(?i:(?:\s+(?:language|skills?|knowledge|proficiency|fluency))?\s+(?:is|are)\s+not\s+"
+    r"(?:required|necessary|needed|essential|a\s+requirement)|\s+not\s+(?:required|necessary|needed)\b)"
+    r"|(?:水平|能力)?(?:不作要求|不做要求|不作硬性要求|非必须|不是必须|不是必需)"
+)
+# The language an application is to be written in is no requirement of the job ("Your
+# application, written in English", "CVs in English or French", 简历请用英文书写).
+_APPLICATION_IN = re.compile(
+    r"(?i:\b(?:applications?|cvs?|résumés?|resumes?|cover\s+letters?|motivation\s+letters?)\b"
+    r"[^.!?\n]{0,60}?(?:\b(?:written|submitted|prepared|drafted|sent)\s+)?\bin\s+(?:both\s+)?"
+    r"(?:[A-Z][a-z]+\s*(?:,|and|or|/)\s*)*)\Z"
+    r"|(?:报名材料|申请材料|申请表|简历|求职信)[^。\n;]{0,12}(?:用|使用|以)(?:[\u4e00-\u9fff]{1,3}[、/或和及])*\Z"
+)
+
+
+def _waived(text: str, m: _Mention) -> bool:
+    return bool(
+        _WAIVED_BEFORE.search(text[max(0, m.start - 40) : m.start])
+        or _WAIVED_AFTER.match(text, m.end, m.end + 40)
+    )
+
+
+def _is_application_language(text: str, m: _Mention) -> bool:
+    return bool(_APPLICATION_IN.search(text[max(0, m.start - 100) : m.start]))
+
+
 # A major: 英语专业, English majors, or a name with its discipline code in a list of majors
 # (英语(050201)).
 _MAJOR = re.compile(
@@ -573,6 +608,9 @@ def detect_languages(
     level_memo: dict[str, tuple[bool, str | None]] = {}
     states = ClauseStates(text, sections)
     mentions = _mentions(text, v)
+    waived = {m.code for m in mentions if _waived(text, m)}
+    if waived:
+        mentions = [m for m in mentions if m.code not in waived]
     runs, alternatives = _language_runs(text, mentions)
     # "英文、日语作为工作语言者优先": the run's last clause prefers, and so for every name in it.
     preferred_runs: set[int] = set()
@@ -617,7 +655,7 @@ def detect_languages(
             if not _could_outrank(done, said[0]):
                 continue
         lo, hi = clause_bounds(text, m.start, m.end)
-        if states.negated(lo, hi):
+        if states.negated(lo, hi) or _is_application_language(text, m):
             continue
         if _is_role(text, m, v):
             kind, required = "role", states.requirement(m.start, lo, hi, s_lo)
@@ -667,7 +705,7 @@ def detect_languages(
         )
     for c in certs:  # CET-6 alone says English even when no language is named
         code = c.detail.get("language")
-        if code and code not in found:
+        if code and code not in found and code not in waived:
             level = c.value if not c.level else f"{c.value} {c.level}"
             band = c.detail.get("band")
             required = c.required
@@ -686,6 +724,8 @@ def detect_languages(
             )
     for n in natives:
         f = found.get(n.value)
+        if n.value in waived:
+            continue
         if f is None:
             keep(
                 Finding("language", n.value, n.evidence, n.required, "native", None, {"band": "C2"})
