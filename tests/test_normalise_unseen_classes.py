@@ -12,6 +12,7 @@ import pytest
 
 from analysis.models import Finding, NormalisedNotice, ParsedNotice
 from analysis.normalise import normalise_notice
+from analysis.normalise.languages import detect_certificates
 from analysis.normalise.skills import detect_skills
 from analysis.normalise.text import clean_text
 
@@ -106,6 +107,28 @@ def test_skill_recall_on_unseen_classes(text: str, skill: str) -> None:
         ("在直播中朗读新闻报道。", "news_writing"),
         ("节目配有中文字幕,面向海外观众。", "subtitling"),
         ("Work with transcription providers on interview tapes.", "subtitling"),
+        # another party's service, named with its peers ("X and Y providers", 服务商)
+        ("Coordinate our external captioning and transcription vendors.", "subtitling"),
+        ("Manage freelance localisation and translation agencies.", "translation"),
+        ("负责对接翻译、配音服务商。", "translation"),
+        # others' finished work checked, not produced
+        ("Proofread Korean transcripts and English translations before release.", "translation"),
+        ("Test UI strings, subtitles and menus in the build.", "subtitling"),
+        ("Evaluate and rate machine translations for adequacy.", "translation"),
+        # a colleague's speciality, or work the applicant judges rather than does
+        ("Work alongside the design and video teams on campaigns.", "design"),
+        ("与摄影团队对接档期。", "photography"),
+        ("对生成视频的画面与剪辑质量进行评测。", "video_editing"),
+        ("负责译文的翻译质量评估。", "translation"),
+        # a certificate's grade in either word order
+        ("持有CATTI三级笔译证书。", "translation"),
+        ("具有二级口译证书者优先。", "interpreting"),
+        # quality control of a post's look is no moderation
+        ("对图文、视频内容的审美和质量有把控能力。", "content_moderation"),
+        # news hosted, presented or vetted, not written
+        ("编制及主持晚间新闻报道。", "news_writing"),
+        ("確保新聞報道內容準確持平。", "news_writing"),
+        ("Present the hourly news bulletins and check press releases.", "news_writing"),
     ],
 )
 def test_skill_false_friends_on_unseen_classes(text: str, skill: str) -> None:
@@ -125,6 +148,108 @@ def test_skill_false_friends_on_unseen_classes(text: str, skill: str) -> None:
 def test_skill_kept_beside_its_look_alikes(text: str) -> None:
     skills = _skills(text)
     assert skills & {"programming", "machine_learning", "translation"}
+
+
+@pytest.mark.parametrize(
+    ("text", "skill"),
+    [
+        # the look-alike rules leave the applicant's own production work alone
+        ("Produce subtitles and translations for our short videos.", "subtitling"),
+        ("Produce subtitles and translations for our short videos.", "translation"),
+        ("负责撰写新闻报道及评论。", "news_writing"),
+        ("Write press releases and review them with the desk.", "news_writing"),
+        ("A translation team member who translates and proofreads.", "translation"),
+    ],
+)
+def test_own_production_work_kept(text: str, skill: str) -> None:
+    assert skill in _skills(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "负责对用户发布的短视频、弹幕等进行审核,拦截违规信息。",
+        "每日对社区平台的内容进行巡查并上报违规内容。",
+        "評論審核專員:處理用戶舉報。",
+        "Moderate user-generated comments and live streams.",
+    ],
+)
+def test_content_moderation_in_its_own_words(text: str) -> None:
+    assert "content_moderation" in _skills(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "skill"),
+    [
+        # social platforms run for a brand, in Chinese, Traditional and English words
+        ("在社交媒体上推广我们的品牌。", "social_media_operations"),
+        ("負責社群媒體行銷與粉專經營。", "social_media_operations"),
+        ("Own our social media presence across three markets.", "social_media_operations"),
+        # organising activities named with their purpose, a few words apart
+        ("Organising outreach, training and public engagement activities.", "event_organization"),
+        # vetting beside translation
+        ("五年以上笔译、审校中英文稿件的经验。", "copy_editing"),
+        # programming by its speciality
+        ("负责编辑工具的全栈开发。", "programming"),
+    ],
+)
+def test_skill_recall_in_new_words(text: str, skill: str) -> None:
+    assert skill in _skills(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "skill"),
+    [
+        ("有社交媒体使用习惯。", "social_media_operations"),
+        ("Organising a desk is part of the job.", "event_organization"),
+    ],
+)
+def test_skill_recall_words_need_their_object(text: str, skill: str) -> None:
+    assert skill not in _skills(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "codes"),
+    [
+        # 中文 as a discipline in a list of majors is the literature major, not a language asked
+        ("編輯\n中文、新聞傳播等相關專業優先。", set()),
+        ("编辑\n具有哲学、中文类硕士学位。", set()),
+        ("编辑\n专业:历史学、中文、社会学。", set()),
+        # ... while Chinese asked as a skill stays
+        ("编辑\n中文写作功底扎实,英语熟练。", {"zh", "en"}),
+    ],
+)
+def test_chinese_discipline_is_no_language(text: str, codes: set[str]) -> None:
+    assert set(_values(text, "language")) == codes
+
+
+@pytest.mark.parametrize(
+    ("text", "cert", "level"),
+    [
+        ("须取得国家翻译职业资格(水平)考试证书。", "CATTI", None),
+        ("持有法语笔译三级证书。", "CATTI", "3"),
+        ("具有英语口译二级及以上证书。", "CATTI", "2"),
+        ("英文8级优先。", "TEM-8", None),
+        ("英语八级。", "TEM-8", None),
+    ],
+)
+def test_certificate_spellings_on_unseen_classes(text: str, cert: str, level: str | None) -> None:
+    found = {f.value: f for f in detect_certificates(clean_text(text))}
+    assert cert in found
+    assert found[cert].level == level
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "有两年以上英语言国家留学经历。",
+        "在讲英语的国家工作满一年。",
+        "Two years of study in anglophone countries.",
+    ],
+)
+def test_english_speaking_country_spellings_are_overseas(text: str) -> None:
+    notice = _notice("编辑\n" + text)
+    assert any(f.field == "overseas" for p in notice.positions for f in p.findings)
 
 
 def _notice(text: str) -> NormalisedNotice:
@@ -417,3 +542,36 @@ def test_certificate_spellings(text: str, cert: str, level: str | None) -> None:
 @pytest.mark.parametrize("text", ["编辑\n英语专业毕业,专业知识扎实。", "技工\n具备八级钳工资格。"])
 def test_no_certificate_from_major_or_grade_words(text: str) -> None:
     assert not _values(text, "certificate")
+
+
+@pytest.mark.parametrize(
+    ("text", "required"),
+    [
+        # a list under "以下任一…者优先:" is of preferences, even though any one will do
+        (
+            "编辑\n任职要求:\n1. 本科以上学历。\n2. 满足以下任一背景者优先:\n(1)具有法律背景。\n"
+            "(2)英语能力强,读写无障碍。",
+            False,
+        ),
+        (
+            "Editor\nRequirements:\n- A degree.\nThe following are a plus:\n- Fluent Spanish.\n",
+            False,
+        ),
+        # entry routes joined by "; or" / "或": each route is one of alternatives
+        (
+            "Officer\nEntry requirements:\n(i) a degree; or\n(ii) an associate degree with Level 3"
+            " in English Language; or\n(iii) five years of relevant experience.",
+            None,
+        ),
+        (
+            "主任\n入职条件:\n(a)持有学位;或\n(b)持有副学士学位,并熟练掌握英语;或\n(c)具五年经验。",
+            None,
+        ),
+        # a plain requirement list stays required
+        ("Editor\nRequirements:\n(a) Fluent English.\n(b) A degree in journalism.", True),
+    ],
+)
+def test_preference_lists_and_entry_routes(text: str, required: bool | None) -> None:
+    found = _values(text, "language")
+    assert len(found) == 1
+    assert next(iter(found.values())).required is required

@@ -236,8 +236,17 @@ def _output(path: Path | None) -> Iterator[Any]:
     default=None,
     help="Folder of the gold labels and the dev/test split. Default: tests/gold.",
 )
+@click.option(
+    "--extra-corpus-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Folder with the texts of the dev-only gold set 3 (real_postings_3.jsonl), when they "
+    "are not in the corpus folder.",
+)
 @click.option("--misses", is_flag=True, help="Also list every disagreement on dev (never test).")
-def evaluate(corpus_dir: Path | None, gold_dir: Path | None, misses: bool) -> None:
+def evaluate(
+    corpus_dir: Path | None, gold_dir: Path | None, extra_corpus_dir: Path | None, misses: bool
+) -> None:
     """Score the normaliser: per-field precision/recall/F1 or accuracy on the gold sets.
 
     Prints dev and test side by side for the labelled real ads (test is a frozen split: only
@@ -254,4 +263,6 @@ def evaluate(corpus_dir: Path | None, gold_dir: Path | None, misses: bool) -> No
     if not (gold_dir / SPLIT_FILE).is_file():
         raise UserError(f"no gold labels and split in {gold_dir} (expected {SPLIT_FILE})")
     args = ["--corpus-dir", str(corpus_dir or DEFAULT_CORPUS_DIR), "--gold-dir", str(gold_dir)]
+    if extra_corpus_dir:
+        args += ["--extra-corpus-dir", str(extra_corpus_dir)]
     evaluate_main([*args, "--misses"] if misses else args)

@@ -205,6 +205,13 @@ _HEADING_PREF = guarded(
         re.IGNORECASE,
     )
 )
+# "满足以下任一经验要求者优先:", "The following are a plus:": a list of preferences, even when any
+# one of them will do (preferred outranks one-of-alternatives).
+_HEADING_PREF_LIST = re.compile(
+    r"以下[^:]{0,24}(?:优先|为佳|加分)"
+    r"|the following (?:are|is|would be|will be) (?:preferred|a plus|an advantage|desirable)",
+    re.IGNORECASE,
+)
 _HEADING_ALT = re.compile(r"条件之一|之一者|one of the following", re.IGNORECASE)
 # The same, asked of windows of a whole text.
 _ALTERNATIVES_CUE = CuePattern("alternatives", _HEADING_ALT)
@@ -222,7 +229,7 @@ _STATE_NONE, _STATE_REQ, _STATE_PREF, _STATE_ALT = 0, 1, 2, 3
 def _heading_words() -> frozenset[str] | None:
     """Words one of which every match of a heading pattern contains (None: no such set)."""
     words: set[str] = set()
-    for pattern in (_HEADING_ALT, _HEADING_PREF, _HEADING_REQ, _HEADING_OTHER):
+    for pattern in (_HEADING_PREF_LIST, _HEADING_ALT, _HEADING_PREF, _HEADING_REQ, _HEADING_OTHER):
         found = required_words(pattern)
         if found is None:
             return None
@@ -433,6 +440,8 @@ def _heading_state(line: str) -> int | None:
     if len(stripped) > 30 and not intro:
         return None
     stripped = stripped.rstrip(":-\u2013— ")
+    if _HEADING_PREF_LIST.search(stripped):
+        return _STATE_PREF
     if _HEADING_ALT.search(stripped):
         return _STATE_ALT
     if _HEADING_PREF.search(stripped):
@@ -444,7 +453,13 @@ def _heading_state(line: str) -> int | None:
     return None
 
 
-_LIST_ITEM = re.compile(rf"\s*(?:\(?[{CN_ONE_TO_TEN}\d]{{1,2}}[).、]|[a-z]\)|[-•*])")
+_LIST_ITEM = re.compile(
+    rf"\s*(?:\(?[{CN_ONE_TO_TEN}\d]{{1,2}}[).、]|\(?(?:[ivx]{{1,4}}|[a-z])\)|[-•*])"
+)
+# An entry route ending "…;或" / "…; or": the items of the list are alternatives (HK civil
+# service "(i) a degree; or (ii) an associate degree and two years' experience; or …").
+_OR_END = re.compile(r"(?:或者?|(?:[;,]\s*|\s)or)\s*\Z")
+_ROUTE_LINE = 2000  # how far a list item's end is looked for (a longer item is no route)
 
 
 @lru_cache(maxsize=8)
@@ -468,7 +483,17 @@ def _in_alternatives(text: str, start: int) -> bool:
     line_lo = line_start(text, start)
     if not _LIST_ITEM.match(text, line_lo):
         return False
-    return _ALTERNATIVES_CUE.search(text, max(0, line_lo - 400), line_lo) is not None
+    if _ALTERNATIVES_CUE.search(text, max(0, line_lo - 400), line_lo) is not None:
+        return True
+    return _or_joined(text, line_lo)
+
+
+def _or_joined(text: str, line_lo: int) -> bool:
+    """Does the list item at `line_lo`, or the item before it, end with "或" / "; or"?"""
+    hi = text.find("\n", line_lo, line_lo + _ROUTE_LINE)
+    if hi >= 0 and _OR_END.search(text[max(line_lo, hi - 8) : hi]):
+        return True
+    return line_lo > 0 and _OR_END.search(text[max(0, line_lo - 9) : line_lo - 1]) is not None
 
 
 # Matched at the sentence's start (`match(text, s_lo, start)`), never on a slice of it: a slice
@@ -496,6 +521,8 @@ def requirement(text: str, start: int, end: int, sections: Sections | None = Non
     s_lo, _ = sentence_bounds(text, start, end)
     if _LEADING_PREF.match(text, s_lo, start):
         return False
+    if sections is not None and sections.state_at(start) == _STATE_PREF:
+        return False  # a preferences block, even of alternatives (以下任一…者优先)
     if _in_alternatives(text, start):
         return None
     if _REQUIRED.search(text, lo, hi):
@@ -537,6 +564,8 @@ class ClauseStates:
             return False
         if _LEADING_PREF.match(text, s_lo, start):
             return False
+        if self.sections is not None and self.sections.state_at(start) == _STATE_PREF:
+            return False  # a preferences block, even of alternatives (以下任一…者优先)
         if _in_alternatives(text, start):
             return None
         required = self._required.get(key)

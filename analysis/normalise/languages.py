@@ -302,6 +302,13 @@ def _waived(text: str, m: _Mention) -> bool:
     )
 
 
+def _names_chinese_discipline(text: str, m: _Mention) -> bool:
+    return bool(
+        _DISCIPLINE_AFTER.match(text, m.end, m.end + 40)
+        or _DISCIPLINE_BEFORE.search(text[max(0, m.start - 40) : m.start])
+    )
+
+
 def _is_application_language(text: str, m: _Mention) -> bool:
     return bool(_APPLICATION_IN.search(text[max(0, m.start - 100) : m.start]))
 
@@ -311,6 +318,13 @@ def _is_application_language(text: str, m: _Mention) -> bool:
 _MAJOR = re.compile(
     r"(?:语言文学|语言|相关)?专业(?!四级|八级|水平|能力|证书)|\s+(?i:majors?)\b|\s*\(\d{6}[A-Z]{0,2}\)"
 )
+# 中文 / 汉语言 in a list of disciplines ("中文、新闻类硕士", "新闻学、中文、历史等文史专业优先"):
+# the Chinese-literature major, not a language asked (an applicant's Chinese is taken as given).
+_DISCIPLINE_AFTER = re.compile(
+    r"(?:(?:文学)?[、,/和及或与](?!\n)[^、,/,。;;\n]{1,8}?){0,4}?(?:等)?(?:相关|文史)?"
+    r"(?:专业|类|学科|学位|硕士|学士|博士)"
+)
+_DISCIPLINE_BEFORE = re.compile(r"(?:专业|学科|学位)[::]?[^。;;\n]{0,30}\Z|[学类][、,/]\Z")
 _LIST_LINE_SEP = re.compile(r"[\s,、/&]|\band\b|和|及|与")
 _LIST_HEADING = re.compile(r"languages?\b|语言|语种", re.IGNORECASE)
 _LIST_TARGET = re.compile(r"target|目标|任一|之一|one of", re.IGNORECASE)
@@ -656,6 +670,8 @@ def detect_languages(
                 continue
         lo, hi = clause_bounds(text, m.start, m.end)
         if states.negated(lo, hi) or _is_application_language(text, m):
+            continue
+        if m.code == "zh" and _names_chinese_discipline(text, m):
             continue
         if _is_role(text, m, v):
             kind, required = "role", states.requirement(m.start, lo, hi, s_lo)

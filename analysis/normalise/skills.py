@@ -264,6 +264,51 @@ _FIGURATIVE_AFTER = re.compile(
     r"|revenue|impact|solutions?|decisions?|plans?)\b)",
     re.IGNORECASE,
 )
+# A skill word naming another party's service ("third-party transcription and translation
+# providers", 翻译服务商): work the applicant buys or liaises with, not does.
+_PROVIDER_AFTER = re.compile(
+    r"(?:\s*(?:and|or|&|/|和|及|与|、)\s*[A-Za-z\u4e00-\u9fff-]{1,20}){0,2}?"
+    r"(?:\s+(?i:(?:service\s+)?(?:providers?|vendors?|suppliers?|contractors?|agenc(?:y|ies)))\b"
+    r"|(?:服务商|供应商|服务机构|外包商))"
+)
+# A colleague's speciality ("work with the translation and design teams", 与编程人员紧密合作):
+# the people the applicant works beside, not the applicant's work.
+_PEER_AFTER = re.compile(
+    r"(?:\s*(?:and|or|&|/|和|及|与|、)\s*[A-Za-z\u4e00-\u9fff-]{1,20}){0,2}?"
+    r"(?:\s+(?i:teams?|colleagues|staff|personnel|departments?|desks?)\b"
+    r"|(?:人员|团队|部门|同事|工程师)(?!工作))"
+)
+_PEER_BEFORE = re.compile(
+    r"(?:\b(?i:with|alongside|between)\s+(?i:the\s+|our\s+|other\s+|its\s+)?"
+    r"|(?:与|跟|配合|协同|对接|协助)[^,，。;；\n]{0,12})\Z"
+)
+# Work the applicant judges rather than does (评估视频画面与剪辑质量, 翻译质量评测).
+_JUDGED_BEFORE = re.compile(r"(?:评估|评测|测评|评价|打分|评分)[^,，。;；\n]{0,10}\Z")
+_JUDGED_AFTER = re.compile(
+    r"[^,，。;；\n]{0,4}?质量(?:的)?(?:进行)?(?:评估|评测|测评|评价|打分|评分)"
+)
+_PRODUCTION_SKILLS = frozenset(
+    {"translation", "subtitling", "video_editing", "design", "photography", "copy_editing"}
+)
+# Others' finished work being checked ("proofreading Mandarin transcripts and English
+# translations", "test subtitles and UI text", "rate machine translations"): the product noun
+# after a checking verb in its clause is no production duty (checking copy is copy_editing).
+_CHECKED_PRODUCT = re.compile(r"(?i:translations|subtitles|captions|transcripts)\b")
+_CHECKING_VERB = re.compile(
+    r"(?i:\b(?:proof-?read|edit|review|check|test|verif|evaluat|assess|rat(?:e|es|ed|ing)\b|qa\b|ensur)"
+    r"[^.;:!?\n]{0,60}\Z)"
+)
+# News read, presented, hosted or vetted (编制及主持新闻报道, 确保新闻报道准确, "present the news
+# bulletins") is broadcasting or checking, not writing: the news noun after such a verb in its
+# clause.
+_NEWS_PRODUCT = re.compile(
+    r"新闻报道|新闻报导|新闻稿|新闻通稿|(?i:news\s+(?:reports?|stories|story|bulletins?)|press\s+releases?)"
+)
+_NEWS_NOT_WRITTEN = re.compile(
+    r"(?:主持|朗读|播读|播报|播出|确保|审核|审阅|审定|把关|监督)[^,，。;；\n]{0,10}\Z"
+    r"|(?i:\b(?:read|reads|reading|present|presents|presenting|anchor|anchors|anchoring|ensure|ensures"
+    r"|ensuring|review|reviews|reviewing|proof-?read\w*|check\w*|monitor\w*)\b[^.;:!?\n,]{0,40}\Z)"
+)
 _NOT_MAJOR_GAP = re.compile(r"经验|经历|工作|负责|能力|(?i:experience|skills?|abilit|work)")
 
 
@@ -274,6 +319,32 @@ def _figurative(text: str, sid: str, start: int, end: int) -> bool:
         sid == "translation"
         and text[start].isascii()
         and _FIGURATIVE_AFTER.match(text, end) is not None
+    )
+
+
+def _others_work(text: str, sid: str, start: int, end: int) -> bool:
+    """Is the skill word at text[start:end] another party's service, or others' finished work
+    that the applicant checks?"""
+    if _PROVIDER_AFTER.match(text, end, end + 60) is not None:
+        return True
+    before = text[max(0, start - 40) : start]
+    if _PEER_AFTER.match(text, end, end + 60) is not None and _PEER_BEFORE.search(before):
+        return True
+    if (
+        sid in _PRODUCTION_SKILLS
+        and not text[start].isascii()
+        and (_JUDGED_BEFORE.search(before) or _JUDGED_AFTER.match(text, end, end + 20))
+    ):
+        return True
+    if sid == "news_writing":
+        return (
+            _NEWS_PRODUCT.fullmatch(text, start, end) is not None
+            and _NEWS_NOT_WRITTEN.search(text[max(0, start - 60) : start]) is not None
+        )
+    return (
+        sid in ("translation", "subtitling")
+        and _CHECKED_PRODUCT.fullmatch(text, start, end) is not None
+        and _CHECKING_VERB.search(text[max(0, start - 80) : start]) is not None
     )
 
 
@@ -374,6 +445,7 @@ def detect_skills(text: str) -> list[Finding]:
             and not (barrable and is_excluded(text, start, end))
             and not names_major(text, start, end)
             and not _figurative(text, sid, start, end)
+            and not _others_work(text, sid, start, end)
         ):
             first[sid] = (start, end)
     found = prescan(text)
