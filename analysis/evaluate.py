@@ -364,7 +364,18 @@ def _in_sample_note() -> str:
     return (
         "  role_family: the dev figure is in-sample (the role model is trained on the dev ads); "
         f"its {cv.get('folds', 5)}-fold cross-validated dev accuracy is {accuracy:.3f}"
+        + (f" (n {cv['n']}: dev and gold set 3)" if _trained_on_set_3() else "")
     )
+
+
+def _trained_on_set_3() -> bool:
+    """Did the shipped role model learn from gold set 3 (its sidecar's training counts)?"""
+    from analysis.role_model import RoleModelError, load_sidecar
+
+    try:
+        return bool(load_sidecar()["training_counts"].get("gold_set_3"))
+    except (RoleModelError, KeyError, ValueError):
+        return False
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -404,6 +415,8 @@ def main(argv: list[str] | None = None) -> int:
     if extra:
         scores, misses = evaluate_corpus(extra.values())
         print(format_scores(f"gold set 3 (dev only, {len(extra)} ads)", scores))
+        if _trained_on_set_3():
+            print("  role_family: in-sample here (the role model is trained on gold set 3 too)")
         if args.misses:
             print("\n".join(f"  dev miss: {m}" for m in misses))
         print()

@@ -45,6 +45,7 @@ __all__ = [
     "fit_role_model",
     "gold_corpus_urls",
     "load_dev_test_examples",
+    "load_extra_dev_examples",
     "load_family_map",
     "load_role_chooser",
     "load_role_model",
@@ -57,7 +58,7 @@ __all__ = [
     "train_role_model",
 ]
 
-MODEL_VERSION = "3"
+MODEL_VERSION = "4"
 """Bump when features, training data or defaults change; names the model file and its sidecar."""
 
 ROOT = Path(__file__).resolve().parent
@@ -438,32 +439,45 @@ def load_dev_test_examples(
     """The gold ads with a role family (job ads only, as analysis.evaluate scores them) of each
     split part asked for. The main (first) position is read exactly as `normalise_record` does."""
     from analysis import evaluate
-    from analysis.models import ParsedNotice
-    from analysis.normalise import normalise_notice
-    from analysis.normalise.text_title import title_of_text
 
     gold = evaluate.load_gold(
         corpus_dir or evaluate.DEFAULT_CORPUS_DIR, gold_dir or evaluate.DEFAULT_GOLD_DIR
     )
     split = evaluate.load_split(gold_dir or evaluate.DEFAULT_GOLD_DIR)
-    out: dict[str, list[RoleExample]] = {}
-    for part in parts:
-        examples: list[RoleExample] = []
-        for rid in split[part]:
-            ad = gold.get(rid)
-            if ad is None or "role_family" not in ad.label or not ad.label.get("is_job_ad", True):
-                continue
-            text = ad.row["text"]
-            parsed = ParsedNotice(url=ad.row.get("url") or "", title=title_of_text(text), text=text)
-            notice = normalise_notice(parsed, fetched_at=evaluate.FETCHED_AT)
-            if not notice.positions:
-                continue  # the record's family is then "other" whatever we do
-            p = notice.positions[0]
-            examples.append(
-                _example(rid, p.title, p.text, p.findings, str(ad.label["role_family"]))
-            )
-        out[part] = examples
-    return out
+    return {part: _gold_examples(gold.get(rid) for rid in split[part]) for part in parts}
+
+
+def load_extra_dev_examples(
+    extra_dirs: Sequence[Path], gold_dir: Path | None = None
+) -> list[RoleExample]:
+    """The role examples of the dev-only gold set 3 whose texts are in one of `extra_dirs`
+    (analysis.evaluate.load_extra_dev); none when its texts are nowhere."""
+    from analysis import evaluate
+
+    ads, _ = evaluate.load_extra_dev(extra_dirs, gold_dir or evaluate.DEFAULT_GOLD_DIR)
+    return _gold_examples(ads.values())
+
+
+def _gold_examples(ads: Iterable[Any]) -> list[RoleExample]:
+    """Role examples of gold ads (`evaluate.GoldAd`, None skipped) that are job ads with a role
+    family; the main (first) position is read exactly as `normalise_record` does."""
+    from analysis import evaluate
+    from analysis.models import ParsedNotice
+    from analysis.normalise import normalise_notice
+    from analysis.normalise.text_title import title_of_text
+
+    examples: list[RoleExample] = []
+    for ad in ads:
+        if ad is None or "role_family" not in ad.label or not ad.label.get("is_job_ad", True):
+            continue
+        text = ad.row["text"]
+        parsed = ParsedNotice(url=ad.row.get("url") or "", title=title_of_text(text), text=text)
+        notice = normalise_notice(parsed, fetched_at=evaluate.FETCHED_AT)
+        if not notice.positions:
+            continue  # the record's family is then "other" whatever we do
+        p = notice.positions[0]
+        examples.append(_example(ad.id, p.title, p.text, p.findings, str(ad.label["role_family"])))
+    return examples
 
 
 def gold_corpus_urls(corpus_dir: Path | None = None) -> frozenset[str]:
@@ -705,11 +719,16 @@ def load_role_chooser() -> RoleChooser:
     return RoleChooser(model, combination)
 
 
-def train_role_model(zhilian_path: Path, models_dir: Path, random_state: int) -> int:
-    """Choose on dev by CV, fit on Zhilian + all dev, save. Test is never read."""
+def train_role_model(
+    zhilian_path: Path, models_dir: Path, random_state: int, extra_dirs: Sequence[Path] = ()
+) -> int:
+    """Choose on dev by CV, fit on Zhilian + all dev, save. Test is never read. Dev is the dev
+    split plus gold set 3 when its texts are in one of `extra_dirs` (the sidecar says which)."""
     family_version, _ = load_family_map()
     zhilian = load_zhilian_examples(zhilian_path, exclude_urls=gold_corpus_urls())
-    dev = load_dev_test_examples(parts=("dev",))["dev"]
+    split_dev = load_dev_test_examples(parts=("dev",))["dev"]
+    extra = load_extra_dev_examples(extra_dirs) if extra_dirs else []
+    dev = [*split_dev, *extra]
     choice = choose_on_dev(zhilian, dev, random_state=random_state)
     model = fit_role_model(
         [*zhilian, *dev], C=choice.C, gold_weight=choice.gold_weight, random_state=random_state
@@ -722,7 +741,8 @@ def train_role_model(zhilian_path: Path, models_dir: Path, random_state: int) ->
         "params": {"C": choice.C, "gold_weight": choice.gold_weight, "text_head": TEXT_HEAD},
         "training_counts": {
             "zhilian": len(zhilian),
-            "dev_gold": len(dev),
+            "dev_gold": len(split_dev),
+            "gold_set_3": len(extra),
             "per_family": dict(Counter(str(e.family) for e in [*zhilian, *dev]).most_common()),
             "min_per_family": CALIBRATION_FOLDS,  # families with fewer are left to the rules
         },
@@ -789,11 +809,21 @@ def main(argv: list[str] | None = None) -> int:
     t = sub.add_parser("train", help="fit on the Zhilian ads + dev gold, write analysis/trained/")
     t.add_argument("--zhilian", type=Path, default=DEFAULT_ZHILIAN)
     t.add_argument("--random-state", type=int, default=0)
+    t.add_argument(
+        "--extra-corpus-dir",
+        type=Path,
+        action="append",
+        default=[],
+        help="a folder holding the texts of the dev-only gold set 3 (real_postings_3.jsonl): "
+        "its ads join dev for the choice and the fit",
+    )
     for p in (t, sub.add_parser("evaluate", help="dev (CV) and test accuracy: rules, model, both")):
         p.add_argument("--models-dir", type=Path, default=MODELS_DIR)
     args = parser.parse_args(argv)
     if args.command == "train":
-        return train_role_model(args.zhilian, args.models_dir, args.random_state)
+        return train_role_model(
+            args.zhilian, args.models_dir, args.random_state, args.extra_corpus_dir
+        )
     return evaluate_role_model(args.models_dir)
 
 

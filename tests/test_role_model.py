@@ -220,3 +220,17 @@ def test_gold_ads_never_train_under_the_sites_category(shared_dir: Path) -> None
     assert in_gold  # the corpus does hold Zhilian rows (some listed twice in the file)
     examples = load_zhilian_examples(path, exclude_urls=gold)
     assert len(examples) == 814 - in_gold
+
+
+def test_gold_set_3_joins_training_only_where_its_texts_are(tmp_path: Path) -> None:
+    import json
+
+    from analysis.evaluate import load_labels
+    from analysis.role_model import load_extra_dev_examples
+
+    assert load_extra_dev_examples([tmp_path]) == []
+    row = {"id": "c3-016", "url": "http://example.invalid/", "text": "Copy editor\nEdit copy."}
+    (tmp_path / "real_postings_3.jsonl").write_text(json.dumps(row) + "\n", encoding="utf-8")
+    (example,) = load_extra_dev_examples([tmp_path])
+    gold = load_labels(Path(__file__).parent / "gold" / "corpus3_labels.yaml")["c3-016"]
+    assert (example.id, example.family) == ("c3-016", gold["role_family"])
