@@ -191,6 +191,11 @@ def test_content_moderation_in_its_own_words(text: str) -> None:
         ("五年以上笔译、审校中英文稿件的经验。", "copy_editing"),
         # programming by its speciality
         ("负责编辑工具的全栈开发。", "programming"),
+        # video editing and presenting with their objects a few words apart
+        ("Skilled in video and audio content gathering and editing.", "video_editing"),
+        ("每周剪出三条短视频作品。", "video_editing"),
+        ("Prepare and present news items on air.", "broadcasting_hosting"),
+        ("Presents the evening news reports.", "broadcasting_hosting"),
     ],
 )
 def test_skill_recall_in_new_words(text: str, skill: str) -> None:
@@ -334,6 +339,8 @@ def test_languages_in_lists_and_traditional_text(text: str, codes: set[str]) -> 
         ("Producer\nFluent English. Spanish skills are not required.", {"en"}),
         ("编辑\n能将日语稿件译成中文,无需懂日语。熟练使用英语。", {"en", "zh"}),
         ("編輯\n精通英語,日語不作要求。", {"en"}),
+        # the employer's outlet is no language asked
+        ("Reporter\nJoin the city's most independent English-language newsroom.", set()),
         # the language an application is written in is no requirement of the job
         (
             "Officer\nStrong writing skills. Your application, written in English, must include a CV.",
