@@ -287,6 +287,11 @@ def _values(text: str, field: str) -> dict[str, Finding]:
         ("Editor\nMPhil or PhD in linguistics.", "master"),
         # header and body disagree: the lowest the posting accepts
         ("编辑\n学历要求:硕士\n本科及以上学历,英语专业。", "bachelor"),
+        # a bare BA / MA asked, and graduates of a university
+        ("Editor\nMA in translation preferred; BA required.", "bachelor"),
+        ("Editor\nBA essential, fluent English.", "bachelor"),
+        ("Editor\nMA preferred.", "master"),
+        ("Editor\nGraduates of an accredited university are welcome to apply.", "bachelor"),
     ],
 )
 def test_education_english_and_conflicts(text: str, degree: str) -> None:
@@ -296,7 +301,13 @@ def test_education_english_and_conflicts(text: str, degree: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["Editor\nA degree of flexibility is needed.", "Editor\nWe value a high degree of accuracy."],
+    [
+        "Editor\nA degree of flexibility is needed.",
+        "Editor\nWe value a high degree of accuracy.",
+        # BA / MA that are no degree: an airline, initials
+        "Editor\nTravel on BA or United is reimbursed.",
+        "Editor\nReport to the MA, the managing assistant.",
+    ],
 )
 def test_degree_of_is_no_education(text: str) -> None:
     assert not _values(text, "education")
@@ -505,12 +516,28 @@ def test_long_language_lists_are_alternatives(text: str, expected: dict[str, boo
         ),
         # English formats
         ("Editor\nPosted: 14-May-2021\nApply by 06/18/2021.", date(2021, 5, 14), date(2021, 6, 18)),
+        # a period from the notice's own day, a weekday before 前, "before" and "closes"
+        ("编辑\n报名时间:自本公告发布之日起至2021年6月18日", None, date(2021, 6, 18)),
+        ("编辑\n请于2021年6月18日(星期五)17:00前发送简历。", None, date(2021, 6, 18)),
+        ("Editor\nSend your CV and clips before 18 June 2021.", None, date(2021, 6, 18)),
+        ("Editor\nThe vacancy closes at noon on 18 June 2021.", None, date(2021, 6, 18)),
     ],
 )
 def test_dates_by_class(text: str, published: date | None, deadline: date) -> None:
     notice = _notice(text)
     assert notice.published == published
     assert notice.deadline == deadline
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Editor\nApplicants born before 1 January 1990 need not apply.",
+        "Editor\nRead the guide before applying; the post starts soon.",
+    ],
+)
+def test_before_without_an_application_date_is_no_deadline(text: str) -> None:
+    assert _notice(text).deadline is None
 
 
 @pytest.mark.parametrize(

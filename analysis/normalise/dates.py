@@ -111,6 +111,7 @@ _DEADLINE_GATE = (
     "征集时间",
     "征集期限",
     "即日起",
+    "之日起",
     "deadline",
     "closing",
     "apply by",
@@ -123,6 +124,8 @@ _DEADLINE_GATE = (
     " until",
     "expire",
     "by ",
+    "before ",
+    " closes",
 )
 # Unlabelled: a range of dates on a line that asks to apply (须于A至B登录…报名) ends at the deadline.
 _APPLY_GATE = (

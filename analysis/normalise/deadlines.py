@@ -29,12 +29,15 @@ _DEADLINE_CASELESS = CaselessPattern(
         r"截止(?:日期|[时時][间間])?|截至|[报報]名(?:[时時][间間]|日期|期限)"
         r"|申[请請](?:[时時][间間]|期限)|投[递遞](?:[时時][间間]|期限)"
         # 招聘时间/受理时间 A 至 B, 即日起至 B: the period ends at the deadline
-        r"|(?:招聘|应聘|應聘|受理|征集|徵集)(?:[时時][间間]|期限|日期)|即日起"
+        r"|(?:招聘|应聘|應聘|受理|征集|徵集)(?:[时時][间間]|期限|日期)|即日起|之日起(?=至|到)"
         r"|closing(?=\s*:)"
         r"|deadline|closing date|apply (?:by|before)|applications? (?:close|are due|due)"
         r"|(?:accepted|received|open|apply) until"
         r"|(?:posting|application|vacancy) period"
-        r"|on or before|no later than|expire[sd]? on|(?<![\w])by(?= )",
+        r"|on or before|no later than|expire[sd]? on|(?<![\w])by(?= )"
+        # "submit your CV before 10 March", "the vacancy closes at midnight on 10 March"
+        r"|(?<![\w])before(?= )|(?:vacancy|advert|advertisement|posting|position|job) closes"
+        r"|(?<=closes )(?:at|on)(?= )",
         re.IGNORECASE,
     )
 )
@@ -51,6 +54,7 @@ _RANGE_GAP_MAX = 14
 # A range right after these words is an exam's or interview's, not the application's.
 _NOT_APPLY_RANGE = re.compile(r"(?:考试|笔试|面试|体检|考核|考試|筆試|面試|exam|interview)\S{0,6}$")
 _BEFORE_SUFFIX = re.compile(
+    r"\s*(?:\((?:星期|周|礼拜)[一二三四五六日天]\))?"  # 3月10日(星期日)24:00前
     r"\s*(?:[上下]午|晚上?|中午)?\s*(?:\d{1,2}[:时点](?:\d{2}分?)?)?\s*"
     r"(?:之前|以前|前)(?!往|来|夕|沿|辈|言)"
 )
@@ -162,7 +166,9 @@ def _labelled_deadline(
     text: str, ref: date | None, years: YearMarks
 ) -> tuple[date, Evidence] | None:
     for m in _deadline_labels(text):
-        by = m.group().lower() == "by"
+        by = m.group().lower() in ("by", "before")  # a date must follow at once
+        if by and text[max(0, m.start() - 8) : m.start()].lower().rstrip().endswith("born"):
+            continue  # "born before 1 January 1990" is an age limit
         end = _line_end(text, m.end(), 25 if by else _WINDOW)
         window = text[m.end() : end]
         if by and not _BY_DATE.match(window):

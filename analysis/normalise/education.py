@@ -37,6 +37,10 @@ __all__ = [
 
 _DEGREE_RANK = {"associate": 1, "bachelor": 2, "master": 3, "phd": 4}
 _APOS = "['\u2019]"
+# "BA required", "MA preferred", "BA or above": a bare BA/MA asked, not the airline or a name.
+_ASKED = r" (?:is )?(?:required|preferred|essential|desirable|or above|or higher|or equivalent)|,? or equivalent"
+# "BA or MA", "MA or an equivalent": another degree after "or" (not "BA or United").
+_OR_DEGREE = r" or (?:an? |[BM]\.?(?:A|Sc?)\b|Ph\.?D|equivalent|above|higher|related)"
 _DEGREES = guarded(
     re.compile(
         # A dataset header's "不限/未提及" says nothing about the ad: no finding.
@@ -47,13 +51,14 @@ _DEGREES = guarded(
         r"|(?<![A-Za-z])(?:Ph\.?\s?D|PhD|[Dd]octoral degree|[Dd]octorate)(?![A-Za-z]))"
         r"|(?P<master>硕士(?:研究生)?(?:学位|学历)?|(?<!博士)(?<!\(专业学位)研究生(?:学历|学位)?(?!院|专业要求)"
         rf"|(?<![A-Za-z])(?:[Mm]aster{_APOS}?s?\s+degree|[Mm]aster{_APOS}s|[Mm]asters|[Mm]aster\s+of"
-        r"|MA degree|MSc|M\.A\.|MPhil|M\.Phil\.|MA(?= in | or |/)|(?:[Pp]ost)?[Gg]raduate degree"
+        rf"|MA degree|MSc|M\.A\.|MPhil|M\.Phil\.|MA(?= in |{_OR_DEGREE}|/|{_ASKED})|(?:[Pp]ost)?[Gg]raduate degree"
         r"|[Pp]ostgraduate (?:qualification|diploma))(?![A-Za-z]))"
         r"|(?P<bachelor>(?:大学)?本科(?:学历|学位|毕业)?|学士(?:学位)?"
         rf"|(?<![A-Za-z])(?:[Bb]achelor{_APOS}?s?(?:\s+degree)?|[Uu]ndergraduate degree"
         r"|(?:[Rr]ecogni[sz]ed\s+)?[Uu]niversity (?:bachelor )?degree|[Cc]ollege degree"
         r"|(?:[Uu]niversity|[Cc]ollege) graduates?|[Dd]egree[- ]holders?|[Tt]ertiary degree"
-        r"|B\.?A\.?(?= degree| in | or |/)|B\.?Sc?\.?(?= degree| in | or )|BSc|B\.Sc\."
+        rf"|B\.?A\.?(?= degree| in |{_OR_DEGREE}|/|{_ASKED})|B\.?Sc?\.?(?= degree| in | or )|BSc|B\.Sc\."
+        r"|(?:[Gg]raduates?|[Aa]lumni) of (?:an? |the )?(?:[Rr]ecogni[sz]ed |[Aa]ccredited )?(?:[Uu]niversity|[Cc]ollege)"
         # "a degree in …", "a first / recognised / relevant degree": a bachelor's
         r"|(?:[Ff]irst|[Rr]ecogni[sz]ed|[Rr]elevant|[Aa]cademic|[Ff]ull-time) degree(?! of)"
         r"|(?<![A-Za-z])[Aa] degree(?= in | from ))(?![A-Za-z]))"
@@ -150,6 +155,20 @@ _DEGREE_GATE = (
     "ba/",
     "ma in",
     "ma or",
+    # a bare BA/MA asked (_ASKED)
+    "ba required",
+    "ba preferred",
+    "ba essential",
+    "ba desirable",
+    "ba is ",
+    "ba, or",
+    "ma required",
+    "ma preferred",
+    "ma essential",
+    "ma desirable",
+    "ma is ",
+    "ma, or",
+    "alumni of",
     "m.a.",
     "mphil",
     "m.phil",

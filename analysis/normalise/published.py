@@ -25,7 +25,7 @@ from analysis.normalise.dates import (
     find_dates,
     parse_date,
 )
-from analysis.normalise.deadlines import _DEADLINE_LABEL, YearMarks
+from analysis.normalise.deadlines import _BEFORE_SUFFIX, _DEADLINE_LABEL, YearMarks
 from analysis.normalise.guard import guarded
 
 __all__ = ["detect_published", "parse_url_date", "resolve_published"]
@@ -237,6 +237,9 @@ def _is_event_date(head: str, start: int, end: int) -> bool:
     posting period's opening is the publication date: Posting Period: 6 January - 19 February)."""
     before = head[max(0, start - 20) : start]
     if "出生" in head[end : end + 8] or _EVENT_BEFORE.search(before):
+        return True
+    suffix = _BEFORE_SUFFIX.match(head, end)  # 6月18日(星期五)17:00前: a deadline
+    if suffix is not None and suffix.end() > end:
         return True
     label = _DEADLINE_LABEL.search(before)
     return label is not None and "period" not in label.group().lower()
