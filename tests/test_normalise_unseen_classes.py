@@ -379,6 +379,10 @@ def test_waived_and_application_languages_are_not_asked(text: str, codes: set[st
         ("Reporter\nNative-level fluency in English.", set()),
         ("Reporter\nEnglish: native-like command.", set()),
         ("Reporter\nNear-native Portuguese.", set()),
+        # the language in brackets before 母语, and 以…为第一语言
+        ("评测员\n目标语言(日语)母语熟练。", {"ja"}),
+        ("编辑\n以法语为第一语言。", {"fr"}),
+        ("编辑\n英语达到母语水平。", set()),
     ],
 )
 def test_native_speaker_variants(text: str, native: set[str]) -> None:

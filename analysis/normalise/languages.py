@@ -132,7 +132,7 @@ def declared_words() -> DeclaredWords:
     return DeclaredWords(
         words=(("language", spellings), *cue_words(CUES)),
         gates=(
-            ("native", ("母语", "native", "mother tongue", "first language")),
+            ("native", ("母语", "native", "mother tongue", "first language", "第一语言")),
             ("abbr", abbr_gate),
             *certificate_gates(),
         ),
@@ -174,7 +174,8 @@ def _vocab() -> _Vocab:
         rf"|(?P<d>{lang_any})\s+(?i:as\s+(?:the\s+|a\s+|their\s+|your\s+)?"
         rf"(?:mother\s+tongue|first\s+language|native\s+language))"
         rf"|(?:母语为|母语是)(?P<e>{zh_alt})|以(?P<g>{zh_alt})为母语(?!的?(?:国家|地区))"
-        rf"|(?P<f>{zh_alt})为?母语(?:者|人士)?(?!的?(?:国家|地区|水平))"
+        rf"|(?P<f>{zh_alt})\)?为?母语(?:者|人士)?(?!的?(?:国家|地区|水平))"
+        rf"|以(?P<m>{zh_alt})为第一语言"
         # "Spanish Translators (Native Speakers)", "Mandarin (native)"
         rf"|(?P<h>{lang_any})(?:\s+[A-Za-z-]+){{0,3}}\s*\((?i:native(?:\s+speakers?)?)\)"
         rf"|(?i:mother\s+tongue|native\s+language)\s*[:\-]\s*(?P<i>{lang_any})"
@@ -555,7 +556,7 @@ def detect_native_speakers(text: str, sections: Sections | None = None) -> list[
     sections = sections or Sections(text)
     out: dict[str, Finding] = {}
     for m in gated_finditer(v.native, text, "native"):
-        group = next(g for g in "abcdefghijkl" if m.group(g))
+        group = next(g for g in "abcdefghijklm" if m.group(g))
         if group == "l":
             following = v.mention.search(text, m.end(), m.end() + 400)
             if following is None:
