@@ -362,6 +362,7 @@ def test_languages_in_lists_and_traditional_text(text: str, codes: set[str]) -> 
         ("编辑\n写作能力强。申请材料请用英文或法文填写。", set()),
         # a requirement that merely follows an application word stays
         ("Officer\nApplicants must be fluent in English.", {"en"}),
+        ("Officer\nYour CV should show fluent writing in research and English.", {"en"}),
     ],
 )
 def test_waived_and_application_languages_are_not_asked(text: str, codes: set[str]) -> None:

@@ -289,9 +289,10 @@ _WAIVED_AFTER = re.compile(
 # The language an application is to be written in is no requirement of the job ("Your
 # application, written in English", "CVs in English or French", 简历请用英文书写).
 _APPLICATION_IN = re.compile(
+    # the noun, then "in" at once or after written/submitted… ("experience in X" is no match)
     r"(?i:\b(?:applications?|cvs?|résumés?|resumes?|cover\s+letters?|motivation\s+letters?)\b"
-    r"[^.!?\n]{0,60}?(?:\b(?:written|submitted|prepared|drafted|sent)\s+)?\bin\s+(?:both\s+)?"
-    r"(?:[A-Z][a-z]+\s*(?:,|and|or|/)\s*)*)\Z"
+    r"(?:[^.!?\n]{0,60}?\b(?:written|submitted|prepared|drafted|sent|completed)|(?:\s+\w+)?)"
+    r"\s+in\s+(?:both\s+)?(?:[a-z]+\s*(?:,|and|or|/)\s*)*)\Z"
     r"|(?:报名材料|申请材料|申请表|简历|求职信)[^。\n;]{0,12}(?:用|使用|以)(?:[\u4e00-\u9fff]{1,3}[、/或和及])*\Z"
 )
 
