@@ -220,8 +220,9 @@ def test_skill_recall_words_need_their_object(text: str, skill: str) -> None:
         ("編輯\n中文、新聞傳播等相關專業優先。", set()),
         ("编辑\n具有哲学、中文类硕士学位。", set()),
         ("编辑\n专业:历史学、中文、社会学。", set()),
-        # ... while Chinese asked as a skill stays
+        # ... while Chinese asked as a skill stays, and a foreign language's major counts
         ("编辑\n中文写作功底扎实,英语熟练。", {"zh", "en"}),
+        ("编辑\n英语、新闻学等相关专业。", {"en"}),
     ],
 )
 def test_chinese_discipline_is_no_language(text: str, codes: set[str]) -> None:

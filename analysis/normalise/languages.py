@@ -304,9 +304,12 @@ def _waived(text: str, m: _Mention) -> bool:
     )
 
 
-def _names_chinese_discipline(text: str, m: _Mention) -> bool:
+def _names_major(text: str, m: _Mention) -> bool:
+    """Does the mention name a major: 英语专业, *English majors*, 英语(050201), or a name in a
+    list of disciplines (中文、新闻类硕士, 新闻学、中文、历史等文史专业)?"""
     return bool(
-        _DISCIPLINE_AFTER.match(text, m.end, m.end + 40)
+        _MAJOR.match(text, m.end)
+        or _DISCIPLINE_AFTER.match(text, m.end, m.end + 40)
         or _DISCIPLINE_BEFORE.search(text[max(0, m.start - 40) : m.start])
     )
 
@@ -320,10 +323,10 @@ def _is_application_language(text: str, m: _Mention) -> bool:
 _MAJOR = re.compile(
     r"(?:语言文学|语言|相关)?专业(?!四级|八级|水平|能力|证书)|\s+(?i:majors?)\b|\s*\(\d{6}[A-Z]{0,2}\)"
 )
-# 中文 / 汉语言 in a list of disciplines ("中文、新闻类硕士", "新闻学、中文、历史等文史专业优先"):
-# the Chinese-literature major, not a language asked (an applicant's Chinese is taken as given).
+# A name in a list of disciplines ("中文、新闻类硕士", "新闻学、中文、历史等文史专业优先"). The
+# Chinese major (中文 / 汉语言) is Chinese literature, not a language asked: no finding.
 _DISCIPLINE_AFTER = re.compile(
-    r"(?:(?:文学)?[、,/和及或与](?!\n)[^、,/,。;;\n]{1,8}?){0,4}?(?:等)?(?:相关|文史)?"
+    r"(?:(?:文学)?[、,/和及或与](?!\n)[^、,/,。;;\n]{1,8}?){1,4}?(?:等)?(?:相关|文史)?"
     r"(?:专业|类|学科|学位|硕士|学士|博士)"
 )
 _DISCIPLINE_BEFORE = re.compile(r"(?:专业|学科|学位)[::]?[^。;;\n]{0,30}\Z|[学类][、,/]\Z")
@@ -673,14 +676,14 @@ def detect_languages(
         lo, hi = clause_bounds(text, m.start, m.end)
         if states.negated(lo, hi) or _is_application_language(text, m):
             continue
-        if m.code == "zh" and _names_chinese_discipline(text, m):
-            continue
         if _is_role(text, m, v):
             kind, required = "role", states.requirement(m.start, lo, hi, s_lo)
             required = True if required is None else required
         elif _is_outlet(text, m, v):
             continue
-        elif _MAJOR.match(text, m.end):
+        elif _names_major(text, m):
+            if m.code == "zh":
+                continue  # the Chinese-literature major
             kind, required = "major", states.requirement(m.start, lo, hi, s_lo)
         elif _has_cue(text, m, v, s_lo, s_hi):
             kind, required = "name", states.requirement(m.start, lo, hi, s_lo)
