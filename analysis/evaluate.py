@@ -22,6 +22,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import yaml
 
 from analysis.batch import normalise_record, record_of
@@ -33,10 +34,12 @@ __all__ = [
     "FETCHED_AT",
     "GoldAd",
     "Score",
+    "dataset_dev_urls",
     "evaluate_corpus",
     "evaluate_mirror",
     "format_scores",
     "format_side_by_side",
+    "load_dataset_dev",
     "load_gold",
     "load_split",
     "main",
@@ -55,6 +58,14 @@ SPLIT_FILE = "split.yaml"
 # are not in ../shared yet (their URLs are in tests/gold/corpus3_sources.yaml): it is scored when
 # its file is in the corpus folder or in --extra-corpus-dir, and skipped otherwise.
 EXTRA_DEV_SETS = {"corpus3_labels.yaml": "real_postings_3.jsonl"}
+# Gold set 4: a dev-only set of job-board ads whose texts are rows of the real job datasets in
+# ../shared/samples/job_datasets (label file -> the file saying which row each id is).
+DATASET_DEV_SETS = {"corpus4_labels.yaml": "corpus4_sources.yaml"}
+# Dataset file -> (title column, description column, URL column) of its rows.
+DATASET_COLUMNS = {
+    "liepin_2026_tech_jobs_with_jd.csv": ("title", "job_description", "job_url"),
+    "zhilian_wuhan_2024_media_comm_jobs.xlsx": ("岗位名称", "工作简介", "详情url"),
+}
 # A fixed fetch time keeps relative dates ("2 weeks ago") reproducible.
 FETCHED_AT = datetime(2026, 11, 1, 12, 0)
 
@@ -109,6 +120,59 @@ def load_extra_dev(
         for row in load_corpus(path):
             if row["id"] in labels:
                 ads[row["id"]] = GoldAd(row["id"], row, labels[row["id"]])
+    return ads, missing
+
+
+def dataset_ad_text(title: str, description: str) -> str:
+    """A job-board row as the ad a crawl of its page would read: the title line, then the
+    description as written."""
+    return f"{title.strip()}\n{description.strip()}"
+
+
+def _dataset_rows(path: Path) -> dict[str, dict[str, Any]]:
+    """Rows of one job dataset keyed by their URL: {"url", "text"} (first row of a URL wins)."""
+    title_col, text_col, url_col = DATASET_COLUMNS[path.name]
+    frame = pd.read_csv(path) if path.suffix == ".csv" else pd.read_excel(path)
+    rows: dict[str, dict[str, Any]] = {}
+    for title, text, url in zip(frame[title_col], frame[text_col], frame[url_col], strict=True):
+        if isinstance(url, str) and isinstance(text, str) and url not in rows:
+            rows[url] = {"url": url, "text": dataset_ad_text(str(title), text)}
+    return rows
+
+
+def dataset_dev_urls(gold_dir: Path = DEFAULT_GOLD_DIR) -> frozenset[str]:
+    """The row URLs of the gold ads read from job datasets: they never train a model under their
+    site's category."""
+    urls: set[str] = set()
+    for sources_name in DATASET_DEV_SETS.values():
+        path = gold_dir / sources_name
+        if path.is_file():
+            ads = yaml.safe_load(path.read_text(encoding="utf-8"))["ads"]
+            urls.update(str(where["url"]) for where in ads.values())
+    return frozenset(urls)
+
+
+def load_dataset_dev(
+    samples: Path, gold_dir: Path = DEFAULT_GOLD_DIR
+) -> tuple[dict[str, GoldAd], list[str]]:
+    """The labelled ads of the dev-only sets read from job datasets under `samples`
+    (../shared/samples), and the names of the dataset files that were not found."""
+    ads: dict[str, GoldAd] = {}
+    missing: list[str] = []
+    for labels_name, sources_name in DATASET_DEV_SETS.items():
+        labels = load_labels(gold_dir / labels_name)
+        sources = yaml.safe_load((gold_dir / sources_name).read_text(encoding="utf-8"))["ads"]
+        tables: dict[str, dict[str, dict[str, Any]]] = {}
+        for rid, where in sources.items():
+            name = where["file"]
+            if name not in tables:
+                path = samples / "job_datasets" / name
+                if not path.is_file():
+                    missing.append(name)
+                tables[name] = _dataset_rows(path) if path.is_file() else {}
+            row = tables[name].get(where["url"])
+            if row is not None and rid in labels:
+                ads[rid] = GoldAd(rid, {"id": rid, **row}, labels[rid])
     return ads, missing
 
 
@@ -422,6 +486,20 @@ def main(argv: list[str] | None = None) -> int:
         print()
     for name in missing:
         print(f"gold set 3: skipped, {name} is not in {' or '.join(map(str, folders))}")
+    samples = args.corpus_dir.parent / "samples"
+    from_datasets, absent = load_dataset_dev(samples, args.gold_dir)
+    if from_datasets:
+        scores, misses = evaluate_corpus(from_datasets.values())
+        title = (
+            f"gold set 4 (dev only, {len(from_datasets)} job-board ads of {samples}/job_datasets)"
+        )
+        print(format_scores(title, scores))
+        print("  role_family: out-of-sample (these rows are left out of the role model's training)")
+        if args.misses:
+            print("\n".join(f"  dev miss: {m}" for m in misses))
+        print()
+    for name in absent:
+        print(f"gold set 4: skipped, {name} is not in {samples}/job_datasets")
     scores, misses = evaluate_mirror()
     print(format_scores("mirror (positions of mirror/notices.yaml)", scores))
     if args.misses:

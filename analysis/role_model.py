@@ -1,7 +1,7 @@
 """Analyse stage: a learned role-family classifier beside the normaliser's title/skill rules.
 
-Input: positions (title, text, findings); to train, the Zhilian ads (vocab/role_families.yaml)
-and the dev gold ads, never test. Output: the family and its calibrated probability; the fitted
+Input: positions (title, text, findings); to train, the Zhilian media ads and the Liepin tech
+ads (their site categories mapped by vocab/role_families.yaml) and the dev gold ads, never test. Output: the family and its calibrated probability; the fitted
 Pipeline + JSON sidecar in analysis/trained/; `python -m analysis.role_model train|evaluate`."""
 
 from __future__ import annotations
@@ -47,6 +47,7 @@ __all__ = [
     "load_dev_test_examples",
     "load_extra_dev_examples",
     "load_family_map",
+    "load_liepin_examples",
     "load_role_chooser",
     "load_role_model",
     "load_zhilian_examples",
@@ -58,7 +59,7 @@ __all__ = [
     "train_role_model",
 ]
 
-MODEL_VERSION = "4"
+MODEL_VERSION = "5"
 """Bump when features, training data or defaults change; names the model file and its sidecar."""
 
 ROOT = Path(__file__).resolve().parent
@@ -66,6 +67,7 @@ MODELS_DIR = ROOT / "trained"  # fitted models; analysis/models.py holds the rec
 FAMILY_MAP = ROOT / "vocab" / "role_families.yaml"
 SHARED = ROOT.parents[1] / "shared"
 DEFAULT_ZHILIAN = SHARED / "samples/job_datasets/zhilian_wuhan_2024_media_comm_jobs.xlsx"
+DEFAULT_LIEPIN = SHARED / "samples/job_datasets/liepin_2026_tech_jobs_with_jd.csv"
 
 TEXT_HEAD = 500
 """Characters of the position text the model reads: the duties come first in most ads."""
@@ -374,12 +376,15 @@ def _best(classes: Any, probabilities: Any) -> list[tuple[str, float]]:
     return [(str(classes[j]), float(probabilities[i, j])) for i, j in enumerate(best)]
 
 
-def load_family_map(path: Path = FAMILY_MAP) -> tuple[str, dict[str, str]]:
-    """(version, Zhilian category → role family) of vocab/role_families.yaml."""
+def load_family_map(
+    path: Path = FAMILY_MAP, section: str = "categories"
+) -> tuple[str, dict[str, str]]:
+    """(version, site category → role family) of vocab/role_families.yaml: Zhilian's 岗位分类
+    ("categories") or Liepin's search keyword ("liepin_keys")."""
     from analysis.normalise.roles import ROLE_FAMILIES
 
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    mapping = {str(k): str(v) for k, v in data["categories"].items()}
+    mapping = {str(k): str(v) for k, v in data[section].items()}
     unknown = sorted(set(mapping.values()) - set(ROLE_FAMILIES))
     if unknown:
         raise ValueError(f"{path.name}: not role families: {unknown}")
@@ -433,6 +438,33 @@ def load_zhilian_examples(
     return out
 
 
+def load_liepin_examples(
+    path: Path = DEFAULT_LIEPIN,
+    family_map: Path = FAMILY_MAP,
+    *,
+    exclude_urls: frozenset[str] = frozenset(),
+) -> list[RoleExample]:
+    """The Liepin tech ads as examples (ids "lp-<row>"), one per distinct description, family
+    from their search keyword via the map; rows whose URL is in `exclude_urls` (gold ads) are
+    left out, as for Zhilian."""
+    from analysis.normalise import normalise_position
+
+    _, mapping = load_family_map(family_map, "liepin_keys")
+    ads = pd.read_csv(path, dtype=str)
+    seen: set[str] = set()
+    out: list[RoleExample] = []
+    for i, ad in enumerate(ads.itertuples(index=False)):
+        text = str(ad.job_description).strip() if pd.notna(ad.job_description) else ""
+        url = str(ad.job_url).strip() if pd.notna(ad.job_url) else ""
+        if not text or text in seen or url in exclude_urls or str(ad.key) not in mapping:
+            continue
+        seen.add(text)
+        position = normalise_position(1, str(ad.title or "").strip(), text)
+        family = mapping[str(ad.key)]
+        out.append(_example(f"lp-{i}", position.title, position.text, position.findings, family))
+    return out
+
+
 def load_dev_test_examples(
     corpus_dir: Path | None = None, gold_dir: Path | None = None, *, parts: Sequence[str] = ("dev",)
 ) -> dict[str, list[RoleExample]]:
@@ -481,8 +513,9 @@ def _gold_examples(ads: Iterable[Any]) -> list[RoleExample]:
 
 
 def gold_corpus_urls(corpus_dir: Path | None = None) -> frozenset[str]:
-    """The page URLs of every ad in the labelled corpus files (dev and test alike): URLs only,
-    so the frozen test's texts and labels are not read."""
+    """The page URLs of every ad in the labelled corpus files (dev and test alike) and of the
+    gold ads read from job datasets (gold set 4): URLs only, so the frozen test's texts and
+    labels are not read."""
     from analysis import evaluate
 
     folder = corpus_dir or evaluate.DEFAULT_CORPUS_DIR
@@ -492,6 +525,7 @@ def gold_corpus_urls(corpus_dir: Path | None = None) -> frozenset[str]:
             urls.update(
                 str(r.get("url") or "").strip() for r in evaluate.load_corpus(folder / name)
             )
+    urls.update(evaluate.dataset_dev_urls())
     urls.discard("")
     return frozenset(urls)
 
@@ -720,18 +754,27 @@ def load_role_chooser() -> RoleChooser:
 
 
 def train_role_model(
-    zhilian_path: Path, models_dir: Path, random_state: int, extra_dirs: Sequence[Path] = ()
+    zhilian_path: Path,
+    models_dir: Path,
+    random_state: int,
+    extra_dirs: Sequence[Path] = (),
+    liepin_path: Path = DEFAULT_LIEPIN,
 ) -> int:
-    """Choose on dev by CV, fit on Zhilian + all dev, save. Test is never read. Dev is the dev
-    split plus gold set 3 when its texts are in one of `extra_dirs` (the sidecar says which)."""
+    """Choose on dev by CV, fit on the site-labelled ads (Zhilian, Liepin) + all dev, save. Test
+    is never read. Dev is the dev split plus gold set 3 when its texts are in one of
+    `extra_dirs` (the sidecar says which)."""
     family_version, _ = load_family_map()
-    zhilian = load_zhilian_examples(zhilian_path, exclude_urls=gold_corpus_urls())
+    gold_urls = gold_corpus_urls()
+    site_ads = [
+        *load_zhilian_examples(zhilian_path, exclude_urls=gold_urls),
+        *load_liepin_examples(liepin_path, exclude_urls=gold_urls),
+    ]
     split_dev = load_dev_test_examples(parts=("dev",))["dev"]
     extra = load_extra_dev_examples(extra_dirs) if extra_dirs else []
     dev = [*split_dev, *extra]
-    choice = choose_on_dev(zhilian, dev, random_state=random_state)
+    choice = choose_on_dev(site_ads, dev, random_state=random_state)
     model = fit_role_model(
-        [*zhilian, *dev], C=choice.C, gold_weight=choice.gold_weight, random_state=random_state
+        [*site_ads, *dev], C=choice.C, gold_weight=choice.gold_weight, random_state=random_state
     )
     info = {
         "version": MODEL_VERSION,
@@ -740,10 +783,11 @@ def train_role_model(
         "random_state": random_state,
         "params": {"C": choice.C, "gold_weight": choice.gold_weight, "text_head": TEXT_HEAD},
         "training_counts": {
-            "zhilian": len(zhilian),
+            "zhilian": sum(e.id.startswith("zl-") for e in site_ads),
+            "liepin": sum(e.id.startswith("lp-") for e in site_ads),
             "dev_gold": len(split_dev),
             "gold_set_3": len(extra),
-            "per_family": dict(Counter(str(e.family) for e in [*zhilian, *dev]).most_common()),
+            "per_family": dict(Counter(str(e.family) for e in [*site_ads, *dev]).most_common()),
             "min_per_family": CALIBRATION_FOLDS,  # families with fewer are left to the rules
         },
         "combination": {
@@ -808,6 +852,7 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     t = sub.add_parser("train", help="fit on the Zhilian ads + dev gold, write analysis/trained/")
     t.add_argument("--zhilian", type=Path, default=DEFAULT_ZHILIAN)
+    t.add_argument("--liepin", type=Path, default=DEFAULT_LIEPIN)
     t.add_argument("--random-state", type=int, default=0)
     t.add_argument(
         "--extra-corpus-dir",
@@ -822,7 +867,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "train":
         return train_role_model(
-            args.zhilian, args.models_dir, args.random_state, args.extra_corpus_dir
+            args.zhilian, args.models_dir, args.random_state, args.extra_corpus_dir, args.liepin
         )
     return evaluate_role_model(args.models_dir)
 

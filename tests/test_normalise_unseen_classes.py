@@ -615,3 +615,139 @@ def test_preference_lists_and_entry_routes(text: str, required: bool | None) -> 
     found = _values(text, "language")
     assert len(found) == 1
     assert next(iter(found.values())).required is required
+
+
+# ---------------------------------------------------------------- taxonomy 2026.12.5 (gold set 4)
+
+
+@pytest.mark.parametrize(
+    ("text", "skill"),
+    [
+        # a Latin tool or language glued to Chinese still ends its word
+        ("Java开发工程师", "programming"),
+        ("岗位要求:熟悉Vue3开发,了解React Native者优先。", "programming"),
+        ("负责一款写作工具的前端部分。", "programming"),
+        ("负责网站前端页面的实现与维护。", "programming"),
+        # building or training a language model is NLP work
+        ("负责训练垂直领域的大语言模型。", "nlp"),
+        ("You will fine-tune large language models for search.", "nlp"),
+        # neural methods named
+        ("研究神经渲染与三维重建。", "machine_learning"),
+        # English gloss of 采编; shooting-and-editing; image making; plural videographers
+        ("Three years of news gathering and editing.", "news_writing"),
+        ("具备短视频拍剪能力。", "photography"),
+        ("负责公众号配图及图片制作。", "design"),
+        ("We invite freelance videographers to get in touch.", "photography"),
+    ],
+)
+def test_skill_recall_2026_12_5(text: str, skill: str) -> None:
+    assert skill in _skills(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "skill"),
+    [
+        # a language model used, annotated or evaluated is no NLP skill
+        ("熟悉LLM相关技术栈,能基于大模型开发智能体。", "nlp"),
+        ("有大模型(LLM)相关标注经历者优先。", "nlp"),
+        ("Experience evaluating LLM outputs for factual errors.", "nlp"),
+        ("Familiar with large language models such as ChatGPT.", "nlp"),
+        # the model that annotated data serves is no machine-learning duty
+        ("推动标注数据在模型训练中发挥更大作用。", "machine_learning"),
+        (
+            "Annotations will be used so outputs can be used to train and fine-tune models.",
+            "machine_learning",
+        ),
+        # a colleague named by the skill's person noun, or a team after 协调 / 尤其是
+        ("与主播共同完成直播脚本的策划。", "broadcasting_hosting"),
+        ("Work with photographers on the picture desk.", "photography"),
+        ("协调硬件开发团队、软件开发团队和设计师。", "programming"),
+        ("与美术团队,尤其是编程和动画团队紧密合作。", "programming"),
+        # a camera as a product
+        ("负责智能摄像头产品的规划。", "photography"),
+        # criteria a judge scores against
+        ("从剪辑节奏、画面构图、色彩与光影等关键指标进行分析与归因。", "video_editing"),
+    ],
+)
+def test_skill_false_friends_2026_12_5(text: str, skill: str) -> None:
+    assert skill not in _skills(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "skill"),
+    [
+        # the applicant's own work beside the look-alikes above stays
+        ("负责短视频剪辑,把握剪辑节奏。", "video_editing"),
+        ("担任主播,负责直播带货。", "broadcasting_hosting"),
+        ("负责算法研发,包括模型训练与标注工具开发。", "machine_learning"),
+        ("负责软件开发,协调测试团队。", "programming"),
+    ],
+)
+def test_own_work_kept_2026_12_5(text: str, skill: str) -> None:
+    assert skill in _skills(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "degree"),
+    [
+        # a floor named right after "no limit" is the minimum
+        ("编辑\n任职要求:硕士优先,不限学历,最低大专学历。", "associate"),
+        ("编辑\n学历不限,但至少本科。", "bachelor"),
+        # first- and second-tier universities are bachelor's degrees
+        ("主管\n任职要求:全日制一本及以上学历。", "bachelor"),
+        ("主管\n二本以上院校毕业。", "bachelor"),
+        # a postdoctoral post asks a doctorate
+        ("媒体研究博士后\n招聘对象:博士后。", "phd"),
+        ("Postdoctoral researcher in media computing.", "phd"),
+    ],
+)
+def test_education_floors_tiers_and_postdocs(text: str, degree: str) -> None:
+    found = _values(text, "education")
+    assert set(found) == {degree}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "编辑\n学历不限。",  # stays none
+        "研究员\n依托博士后科研工作站开展研究,本科及以上学历。",  # a station, not the post
+    ],
+)
+def test_education_floor_look_alikes(text: str) -> None:
+    found = _values(text, "education")
+    assert "phd" not in found and "associate" not in found
+
+
+def test_students_as_the_applicants_have_no_minimum() -> None:
+    assert not _values("Python实习生\n计算机相关专业在校生,统招本科及以上学历。", "education")
+    # students admitted besides the others leave the others' degree
+    found = _values("翻译\n全日制本科及以上学历。在校学生符合条件亦可报名。", "education")
+    assert set(found) == {"bachelor"}
+
+
+@pytest.mark.parametrize(
+    ("text", "cert"),
+    [
+        ("运营\n要求英文四级以上。", "CET-4"),
+        ("运营\n英文六级,口语流利。", "CET-6"),
+        ("运营\n英语4级及以上。", "CET-4"),
+    ],
+)
+def test_cet_in_either_spelling(text: str, cert: str) -> None:
+    assert set(_values(text, "certificate")) == {cert}
+
+
+def test_a_tour_given_in_two_languages_asks_both() -> None:
+    assert set(_values("讲解员\n负责中英文展厅讲解。", "language")) == {"zh", "en"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "依据平台内容治理规范判定视频是否搬运。",
+        "负责社区生态治理与违规处置。",
+        "Content governance for a video app.",
+    ],
+)
+def test_content_governance_is_moderation(text: str) -> None:
+    assert "content_moderation" in _skills(text)

@@ -113,3 +113,64 @@ def test_gold_set_3_is_scored_only_where_its_texts_are(tmp_path: Path) -> None:
     ads, missing = load_extra_dev([tmp_path / "absent", tmp_path])
     assert list(ads) == ["c3-001"] and not missing
     assert ads["c3-001"].label == load_labels(GOLD / "corpus3_labels.yaml")["c3-001"]
+
+
+def test_gold_set_4_is_dev_only_and_names_a_dataset_row_for_every_label() -> None:
+    from analysis.evaluate import DATASET_COLUMNS, DATASET_DEV_SETS
+
+    split = load_split()
+    for labels_name, sources_name in DATASET_DEV_SETS.items():
+        labels = load_labels(GOLD / labels_name)
+        sources = yaml.safe_load((GOLD / sources_name).read_text("utf-8"))["ads"]
+        assert set(labels) == set(sources) and len(labels) >= 50
+        assert not set(labels) & (set(split["dev"]) | set(split["test"]))  # test stays frozen
+        assert {s["file"] for s in sources.values()} <= set(DATASET_COLUMNS)
+        assert len({s["url"] for s in sources.values()}) == len(sources)  # one row each
+        for key, label in labels.items():
+            assert set(label) >= {"languages", "overseas", "skills", "aigc", "education_min"}, key
+            assert len(str(label.get("note", ""))) <= 160, f"{key}: notes are keywords"
+
+
+def test_gold_set_4_texts_are_built_from_the_dataset_rows(tmp_path: Path) -> None:
+    from analysis.evaluate import load_dataset_dev
+
+    ads, missing = load_dataset_dev(tmp_path)
+    assert not ads and sorted(set(missing)) == sorted(
+        ["liepin_2026_tech_jobs_with_jd.csv", "zhilian_wuhan_2024_media_comm_jobs.xlsx"]
+    )
+    sources = yaml.safe_load((GOLD / "corpus4_sources.yaml").read_text("utf-8"))["ads"]
+    rid, where = next((k, v) for k, v in sources.items() if v["file"].endswith(".csv"))
+    (tmp_path / "job_datasets").mkdir()
+    made_up = 'title,job_description,job_url\n开发工程师,"岗位职责:\n负责后端开发。",{}\n'
+    (tmp_path / "job_datasets" / where["file"]).write_text(made_up.format(where["url"]), "utf-8")
+    ads, missing = load_dataset_dev(tmp_path)
+    assert list(ads) == [rid] and missing == ["zhilian_wuhan_2024_media_comm_jobs.xlsx"]
+    assert ads[rid].row["text"] == "开发工程师\n岗位职责:\n负责后端开发。"
+    assert ads[rid].label == load_labels(GOLD / "corpus4_labels.yaml")[rid]
+
+
+def test_gold_set_4_rows_are_found_in_the_shared_datasets() -> None:
+    from analysis.evaluate import load_dataset_dev
+
+    samples = DEFAULT_CORPUS_DIR.parent / "samples"
+    if not (samples / "job_datasets").is_dir():
+        pytest.skip("../shared/samples is not beside this checkout")
+    ads, missing = load_dataset_dev(samples)
+    assert not missing and len(ads) == len(load_labels(GOLD / "corpus4_labels.yaml"))
+
+
+@cache
+def _gold_set_4_scores() -> dict[str, Score]:
+    from analysis.evaluate import evaluate_corpus, load_dataset_dev
+
+    ads, _ = load_dataset_dev(DEFAULT_CORPUS_DIR.parent / "samples")
+    scores, _ = evaluate_corpus(ads.values())
+    return {s.field: s for s in scores}
+
+
+@pytest.mark.parametrize(("field", "floor"), sorted(FLOORS["gold_set_4"].items()))
+def test_gold_set_4_field_at_or_above_floor(field: str, floor: float) -> None:
+    if not (DEFAULT_CORPUS_DIR.parent / "samples" / "job_datasets").is_dir():
+        pytest.skip("../shared/samples is not beside this checkout")
+    score = _gold_set_4_scores()[field]
+    assert score.value >= floor, f"gold set 4 {field}: {score.value:.3f} < floor {floor}"

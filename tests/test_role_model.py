@@ -234,3 +234,28 @@ def test_gold_set_3_joins_training_only_where_its_texts_are(tmp_path: Path) -> N
     (example,) = load_extra_dev_examples([tmp_path])
     gold = load_labels(Path(__file__).parent / "gold" / "corpus3_labels.yaml")["c3-016"]
     assert (example.id, example.family) == ("c3-016", gold["role_family"])
+
+
+def test_liepin_ads_train_as_tech_once_per_description_and_never_as_gold(tmp_path: Path) -> None:
+    from analysis.role_model import load_liepin_examples
+
+    csv = tmp_path / "liepin.csv"
+    csv.write_text(
+        "key,title,job_description,job_url\n"
+        "Java开发,Java开发工程师,负责后端服务开发。,https://example.invalid/1\n"
+        "Go开发,Go开发工程师,负责后端服务开发。,https://example.invalid/2\n"  # same description
+        "Python开发,Python开发,编写数据接口。,https://example.invalid/gold\n"
+        "销售,销售代表,开拓客户。,https://example.invalid/3\n",  # a keyword the map lacks
+        encoding="utf-8",
+    )
+    examples = load_liepin_examples(csv, exclude_urls=frozenset({"https://example.invalid/gold"}))
+    assert [(e.id, e.family) for e in examples] == [("lp-0", "tech_ai")]
+
+
+def test_gold_set_4_rows_never_train_the_role_model(shared_dir: Path) -> None:
+    from analysis.evaluate import dataset_dev_urls
+    from analysis.role_model import gold_corpus_urls
+
+    if not (shared_dir / "corpus" / "real_postings_2.jsonl").is_file():
+        pytest.skip("the real corpus is not in ../shared")
+    assert dataset_dev_urls() and dataset_dev_urls() <= gold_corpus_urls(shared_dir / "corpus")

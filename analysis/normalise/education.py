@@ -47,13 +47,16 @@ _DEGREES = guarded(
         r"(?P<none>学历不限|不限学历|学历要求\s*:?\s*不限(?!\s*/\s*未提及)"
         r"|(?<![A-Za-z])[Nn]o (?:formal )?degree (?:is )?(?:required|necessary|needed)"
         r"|(?<![A-Za-z])[Dd]egree (?:is )?not (?:required|necessary|needed))"
-        r"|(?P<phd>博士(?!后)(?:研究生)?(?:学位|学历)?"
+        # A postdoctoral post asks a doctorate; a postdoctoral station or programme names a place.
+        r"|(?P<phd>博士(?!后)(?:研究生)?(?:学位|学历)?|博士后(?!科研|工作站|流动站|创新|基地|管理|公寓|站)"
+        r"|(?<![A-Za-z])[Pp]ostdoc(?:toral)?s?(?![A-Za-z])(?! (?:programme|program|station))"
         r"|(?<![A-Za-z])(?:Ph\.?\s?D|PhD|[Dd]octoral degree|[Dd]octorate)(?![A-Za-z]))"
         r"|(?P<master>硕士(?:研究生)?(?:学位|学历)?|(?<!博士)(?<!\(专业学位)研究生(?:学历|学位)?(?!院|专业要求)"
         rf"|(?<![A-Za-z])(?:[Mm]aster{_APOS}?s?\s+degree|[Mm]aster{_APOS}s|[Mm]asters|[Mm]aster\s+of"
         rf"|MA degree|MSc|M\.A\.|MPhil|M\.Phil\.|MA(?= in |{_OR_DEGREE}|/|{_ASKED})|(?:[Pp]ost)?[Gg]raduate degree"
         r"|[Pp]ostgraduate (?:qualification|diploma))(?![A-Za-z]))"
-        r"|(?P<bachelor>(?:大学)?本科(?:学历|学位|毕业)?|学士(?:学位)?"
+        # 一本 / 二本: a bachelor's from a first- or second-tier university
+        r"|(?P<bachelor>(?:大学)?本科(?:学历|学位|毕业)?|学士(?:学位)?|(?<![\d第])[一二三]本(?=及以上|以上|学历|院校|毕业|高校)"
         rf"|(?<![A-Za-z])(?:[Bb]achelor{_APOS}?s?(?:\s+degree)?|[Uu]ndergraduate degree"
         r"|(?:[Rr]ecogni[sz]ed\s+)?[Uu]niversity (?:bachelor )?degree|[Cc]ollege degree"
         r"|(?:[Uu]niversity|[Cc]ollege) graduates?|[Dd]egree[- ]holders?|[Tt]ertiary degree"
@@ -89,14 +92,17 @@ _STUDYING = re.compile(rf"{_STUDYING_ZH}|(?i:{_STUDYING_EN})")
 # to the characters that can start one instead of trying the pattern at every offset.
 _NOT_REQUIREMENT_LOW = re.compile(f"{_NOT_REQUIREMENT_ZH}|{_NOT_REQUIREMENT_EN}")
 _STUDYING_LOW = re.compile(f"{_STUDYING_ZH}|{_STUDYING_EN}")
-# Applicants who are still students (internships): whatever degree they pursue, no minimum.
+# Applicants who are still students (internships): whatever degree they pursue, no minimum. Not
+# students admitted besides the others (在校学生符合条件亦可报名).
 # Searched on the lower-cased text (`lower_same_length`): one case-sensitive pass.
 _STUDENT_APPLICANTS = re.compile(
-    r"在读生|在读学生|(?:大[三四]|研[一二三])(?=学生|以上|在读|[,、或及/])"
+    r"在读生|在读学生|(?:在校生|在校学生)(?![^,，。;；\n]{0,16}(?:亦可|也可|均可))"
+    r"|(?:大[三四]|研[一二三])(?=学生|以上|在读|[,、或及/])"
     r"|currently (?:enrolled|studying|pursuing)|(?:penultimate|final)[- ]year (?:undergraduate )?students?"
 )
 _STUDENT_WORDS = (
     "在读",
+    "在校",
     "大三",
     "大四",
     "研一",
@@ -106,6 +112,8 @@ _STUDENT_WORDS = (
     "penultimate",
     "final",
 )
+# A floor named right after "no limit" (不限学历,最低大专学历): the limit is the floor.
+_FLOOR_AFTER = re.compile(r"[^。;；\n]{0,3}?(?:但|但须|但需)?\s*(?:最低|至少|起码|最少)")
 _PARTY_FORM = re.compile(r"政治面貌\s*:?\s*(?:不限|无要求|无限制)")
 _AGE = guarded(
     re.compile(
@@ -138,6 +146,10 @@ _DEGREE_GATE = (
     "副学士",
     "高级文凭",
     "学历",
+    "一本",
+    "二本",
+    "三本",
+    "postdoc",
     "degree",
     "bachelor",
     "master",
@@ -232,6 +244,8 @@ def detect_education(text: str, sections: Sections | None = None) -> Finding | N
     preferred_hits: list[tuple[int, re.Match[str]]] = []
     for m in gated_matches(_DEGREES, _DEGREE_STARTS, text, "degree"):
         kind = m.lastgroup or ""
+        if kind == "none" and _FLOOR_AFTER.match(text, m.end()):
+            continue  # "不限学历,最低大专": the floor named next is the minimum
         if kind == "none":
             return Finding(
                 "education", "none", Evidence.of(text, m.start(), m.end()), required=False

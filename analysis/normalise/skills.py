@@ -11,9 +11,9 @@ patterns run on the same lower-cased text; ambiguous short forms (SD, MJ, PS, PR
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from typing import Any
 
 from analysis.models import Evidence, Finding
@@ -140,7 +140,9 @@ def _alias_words(data: dict[str, Any]) -> dict[str, str]:
 def _patterns(data: dict[str, Any]) -> list[tuple[str, re.Pattern[str]]]:
     """(skill id, compiled pattern) of every skill pattern, in taxonomy order."""
     return [
-        (entry["id"], re.compile(p)) for entry in data["skills"] for p in entry.get("patterns", [])
+        (entry["id"], re.compile(p, re.ASCII))
+        for entry in data["skills"]
+        for p in entry.get("patterns", [])
     ]
 
 
@@ -280,13 +282,39 @@ _PEER_AFTER = re.compile(
 )
 _PEER_BEFORE = re.compile(
     r"(?:\b(?i:with|alongside|between)\s+(?i:the\s+|our\s+|other\s+|its\s+)?"
-    r"|(?:与|跟|配合|协同|对接|协助)[^,，。;；\n]{0,12})\Z"
+    r"|(?:与|跟|配合|协同|对接|协助|协调|联系)[^,，。;；\n]{0,12}"
+    r"(?:[,，]\s*(?:尤其是|特别是|包括|例如|如)[^,，。;；\n]{0,6})?)\Z"
+)
+# A person the applicant works beside, named by the skill's own person noun right after a
+# partner word (与主播共创, 配合摄影师, "work with photographers"): a colleague, not the work.
+_PARTNER_RIGHT_BEFORE = re.compile(
+    r"(?:与|跟|和|配合|协同|对接|协助|协调|联系|(?i:\bwith\s+(?:the\s+|our\s+|other\s+)?))\Z"
+)
+_PERSON_NOUN = re.compile(
+    r"(?:主播|主持人|摄影师|摄像师|设计师|剪辑师|翻译人员|译员|记者|编辑人员|程序员"
+    r"|(?i:anchors?|presenters?|hosts?|photographers?|videographers?|designers?|editors?"
+    r"|translators?|interpreters?|reporters?|developers?|programmers?))"
 )
 # Work the applicant judges rather than does (评估视频画面与剪辑质量, 翻译质量评测).
 _JUDGED_BEFORE = re.compile(r"(?:评估|评测|测评|评价|打分|评分)[^,，。;；\n]{0,10}\Z")
 _JUDGED_AFTER = re.compile(
     r"[^,，。;；\n]{0,4}?质量(?:的)?(?:进行)?(?:评估|评测|测评|评价|打分|评分)"
 )
+# Criteria a judge scores against (从剪辑节奏、叙事连贯性…等关键指标进行分析): the production
+# word is a dimension of judged work when the clause opens with 从 and closes on 等…方面/维度/指标
+# …分析/评估.
+_CRITERIA_BEFORE = re.compile(r"从[^。;；\n]{0,40}\Z")
+_CRITERIA_AFTER = re.compile(
+    r"[^。;；\n]{0,160}?等[^。;；\n]{0,10}?(?:方面|维度|指标|角度)[^。;；\n]{0,10}?"
+    r"(?:评估|分析|评价|评测|打分|评分|考核|归因)"
+)
+# Machine-learning words naming what annotated data serves (推动标注数据在模型训练中…应用, "so
+# outputs can be used to train and fine-tune models"), in a clause without algorithm work.
+_SERVED_CLAUSE = re.compile(
+    r"标注|(?i:annotat\w*|label(?:l)?ing|outputs?\s+(?:can|could|will)\s+be\s+used)"
+)
+_BUILD_CLAUSE = re.compile(r"算法|研发|开发|(?i:algorithm|develop)")
+_CLAUSE_EDGE = re.compile(r"[,，。;；\n]")
 _PRODUCTION_SKILLS = frozenset(
     {"translation", "subtitling", "video_editing", "design", "photography", "copy_editing"}
 )
@@ -330,6 +358,17 @@ def _others_work(text: str, sid: str, start: int, end: int) -> bool:
     before = text[max(0, start - 40) : start]
     if _PEER_AFTER.match(text, end, end + 60) is not None and _PEER_BEFORE.search(before):
         return True
+    if _PERSON_NOUN.fullmatch(text, start, end) and _PARTNER_RIGHT_BEFORE.search(before):
+        return True
+    if sid == "machine_learning" and _serves_data(text, start, end):
+        return True
+    if (
+        sid in _PRODUCTION_SKILLS
+        and not text[start].isascii()
+        and _CRITERIA_BEFORE.search(text, max(0, start - 40), start)
+        and _CRITERIA_AFTER.match(text, end, end + 200)
+    ):
+        return True
     if (
         sid in _PRODUCTION_SKILLS
         and not text[start].isascii()
@@ -348,6 +387,22 @@ def _others_work(text: str, sid: str, start: int, end: int) -> bool:
     )
 
 
+def _clause(text: str, start: int, end: int, reach: int = 60) -> str:
+    """The clause around text[start:end] (up to `reach` characters each side, cut at , 。 ; and
+    line ends)."""
+    left = text[max(0, start - reach) : start]
+    cut = max((m.end() for m in _CLAUSE_EDGE.finditer(left)), default=0)
+    right = text[end : end + reach]
+    stop = _CLAUSE_EDGE.search(right)
+    return left[cut:] + text[start:end] + (right[: stop.start()] if stop else right)
+
+
+def _serves_data(text: str, start: int, end: int) -> bool:
+    """Does a machine-learning word name what annotated data is for, not the applicant's work?"""
+    clause = _clause(text, start, end)
+    return _SERVED_CLAUSE.search(clause) is not None and _BUILD_CLAUSE.search(clause) is None
+
+
 def names_major(text: str, start: int, end: int) -> bool:
     """Does the skill word at text[start:end] name a major (a field of study) or a firm rather
     than work?"""
@@ -363,9 +418,13 @@ def _finding(tax: _Taxonomy, sid: str, text: str, start: int, end: int) -> Findi
 
 
 def _pattern_span(
-    pattern: re.Pattern[str], low: str, hits: list[tuple[int, int, Any]] | None
+    pattern: re.Pattern[str],
+    low: str,
+    hits: list[tuple[int, int, Any]] | None,
+    accept: Callable[[int, int], bool],
 ) -> tuple[int, int] | None:
-    """The first match of `pattern` in finditer order whose edges are word edges.
+    """The first match of `pattern` in finditer order whose edges are word edges and that
+    `accept`s (one a barred or borrowed match would hide is looked for on).
 
     With `hits` (the pre-scan's offsets of the words every match starts with), the pattern is
     tried only there: finditer's next match is the one at the first such offset, from where the
@@ -373,7 +432,7 @@ def _pattern_span(
     """
     if hits is None:
         for m in pattern.finditer(low):
-            if _word_edges_ok(low, m.start(), m.end()):
+            if _word_edges_ok(low, m.start(), m.end()) and accept(m.start(), m.end()):
                 return m.start(), m.end()
         return None
     pos = 0
@@ -382,7 +441,7 @@ def _pattern_span(
             continue
         at = pattern.match(low, start)
         if at is not None:
-            if _word_edges_ok(low, at.start(), at.end()):
+            if _word_edges_ok(low, at.start(), at.end()) and accept(at.start(), at.end()):
                 return at.start(), at.end()
             pos = at.end()
     return None
@@ -437,16 +496,19 @@ def detect_skills(text: str) -> list[Finding]:
     low = lower_same_length(text)
     first: dict[str, tuple[int, int]] = {}
     barrable = has_exclusion_cues(text)
-    for start, end, sid in _literal_hits(text, low):  # in text order
-        # a hit an exclusion clause bars ("不接受翻译公司报名") is skipped: look on for another
-        # and so is a word naming a major (翻译(0551), 会展专业)
-        if (
-            sid not in first
-            and not (barrable and is_excluded(text, start, end))
+
+    def counts(sid: str, start: int, end: int) -> bool:
+        # a hit an exclusion clause bars ("不接受翻译公司报名") is skipped: look on for another,
+        # and so is a word naming a major (翻译(0551), 会展专业), a figure of speech or others' work
+        return (
+            not (barrable and is_excluded(text, start, end))
             and not names_major(text, start, end)
             and not _figurative(text, sid, start, end)
             and not _others_work(text, sid, start, end)
-        ):
+        )
+
+    for start, end, sid in _literal_hits(text, low):  # in text order
+        if sid not in first and counts(sid, start, end):
             first[sid] = (start, end)
     found = prescan(text)
     for (sid, pattern), owner, at_words in zip(
@@ -454,10 +516,8 @@ def detect_skills(text: str) -> list[Finding]:
     ):
         if owner and owner not in found:
             continue  # none of the words every match holds is in the text
-        span = _pattern_span(pattern, low, found[owner] if at_words else None)
-        if span is None or (sid in first and span[0] >= first[sid][0]):
-            continue
-        if not (barrable and is_excluded(text, *span)) and not names_major(text, *span):
+        span = _pattern_span(pattern, low, found[owner] if at_words else None, partial(counts, sid))
+        if span is not None and (sid not in first or span[0] < first[sid][0]):
             first[sid] = span
     offsets_of: dict[str, list[int]] = {}
     for c in tax.contextual:
