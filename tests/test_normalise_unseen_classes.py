@@ -751,3 +751,19 @@ def test_a_tour_given_in_two_languages_asks_both() -> None:
 )
 def test_content_governance_is_moderation(text: str) -> None:
     assert "content_moderation" in _skills(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "codes"),
+    [
+        # a direction of translation names its languages: source and target
+        ("笔译\n负责中译英、英译中笔译。", {"zh", "en"}),
+        ("翻译\n日译中翻译能力强。", {"ja", "zh"}),
+        ("翻译\n汉译外翻译实践经验丰富。", {"zh"}),  # 外: no foreign language named
+        ("翻译\n中译外翻译能力突出,英语、法语任一语种。", {"zh", "en", "fr"}),
+        # a firm's or a body's name is no direction
+        ("编辑\n曾在中译语通公司工作。", set()),
+    ],
+)
+def test_translation_directions_name_their_languages(text: str, codes: set[str]) -> None:
+    assert set(_values(text, "language")) == codes

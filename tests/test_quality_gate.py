@@ -174,3 +174,24 @@ def test_gold_set_4_field_at_or_above_floor(field: str, floor: float) -> None:
         pytest.skip("../shared/samples is not beside this checkout")
     score = _gold_set_4_scores()[field]
     assert score.value >= floor, f"gold set 4 {field}: {score.value:.3f} < floor {floor}"
+
+
+def test_gold_set_4_shares_no_text_with_the_corpus() -> None:
+    """A dev set copied from the corpus would count one ad twice (gold set 3 had one: c3-020,
+    a copy of zh-001 on another site, found only on cleaned text)."""
+    from analysis.evaluate import load_dataset_dev
+    from analysis.normalise.text import clean_text
+
+    samples = DEFAULT_CORPUS_DIR.parent / "samples"
+    if not HAVE_CORPUS or not (samples / "job_datasets").is_dir():
+        pytest.skip("../shared is not beside this checkout")
+
+    def runs(text: str) -> set[str]:
+        flat = "".join(clean_text(text).split())
+        return {flat[i : i + 20] for i in range(0, max(0, len(flat) - 20), 5)}
+
+    corpus = "\n".join("".join(clean_text(a.row["text"]).split()) for a in load_gold().values())
+    ads, _ = load_dataset_dev(samples)
+    for rid, ad in ads.items():
+        shared = sum(run in corpus for run in runs(ad.row["text"]))
+        assert shared < 3, f"{rid} shares {shared} runs of 20 characters with a corpus ad"

@@ -128,6 +128,8 @@ def declared_words() -> DeclaredWords:
         *(f"中{a}" for a in abbr if a != "中"),
         *(f"{a}中" for a in abbr if a != "中"),
         *("复语", "双语", "互译", "英汉", "汉英"),
+        *(f"{a}译" for a in abbr),
+        "汉译",
     )
     return DeclaredWords(
         words=(("language", spellings), *cue_words(CUES)),
@@ -151,6 +153,8 @@ def _vocab() -> _Vocab:
     pair = (
         rf"[{ab}汉]{{2,3}}(?=文(?!化|明|学|章|字|件|本)|复语|双语|互译|对照|翻译|口译|笔译|传译"
         rf"|[两三四]国语言|[两三四]种语言|\s*/\s*[{ab}汉]{{2}})|(?<=/)[{ab}汉]{{2}}(?=[)\]\s,;。、])"
+        # a direction of translation: 中译英, 英译中, 汉译外 (外: a foreign language, none named)
+        rf"|[{ab}汉]译[{ab}汉外](?![国地交事宾资企籍])"
     )
     enum_pair = (
         rf"(?P<enum>(?:[{ab}][、/])+[{ab}](?=等\S{{0,4}}语|[语文])"
