@@ -767,3 +767,54 @@ def test_content_governance_is_moderation(text: str) -> None:
 )
 def test_translation_directions_name_their_languages(text: str, codes: set[str]) -> None:
     assert set(_values(text, "language")) == codes
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["熟悉自然语言处理、大模型等人工智能技术。", "对大模型在内容生产中的应用有一定的研究。"],
+)
+def test_aigc_in_a_list_its_cue_heads(text: str) -> None:
+    from analysis.normalise.aigc import detect_aigc
+
+    assert detect_aigc(clean_text(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "报道人工智能、大模型等行业动态。",
+        "客户包括银行、大模型企业。",
+        "研究云渲染、数字人、虚拟会议等技术。",
+    ],
+)
+def test_aigc_list_items_of_coverage_or_clients_stay_out(text: str) -> None:
+    from analysis.normalise.aigc import detect_aigc
+
+    assert not detect_aigc(clean_text(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "skill"),
+    [
+        ("负责目标检测与跟踪算法在端侧的部署。", "machine_learning"),
+        ("Deploy object detection models with TensorRT.", "machine_learning"),
+        ("参与对话机器人和智能问答模块的开发。", "nlp"),
+    ],
+)
+def test_named_ml_and_nlp_tasks(text: str, skill: str) -> None:
+    assert skill in _skills(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "负责学术论文的资料查阅、稿件撰写与校对。",
+        "Write and edit academic articles for SCI journals.",
+    ],
+)
+def test_academic_writing_is_no_news_writing(text: str) -> None:
+    assert "news_writing" not in _skills(text)
+
+
+def test_news_writing_beside_an_unrelated_paper_word_stays() -> None:
+    assert "news_writing" in _skills("负责撰写新闻稿件。\n\n公司地址:学院路论文大厦。")

@@ -77,6 +77,10 @@ def _edge_ok(low: str, start: int, end: int) -> bool:
     )
 
 
+# The last mark before a list that is not a list comma: where the list's own clause opens.
+_LIST_HEAD = re.compile(r"[,，。;；:：\n](?=[^,，。;；:：\n]*\Z)")
+
+
 def _bounds_text(text: str, low: str) -> str:
     """`text` when its clause bounds are those of `low`, else `low`.
 
@@ -105,7 +109,12 @@ def _counts(low: str, bounds_text: str, start: int, end: int, v: _Vocab) -> bool
         return False
     lo, hi = clause_bounds(bounds_text, start, end, limit=40)
     if v.cue.search(low, lo, hi) is None:  # the term itself may hold the cue: AI训练师
-        return False
+        # an item of a list the cue heads (熟悉自然语言处理、大模型等技术): the list's clause
+        if not (lo and bounds_text[lo - 1] == "、"):
+            return False
+        head = _LIST_HEAD.search(bounds_text, max(0, start - 40), start)
+        if v.cue.search(low, head.end() if head else max(0, start - 40), hi) is None:
+            return False
     return not is_excluded(bounds_text, start, end)  # "不得使用AI生成内容"
 
 

@@ -337,6 +337,8 @@ _NEWS_NOT_WRITTEN = re.compile(
     r"|(?i:\b(?:read|reads|reading|present|presents|presenting|anchor|anchors|anchoring|ensure|ensures"
     r"|ensuring|review|reviews|reviewing|proof-?read\w*|check\w*|monitor\w*)\b[^.;:!?\n,]{0,40}\Z)"
 )
+# Writing whose object is academic (论文稿件撰写, 学术文章, SCI papers): not news writing.
+_ACADEMIC = re.compile(r"论文|学术|(?i:\bsci\b|academic)")
 _NOT_MAJOR_GAP = re.compile(r"经验|经历|工作|负责|能力|(?i:experience|skills?|abilit|work)")
 
 
@@ -376,6 +378,10 @@ def _others_work(text: str, sid: str, start: int, end: int) -> bool:
     ):
         return True
     if sid == "news_writing":
+        if _ACADEMIC.search(_clause(text, start, end, reach=40)) or _ACADEMIC.search(
+            text, max(0, start - 60), start
+        ):
+            return True
         return (
             _NEWS_PRODUCT.fullmatch(text, start, end) is not None
             and _NEWS_NOT_WRITTEN.search(text[max(0, start - 60) : start]) is not None
