@@ -442,6 +442,19 @@ def _trained_on_set_3() -> bool:
         return False
 
 
+def _print_dev_set(title: str, ads: dict[str, GoldAd], role_note: str, misses: bool) -> None:
+    """Scores of a dev-only gold set (nothing when none of its texts was found)."""
+    if not ads:
+        return
+    scores, found = evaluate_corpus(ads.values())
+    print(format_scores(title, scores))
+    if role_note:
+        print(f"  role_family: {role_note}")
+    if misses:
+        print("\n".join(f"  dev miss: {m}" for m in found))
+    print()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m analysis.evaluate",
@@ -476,28 +489,20 @@ def main(argv: list[str] | None = None) -> int:
         print()
     folders = [args.corpus_dir, *([args.extra_corpus_dir] if args.extra_corpus_dir else [])]
     extra, missing = load_extra_dev(folders, args.gold_dir)
-    if extra:
-        scores, misses = evaluate_corpus(extra.values())
-        print(format_scores(f"gold set 3 (dev only, {len(extra)} ads)", scores))
-        if _trained_on_set_3():
-            print("  role_family: in-sample here (the role model is trained on gold set 3 too)")
-        if args.misses:
-            print("\n".join(f"  dev miss: {m}" for m in misses))
-        print()
+    note = "in-sample here (the role model is trained on gold set 3 too)"
+    _print_dev_set(
+        f"gold set 3 (dev only, {len(extra)} ads)",
+        extra,
+        note if _trained_on_set_3() else "",
+        args.misses,
+    )
     for name in missing:
         print(f"gold set 3: skipped, {name} is not in {' or '.join(map(str, folders))}")
     samples = args.corpus_dir.parent / "samples"
     from_datasets, absent = load_dataset_dev(samples, args.gold_dir)
-    if from_datasets:
-        scores, misses = evaluate_corpus(from_datasets.values())
-        title = (
-            f"gold set 4 (dev only, {len(from_datasets)} job-board ads of {samples}/job_datasets)"
-        )
-        print(format_scores(title, scores))
-        print("  role_family: out-of-sample (these rows are left out of the role model's training)")
-        if args.misses:
-            print("\n".join(f"  dev miss: {m}" for m in misses))
-        print()
+    title = f"gold set 4 (dev only, {len(from_datasets)} job-board ads of {samples}/job_datasets)"
+    note = "out-of-sample (these rows are left out of the role model's training)"
+    _print_dev_set(title, from_datasets, note, args.misses)
     for name in absent:
         print(f"gold set 4: skipped, {name} is not in {samples}/job_datasets")
     scores, misses = evaluate_mirror()

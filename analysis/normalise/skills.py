@@ -17,7 +17,7 @@ from functools import cache, partial
 from typing import Any
 
 from analysis.models import Evidence, Finding
-from analysis.normalise.context import load_vocab, lower_same_length, prescan
+from analysis.normalise.context import clause_bounds, load_vocab, lower_same_length, prescan
 from analysis.normalise.exclusion import has_exclusion_cues, is_excluded
 from analysis.normalise.guard import guarded, required_words
 from analysis.normalise.starts import leading_char_finders, literal_starts, matches_at
@@ -314,7 +314,6 @@ _SERVED_CLAUSE = re.compile(
     r"标注|(?i:annotat\w*|label(?:l)?ing|outputs?\s+(?:can|could|will)\s+be\s+used)"
 )
 _BUILD_CLAUSE = re.compile(r"算法|研发|开发|(?i:algorithm|develop)")
-_CLAUSE_EDGE = re.compile(r"[,，。;；\n]")
 _PRODUCTION_SKILLS = frozenset(
     {"translation", "subtitling", "video_editing", "design", "photography", "copy_editing"}
 )
@@ -378,9 +377,8 @@ def _others_work(text: str, sid: str, start: int, end: int) -> bool:
     ):
         return True
     if sid == "news_writing":
-        if _ACADEMIC.search(_clause(text, start, end, reach=40)) or _ACADEMIC.search(
-            text, max(0, start - 60), start
-        ):
+        lo, hi = clause_bounds(text, start, end, limit=40)
+        if _ACADEMIC.search(text, lo, hi) or _ACADEMIC.search(text, max(0, start - 60), start):
             return True
         return (
             _NEWS_PRODUCT.fullmatch(text, start, end) is not None
@@ -393,20 +391,13 @@ def _others_work(text: str, sid: str, start: int, end: int) -> bool:
     )
 
 
-def _clause(text: str, start: int, end: int, reach: int = 60) -> str:
-    """The clause around text[start:end] (up to `reach` characters each side, cut at , 。 ; and
-    line ends)."""
-    left = text[max(0, start - reach) : start]
-    cut = max((m.end() for m in _CLAUSE_EDGE.finditer(left)), default=0)
-    right = text[end : end + reach]
-    stop = _CLAUSE_EDGE.search(right)
-    return left[cut:] + text[start:end] + (right[: stop.start()] if stop else right)
-
-
 def _serves_data(text: str, start: int, end: int) -> bool:
     """Does a machine-learning word name what annotated data is for, not the applicant's work?"""
-    clause = _clause(text, start, end)
-    return _SERVED_CLAUSE.search(clause) is not None and _BUILD_CLAUSE.search(clause) is None
+    lo, hi = clause_bounds(text, start, end, limit=60)
+    return (
+        _SERVED_CLAUSE.search(text, lo, hi) is not None
+        and _BUILD_CLAUSE.search(text, lo, hi) is None
+    )
 
 
 def names_major(text: str, start: int, end: int) -> bool:
