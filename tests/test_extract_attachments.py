@@ -83,7 +83,9 @@ def test_zip_inflation_is_bounded_even_when_sizes_lie() -> None:
 
 
 def test_a_parser_that_runs_too_long_is_killed() -> None:
-    result = extract_file(files.render_xlsx(NOTICE), "slow.xlsx", timeout=0.01)
+    # 2,000 rows take the child ~0.5 s to read, ten times the wall-time limit: the mirror's small
+    # table could be read within a 10 ms limit on a fast, idle machine (a flaky test).
+    result = extract_file(build_xlsx(2000, 12), "slow.xlsx", timeout=0.05)
     assert result.error_kind == "timeout" and "wall time" in (result.error or "")
 
 
