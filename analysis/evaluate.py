@@ -428,16 +428,25 @@ def _in_sample_note() -> str:
     return (
         "  role_family: the dev figure is in-sample (the role model is trained on the dev ads); "
         f"its {cv.get('folds', 5)}-fold cross-validated dev accuracy is {accuracy:.3f}"
-        + (f" (n {cv['n']}: dev and gold set 3)" if _trained_on_set_3() else "")
+        + (f" (n {cv['n']}: {_dev_sets_trained_on()})")
     )
 
 
-def _trained_on_set_3() -> bool:
-    """Did the shipped role model learn from gold set 3 (its sidecar's training counts)?"""
+def _dev_sets_trained_on() -> str:
+    """The dev material the shipped role model learned from, as its CV figure's n covers it."""
+    sets = [n for n, key in (("3", "gold_set_3"), ("4", "gold_set_4")) if _trained_on(key)]
+    return "dev" + (
+        f" and gold set{'s' if len(sets) > 1 else ''} {', '.join(sets)}" if sets else ""
+    )
+
+
+def _trained_on(key: str) -> bool:
+    """Did the shipped role model learn from the dev-only gold set `key` ("gold_set_3",
+    "gold_set_4"; its sidecar's training counts)?"""
     from analysis.role_model import RoleModelError, load_sidecar
 
     try:
-        return bool(load_sidecar()["training_counts"].get("gold_set_3"))
+        return bool(load_sidecar()["training_counts"].get(key))
     except (RoleModelError, KeyError, ValueError):
         return False
 
@@ -493,7 +502,7 @@ def main(argv: list[str] | None = None) -> int:
     _print_dev_set(
         f"gold set 3 (dev only, {len(extra)} ads)",
         extra,
-        note if _trained_on_set_3() else "",
+        note if _trained_on("gold_set_3") else "",
         args.misses,
     )
     for name in missing:
@@ -501,7 +510,11 @@ def main(argv: list[str] | None = None) -> int:
     samples = args.corpus_dir.parent / "samples"
     from_datasets, absent = load_dataset_dev(samples, args.gold_dir)
     title = f"gold set 4 (dev only, {len(from_datasets)} job-board ads of {samples}/job_datasets)"
-    note = "out-of-sample (these rows are left out of the role model's training)"
+    note = (
+        "in-sample here (the role model is trained on gold set 4 too)"
+        if _trained_on("gold_set_4")
+        else "out-of-sample (these rows are left out of the role model's training)"
+    )
     _print_dev_set(title, from_datasets, note, args.misses)
     for name in absent:
         print(f"gold set 4: skipped, {name} is not in {samples}/job_datasets")

@@ -44,6 +44,7 @@ __all__ = [
     "evaluate_role_model",
     "fit_role_model",
     "gold_corpus_urls",
+    "load_dataset_dev_examples",
     "load_dev_test_examples",
     "load_extra_dev_examples",
     "load_family_map",
@@ -59,7 +60,7 @@ __all__ = [
     "train_role_model",
 ]
 
-MODEL_VERSION = "5"
+MODEL_VERSION = "6"
 """Bump when features, training data or defaults change; names the model file and its sidecar."""
 
 ROOT = Path(__file__).resolve().parent
@@ -490,6 +491,17 @@ def load_extra_dev_examples(
     return _gold_examples(ads.values())
 
 
+def load_dataset_dev_examples(
+    samples: Path = SHARED / "samples", gold_dir: Path | None = None
+) -> list[RoleExample]:
+    """The role examples of the dev-only gold set 4, whose texts are rows of the job datasets
+    under `samples` (analysis.evaluate.load_dataset_dev); none when the datasets are absent."""
+    from analysis import evaluate
+
+    ads, _ = evaluate.load_dataset_dev(samples, gold_dir or evaluate.DEFAULT_GOLD_DIR)
+    return _gold_examples(ads.values())
+
+
 def _gold_examples(ads: Iterable[Any]) -> list[RoleExample]:
     """Role examples of gold ads (`evaluate.GoldAd`, None skipped) that are job ads with a role
     family; the main (first) position is read exactly as `normalise_record` does."""
@@ -761,8 +773,8 @@ def train_role_model(
     liepin_path: Path = DEFAULT_LIEPIN,
 ) -> int:
     """Choose on dev by CV, fit on the site-labelled ads (Zhilian, Liepin) + all dev, save. Test
-    is never read. Dev is the dev split plus gold set 3 when its texts are in one of
-    `extra_dirs` (the sidecar says which)."""
+    is never read. Dev is the dev split, gold set 3 when its texts are in one of `extra_dirs`,
+    and gold set 4 when its job datasets are in ../shared (the sidecar counts each)."""
     family_version, _ = load_family_map()
     gold_urls = gold_corpus_urls()
     site_ads = [
@@ -771,7 +783,8 @@ def train_role_model(
     ]
     split_dev = load_dev_test_examples(parts=("dev",))["dev"]
     extra = load_extra_dev_examples(extra_dirs) if extra_dirs else []
-    dev = [*split_dev, *extra]
+    from_datasets = load_dataset_dev_examples()
+    dev = [*split_dev, *extra, *from_datasets]
     choice = choose_on_dev(site_ads, dev, random_state=random_state)
     model = fit_role_model(
         [*site_ads, *dev], C=choice.C, gold_weight=choice.gold_weight, random_state=random_state
@@ -787,6 +800,7 @@ def train_role_model(
             "liepin": sum(e.id.startswith("lp-") for e in site_ads),
             "dev_gold": len(split_dev),
             "gold_set_3": len(extra),
+            "gold_set_4": len(from_datasets),
             "per_family": dict(Counter(str(e.family) for e in [*site_ads, *dev]).most_common()),
             "min_per_family": CALIBRATION_FOLDS,  # families with fewer are left to the rules
         },

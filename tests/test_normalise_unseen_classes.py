@@ -818,3 +818,81 @@ def test_academic_writing_is_no_news_writing(text: str) -> None:
 
 def test_news_writing_beside_an_unrelated_paper_word_stays() -> None:
     assert "news_writing" in _skills("负责撰写新闻稿件。\n\n公司地址:学院路论文大厦。")
+
+
+# ---------------------------------------------------------------- taxonomy 2026.12.6 (gold set 4)
+
+
+@pytest.mark.parametrize(
+    ("text", "skill"),
+    [
+        # the publishing trade's review-and-proofread routine is copy editing
+        ("负责教辅书稿的三审三校工作。", "copy_editing"),
+        # speaking to camera in short videos
+        ("会口播,能独立出短视频。", "broadcasting_hosting"),
+        # image or video processing, with a list or a level between
+        ("会文字图片视频简单处理。", "design"),
+        ("会文字图片视频简单处理。", "video_editing"),
+        ("负责课程视频内容的策划制作与编辑。", "video_editing"),
+        # data summed up or reviewed
+        ("每周总结投放数据并提出优化建议。", "data_analysis"),
+        ("负责直播复盘各项数据。", "data_analysis"),
+        # an event's plan drawn up, the event named first
+        ("负责品牌推广活动方案的策划与执行。", "event_organization"),
+        ("负责年会活动的组织与实施。", "event_organization"),
+    ],
+)
+def test_skill_recall_2026_12_6(text: str, skill: str) -> None:
+    assert skill in _skills(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "skill"),
+    [
+        # a skill waived in its own phrase
+        ("只需整理素材(无需拍摄和真人出镜)。", "photography"),
+        ("只需整理素材(无需拍摄和真人出镜)。", "broadcasting_hosting"),
+        ("岗位不需要剪辑视频。", "video_editing"),
+        ("There is no need to edit video in this role.", "video_editing"),
+        # production others do that the applicant follows up or supervises
+        ("跟进后期剪辑,确保按时交付。", "video_editing"),
+        ("监督拍摄进度。", "photography"),
+        # a shooting script or plan is a document; a script for speaking to camera is writing
+        ("负责撰写拍摄脚本。", "photography"),
+        ("根据拍摄计划协调人员。", "photography"),
+        ("负责撰写口播稿。", "broadcasting_hosting"),
+        # a talking-head video as a genre is shot or cut by the applicant, not hosted
+        ("能与演员配合,完成口播类短视频的拍摄。", "broadcasting_hosting"),
+        ("快速完成视频口播的剪辑出片。", "broadcasting_hosting"),
+        # business activities are no events
+        ("负责各项经营活动的组织。", "event_organization"),
+        # copy for a poster is writing, not design
+        ("负责海报文案的撰写。", "design"),
+        # an in-platform campaign is no event people attend
+        ("负责抖音账号的活动策划。", "event_organization"),
+        ("负责公众号运营:包括粉丝互动、活动执行。", "event_organization"),
+        ("负责店铺营销活动的策划。", "event_organization"),
+        # planning special-topic content
+        ("有效完成专题策划活动。", "event_organization"),
+    ],
+)
+def test_skill_false_friends_2026_12_6(text: str, skill: str) -> None:
+    assert skill not in _skills(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "skill"),
+    [
+        # "not limited to" lists skills asked: no waiver
+        ("工作内容包括但不限于剪辑、调色。", "video_editing"),
+        # own shooting beside a script; own editing beside following up with a client
+        ("负责撰写拍摄脚本并完成拍摄。", "photography"),
+        ("独立完成剪辑,跟进客户反馈。", "video_editing"),
+        # an event named in a platform job's sentence: people take part
+        ("负责公众号运营,策划线下粉丝活动。", "event_organization"),
+        ("负责社群运营,策划线上互动活动。", "event_organization"),
+        ("负责新品发布会的活动策划。", "event_organization"),
+    ],
+)
+def test_own_work_kept_2026_12_6(text: str, skill: str) -> None:
+    assert skill in _skills(text)

@@ -236,6 +236,32 @@ def test_gold_set_3_joins_training_only_where_its_texts_are(tmp_path: Path) -> N
     assert (example.id, example.family) == ("c3-016", gold["role_family"])
 
 
+def test_gold_set_4_joins_training_from_its_dataset_rows_only_where_they_are(
+    tmp_path: Path,
+) -> None:
+    import yaml
+
+    from analysis.evaluate import load_labels
+    from analysis.role_model import load_dataset_dev_examples
+
+    assert load_dataset_dev_examples(tmp_path) == []
+    gold_dir = Path(__file__).parent / "gold"
+    sources = yaml.safe_load((gold_dir / "corpus4_sources.yaml").read_text(encoding="utf-8"))
+    rid, where = next(
+        (rid, w) for rid, w in sources["ads"].items() if w["file"].startswith("liepin")
+    )
+    (tmp_path / "job_datasets").mkdir()
+    (tmp_path / "job_datasets" / where["file"]).write_text(
+        "title,job_description,job_url\n"
+        f"Java开发工程师,负责后端服务开发。,{where['url']}\n"
+        "Java开发工程师,负责后端服务开发。,https://example.invalid/not-gold\n",
+        encoding="utf-8",
+    )
+    (example,) = load_dataset_dev_examples(tmp_path)
+    gold = load_labels(gold_dir / "corpus4_labels.yaml")[rid]
+    assert (example.id, example.family) == (rid, gold["role_family"])
+
+
 def test_liepin_ads_train_as_tech_once_per_description_and_never_as_gold(tmp_path: Path) -> None:
     from analysis.role_model import load_liepin_examples
 

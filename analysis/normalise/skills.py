@@ -17,7 +17,13 @@ from functools import cache, partial
 from typing import Any
 
 from analysis.models import Evidence, Finding
-from analysis.normalise.context import clause_bounds, load_vocab, lower_same_length, prescan
+from analysis.normalise.context import (
+    clause_bounds,
+    load_vocab,
+    lower_same_length,
+    prescan,
+    sentence_bounds,
+)
 from analysis.normalise.exclusion import has_exclusion_cues, is_excluded
 from analysis.normalise.guard import guarded, required_words
 from analysis.normalise.starts import leading_char_finders, literal_starts, matches_at
@@ -338,6 +344,25 @@ _NEWS_NOT_WRITTEN = re.compile(
 )
 # Writing whose object is academic (论文稿件撰写, 学术文章, SCI papers): not news writing.
 _ACADEMIC = re.compile(r"论文|学术|(?i:\bsci\b|academic)")
+# A skill waived in its own phrase (无需拍摄和真人出镜, "no need to shoot or edit"): not asked. Only
+# a cue before the word counts, and not 不限 (context._NEGATED's clause test): 包括但不限于剪辑 asks.
+_WAIVED_BEFORE = re.compile(
+    r"(?:无需|无须|不需要|不需|不用|不必|不要求)[^,，。;；:：\n]{0,10}\Z"
+    r"|(?i:\b(?:no need (?:to|for)|(?:do|does) not need to|don't need to|not required to)\b"
+    r"[^.,;:\n]{0,30}\Z)"
+)
+# Production others do that the applicant follows up or supervises (跟进后期剪辑制作, 监督拍摄).
+_OVERSEEN_BEFORE = re.compile(r"(?:跟进|监督|督促)[^,，。;；\n]{0,4}\Z")
+# An in-platform campaign (短视频的活动策划, 用户运营与活动策划, 公众号…粉丝互动、活动执行) is no
+# event people attend, unless its sentence names one (线上线下粉丝活动, 发布会, 线上互动活动:
+# people taking part).
+_ONLINE_CLAUSE = re.compile(
+    r"账号|公众号|粉丝|短视频|视频号|直播间|社群|平台|店铺|小红书|抖音|微博|用户运营|(?i:\bapp\b)"
+)
+_EVENT_CLAUSE = re.compile(
+    r"线下|会议|会展|展会|展览|论坛|晚会|发布会|峰会|沙龙|讲座|路演|见面会|研讨会|互动[^，。；、,;]{0,3}活动"
+    r"|(?i:conference|forum)"
+)
 _NOT_MAJOR_GAP = re.compile(r"经验|经历|工作|负责|能力|(?i:experience|skills?|abilit|work)")
 
 
@@ -389,6 +414,24 @@ def _others_work(text: str, sid: str, start: int, end: int) -> bool:
         and _CHECKED_PRODUCT.fullmatch(text, start, end) is not None
         and _CHECKING_VERB.search(text[max(0, start - 80) : start]) is not None
     )
+
+
+def _not_asked(text: str, sid: str, start: int, end: int) -> bool:
+    """Is the skill word at text[start:end] waived, overseen in others' hands, or (an event) an
+    in-platform campaign? Then the applicant is not asked to do it."""
+    before = text[max(0, start - 40) : start]
+    if _WAIVED_BEFORE.search(before):
+        return True
+    if sid in _PRODUCTION_SKILLS and _OVERSEEN_BEFORE.search(before):
+        return True
+    if sid == "event_organization" and not text[start].isascii():
+        lo, hi = sentence_bounds(text, start, end)  # a list item of duties, read within 80 chars
+        lo, hi = max(lo, start - 80), min(hi, end + 80)
+        return (
+            _ONLINE_CLAUSE.search(text, lo, hi) is not None
+            and _EVENT_CLAUSE.search(text, lo, hi) is None
+        )
+    return False
 
 
 def _serves_data(text: str, start: int, end: int) -> bool:
@@ -502,6 +545,7 @@ def detect_skills(text: str) -> list[Finding]:
             and not names_major(text, start, end)
             and not _figurative(text, sid, start, end)
             and not _others_work(text, sid, start, end)
+            and not _not_asked(text, sid, start, end)
         )
 
     for start, end, sid in _literal_hits(text, low):  # in text order
