@@ -896,3 +896,153 @@ def test_skill_false_friends_2026_12_6(text: str, skill: str) -> None:
 )
 def test_own_work_kept_2026_12_6(text: str, skill: str) -> None:
     assert skill in _skills(text)
+
+
+# ------------------------------------- taxonomy 2026.12.6 (gold set 3 round 3, unlabelled rows)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a language name inside a longer word: the character before it ends another word
+        "岗位要求:初中文化以上,吃苦耐劳。",
+        "要求高中文化程度。",
+        "负责编写算法文档。",
+        "熟悉脚本语言语法语义。",
+        "负责节日文案的撰写。",
+        "了解精英文化。",
+        "喜欢收藏语录。",
+        "不说豪言壮语。",
+        # the Chinese literature major written without 言
+        "汉语文学专业毕业。",
+    ],
+)
+def test_words_holding_a_language_name_are_no_language(text: str) -> None:
+    assert not _values(text, "language")
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("精通法语,能独立翻译。", "fr"),
+        ("中英法文互译。", "fr"),
+        ("熟练掌握汉语文字。", "zh"),
+        ("日语N2以上。", "ja"),
+        # languages of broadcasters' services and of China's minorities
+        ("Fluent in Albanian or Amharic.", "sq"),
+        ("Fluent Macedonian is required.", "mk"),
+        ("精通藏语。", "bo"),
+        ("会维吾尔语者优先。", "ug"),
+        # Dari has no ISO 639-1 code: it is Persian
+        ("Translate between Dari and English.", "fa"),
+        # "Polish" in a list of names is the language
+        ("Languages: French, Polish, Czech.", "pl"),
+    ],
+)
+def test_language_names_2026_12_6(text: str, code: str) -> None:
+    assert code in _values(text, "language")
+
+
+def test_a_long_line_of_service_languages_under_a_heading_is_a_list() -> None:
+    names = ", ".join(["Albanian", "Amharic", "Arabic", "Bengali", "Bulgarian", "Croatian"] * 6)
+    text = "Editor\nNative speaker of one of our languages.\n\nOur program languages:\n" + names
+    found = _values(text, "language")
+    assert {"sq", "am", "ar", "bn", "bg", "hr"} <= set(found)
+
+
+def test_polish_the_language_is_no_copy_editing_and_the_verb_is() -> None:
+    assert "copy_editing" not in _skills("Languages: French, Polish, Czech.")
+    assert "copy_editing" not in _skills("We welcome Polish speakers.")
+    assert "copy_editing" in _skills("Polish copy written by reporters.")
+    assert "pl" not in _values("Polish copy written by reporters.", "language")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # willing to live or work abroad: the job is abroad
+        "适合有意到国外生活者。",
+        "适合打算去海外工作的人。",
+        # people abroad the applicant works with
+        "Experienced in working with overseas developers and testers.",
+        "Experience working with overseas teams is a plus.",
+    ],
+)
+def test_willingness_and_partners_abroad_are_no_overseas_experience(text: str) -> None:
+    assert not _values(text, "overseas")
+
+
+def test_overseas_study_is_still_asked() -> None:
+    assert "study" in _values("Experience studying overseas is a plus.", "overseas")
+
+
+@pytest.mark.parametrize(
+    ("text", "cert"),
+    [
+        ("English major level 8 with a score of 80 or above.", "TEM-8"),
+        ("English majors band 4 at least.", "TEM-4"),
+        ("Holders of English Major Grade 8 are preferred.", "TEM-8"),
+    ],
+)
+def test_tem_in_english_renderings(text: str, cert: str) -> None:
+    assert cert in {f.value for f in detect_certificates(clean_text(text))}
+
+
+@pytest.mark.parametrize(
+    ("text", "aigc"),
+    [
+        # a heading the colon opens, its detail holding the duty
+        ("2、涉及AI大模型功能:参与调试,评测调教效果。", True),
+        ("熟悉大模型应用:负责落地与优化。", True),
+        # taking part in building a platform for models is no generative-AI duty
+        ("参与过大模型数据采集平台建设者优先。", False),
+        # a colon whose detail holds no duty
+        ("公司背景:大模型:行业领先。", False),
+    ],
+)
+def test_aigc_heading_and_its_detail(text: str, aigc: bool) -> None:
+    assert bool(_values(text, "aigc")) is aigc
+
+
+@pytest.mark.parametrize(
+    ("text", "skill"),
+    [
+        ("协助制定送审及机审策略。", "content_moderation"),
+        ("负责人审质检。", "content_moderation"),
+        ("Great sensitivity to data.", "data_analysis"),
+        ("Improve the product by analysing the statistics.", "data_analysis"),
+        ("Provide oral translations at press events.", "interpreting"),
+        ("Prepare transcriptions of interviews.", "subtitling"),
+    ],
+)
+def test_skill_recall_2026_12_6_english_and_moderation(text: str, skill: str) -> None:
+    assert skill in _skills(text)
+
+
+def test_the_day_a_notice_was_issued_is_its_publication_date() -> None:
+    from analysis.normalise.published import resolve_published
+
+    assert resolve_published(clean_text("本单位于2024年3月1日正式发布招聘简章。")) == date(
+        2024, 3, 1
+    )
+    assert resolve_published(clean_text("2016年7月14日發布招聘公告。")) == date(2016, 7, 14)
+    # a later announcement, or a rule issued on a day, is not this notice's publication
+    assert resolve_published(clean_text("面试名单将于2024年3月1日在官网发布公告。")) is None
+    head = "\n".join(["招聘公告", *(f"第{i}条" for i in range(1, 7))])  # past the bare-date lines
+    assert resolve_published(clean_text(head + "\n依据2020年5月1日发布的管理办法。")) is None
+
+
+def test_a_registration_window_skips_the_issuing_day_and_ends_at_its_range_end() -> None:
+    from analysis.normalise.deadlines import detect_deadline
+
+    text = clean_text("1.报名时间。2016年7月14日发布招聘公告。7月14日至7月20日报名。\n2.报名方式")
+    found = detect_deadline(text)
+    assert found is not None and found[0] == date(2016, 7, 20)
+
+
+def test_an_english_registration_time_is_a_deadline_label() -> None:
+    from analysis.normalise.deadlines import detect_deadline
+
+    found = detect_deadline("1. Registration time: July 17, 2009 - August 31, 2009.\n2. Email")
+    assert found is not None and found[0] == date(2009, 8, 31)
+    assert detect_deadline("Registration: the office opens on weekdays.") is None

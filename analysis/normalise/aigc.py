@@ -77,6 +77,8 @@ def _edge_ok(low: str, start: int, end: int) -> bool:
     )
 
 
+# Where the detail after a heading's colon ends: a sentence or line end.
+_DETAIL_END = re.compile(r"[。;；\n]")
 # The last mark before a list that is not a list comma: where the list's own clause opens.
 _LIST_HEAD = re.compile(r"[,，。;；:：\n](?=[^,，。;；:：\n]*\Z)")
 
@@ -109,6 +111,11 @@ def _counts(low: str, bounds_text: str, start: int, end: int, v: _Vocab) -> bool
         return False
     lo, hi = clause_bounds(bounds_text, start, end, limit=40)
     if v.cue.search(low, lo, hi) is None:  # the term itself may hold the cue: AI训练师
+        if hi < len(bounds_text) and bounds_text[hi] in ":：":
+            # a heading the colon opens (涉及AI大模型功能:参与调试,评测调教效果): its detail
+            detail = _DETAIL_END.search(bounds_text, hi + 1, hi + 41)
+            if v.cue.search(low, hi + 1, detail.start() if detail else hi + 41) is not None:
+                return not is_excluded(bounds_text, start, end)
         # an item of a list the cue heads (熟悉自然语言处理、大模型等技术): the list's clause
         if not (lo and bounds_text[lo - 1] == "、"):
             return False

@@ -119,6 +119,7 @@ _DEADLINE_GATE = (
     "application",
     "posting period",
     "vacancy period",
+    "registration",
     "on or before",
     "no later than",
     " until",

@@ -34,6 +34,8 @@ _DEADLINE_CASELESS = CaselessPattern(
         r"|deadline|closing date|apply (?:by|before)|applications? (?:close|are due|due)"
         r"|(?:accepted|received|open|apply) until"
         r"|(?:posting|application|vacancy) period"
+        # 报名时间 in English (translated notices): "Registration time: July 17 - August 31"
+        r"|registration (?:time|period|dates?)(?=\s*:)|application time(?=\s*:)"
         r"|on or before|no later than|expire[sd]? on|(?<![\w])by(?= )"
         # "submit your CV before 10 March", "the vacancy closes at midnight on 10 March"
         r"|(?<![\w])before(?= )|(?:vacancy|advert|advertisement|posting|position|job) closes"
@@ -72,6 +74,8 @@ _MONTH_DAY_BEFORE = re.compile(
     rf"(?:{_MON}\.?\s+[0-3]?\d(?:st|nd|rd|th)?|[0-3]?\d\s+{_MON}\.?),?\s+$"
 )
 _WINDOW = 60
+# A date the notice was issued on, inside a registration label's window (…日发布招聘公告).
+_ISSUED_AFTER = re.compile(r"\s*(?:发布|公布|印发)(?:本|此|该)?(?:招聘|招考)?(?:公告|简章|通知)")
 
 
 def _deadline_labels(text: str) -> list[re.Match[str]]:
@@ -175,6 +179,8 @@ def _labelled_deadline(
             continue
         year = years.around(m.start()) if ref is None else None
         dates = find_dates(window, ref=ref, after_ref=True, year=year)
+        # 报名时间。2016年7月14日发布招聘公告。7月14日至7月20日报名: the issuing day is no deadline
+        dates = [x for x in dates if not _ISSUED_AFTER.match(window, x[2])]
         if not dates:
             continue
         d, _, e = _range_end(window, dates)

@@ -222,9 +222,26 @@ def _code(v: _Vocab, name: str) -> str | None:
     return v.name_to_code.get(name) or v.name_to_code.get(name.lower())
 
 
-# A name inside a longer word is not that language: 道德语言, 东西语, 汉语言文学.
-_NOT_BEFORE = {"德语": "道", "德文": "道", "西语": "东"}
-_NOT_AFTER = {"汉语": "言"}
+# A name inside a longer word is not that language: the character before it ends a word with the
+# name's first character (道德语言, 东西语, 算法文档, 语法语义, 节日文案, 初中文化, 精英文化, 品德), or the
+# text after it continues a word (汉语言文学, 汉语文学: a major).
+_FA = "算语方做手书办立合违司宪刑民税执依守犯非魔句技章笔加减想玩打兵佛文"
+_RI = "节今明昨生每周假当平末往次近时白终旧吉夏春秋冬念作半全落抗"
+_NOT_BEFORE: dict[str, str] = {
+    "德语": "道品美公师医",
+    "德文": "道品美公师医",
+    "西语": "东",
+    "法语": _FA,
+    "法文": _FA,
+    "日语": _RI,
+    "日文": _RI,
+    "中文": "初高其集期",
+    "英文": "精菁群",
+    "英语": "精菁群",
+    "藏语": "收珍宝冷储隐蕴暗",
+    "壮语": "言",
+}
+_NOT_AFTER: dict[str, tuple[str, ...]] = {"汉语": ("言", "文学")}
 
 
 def _mentions(text: str, v: _Vocab) -> list[_Mention]:
@@ -248,9 +265,9 @@ def _mentions(text: str, v: _Vocab) -> list[_Mention]:
                 after.isascii() and after.isalpha()
             ):
                 continue
-        elif text[start - 1 : start] == _NOT_BEFORE.get(name, "\0") or text[
-            end : end + 1
-        ] == _NOT_AFTER.get(name, "\0"):
+        elif (start and text[start - 1] in _NOT_BEFORE.get(name, "")) or text.startswith(
+            _NOT_AFTER.get(name, ()), end
+        ):
             continue
         hits.append((start, end, code))
     hits.sort(key=lambda h: (h[0], h[0] - h[1]))
@@ -336,21 +353,23 @@ _DISCIPLINE_AFTER = re.compile(
 _DISCIPLINE_BEFORE = re.compile(r"(?:专业|学科|学位)[::]?[^。;;\n]{0,30}\Z|[学类][、,/]\Z")
 _LIST_LINE_SEP = re.compile(r"[\s,、/&]|\band\b|和|及|与")
 _LIST_HEADING = re.compile(r"languages?\b|语言|语种", re.IGNORECASE)
+_LIST_LINE_MAX = 400
 _LIST_TARGET = re.compile(r"target|目标|任一|之一|one of", re.IGNORECASE)
 
 
 def _in_language_list(text: str, m: _Mention, v: _Vocab) -> tuple[bool, bool | None]:
     """(is the mention on a line of language names under a "Languages" heading, what the heading
     says: True "required", None "target languages" (one of them), False nothing)."""
-    # The line's edges are looked for within 121 characters only: a longer line is no list
-    # (and a scan to its edges per mention is quadratic on one long line).
-    floor, ceiling = max(0, m.start - 121), m.end + 121
+    # The line's edges are looked for within _LIST_LINE_MAX + 1 characters only: a longer line
+    # is no list (and a scan to its edges per mention is quadratic on one long line). A
+    # broadcaster's 31 service languages on one line take about 260.
+    floor, ceiling = max(0, m.start - _LIST_LINE_MAX - 1), m.end + _LIST_LINE_MAX + 1
     lo = text.rfind("\n", floor, m.start) + 1
     hi = text.find("\n", m.end, ceiling)
     if (lo == 0 and floor > 0) or (hi < 0 and ceiling < len(text)):
         return False, False
     line = text[lo : hi if hi >= 0 else len(text)]
-    if len(line) > 120:
+    if len(line) > _LIST_LINE_MAX:
         return False, False
     before = [ln for ln in text[max(0, lo - 200) : lo].split("\n")[-3:] if ln.strip()]
     if not before or len(before[-1]) > 40 or not _LIST_HEADING.search(before[-1]):
@@ -376,7 +395,9 @@ _CHINESE_NEXT = re.compile(
 _CHINESE_PREV = re.compile(
     r"(?:speak|read|write|understand|translate[ds]?|from|into|between|in|of|fluent|fluency in"
     r"|command of|knowledge of|proficiency in|and|or|simplified|traditional|native|written|spoken"
-    r"|advanced|basic|strong|excellent|good)\s+$",
+    r"|advanced|basic|strong|excellent|good)\s+$"
+    # an item of a list of names (French, Polish, Czech): the list is of languages
+    r"|[A-Za-z]{3,}\s*[,/]\s*$",
     re.IGNORECASE,
 )
 

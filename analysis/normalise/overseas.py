@@ -43,7 +43,7 @@ _YEARS = re.compile(
     re.IGNORECASE,
 )
 _WILLING = re.compile(
-    r"愿意|愿|接受|服从|适应|能够|可以?|willing|willingness|prepared to|able to"
+    r"愿意|愿|接受|服从|适应|能够|可以?|有意|打算|willing|willingness|prepared to|able to"
     r"|open to|relocat",
     re.IGNORECASE,
 )
@@ -56,7 +56,9 @@ _REPORTED = re.compile(
 _MARKET_ZH = re.compile(r"运营|发行|市场|业务|营销|推广|用户|玩家|账号|客户|销售")
 _MARKET_EN = re.compile(
     r"\s*(?:markets?|players?|accounts?|users?|business(?:es)?|clients?|customers?|audiences?"
-    r"|partners?|brands?|campaigns?|channels?|offices?|subsidiar(?:y|ies))\b",
+    r"|partners?|brands?|campaigns?|channels?|offices?|subsidiar(?:y|ies)"
+    # people elsewhere the applicant works with ("working with overseas developers")
+    r"|developers?|engineers?|teams?|colleagues|counterparts|stakeholders|vendors?|suppliers?)\b",
     re.IGNORECASE,
 )
 # Being posted abroad for the job is a duty, not experience asked of the applicant.
@@ -214,7 +216,8 @@ def _skip(text: str, m: re.Match[str], kind: str) -> bool:
     ):
         return True
     lived = _LIVED.search(m.group())
-    if kind == "work" and not lived and _WILLING.search(text, lo, m.start()):
+    # willing to work or live abroad (有意到国外生活者: the job is abroad) is no experience
+    if kind in ("work", "living") and not lived and _WILLING.search(text, lo, m.start()):
         return True
     if kind == "work" and not lived and _POSTED.search(text, lo, m.start()):
         return True

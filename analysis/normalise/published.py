@@ -73,6 +73,13 @@ _EVENT_BEFORE = re.compile(
     r"|(?!发布|发文|更新|发表|發佈|發布|發表)[\u4e00-\u9fff]{2}(?:日期|时间|時間)\s*:?\s*$",
     re.IGNORECASE,
 )
+# A date stated as the day a notice was issued: "2016年7月14日发布招聘公告", "…印发本简章".
+_ISSUED_AFTER = re.compile(
+    r"\s*(?:在[^\n，。,;；]{1,12}?)?(?:正式)?(?:发布|公布|印发|刊发|发出)(?:了)?(?:本|此|该)?"
+    r"(?:招聘|招考|选聘|遴选|公开招聘)?(?:公告|简章|通知|启事|公示)"
+)
+_ISSUED_WORDS = ("发布", "公布", "印发", "刊发", "发出")
+_FUTURE = re.compile(r"将|拟|届时|另行|预计")
 _Y = r"(?:19|20)\d\d"
 # A date in a URL's path, between path separators so an id's digits (content_1755244) never match.
 _URL_DATE = re.compile(
@@ -98,7 +105,7 @@ def resolve_published(
     url_date = parse_url_date(url, not_after=fetched)
     year = url_date.year if url_date is not None else None
     years = YearMarks(text)
-    labelled = _labelled(text, years, year, fetched)
+    labelled = _labelled(text, years, year, fetched) or _issued(text, years, year)
     if labelled is not None:
         return labelled[0]
     if url_date is not None:
@@ -119,7 +126,11 @@ def detect_published(
     (2 weeks ago) count back from `fetched` and are unknown without it.
     """
     years = YearMarks(text)
-    return _labelled(text, years, year, fetched) or _bare(text, years, year, fetched)
+    return (
+        _labelled(text, years, year, fetched)
+        or _issued(text, years, year)
+        or _bare(text, years, year, fetched)
+    )
 
 
 def parse_url_date(url: str | None, *, not_after: date | None = None) -> date | None:
@@ -161,6 +172,23 @@ def _labelled(
             return when, Evidence.of(text, m.end() + rel.start(), m.end() + rel.end())
         if _alone(text, m.end()) and (before := _date_line_before(text, m.start())):
             return before  # a card that shows the value above its label: "Sep 2, 2025\nPosted"
+    return None
+
+
+def _issued(text: str, years: YearMarks, year: int | None) -> tuple[date, Evidence] | None:
+    """A date right before a statement that the notice was issued on it (…日发布招聘公告); each
+    issuing word found by a plain scan, the 24 characters before it read for a date."""
+    for pos in sorted(p for word in _ISSUED_WORDS for p in _find_all(text, word)):
+        lo = max(0, pos - 24)
+        if _FUTURE.search(text, lo, pos):
+            continue  # 将于3月1日发布公告: a later announcement, not this one
+        dates = find_dates(text[lo:pos], year=years.before(lo) or year)
+        if not dates:
+            continue
+        d, s, e = dates[-1]
+        m = _ISSUED_AFTER.match(text, lo + e)
+        if m is not None and m.start() <= pos < m.end():
+            return d, Evidence.of(text, lo + s, m.end())
     return None
 
 

@@ -344,6 +344,9 @@ _NEWS_NOT_WRITTEN = re.compile(
 )
 # Writing whose object is academic (论文稿件撰写, 学术文章, SCI papers): not news writing.
 _ACADEMIC = re.compile(r"论文|学术|(?i:\bsci\b|academic)")
+# "Polish" capitalised inside a sentence, or before speaker/language words, names the language.
+_POLISH_LANGUAGE_AFTER = re.compile(r"\s+(?:speakers?|language|native|translators?|market)\b")
+_SENTENCE_OPENERS = frozenset(".!?:;\n•-*\u2022\u25cf)")
 # A skill waived in its own phrase (无需拍摄和真人出镜, "no need to shoot or edit"): not asked. Only
 # a cue before the word counts, and not 不限 (context._NEGATED's clause test): 包括但不限于剪辑 asks.
 _WAIVED_BEFORE = re.compile(
@@ -368,12 +371,24 @@ _NOT_MAJOR_GAP = re.compile(r"经验|经历|工作|负责|能力|(?i:experience|
 
 def _figurative(text: str, sid: str, start: int, end: int) -> bool:
     """Is an English translation word at text[start:end] a figure of speech (translate data into
-    insights)?"""
+    insights), or is "Polish" the language (French, Polish, Czech; Polish speakers)?"""
+    if sid == "copy_editing" and text.startswith("Polish", start):
+        return _POLISH_LANGUAGE_AFTER.match(text, end) is not None or not _at_sentence_start(
+            text, start
+        )
     return (
         sid == "translation"
         and text[start].isascii()
         and _FIGURATIVE_AFTER.match(text, end) is not None
     )
+
+
+def _at_sentence_start(text: str, start: int) -> bool:
+    """Does text[start] begin a sentence, a line or a list item (where any word is capitalised)?"""
+    i = start - 1
+    while i >= 0 and text[i] in " \t":
+        i -= 1
+    return i < 0 or text[i] in _SENTENCE_OPENERS
 
 
 def _others_work(text: str, sid: str, start: int, end: int) -> bool:
