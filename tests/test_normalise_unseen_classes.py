@@ -1046,3 +1046,38 @@ def test_an_english_registration_time_is_a_deadline_label() -> None:
     found = detect_deadline("1. Registration time: July 17, 2009 - August 31, 2009.\n2. Email")
     assert found is not None and found[0] == date(2009, 8, 31)
     assert detect_deadline("Registration: the office opens on weekdays.") is None
+
+
+def test_a_deadline_label_broken_over_two_lines_is_read_as_one() -> None:
+    from analysis.normalise.deadlines import detect_deadline
+
+    text = "Qualifications:\n- Experience in radio.\nClosing\ndate for applications is Thursday, 22nd August 2012\nThe\nposition"
+    found = detect_deadline(text)
+    assert found is not None and found[0] == date(2012, 8, 22)
+    assert found[1].text.startswith("Closing\ndate")  # quoted as given, the wrap kept
+    # a wrap before a capital is a new line, not a broken label
+    assert detect_deadline("Closing\nDate of birth: 1 May 1990") is None
+
+
+def test_the_notice_published_through_its_channels_on_a_day() -> None:
+    from analysis.normalise.published import resolve_published
+
+    head = "\n".join(["招聘公告", *(f"第{i}条" for i in range(1, 7))]) + "\n"
+    text = head + "招聘公告、岗位等信息于2024年3月1日起在市人事考试网、区政府网等媒体上发布。"
+    assert resolve_published(clean_text(text)) == date(2024, 3, 1)
+    # other information, or a later day, is not this notice's publication
+    assert resolve_published(clean_text(head + "面试信息于2024年3月1日在官网发布。")) is None
+    assert resolve_published(clean_text(head + "本公告将于2024年3月1日在官网发布。")) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "熟练使用AI Coding工具完成开发。",
+        "熟悉AI编程者优先。",
+        "熟练使用 AI Agent 进行开发加速。",
+        "Experience building Agentic AI workflows.",
+    ],
+)
+def test_coding_with_generative_assistants_and_agents_is_aigc(text: str) -> None:
+    assert _values(text, "aigc")

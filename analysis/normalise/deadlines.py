@@ -74,6 +74,7 @@ _MONTH_DAY_BEFORE = re.compile(
     rf"(?:{_MON}\.?\s+[0-3]?\d(?:st|nd|rd|th)?|[0-3]?\d\s+{_MON}\.?),?\s+$"
 )
 _WINDOW = 60
+_HARD_WRAP = re.compile(r"(?<=[A-Za-z,])\n(?=[a-z])")
 # A date the notice was issued on, inside a registration label's window (…日发布招聘公告).
 _ISSUED_AFTER = re.compile(r"\s*(?:发布|公布|印发)(?:本|此|该)?(?:招聘|招考)?(?:公告|简章|通知)")
 
@@ -153,6 +154,12 @@ def detect_deadline(text: str, *, ref: date | None = None) -> tuple[date, Eviden
     """
     years = YearMarks(text)
     hit = _labelled_deadline(text, ref, years)
+    if hit is None and (unwrapped := _unwrapped(text)) is not None:
+        # a label broken over two lines ("Closing⏎date for applications is …"), read with the
+        # hard wraps as spaces (the same offsets), the evidence quoted from the text as given
+        found = _labelled_deadline(unwrapped, ref, years)
+        if found is not None:
+            hit = found[0], Evidence.of(text, found[1].start, found[1].end)
     if hit is None:
         ranged = _applied_range(text, ref, years)
         before = _date_before_qian(text, ref, years)
@@ -160,6 +167,14 @@ def detect_deadline(text: str, *, ref: date | None = None) -> tuple[date, Eviden
     if hit is None:
         return None
     return _last_batch(text, hit, ref, years)
+
+
+def _unwrapped(text: str) -> str | None:
+    """`text` with its hard wraps inside English sentences (a line ending in a word or a comma,
+    the next starting lower case) as spaces, the same length; None when it has none."""
+    if _HARD_WRAP.search(text) is None:
+        return None
+    return _HARD_WRAP.sub(" ", text)
 
 
 def _start(hit: tuple[date, Evidence]) -> int:

@@ -79,6 +79,13 @@ _ISSUED_AFTER = re.compile(
     r"(?:招聘|招考|选聘|遴选|公开招聘)?(?:公告|简章|通知|启事|公示)"
 )
 _ISSUED_WORDS = ("发布", "公布", "印发", "刊发", "发出")
+_ISSUED_REACH = 160
+# This notice (招聘…, 本…), then 于, right before the date (招聘公告、岗位、条件等信息于…); between the date and
+# the issuing verb only its channel (起在…网、…等媒体上).
+_NOTICE_ON = re.compile(
+    r"(?:招聘|招考|选聘|本|此)(?:公告|简章|信息|通知|启事)[^。\n;；]{0,12}于\s*$"
+)
+_CHANNEL_BETWEEN = re.compile(r"\s*(?:起)?\s*(?:在|通过|于)[^。\n;；]{0,140}?(?:上|中)?\s*")
 _FUTURE = re.compile(r"将|拟|届时|另行|预计")
 _Y = r"(?:19|20)\d\d"
 # A date in a URL's path, between path separators so an id's digits (content_1755244) never match.
@@ -176,19 +183,25 @@ def _labelled(
 
 
 def _issued(text: str, years: YearMarks, year: int | None) -> tuple[date, Evidence] | None:
-    """A date right before a statement that the notice was issued on it (…日发布招聘公告); each
-    issuing word found by a plain scan, the 24 characters before it read for a date."""
+    """A date stated as the day the notice was issued: right before the issuing verb and the
+    notice (…日发布招聘公告), or after the notice and 于, its channel between (招聘公告…等信息于
+    2019年12月31日起在…网等媒体上发布). Each issuing word is found by a plain scan and the
+    _ISSUED_REACH characters before it are read for a date."""
     for pos in sorted(p for word in _ISSUED_WORDS for p in _find_all(text, word)):
-        lo = max(0, pos - 24)
-        if _FUTURE.search(text, lo, pos):
-            continue  # 将于3月1日发布公告: a later announcement, not this one
+        lo = max(0, pos - _ISSUED_REACH)
         dates = find_dates(text[lo:pos], year=years.before(lo) or year)
         if not dates:
             continue
         d, s, e = dates[-1]
+        if _FUTURE.search(text, max(lo, lo + s - 12), pos):
+            continue  # 将于3月1日发布公告: a later announcement, not this one
         m = _ISSUED_AFTER.match(text, lo + e)
         if m is not None and m.start() <= pos < m.end():
             return d, Evidence.of(text, lo + s, m.end())
+        if _NOTICE_ON.search(text, max(0, lo + s - 16), lo + s) and _CHANNEL_BETWEEN.fullmatch(
+            text, lo + e, pos
+        ):
+            return d, Evidence.of(text, lo + s, pos + 2)
     return None
 
 
