@@ -11,7 +11,7 @@ from bisect import bisect_right
 from datetime import date
 
 from analysis.models import Evidence
-from analysis.normalise.context import gated_finditer, line_windows
+from analysis.normalise.context import gate_hits, gated_finditer, line_windows
 from analysis.normalise.dates import (
     _MON,
     _line_end,
@@ -75,6 +75,7 @@ _MONTH_DAY_BEFORE = re.compile(
 )
 _WINDOW = 60
 _HARD_WRAP = re.compile(r"(?<=[A-Za-z,])\n(?=[a-z])")
+_GATE_WORD_MAX = 14  # the longest deadline gate word the wrap may follow ("posting period")
 # A date the notice was issued on, inside a registration label's window (…日发布招聘公告).
 _ISSUED_AFTER = re.compile(r"\s*(?:发布|公布|印发)(?:本|此|该)?(?:招聘|招考)?(?:公告|简章|通知)")
 
@@ -171,10 +172,13 @@ def detect_deadline(text: str, *, ref: date | None = None) -> tuple[date, Eviden
 
 def _unwrapped(text: str) -> str | None:
     """`text` with its hard wraps inside English sentences (a line ending in a word or a comma,
-    the next starting lower case) as spaces, the same length; None when it has none."""
-    if _HARD_WRAP.search(text) is None:
-        return None
-    return _HARD_WRAP.sub(" ", text)
+    the next starting lower case) as spaces, the same length; None unless a deadline gate word
+    (closing, application …) is right before such a wrap: only a broken label needs it."""
+    for pos in gate_hits(text, "deadline"):
+        nl = text.find("\n", pos, pos + _GATE_WORD_MAX)
+        if nl > 0 and _HARD_WRAP.match(text, nl) is not None:
+            return _HARD_WRAP.sub(" ", text)
+    return None
 
 
 def _start(hit: tuple[date, Evidence]) -> int:

@@ -363,16 +363,20 @@ def _in_language_list(text: str, m: _Mention, v: _Vocab) -> tuple[bool, bool | N
     # The line's edges are looked for within _LIST_LINE_MAX + 1 characters only: a longer line
     # is no list (and a scan to its edges per mention is quadratic on one long line). A
     # broadcaster's 31 service languages on one line take about 260.
-    floor, ceiling = max(0, m.start - _LIST_LINE_MAX - 1), m.end + _LIST_LINE_MAX + 1
+    # The heading above the line is read first: most mentions have none, and stop there.
+    floor = max(0, m.start - _LIST_LINE_MAX - 1)
     lo = text.rfind("\n", floor, m.start) + 1
-    hi = text.find("\n", m.end, ceiling)
-    if (lo == 0 and floor > 0) or (hi < 0 and ceiling < len(text)):
-        return False, False
-    line = text[lo : hi if hi >= 0 else len(text)]
-    if len(line) > _LIST_LINE_MAX:
+    if lo == 0 and floor > 0:
         return False, False
     before = [ln for ln in text[max(0, lo - 200) : lo].split("\n")[-3:] if ln.strip()]
     if not before or len(before[-1]) > 40 or not _LIST_HEADING.search(before[-1]):
+        return False, False
+    ceiling = m.end + _LIST_LINE_MAX + 1
+    hi = text.find("\n", m.end, ceiling)
+    if hi < 0 and ceiling < len(text):
+        return False, False
+    line = text[lo : hi if hi >= 0 else len(text)]
+    if len(line) > _LIST_LINE_MAX:
         return False, False
     rest = _LIST_LINE_SEP.sub("", v.varieties.sub("", v.mention.sub("", line)))
     if rest.strip("()."):

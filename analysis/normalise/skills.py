@@ -354,8 +354,12 @@ _WAIVED_BEFORE = re.compile(
     r"|(?i:\b(?:no need (?:to|for)|(?:do|does) not need to|don't need to|not required to)\b"
     r"[^.,;:\n]{0,30}\Z)"
 )
+# Every match of _WAIVED_BEFORE holds one of these (the English ones in any case).
+_WAIVER_WORDS = ("需", "须", "用", "必", "要求")
+_WAIVER_WORDS_EN = ("need", "required")
 # Production others do that the applicant follows up or supervises (跟进后期剪辑制作, 监督拍摄).
 _OVERSEEN_BEFORE = re.compile(r"(?:跟进|监督|督促)[^,，。;；\n]{0,4}\Z")
+_OVERSEEN_WORDS = ("跟进", "监督", "督促")
 # An in-platform campaign (短视频的活动策划, 用户运营与活动策划, 公众号…粉丝互动、活动执行) is no
 # event people attend, unless its sentence names one (线上线下粉丝活动, 发布会, 线上互动活动:
 # people taking part).
@@ -431,13 +435,26 @@ def _others_work(text: str, sid: str, start: int, end: int) -> bool:
     )
 
 
+def _may_waive(before: str) -> bool:
+    """A plain test before _WAIVED_BEFORE: does `before` hold one of its words?"""
+    if any(w in before for w in _WAIVER_WORDS):
+        return True
+    low = before.lower()
+    return any(w in low for w in _WAIVER_WORDS_EN)
+
+
 def _not_asked(text: str, sid: str, start: int, end: int) -> bool:
     """Is the skill word at text[start:end] waived, overseen in others' hands, or (an event) an
     in-platform campaign? Then the applicant is not asked to do it."""
     before = text[max(0, start - 40) : start]
-    if _WAIVED_BEFORE.search(before):
+    # plain substring tests first: most hits have no waiver or oversight word before them
+    if _may_waive(before) and _WAIVED_BEFORE.search(before):
         return True
-    if sid in _PRODUCTION_SKILLS and _OVERSEEN_BEFORE.search(before):
+    if (
+        sid in _PRODUCTION_SKILLS
+        and any(w in before for w in _OVERSEEN_WORDS)
+        and _OVERSEEN_BEFORE.search(before)
+    ):
         return True
     if sid == "event_organization" and not text[start].isascii():
         lo, hi = sentence_bounds(text, start, end)  # a list item of duties, read within 80 chars
