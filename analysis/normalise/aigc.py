@@ -112,7 +112,7 @@ def _counts(low: str, bounds_text: str, start: int, end: int, v: _Vocab) -> bool
     lo, hi = clause_bounds(bounds_text, start, end, limit=40)
     if v.cue.search(low, lo, hi) is None:  # the term itself may hold the cue: AI训练师
         if hi < len(bounds_text) and bounds_text[hi] in ":：":
-            # a heading the colon opens (涉及AI大模型功能:参与调试,评测调教效果): its detail
+            # a heading the colon opens (AI大模型相关功能:协助调试并评测效果): its detail
             detail = _DETAIL_END.search(bounds_text, hi + 1, hi + 41)
             if v.cue.search(low, hi + 1, detail.start() if detail else hi + 41) is not None:
                 return not is_excluded(bounds_text, start, end)

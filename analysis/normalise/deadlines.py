@@ -198,7 +198,7 @@ def _labelled_deadline(
             continue
         year = years.around(m.start()) if ref is None else None
         dates = find_dates(window, ref=ref, after_ref=True, year=year)
-        # 报名时间。2016年7月14日发布招聘公告。7月14日至7月20日报名: the issuing day is no deadline
+        # 报名时间:某日发布本公告,某日至某日报名: the issuing day is no deadline
         dates = [x for x in dates if not _ISSUED_AFTER.match(window, x[2])]
         if not dates:
             continue

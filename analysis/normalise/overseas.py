@@ -216,7 +216,7 @@ def _skip(text: str, m: re.Match[str], kind: str) -> bool:
     ):
         return True
     lived = _LIVED.search(m.group())
-    # willing to work or live abroad (有意到国外生活者: the job is abroad) is no experience
+    # willing to work or live abroad (有意去国外生活的人: the job is abroad) is no experience
     if kind in ("work", "living") and not lived and _WILLING.search(text, lo, m.start()):
         return True
     if kind == "work" and not lived and _POSTED.search(text, lo, m.start()):

@@ -73,7 +73,7 @@ _EVENT_BEFORE = re.compile(
     r"|(?!发布|发文|更新|发表|發佈|發布|發表)[\u4e00-\u9fff]{2}(?:日期|时间|時間)\s*:?\s*$",
     re.IGNORECASE,
 )
-# A date stated as the day a notice was issued: "2016年7月14日发布招聘公告", "…印发本简章".
+# A date stated as the day a notice was issued: "…日发布本招考公告", "…印发本简章".
 _ISSUED_AFTER = re.compile(
     r"\s*(?:在[^\n，。,;；]{1,12}?)?(?:正式)?(?:发布|公布|印发|刊发|发出)(?:了)?(?:本|此|该)?"
     r"(?:招聘|招考|选聘|遴选|公开招聘)?(?:公告|简章|通知|启事|公示)"
@@ -190,7 +190,7 @@ def _labelled(
 def _issued(text: str, years: YearMarks, year: int | None) -> tuple[date, Evidence] | None:
     """A date stated as the day the notice was issued: right before the issuing verb and the
     notice (…日发布招聘公告), or after the notice and 于, its channel between (招聘公告…等信息于
-    2019年12月31日起在…网等媒体上发布). Each issuing word is found by a plain scan and the
+    某日起在…网等媒体上发布). Each issuing word is found by a plain scan and the
     _ISSUED_REACH characters before it are read for a date."""
     for pos in sorted(p for word in _ISSUED_WORDS for p in _find_all(text, word)):
         lo = max(0, pos - _ISSUED_REACH)

@@ -347,7 +347,7 @@ _ACADEMIC = re.compile(r"论文|学术|(?i:\bsci\b|academic)")
 # "Polish" capitalised inside a sentence, or before speaker/language words, names the language.
 _POLISH_LANGUAGE_AFTER = re.compile(r"\s+(?:speakers?|language|native|translators?|market)\b")
 _SENTENCE_OPENERS = frozenset(".!?:;\n•-*\u2022\u25cf)")
-# A skill waived in its own phrase (无需拍摄和真人出镜, "no need to shoot or edit"): not asked. Only
+# A skill waived in its own phrase (无需拍摄, 也无需出镜, "no need to shoot or edit"): not asked. Only
 # a cue before the word counts, and not 不限 (context._NEGATED's clause test): 包括但不限于剪辑 asks.
 _WAIVED_BEFORE = re.compile(
     r"(?:无需|无须|不需要|不需|不用|不必|不要求)[^,，。;；:：\n]{0,10}\Z"
@@ -357,7 +357,7 @@ _WAIVED_BEFORE = re.compile(
 # Every match of _WAIVED_BEFORE holds one of these (the English ones in any case).
 _WAIVER_WORDS = ("需", "须", "用", "必", "要求")
 _WAIVER_WORDS_EN = ("need", "required")
-# Production others do that the applicant follows up or supervises (跟进后期剪辑制作, 监督拍摄).
+# Production others do that the applicant follows up or supervises (跟进后期剪辑, 监督拍摄).
 _OVERSEEN_BEFORE = re.compile(r"(?:跟进|监督|督促)[^,，。;；\n]{0,4}\Z")
 _OVERSEEN_WORDS = ("跟进", "监督", "督促")
 # An in-platform campaign (短视频的活动策划, 用户运营与活动策划, 公众号…粉丝互动、活动执行) is no
