@@ -19,6 +19,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -443,12 +444,18 @@ def _dev_sets_trained_on() -> str:
 def _trained_on(key: str) -> bool:
     """Did the shipped role model learn from the dev-only gold set `key` ("gold_set_3",
     "gold_set_4"; its sidecar's training counts)?"""
+    return bool(_training_counts().get(key))
+
+
+@cache
+def _training_counts() -> dict[str, Any]:
+    """The shipped role model's training counts, read from its sidecar once ({} without one)."""
     from analysis.role_model import RoleModelError, load_sidecar
 
     try:
-        return bool(load_sidecar()["training_counts"].get(key))
+        return dict(load_sidecar()["training_counts"])
     except (RoleModelError, KeyError, ValueError):
-        return False
+        return {}
 
 
 def _print_dev_set(title: str, ads: dict[str, GoldAd], role_note: str, misses: bool) -> None:

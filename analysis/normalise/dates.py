@@ -45,6 +45,14 @@ _MONTHS = {
     )
     for m in names
 }
+# A notice's issue: the issuing verb, then the notice (发布本招考公告, 印发简章). Read by
+# published.py (the day a notice was issued is its publication date) and deadlines.py (that day
+# is no deadline inside a registration label's window).
+_ISSUED_WORDS = ("发布", "公布", "印发", "刊发", "发出")
+_ISSUED_NOTICE = (
+    rf"(?:{'|'.join(_ISSUED_WORDS)})(?:了)?(?:本|此|该)?(?:招聘|招考|选聘|遴选|公开招聘)?"
+    r"(?:公告|简章|通知|启事|公示)"
+)
 _MON = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
     r"|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"

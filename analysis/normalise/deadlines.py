@@ -13,6 +13,7 @@ from datetime import date
 from analysis.models import Evidence
 from analysis.normalise.context import gate_hits, gated_finditer, line_windows
 from analysis.normalise.dates import (
+    _ISSUED_NOTICE,
     _MON,
     _line_end,
     _lower_keep_length,
@@ -77,7 +78,7 @@ _WINDOW = 60
 _HARD_WRAP = re.compile(r"(?<=[A-Za-z,])\n(?=[a-z])")
 _GATE_WORD_MAX = 14  # the longest deadline gate word the wrap may follow ("posting period")
 # A date the notice was issued on, inside a registration label's window (…日发布招聘公告).
-_ISSUED_AFTER = re.compile(r"\s*(?:发布|公布|印发)(?:本|此|该)?(?:招聘|招考)?(?:公告|简章|通知)")
+_ISSUED_AFTER = re.compile(rf"\s*{_ISSUED_NOTICE}")
 
 
 def _deadline_labels(text: str) -> list[re.Match[str]]:

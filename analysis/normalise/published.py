@@ -14,6 +14,8 @@ from urllib.parse import urlsplit
 
 from analysis.models import Evidence
 from analysis.normalise.dates import (
+    _ISSUED_NOTICE,
+    _ISSUED_WORDS,
     _RELATIVE_CASELESS,
     _dates_in_lowered,
     _find_all,
@@ -74,17 +76,10 @@ _EVENT_BEFORE = re.compile(
     re.IGNORECASE,
 )
 # A date stated as the day a notice was issued: "…日发布本招考公告", "…印发本简章".
-_ISSUED_AFTER = re.compile(
-    r"\s*(?:在[^\n，。,;；]{1,12}?)?(?:正式)?(?:发布|公布|印发|刊发|发出)(?:了)?(?:本|此|该)?"
-    r"(?:招聘|招考|选聘|遴选|公开招聘)?(?:公告|简章|通知|启事|公示)"
-)
-_ISSUED_WORDS = ("发布", "公布", "印发", "刊发", "发出")
+_ISSUED_AFTER = re.compile(rf"\s*(?:在[^\n，。,;；]{{1,12}}?)?(?:正式)?{_ISSUED_NOTICE}")
 _ISSUED_REACH = 160
 # The issuing verb and the notice, as _ISSUED_AFTER ends: a cheap test before reading for dates.
-_ISSUED_NOTICE = re.compile(
-    r"(?:发布|公布|印发|刊发|发出)(?:了)?(?:本|此|该)?(?:招聘|招考|选聘|遴选|公开招聘)?"
-    r"(?:公告|简章|通知|启事|公示)"
-)
+_ISSUED_AT = re.compile(_ISSUED_NOTICE)
 # This notice (招聘…, 本…), then 于, right before the date (招聘公告、岗位、条件等信息于…); between the date and
 # the issuing verb only its channel (起在…网、…等媒体上).
 _NOTICE_ON = re.compile(
@@ -194,7 +189,7 @@ def _issued(text: str, years: YearMarks, year: int | None) -> tuple[date, Eviden
     _ISSUED_REACH characters before it are read for a date."""
     for pos in sorted(p for word in _ISSUED_WORDS for p in _find_all(text, word)):
         lo = max(0, pos - _ISSUED_REACH)
-        if _ISSUED_NOTICE.match(text, pos) is None and text.find("于", lo, pos) < 0:
+        if _ISSUED_AT.match(text, pos) is None and text.find("于", lo, pos) < 0:
             continue  # neither "…发布招聘公告" nor "…于DATE…发布": no date to read (发布内容)
         dates = find_dates(text[lo:pos], year=years.before(lo) or year)
         if not dates:
