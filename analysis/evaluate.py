@@ -55,10 +55,15 @@ GOLD_SETS = {
     "corpus2_labels.yaml": "real_postings_2.jsonl",
 }
 SPLIT_FILE = "split.yaml"
-# Gold set 3: a dev-only set of real ads found later (docs/NORMALISER.md "Gold set 3"). Its texts
-# are not in ../shared yet (their URLs are in tests/gold/corpus3_sources.yaml): it is scored when
-# its file is in the corpus folder or in --extra-corpus-dir, and skipped otherwise.
-EXTRA_DEV_SETS = {"corpus3_labels.yaml": "real_postings_3.jsonl"}
+# Gold sets 3 and 5: dev-only sets of real ads added later (docs/NORMALISER.md "Gold set 3",
+# "Gold set 5"). Their texts are not in ../shared yet (set 3: URLs in corpus3_sources.yaml; set 5:
+# dataset rows in corpus5_sources.yaml, rebuilt by scripts/gold_set_5_texts.py): a set is scored
+# when its file is in the corpus folder or in --extra-corpus-dir, and skipped otherwise.
+# Label file -> (set name, corpus file).
+EXTRA_DEV_SETS = {
+    "corpus3_labels.yaml": ("3", "real_postings_3.jsonl"),
+    "corpus5_labels.yaml": ("5", "real_postings_5.jsonl"),
+}
 # Gold set 4: a dev-only set of job-board ads whose texts are rows of the real job datasets in
 # ../shared/samples/job_datasets (label file -> the file saying which row each id is).
 DATASET_DEV_SETS = {"corpus4_labels.yaml": "corpus4_sources.yaml"}
@@ -105,14 +110,17 @@ def load_gold(
 
 
 def load_extra_dev(
-    corpus_dirs: Iterable[Path], gold_dir: Path = DEFAULT_GOLD_DIR
+    corpus_dirs: Iterable[Path], gold_dir: Path = DEFAULT_GOLD_DIR, sets: Iterable[str] = ()
 ) -> tuple[dict[str, GoldAd], list[str]]:
-    """The labelled ads of the dev-only extra sets whose texts are in one of `corpus_dirs`, and
-    the names of the sets whose texts were found nowhere."""
+    """The labelled ads of the dev-only extra sets (all, or those named in `sets`: "3", "5")
+    whose texts are in one of `corpus_dirs`, and the corpus files found nowhere."""
     ads: dict[str, GoldAd] = {}
     missing: list[str] = []
     folders = list(corpus_dirs)
-    for labels_name, corpus_name in EXTRA_DEV_SETS.items():
+    wanted = set(sets)
+    for labels_name, (name, corpus_name) in EXTRA_DEV_SETS.items():
+        if wanted and name not in wanted:
+            continue
         path = next((d / corpus_name for d in folders if (d / corpus_name).is_file()), None)
         if path is None or not (gold_dir / labels_name).is_file():
             missing.append(corpus_name)
@@ -435,15 +443,15 @@ def _in_sample_note() -> str:
 
 def _dev_sets_trained_on() -> str:
     """The dev material the shipped role model learned from, as its CV figure's n covers it."""
-    sets = [n for n, key in (("3", "gold_set_3"), ("4", "gold_set_4")) if _trained_on(key)]
+    sets = [n for n in ("3", "4", "5") if _trained_on(f"gold_set_{n}")]
     return "dev" + (
         f" and gold set{'s' if len(sets) > 1 else ''} {', '.join(sets)}" if sets else ""
     )
 
 
 def _trained_on(key: str) -> bool:
-    """Did the shipped role model learn from the dev-only gold set `key` ("gold_set_3",
-    "gold_set_4"; its sidecar's training counts)?"""
+    """Did the shipped role model learn from the dev-only gold set `key` ("gold_set_3" …
+    "gold_set_5"; its sidecar's training counts)?"""
     return bool(_training_counts().get(key))
 
 
@@ -483,7 +491,8 @@ def main(argv: list[str] | None = None) -> int:
         "--extra-corpus-dir",
         type=Path,
         default=None,
-        help="folder holding the texts of the dev-only gold set 3 (real_postings_3.jsonl)",
+        help="folder holding the texts of the dev-only gold sets 3 and 5 (real_postings_3.jsonl, "
+        "real_postings_5.jsonl)",
     )
     parser.add_argument(
         "--misses", action="store_true", help="also list every disagreement on dev (never test)"
@@ -504,16 +513,19 @@ def main(argv: list[str] | None = None) -> int:
             print("\n".join(f"  dev miss: {m}" for m in dev_misses))
         print()
     folders = [args.corpus_dir, *([args.extra_corpus_dir] if args.extra_corpus_dir else [])]
-    extra, missing = load_extra_dev(folders, args.gold_dir)
-    note = "in-sample here (the role model is trained on gold set 3 too)"
-    _print_dev_set(
-        f"gold set 3 (dev only, {len(extra)} ads)",
-        extra,
-        note if _trained_on("gold_set_3") else "",
-        args.misses,
-    )
-    for name in missing:
-        print(f"gold set 3: skipped, {name} is not in {' or '.join(map(str, folders))}")
+    for set_name, corpus_name in EXTRA_DEV_SETS.values():
+        extra, missing = load_extra_dev(folders, args.gold_dir, sets=[set_name])
+        note = f"in-sample here (the role model is trained on gold set {set_name} too)"
+        _print_dev_set(
+            f"gold set {set_name} (dev only, {len(extra)} ads of {corpus_name})",
+            extra,
+            note if _trained_on(f"gold_set_{set_name}") else "",
+            args.misses,
+        )
+        for name in missing:
+            print(
+                f"gold set {set_name}: skipped, {name} is not in {' or '.join(map(str, folders))}"
+            )
     samples = args.corpus_dir.parent / "samples"
     from_datasets, absent = load_dataset_dev(samples, args.gold_dir)
     title = f"gold set 4 (dev only, {len(from_datasets)} job-board ads of {samples}/job_datasets)"

@@ -60,7 +60,7 @@ __all__ = [
     "train_role_model",
 ]
 
-MODEL_VERSION = "6"
+MODEL_VERSION = "7"
 """Bump when features, training data or defaults change; names the model file and its sidecar."""
 
 ROOT = Path(__file__).resolve().parent
@@ -481,13 +481,14 @@ def load_dev_test_examples(
 
 
 def load_extra_dev_examples(
-    extra_dirs: Sequence[Path], gold_dir: Path | None = None
+    extra_dirs: Sequence[Path], gold_dir: Path | None = None, sets: Sequence[str] = ()
 ) -> list[RoleExample]:
-    """The role examples of the dev-only gold set 3 whose texts are in one of `extra_dirs`
-    (analysis.evaluate.load_extra_dev); none when its texts are nowhere."""
+    """The role examples of the dev-only gold sets 3 and 5 (or those named in `sets`) whose
+    texts are in one of `extra_dirs` (analysis.evaluate.load_extra_dev); none when their texts
+    are nowhere."""
     from analysis import evaluate
 
-    ads, _ = evaluate.load_extra_dev(extra_dirs, gold_dir or evaluate.DEFAULT_GOLD_DIR)
+    ads, _ = evaluate.load_extra_dev(extra_dirs, gold_dir or evaluate.DEFAULT_GOLD_DIR, sets)
     return _gold_examples(ads.values())
 
 
@@ -773,8 +774,9 @@ def train_role_model(
     liepin_path: Path = DEFAULT_LIEPIN,
 ) -> int:
     """Choose on dev by CV, fit on the site-labelled ads (Zhilian, Liepin) + all dev, save. Test
-    is never read. Dev is the dev split, gold set 3 when its texts are in one of `extra_dirs`,
-    and gold set 4 when its job datasets are in ../shared (the sidecar counts each)."""
+    is never read. Dev is the dev split, gold sets 3 and 5 when their texts are in one of
+    `extra_dirs`, and gold set 4 when its job datasets are in ../shared (the sidecar counts
+    each)."""
     family_version, _ = load_family_map()
     gold_urls = gold_corpus_urls()
     site_ads = [
@@ -782,9 +784,10 @@ def train_role_model(
         *load_liepin_examples(liepin_path, exclude_urls=gold_urls),
     ]
     split_dev = load_dev_test_examples(parts=("dev",))["dev"]
-    extra = load_extra_dev_examples(extra_dirs) if extra_dirs else []
+    set_3 = load_extra_dev_examples(extra_dirs, sets=["3"]) if extra_dirs else []
+    set_5 = load_extra_dev_examples(extra_dirs, sets=["5"]) if extra_dirs else []
     from_datasets = load_dataset_dev_examples()
-    dev = [*split_dev, *extra, *from_datasets]
+    dev = [*split_dev, *set_3, *from_datasets, *set_5]
     choice = choose_on_dev(site_ads, dev, random_state=random_state)
     model = fit_role_model(
         [*site_ads, *dev], C=choice.C, gold_weight=choice.gold_weight, random_state=random_state
@@ -799,8 +802,9 @@ def train_role_model(
             "zhilian": sum(e.id.startswith("zl-") for e in site_ads),
             "liepin": sum(e.id.startswith("lp-") for e in site_ads),
             "dev_gold": len(split_dev),
-            "gold_set_3": len(extra),
+            "gold_set_3": len(set_3),
             "gold_set_4": len(from_datasets),
+            "gold_set_5": len(set_5),
             "per_family": dict(Counter(str(e.family) for e in [*site_ads, *dev]).most_common()),
             "min_per_family": CALIBRATION_FOLDS,  # families with fewer are left to the rules
         },
@@ -873,8 +877,8 @@ def main(argv: list[str] | None = None) -> int:
         type=Path,
         action="append",
         default=[],
-        help="a folder holding the texts of the dev-only gold set 3 (real_postings_3.jsonl): "
-        "its ads join dev for the choice and the fit",
+        help="a folder holding the texts of the dev-only gold sets 3 and 5 (real_postings_3.jsonl, "
+        "real_postings_5.jsonl): their ads join dev for the choice and the fit",
     )
     for p in (t, sub.add_parser("evaluate", help="dev (CV) and test accuracy: rules, model, both")):
         p.add_argument("--models-dir", type=Path, default=MODELS_DIR)

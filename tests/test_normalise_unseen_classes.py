@@ -1081,3 +1081,198 @@ def test_the_notice_published_through_its_channels_on_a_day() -> None:
 )
 def test_coding_with_generative_assistants_and_agents_is_aigc(text: str) -> None:
     assert _values(text, "aigc")
+
+
+# ------------------------------------------------ taxonomy 2026.12.7 (gold set 5, dataset rows)
+
+
+@pytest.mark.parametrize(
+    ("text", "skill"),
+    [
+        # influencers by their platform names and the agencies that manage them
+        ("负责游戏达人的招募与孵化。", "kol_relations"),
+        ("对接站内up主资源，推进商单合作。", "kol_relations"),
+        ("熟悉MCN机构的合作模式。", "kol_relations"),
+        # data and its analysis apart in a list of steps
+        ("负责活动数据的采集、清洗与分析。", "data_analysis"),
+        ("日常业务数据的跟踪、分析与汇报。", "data_analysis"),
+        ("具备报表分析能力。", "data_analysis"),
+        ("有算法推荐相关经验者优先。", "recommendation_algorithms"),
+        # effects and lighting designed for games and films
+        ("负责宣传片特效的设计与落地。", "design"),
+        ("为游戏场景设计夜景灯光方案。", "design"),
+        ("Experience with Stable Video Diffusion for previs.", "stable_diffusion"),
+        ("有一定的代码能力。", "programming"),
+        # copy and its review apart; community, live-stream and new-media marketing operations
+        ("负责官网稿件及社交平台推送稿件的发布前审核。", "copy_editing"),
+        ("负责游戏社区运营，维护讨论区氛围。", "social_media_operations"),
+        ("负责品牌直播运营与排期。", "social_media_operations"),
+        ("熟悉新媒体营销的各类玩法。", "social_media_operations"),
+        ("对站内内容的风格与尺度进行把控。", "content_moderation"),
+        # large models fine-tuned or aligned
+        ("研究大模型的指令微调与偏好对齐。", "machine_learning"),
+        ("研究大模型的指令微调与偏好对齐。", "nlp"),
+    ],
+)
+def test_taxonomy_2026_12_7_recall_classes(text: str, skill: str) -> None:
+    assert skill in _skills(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "skill"),
+    [
+        # data structures and databases are programming, not data analysis
+        ("掌握数据结构与算法分析。", "data_analysis"),
+        # an operations campaign for a category, new users or activity is no event
+        ("策划会员品类活动，提升拉新与促活。", "event_organization"),
+        ("负责站内专区的活动策划。", "event_organization"),
+        # a colleague named by trade is not the applicant's trade
+        ("与平面设计师、摄影师对接拍摄需求。", "design"),
+        ("配合视觉设计师完成界面落地。", "design"),
+        # an interest is not a skill asked
+        ("对机器学习、深度学习有浓厚兴趣。", "machine_learning"),
+        ("对数据分析感兴趣。", "data_analysis"),
+        # a business scenario is not a scene design
+        ("负责业务场景设计与需求梳理。", "design"),
+        # user operations is product operations, not social media
+        ("负责用户运营与会员增长。", "social_media_operations"),
+    ],
+)
+def test_taxonomy_2026_12_7_not_asked_classes(text: str, skill: str) -> None:
+    assert skill not in _skills(text)
+
+
+def test_an_offline_event_among_operations_words_is_still_an_event() -> None:
+    assert "event_organization" in _skills("策划线下品类活动与粉丝见面会。")
+    assert "design" in _skills("招聘视觉设计师和摄影师。")  # the post itself, no colleague cue
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "岗位\n专业:新闻学、中文以及传播类专业优先。",
+        "岗位\n研究生:国际中文教育(0453),新闻传播学(0503)",
+    ],
+)
+def test_a_language_inside_a_discipline_name_or_list_is_no_language(text: str) -> None:
+    assert "zh" not in _values(text, "language")
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        # a whole item of a table cell (tabs, kept as spaces once cleaned)
+        ("职位表\n单位\t职位\t其他要求\n某局\t科员\t限男性;中共党员\t备注", "required"),
+        # a post only for non-members asks for no membership
+        ("职位表\n单位\t职位\t其他要求\n某会\t科员\t非中共党员\t备注", "none"),
+        ("岗位条件:限非党员报考。", "none"),
+    ],
+)
+def test_party_membership_in_table_cells(text: str, value: str) -> None:
+    assert set(_values(text, "party_member")) == {value}
+
+
+def test_a_name_in_a_biography_is_no_party_requirement() -> None:
+    assert not _values("简介\n李四,中共党员,现任编辑。", "party_member")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # an internship for a graduating class, or for classes graduating later
+        "运营实习生\n性质:实习生\n2027届本科及以上学历。",
+        "剪辑实习生\n本科及以上学历,2028年及之后毕业的同学。",
+        # students currently studying, even where the header says no limit
+        "内容实习生\n学历要求:不限\n全日制在校生,每周到岗4天。",
+        "编辑实习生\n本科在读及以上学历。",
+    ],
+)
+def test_students_still_studying_have_no_minimum_degree(text: str) -> None:
+    assert not _values(text, "education")
+
+
+def test_a_graduate_hire_keeps_its_degree() -> None:
+    assert set(_values("编辑\n2027届应届毕业生,本科及以上学历。", "education")) == {"bachelor"}
+
+
+@pytest.mark.parametrize(
+    ("title", "family"),
+    [
+        ("公关实习生", "other"),
+        ("品牌营销经理", "management_admin"),  # a manager word ranks first
+        ("Senior Sales Lead", "other"),
+        ("法务实习生", "other"),
+        ("市场化招聘编辑", "editor_translator"),  # 市场化 is how the post is filled
+    ],
+)
+def test_press_marketing_sales_and_legal_titles_are_other(title: str, family: str) -> None:
+    from analysis.normalise.roles import classify_role_family
+
+    assert classify_role_family(title, "", []) == family
+
+
+@pytest.mark.parametrize(
+    ("text", "skill"),
+    [
+        # streamers the applicant recruits and grows are influencer relations
+        ("负责签约主播的招募与成长。", "kol_relations"),
+        ("负责游戏主播运营。", "kol_relations"),
+        # 3D and animation art, its tools and making; icons and concept art
+        ("熟练使用Blender或C4D完成场景制作。", "design"),
+        ("熟悉Maya中动画模块。", "design"),
+        ("根据原画设定完成3D角色的制作。", "design"),
+        ("负责活动页面的图标设计。", "design"),
+        # copy and its writing in a list; client-side development
+        ("根据业务需要进行稿件和文案撰写。", "news_writing"),
+        ("负责iOS客户端开发。", "programming"),
+    ],
+)
+def test_taxonomy_2026_12_7_round_2_recall_classes(text: str, skill: str) -> None:
+    assert skill in _skills(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "skill"),
+    [
+        ("负责签约主播的招募与成长。", "broadcasting_hosting"),
+        ("负责游戏主播运营。", "broadcasting_hosting"),
+        # shooting as a product's feature, not the applicant's shoot
+        ("迭代短视频拍摄工具的各项功能。", "photography"),
+        ("设计新的拍摄玩法。", "photography"),
+        # production the applicant follows up, the verb closing the list
+        ("负责选题策划、拍摄及后期剪辑跟进;", "photography"),
+        # a model applied to moderation scenarios; poster slogans
+        ("将多模态模型用于内容审核场景。", "content_moderation"),
+        ("撰写KV海报Slogan与落地页文案。", "design"),
+        # a traffic or online campaign is no event
+        ("负责站外引流与流量活动策划。", "event_organization"),
+        ("策划线上活动,提升日活。", "event_organization"),
+        # Maya as a name
+        ("Please send your CV to Maya Chen.", "design"),
+    ],
+)
+def test_taxonomy_2026_12_7_round_2_not_asked_classes(text: str, skill: str) -> None:
+    assert skill not in _skills(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # familiarity, understanding and "a plus" are competence cues like 熟练 and 优先
+        ("编辑\n任职要求:\n1. 熟悉韩语。", {"ko": None}),
+        ("编辑\n任职要求:\n1. 懂西班牙语。", {"es": None}),
+        ("编辑\n任职要求:\n1. 热爱动漫,日语或英语加分。", {"ja": False, "en": False}),
+    ],
+)
+def test_familiarity_and_bonus_words_ask_a_language(
+    text: str, expected: dict[str, bool | None]
+) -> None:
+    assert set(_required(text)) == set(expected)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["算法实习生\n硕士及以上学位在读。", "产品实习生\n性质:应届实习\n学历要求:本科及以上"],
+)
+def test_students_named_by_degree_or_graduating_internship_have_no_minimum(text: str) -> None:
+    assert not _values(text, "education")

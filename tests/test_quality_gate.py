@@ -88,31 +88,44 @@ def test_mirror_evidence_is_exact_substring_of_its_position() -> None:
                 assert ev.text and ev.text == p.text[ev.start : ev.end], (parsed.url, f)
 
 
-def test_gold_set_3_is_dev_only_with_a_source_for_every_label() -> None:
+def test_gold_sets_3_and_5_are_dev_only_with_a_source_for_every_label() -> None:
     from analysis.evaluate import EXTRA_DEV_SETS
 
-    for labels_name in EXTRA_DEV_SETS:
+    split = load_split()
+    for labels_name, (name, _) in EXTRA_DEV_SETS.items():
         labels = load_labels(GOLD / labels_name)
-        sources = yaml.safe_load((GOLD / "corpus3_sources.yaml").read_text("utf-8"))["ads"]
+        sources = yaml.safe_load((GOLD / f"corpus{name}_sources.yaml").read_text("utf-8"))["ads"]
         assert set(labels) == set(sources) and len(labels) >= 30
         assert all(str(s["url"]).startswith("http") for s in sources.values())
-        split = load_split()
+        assert all(key.startswith(f"c{name}-") for key in labels)
         assert not set(labels) & (set(split["dev"]) | set(split["test"]))  # test stays frozen
         for key, label in labels.items():
             assert set(label) >= {"languages", "overseas", "skills", "aigc", "education_min"}, key
             assert len(str(label.get("note", ""))) <= 160, f"{key}: notes are keywords"
 
 
+def test_gold_set_5_names_a_pinned_dataset_row_for_every_ad() -> None:
+    sources = yaml.safe_load((GOLD / "corpus5_sources.yaml").read_text("utf-8"))["ads"]
+    kinds = {"bilibili", "campus_sheet", "netease", "position_table"}
+    for key, where in sources.items():
+        assert where["kind"] in kinds and len(where["commit"]) == 40, key
+        assert isinstance(where["row"], int) and where["row"] >= 0, key
+    rows = [(w["repo"], w["file"], w.get("sheet"), w["row"]) for w in sources.values()]
+    assert len(set(rows)) == len(rows)  # one row each
+
+
 def test_gold_set_3_is_scored_only_where_its_texts_are(tmp_path: Path) -> None:
     from analysis.evaluate import load_extra_dev
 
     ads, missing = load_extra_dev([tmp_path])
-    assert not ads and missing == ["real_postings_3.jsonl"]
+    assert not ads and missing == ["real_postings_3.jsonl", "real_postings_5.jsonl"]
     row = {"id": "c3-001", "url": "http://example.invalid/", "text": "编辑\n本科以上学历。"}
     (tmp_path / "real_postings_3.jsonl").write_text(json.dumps(row, ensure_ascii=False) + "\n")
     ads, missing = load_extra_dev([tmp_path / "absent", tmp_path])
-    assert list(ads) == ["c3-001"] and not missing
+    assert list(ads) == ["c3-001"] and missing == ["real_postings_5.jsonl"]
     assert ads["c3-001"].label == load_labels(GOLD / "corpus3_labels.yaml")["c3-001"]
+    ads, missing = load_extra_dev([tmp_path], sets=["5"])
+    assert not ads and missing == ["real_postings_5.jsonl"]
 
 
 def test_gold_set_4_is_dev_only_and_names_a_dataset_row_for_every_label() -> None:

@@ -77,7 +77,9 @@ _NOT_REQUIREMENT_EN = r"pursuing|currently studying|students?\b"
 _NOT_REQUIREMENT = re.compile(rf"{_NOT_REQUIREMENT_ZH}|(?i:{_NOT_REQUIREMENT_EN})")
 _PARTY = guarded(
     re.compile(
-        r"(?P<none>政治面貌\s*:?\s*(?:不限|无要求|无限制))"
+        r"(?P<none>政治面貌\s*:?\s*(?:不限|无要求|无限制)"
+        # A post only for non-members (非中共党员, 限非党员: a democratic-party office) asks for none.
+        r"|非(?:中共|中国共产党)?(?:正式)?党员)"
         # 党员 naming an organisation or activity (党员教育中心, 党员之家) asks nothing of anyone.
         r"|(?P<member>(?:中共党员|中国共产党(?:正式)?党员|(?<!民主)(?<!共青团)党员)(?!教育|电教|服务|活动|之家|干部学院|学院|中心)"
         r"|(?<![A-Za-z])(?:CPC|CCP|Communist Party) member)"
@@ -96,11 +98,17 @@ _STUDYING_LOW = re.compile(f"{_STUDYING_ZH}|{_STUDYING_EN}")
 # students admitted besides the others (在校学生符合条件亦可报名).
 # Searched on the lower-cased text (`lower_same_length`): one case-sensitive pass.
 _STUDENT_APPLICANTS = re.compile(
-    r"在读生|在读学生|(?:在校生|在校学生)(?![^,，。;；\n]{0,16}(?:亦可|也可|均可))"
+    r"在读生|在读学生|(?:本科|硕士|博士|研究生|大学|学位|学历)在读|应届实习|(?:在校生|在校学生)(?![^,，。;；\n]{0,16}(?:亦可|也可|均可))"
     r"|(?:大[三四]|研[一二三])(?=学生|以上|在读|[,、或及/])"
     r"|currently (?:enrolled|studying|pursuing)|(?:penultimate|final)[- ]year (?:undergraduate )?students?"
+    # a class graduating then or later (2026届及以后毕业, 2027年及之后毕业): still studying
+    r"|20\d\d(?:年|届)?(?:及|或)(?:之|以)后毕业"
 )
+# An internship (实习 in its first lines) for a graduating class (2027届): students still studying.
+_INTERN_CLASS = re.compile(r"20\d\d届")
 _STUDENT_WORDS = (
+    "后毕业",
+    "应届实习",
     "在读",
     "在校",
     "大三",
@@ -247,6 +255,8 @@ def detect_education(text: str, sections: Sections | None = None) -> Finding | N
         if kind == "none" and _FLOOR_AFTER.match(text, m.end()):
             continue  # "不限学历,最低大专": the floor named next is the minimum
         if kind == "none":
+            if _students_apply(text):
+                return None  # "学历不限" but students still studying apply: no minimum
             return Finding(
                 "education", "none", Evidence.of(text, m.start(), m.end()), required=False
             )
@@ -274,6 +284,8 @@ def _students_apply(text: str) -> bool:
     """Are students still studying among the applicants ("大三或研一", "在读生", "currently
     enrolled")? Not when they are barred ("在读学生不得报考")."""
     low = lower_same_length(text)
+    if "实习" in text[:200] and "届" in text and _INTERN_CLASS.search(text):
+        return True
     if not any(word in low for word in _STUDENT_WORDS):  # substring tests: far cheaper
         return False
     return any(not is_excluded(text, m.start(), m.end()) for m in _STUDENT_APPLICANTS.finditer(low))
@@ -303,8 +315,11 @@ def detect_party_member(text: str, sections: Sections | None = None) -> Finding 
         # there only (a scan back to it per hit is quadratic on one long line).
         floor = max(0, m.start() - 8)
         label = text[text.rfind("\n", floor, m.start()) + 1 or floor : m.start()]
-        # A bare list item "3.中共党员;" or "政治面貌:中共党员" is a requirement.
-        if req is None and (re.search(r"政治面貌|^\W*\d+[.、]\s*$|^\W*$", label)):
+        # A bare list item "3.中共党员;" or "政治面貌:中共党员", or a whole item of a table
+        # cell ("限女性;中共党员" between tabs) is a requirement.
+        if req is None and (
+            re.search(r"政治面貌|^\W*\d+[.、]\s*$|^\W*$", label) or _whole_cell_item(text, m)
+        ):
             req = True
         if req is None:
             continue
@@ -312,6 +327,14 @@ def detect_party_member(text: str, sections: Sections | None = None) -> Finding 
         if best is None or (f.required and not best.required):
             best = f
     return best
+
+
+def _whole_cell_item(text: str, m: re.Match[str]) -> bool:
+    """Is the match a whole item of a table cell: a tab or ";" before it and a tab (a space
+    once the text is cleaned), ";", "。", a line end or the text's end after it?"""
+    before = text[max(0, m.start() - 1) : m.start()]
+    after = text[m.end() : m.end() + 1]
+    return before in ("\t", ";") and after in ("", "\t", " ", ";", "。", "\n")
 
 
 def detect_age_max(text: str, *, ref: date | None = None) -> Finding | None:

@@ -346,9 +346,12 @@ _MAJOR = re.compile(
 )
 # A name in a list of disciplines ("中文、新闻类硕士", "新闻学、中文、历史等文史专业优先"). The
 # Chinese major (中文 / 汉语言) is Chinese literature, not a language asked: no finding.
+# A name inside a discipline with its code (国际中文教育（0453）, 中国语言文学（0501）) is that
+# discipline too.
 _DISCIPLINE_AFTER = re.compile(
-    r"(?:(?:文学)?[、,/和及或与](?!\n)[^、,/,。;;\n]{1,8}?){1,4}?(?:等)?(?:相关|文史)?"
+    r"(?:(?:文学)?(?:以及|或者|[、,/和及或与])(?!\n)[^、,/,。;;\n]{1,8}?){1,4}?(?:等)?(?:相关|文史)?"
     r"(?:专业|类|学科|学位|硕士|学士|博士)"
+    r"|[^、,/,。;;\n()（）]{0,6}[(（]\d{4,6}[A-Z]{0,2}[)）]"
 )
 _DISCIPLINE_BEFORE = re.compile(r"(?:专业|学科|学位)[::]?[^。;;\n]{0,30}\Z|[学类][、,/]\Z")
 _LIST_LINE_SEP = re.compile(r"[\s,、/&]|\band\b|和|及|与")

@@ -64,6 +64,13 @@ _TITLE_WORDS: tuple[tuple[str, str, str], ...] = (
         r"主任|经理|主管|总监|负责人|行政|人事|财务|管理|综合|办公室|秘书|助理|专员",
         r"manager|director|head|chief|assistant|officer|executive|administrat\w*|coordinator",
     ),
+    # Last: press and PR, marketing, sales, legal and customer-service titles that name none of
+    # the families above are `other` by the labelling rules, whatever skills their text names.
+    (
+        "other",
+        r"公关|市场(?!化)|营销|法务|法律|律师|客服|销售|商务|品牌",
+        r"marketing|sales|legal|lawyer|brand|public relations|customer service",
+    ),
 )
 # One pattern per family, as the rule reads (used as it is for rare titles; see _from_title).
 _TITLE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(

@@ -296,6 +296,11 @@ _PEER_BEFORE = re.compile(
 _PARTNER_RIGHT_BEFORE = re.compile(
     r"(?:与|跟|和|配合|协同|对接|协助|协调|联系|(?i:\bwith\s+(?:the\s+|our\s+|other\s+)?))\Z"
 )
+# Further into the clause (与UI视觉设计师对接, 配合平面设计师、摄影师): a trade word ending with or
+# standing before 师/员, in a clause that opens with the partner word (not 和: 招聘设计师和摄影师).
+_PARTNER_OPENS_CLAUSE = re.compile(
+    r"(?:^|[\s,，。;；:：、.)）])(?:与|跟|配合|协同|协助)[^,，。;；\n]{0,10}\Z"
+)
 _PERSON_NOUN = re.compile(
     r"(?:主播|主持人|摄影师|摄像师|设计师|剪辑师|翻译人员|译员|记者|编辑人员|程序员"
     r"|(?i:anchors?|presenters?|hosts?|photographers?|videographers?|designers?|editors?"
@@ -357,14 +362,26 @@ _WAIVED_BEFORE = re.compile(
 # Every match of _WAIVED_BEFORE holds one of these (the English ones in any case).
 _WAIVER_WORDS = ("需", "须", "用", "必", "要求")
 _WAIVER_WORDS_EN = ("need", "required")
-# Production others do that the applicant follows up or supervises (跟进后期剪辑, 监督拍摄).
+# Production others do that the applicant follows up or supervises (跟进后期剪辑, 监督拍摄; also
+# with the verb closing the list: 拍摄及后期剪辑跟进).
 _OVERSEEN_BEFORE = re.compile(r"(?:跟进|监督|督促)[^,，。;；\n]{0,4}\Z")
+_OVERSEEN_AFTER = re.compile(r"[^,，。;；:：\n]{0,8}?(?:跟进|监督|督促)(?:[,，。;；\n]|\Z)")
 _OVERSEEN_WORDS = ("跟进", "监督", "督促")
-# An in-platform campaign (短视频的活动策划, 用户运营与活动策划, 公众号…粉丝互动、活动执行) is no
-# event people attend, unless its sentence names one (线上线下粉丝活动, 发布会, 线上互动活动:
+# An in-platform campaign (短视频的活动策划, 用户运营与活动策划, 公众号…粉丝互动、活动执行; an
+# operations campaign for a product category, traffic, new users or activity: 运营活动, 品类, 流量,
+# 拉新, 促活; an online one: 线上)
+# is no event people attend, unless its sentence names one (线上线下粉丝活动, 发布会, 线上互动活动:
 # people taking part).
 _ONLINE_CLAUSE = re.compile(
-    r"账号|公众号|粉丝|短视频|视频号|直播间|社群|平台|店铺|小红书|抖音|微博|用户运营|(?i:\bapp\b)"
+    r"账号|公众号|粉丝|短视频|视频号|直播间|社群|平台|店铺|小红书|抖音|微博|用户运营|运营活动|品类|拉新|促活"
+    r"|站内|流量|线上|(?i:\bapp\b)"
+)
+# An interest (对人工智能、机器学习有浓厚兴趣): not a skill asked.
+_INTEREST_BEFORE = re.compile(r"对[^,，。;；:：\n]{0,20}\Z")
+# (not past a word of competence: 对NLP有基本的理解和浓厚的兴趣 asks the understanding)
+_INTEREST_GAP = r"(?:(?!理解|了解|掌握|熟悉|经验)[^,，。;；:：\n]){0,20}?"
+_INTEREST_AFTER = re.compile(
+    rf"{_INTEREST_GAP}(?:有|抱有)?(?:浓厚|强烈|极大|一定)?的?兴趣|{_INTEREST_GAP}感兴趣"
 )
 _EVENT_CLAUSE = re.compile(
     r"线下|会议|会展|展会|展览|论坛|晚会|发布会|峰会|沙龙|讲座|路演|见面会|研讨会|互动[^，。；、,;]{0,3}活动"
@@ -395,6 +412,12 @@ def _at_sentence_start(text: str, start: int) -> bool:
     return i < 0 or text[i] in _SENTENCE_OPENERS
 
 
+def _names_a_person(text: str, start: int, end: int) -> bool:
+    """Is the word at text[start:end] a person by trade (设计师, 审核员) or the trade before one
+    (平面设计|师)?"""
+    return text[end - 1] in "师员" or text[end : end + 1] in ("师", "员")
+
+
 def _others_work(text: str, sid: str, start: int, end: int) -> bool:
     """Is the skill word at text[start:end] another party's service, or others' finished work
     that the applicant checks?"""
@@ -404,6 +427,8 @@ def _others_work(text: str, sid: str, start: int, end: int) -> bool:
     if _PEER_AFTER.match(text, end, end + 60) is not None and _PEER_BEFORE.search(before):
         return True
     if _PERSON_NOUN.fullmatch(text, start, end) and _PARTNER_RIGHT_BEFORE.search(before):
+        return True
+    if _names_a_person(text, start, end) and _PARTNER_OPENS_CLAUSE.search(before):
         return True
     if sid == "machine_learning" and _serves_data(text, start, end):
         return True
@@ -450,10 +475,17 @@ def _not_asked(text: str, sid: str, start: int, end: int) -> bool:
     # plain substring tests first: most hits have no waiver or oversight word before them
     if _may_waive(before) and _WAIVED_BEFORE.search(before):
         return True
+    if sid in _PRODUCTION_SKILLS:
+        if any(w in before for w in _OVERSEEN_WORDS) and _OVERSEEN_BEFORE.search(before):
+            return True
+        after = text[end : end + 16]
+        if any(w in after for w in _OVERSEEN_WORDS) and _OVERSEEN_AFTER.match(after):
+            return True
     if (
-        sid in _PRODUCTION_SKILLS
-        and any(w in before for w in _OVERSEEN_WORDS)
-        and _OVERSEEN_BEFORE.search(before)
+        "兴趣" in text[end : end + 30]
+        and "对" in before
+        and _INTEREST_BEFORE.search(before)
+        and _INTEREST_AFTER.match(text, end)
     ):
         return True
     if sid == "event_organization" and not text[start].isascii():
