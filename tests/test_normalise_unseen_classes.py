@@ -1276,3 +1276,47 @@ def test_familiarity_and_bonus_words_ask_a_language(
 )
 def test_students_named_by_degree_or_graduating_internship_have_no_minimum(text: str) -> None:
     assert not _values(text, "education")
+
+
+@pytest.mark.parametrize(
+    ("text", "skill"),
+    [
+        # creators as the object of the work
+        ("负责美食区创作者运营。", "kol_relations"),
+        ("开拓并维护头部创作者资源。", "kol_relations"),
+        ("负责站内UP主的关系维护。", "kol_relations"),
+        # performances planned; data tallied; a space between Prompt and its verb
+        ("负责线下演出活动的策划与执行。", "event_organization"),
+        ("负责业务数据的收集和统计梳理。", "data_analysis"),
+        ("负责Prompt 调试与效果评估。", "prompt_engineering"),
+        ("为精准推荐提供模型支持。", "recommendation_algorithms"),
+        ("有一定代码基础。", "programming"),
+    ],
+)
+def test_taxonomy_2026_12_7_round_3_recall_classes(text: str, skill: str) -> None:
+    assert skill in _skills(text)
+
+
+def test_maya_before_a_list_word_is_no_3d_software() -> None:
+    assert "design" not in _skills("解决浏览器以及UE、Maya等设备的体验问题。")
+    assert "design" in _skills("精通Houdini、Maya、Nuke。")
+
+
+def test_experience_the_job_offers_is_not_asked() -> None:
+    from analysis.normalise.overseas import detect_overseas
+
+    assert not detect_overseas(clean_text("Join us and gain overseas work experience."))
+    assert not detect_overseas(clean_text("在项目中积累海外工作经验。"))
+    assert detect_overseas(clean_text("有海外工作经验者优先。"))
+
+
+def test_party_membership_in_a_cleaned_table_row_with_a_bar_in_a_later_cell() -> None:
+    row = "单位\t职位\t人数\t专业\t中共党员\t备注:在本单位工作的不得报考"
+    assert set(_values("职位表\n" + row, "party_member")) == {"required"}
+    # the member barred in its own cell stays barred
+    assert not _values("职位表\n单位\t职位\t中共党员不得报考\t备注", "party_member")
+
+
+def test_interns_for_students_abroad_have_no_minimum() -> None:
+    text = "技术研究\n性质:Pre留学生实习\n学历要求:博士及以上"
+    assert not _values(text, "education")

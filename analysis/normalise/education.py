@@ -98,7 +98,7 @@ _STUDYING_LOW = re.compile(f"{_STUDYING_ZH}|{_STUDYING_EN}")
 # students admitted besides the others (在校学生符合条件亦可报名).
 # Searched on the lower-cased text (`lower_same_length`): one case-sensitive pass.
 _STUDENT_APPLICANTS = re.compile(
-    r"在读生|在读学生|(?:本科|硕士|博士|研究生|大学|学位|学历)在读|应届实习|(?:在校生|在校学生)(?![^,，。;；\n]{0,16}(?:亦可|也可|均可))"
+    r"在读生|在读学生|(?:本科|硕士|博士|研究生|大学|学位|学历)在读|应届实习|留学生实习|(?:在校生|在校学生)(?![^,，。;；\n]{0,16}(?:亦可|也可|均可))"
     r"|(?:大[三四]|研[一二三])(?=学生|以上|在读|[,、或及/])"
     r"|currently (?:enrolled|studying|pursuing)|(?:penultimate|final)[- ]year (?:undergraduate )?students?"
     # a class graduating then or later (2026届及以后毕业, 2027年及之后毕业): still studying
@@ -109,6 +109,7 @@ _INTERN_CLASS = re.compile(r"20\d\d届")
 _STUDENT_WORDS = (
     "后毕业",
     "应届实习",
+    "留学生实习",
     "在读",
     "在校",
     "大三",
@@ -308,8 +309,9 @@ def detect_party_member(text: str, sections: Sections | None = None) -> Finding 
         ev = Evidence.of(text, m.start(), m.end())
         if m.lastgroup == "none":
             return Finding("party_member", "none", ev, required=False)
-        if is_excluded(text, m.start(), m.end()):
-            continue
+        whole_cell = _whole_cell_item(text, m)
+        if is_excluded(text, m.start(), m.end()) and not whole_cell:
+            continue  # (a whole cell is its own clause: a bar in a later cell is not its bar)
         req = requirement(text, m.start(), m.end(), sections)
         # The label is the 8 characters before, within the line: look for the line's start
         # there only (a scan back to it per hit is quadratic on one long line).
@@ -317,9 +319,7 @@ def detect_party_member(text: str, sections: Sections | None = None) -> Finding 
         label = text[text.rfind("\n", floor, m.start()) + 1 or floor : m.start()]
         # A bare list item "3.中共党员;" or "政治面貌:中共党员", or a whole item of a table
         # cell ("限女性;中共党员" between tabs) is a requirement.
-        if req is None and (
-            re.search(r"政治面貌|^\W*\d+[.、]\s*$|^\W*$", label) or _whole_cell_item(text, m)
-        ):
+        if req is None and (re.search(r"政治面貌|^\W*\d+[.、]\s*$|^\W*$", label) or whole_cell):
             req = True
         if req is None:
             continue
@@ -330,11 +330,17 @@ def detect_party_member(text: str, sections: Sections | None = None) -> Finding 
 
 
 def _whole_cell_item(text: str, m: re.Match[str]) -> bool:
-    """Is the match a whole item of a table cell: a tab or ";" before it and a tab (a space
-    once the text is cleaned), ";", "。", a line end or the text's end after it?"""
+    """Is the match a whole item of a table cell: a tab or ";" before it (or a space, on a line
+    of four or more cells once the text is cleaned and its tabs are spaces) and a tab, a space,
+    ";", "。", a line end or the text's end after it?"""
     before = text[max(0, m.start() - 1) : m.start()]
     after = text[m.end() : m.end() + 1]
-    return before in ("\t", ";") and after in ("", "\t", " ", ";", "。", "\n")
+    if after not in ("", "\t", " ", ";", "。", "\n"):
+        return False
+    if before in ("\t", ";"):
+        return True
+    line_start = text.rfind("\n", 0, m.start()) + 1
+    return before == " " and text.count(" ", line_start, m.start()) >= 4
 
 
 def detect_age_max(text: str, *, ref: date | None = None) -> Finding | None:

@@ -66,6 +66,11 @@ _POSTED = re.compile(
     r"将|派往|派驻|赴|前往|任期|\bwill\b|\b(?:posted|stationed|based|assigned|seconded)\b",
     re.IGNORECASE,
 )
+# Experience the job offers ("gain international work experience", 积累海外工作经验): the
+# applicant gets it from the post, it is not asked.
+_GAINED = re.compile(
+    r"\b(?:gain|gains|gaining|acquire|acquiring|build|get)\b|获得|积累|收获", re.IGNORECASE
+)
 # Students abroad as the applicants sought: 仅限留学生, 留学生实习 (not 来华/外国留学生: foreigners).
 _STUDENTS_ABROAD = (
     r"仅限(?:海外|境外)?留学生|(?<!来华)(?<!外国)(?<!国际)(?<!外籍)留学生(?=实习|专场|专项|优先)"
@@ -220,6 +225,8 @@ def _skip(text: str, m: re.Match[str], kind: str) -> bool:
     if kind in ("work", "living") and not lived and _WILLING.search(text, lo, m.start()):
         return True
     if kind == "work" and not lived and _POSTED.search(text, lo, m.start()):
+        return True
+    if lived and _GAINED.search(text, max(lo, m.start() - 24), m.start()):
         return True
     s_lo, s_hi = sentence_bounds(text, m.start(), m.end())
     if _LATIN.search(m.group()) and _REPORTED.search(text, s_lo, s_hi):
