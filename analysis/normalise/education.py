@@ -339,7 +339,9 @@ def _whole_cell_item(text: str, m: re.Match[str]) -> bool:
         return False
     if before in ("\t", ";"):
         return True
-    line_start = text.rfind("\n", 0, m.start()) + 1
+    # the line's start within 400 characters (a scan back per hit is quadratic on one long line)
+    floor = max(0, m.start() - 400)
+    line_start = text.rfind("\n", floor, m.start()) + 1 or floor
     return before == " " and text.count(" ", line_start, m.start()) >= 4
 
 

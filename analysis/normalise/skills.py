@@ -369,9 +369,8 @@ _OVERSEEN_AFTER = re.compile(r"[^,，。;；:：\n]{0,8}?(?:跟进|监督|督促
 _OVERSEEN_WORDS = ("跟进", "监督", "督促")
 # An in-platform campaign (短视频的活动策划, 用户运营与活动策划, 公众号…粉丝互动、活动执行; an
 # operations campaign for a product category, traffic, new users or activity: 运营活动, 品类, 流量,
-# 拉新, 促活; an online one: 线上)
-# is no event people attend, unless its sentence names one (线上线下粉丝活动, 发布会, 线上互动活动:
-# people taking part).
+# 拉新, 促活; an online one: 线上) is no event people attend, unless its sentence names one
+# (线上线下粉丝活动, 发布会, 线上互动活动: people taking part).
 _ONLINE_CLAUSE = re.compile(
     r"账号|公众号|粉丝|短视频|视频号|直播间|社群|平台|店铺|小红书|抖音|微博|用户运营|运营活动|品类|拉新|促活"
     r"|站内|流量|线上|(?i:\bapp\b)"
