@@ -296,7 +296,7 @@ _PEER_BEFORE = re.compile(
 _PARTNER_RIGHT_BEFORE = re.compile(
     r"(?:与|跟|和|配合|协同|对接|协助|协调|联系|(?i:\bwith\s+(?:the\s+|our\s+|other\s+)?))\Z"
 )
-# Further into the clause (与UI视觉设计师对接, 配合平面设计师、摄影师): a trade word ending with or
+# Further into the clause (与视觉设计师对接, 配合平面设计师、摄影师): a trade word ending with or
 # standing before 师/员, in a clause that opens with the partner word (not 和: 招聘设计师和摄影师).
 _PARTNER_OPENS_CLAUSE = re.compile(
     r"(?:^|[\s,，。;；:：、.)）])(?:与|跟|配合|协同|协助)[^,，。;；\n]{0,10}\Z"
@@ -363,7 +363,7 @@ _WAIVED_BEFORE = re.compile(
 _WAIVER_WORDS = ("需", "须", "用", "必", "要求")
 _WAIVER_WORDS_EN = ("need", "required")
 # Production others do that the applicant follows up or supervises (跟进后期剪辑, 监督拍摄; also
-# with the verb closing the list: 拍摄及后期剪辑跟进).
+# with the verb closing the list: 拍摄、剪辑跟进).
 _OVERSEEN_BEFORE = re.compile(r"(?:跟进|监督|督促)[^,，。;；\n]{0,4}\Z")
 _OVERSEEN_AFTER = re.compile(r"[^,，。;；:：\n]{0,8}?(?:跟进|监督|督促)(?:[,，。;；\n]|\Z)")
 _OVERSEEN_WORDS = ("跟进", "监督", "督促")
@@ -377,7 +377,7 @@ _ONLINE_CLAUSE = re.compile(
 )
 # An interest (对人工智能、机器学习有浓厚兴趣): not a skill asked.
 _INTEREST_BEFORE = re.compile(r"对[^,，。;；:：\n]{0,20}\Z")
-# (not past a word of competence: 对NLP有基本的理解和浓厚的兴趣 asks the understanding)
+# (not past a word of competence: 对X有基本的理解和兴趣 asks the understanding)
 _INTEREST_GAP = r"(?:(?!理解|了解|掌握|熟悉|经验)[^,，。;；:：\n]){0,20}?"
 _INTEREST_AFTER = re.compile(
     rf"{_INTEREST_GAP}(?:有|抱有)?(?:浓厚|强烈|极大|一定)?的?兴趣|{_INTEREST_GAP}感兴趣"
