@@ -26,6 +26,8 @@ from typing import Any
 import pandas as pd
 import yaml
 
+from analysis.evaluate import dataset_ad_text
+
 SOURCES = Path(__file__).resolve().parent.parent / "tests" / "gold" / "corpus5_sources.yaml"
 CAMPUS_HEAD = ("岗位类别", "工作城市", "性质", "学历要求")
 CAMPUS_BODY = ("工作职责", "任职要求", "加分项")
@@ -38,8 +40,9 @@ def cell(value: Any) -> str:
 
 
 def bilibili_text(row: pd.Series) -> str:
-    """aruis/bilibilijob doc/result.csv (no header): title column, newline, description column."""
-    return f"{cell(row[2])}\n{cell(row[3])}"
+    """aruis/bilibilijob doc/result.csv (no header): title column, newline, description column,
+    as evaluate joins every job-board row."""
+    return dataset_ad_text(cell(row[2]), cell(row[3]))
 
 
 def campus_text(row: pd.Series) -> str:
