@@ -8,9 +8,14 @@ the per-position records (see `record_of`), or a `LineError` for a line that can
 from __future__ import annotations
 
 import json
+import multiprocessing
+import os
+from collections import deque
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime
+from itertools import chain, islice
 from typing import Any
 
 from analysis.models import Finding, NormalisedNotice, ParsedNotice, Position
@@ -18,7 +23,7 @@ from analysis.normalise import normalise_notice
 from analysis.normalise.text_title import title_of_text
 from analysis.role_family import assign_role_families
 
-__all__ = ["LineError", "normalise_jsonl", "normalise_record", "record_of"]
+__all__ = ["LineError", "normalise_jsonl", "normalise_record", "record_of", "usable_cpus"]
 
 _EDUCATION_RANK = {"none": 0, "associate": 1, "bachelor": 2, "master": 3, "phd": 4}
 _PARTY_RANK = {"required": 3, "preferred": 2, "none": 1}
@@ -211,29 +216,87 @@ def _is_unicode_text(value: str) -> bool:
 
 
 def normalise_jsonl(
-    lines: Iterable[str], *, fetched_at: datetime | None = None
+    lines: Iterable[str], *, fetched_at: datetime | None = None, jobs: int = 1
 ) -> Iterator[dict[str, Any] | LineError]:
     """Normalise JSON lines: an output dict per valid line, a LineError per invalid one.
 
     Blank lines are skipped silently. `fetched_at` resolves relative dates ("3天前", "2 months
     ago"); without it they are unknown (never counted from today). Lines are normalised in
     batches of BATCH_LINES so that the role model reads a batch's positions in one call; output
-    keeps the input order.
+    keeps the input order. With `jobs` > 1, batches are normalised in that many worker
+    processes, at most twice `jobs` batches in flight (memory stays bounded); the output is the
+    same as with one process. An input of up to two batches is normalised here, without workers.
+    Workers are started with "spawn" (never fork: the caller may hold locks and threads), so a
+    script that asks for jobs > 1 needs the usual `if __name__ == "__main__":` guard.
     """
-    batch: list[tuple[Any, NormalisedNotice] | LineError] = []
+    batches = numbered_batches(lines)
+    if jobs <= 1:
+        for batch in batches:
+            yield from _restored(records_of_batch(batch, fetched_at))
+        return
+    head = list(islice(batches, 2))
+    if len(head) < 2:
+        for batch in head:
+            yield from _restored(records_of_batch(batch, fetched_at))
+        return
+    pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"))
+    try:
+        pending: deque[Future[list[dict[str, Any] | tuple[int, str]]]] = deque()
+        for batch in chain(head, batches):
+            pending.append(pool.submit(records_of_batch, batch, fetched_at))
+            if len(pending) >= 2 * jobs:
+                yield from _restored(pending.popleft().result())
+        while pending:
+            yield from _restored(pending.popleft().result())
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def usable_cpus() -> int:
+    """The CPUs this process may run on (its affinity mask where the OS has one)."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1
+
+
+def numbered_batches(lines: Iterable[str]) -> Iterator[list[tuple[int, str]]]:
+    """The non-blank lines with their 1-based numbers, BATCH_LINES at a time."""
+    batch: list[tuple[int, str]] = []
     for number, raw in enumerate(lines, start=1):
-        if not raw.strip():
-            continue
+        if raw.strip():
+            batch.append((number, raw))
+            if len(batch) >= BATCH_LINES:
+                yield batch
+                batch = []
+    if batch:
+        yield batch
+
+
+def records_of_batch(
+    batch: list[tuple[int, str]], fetched_at: datetime | None
+) -> list[dict[str, Any] | tuple[int, str]]:
+    """The records of one batch of numbered lines, in order; an invalid line as (number, reason).
+
+    Runs in a worker process when `normalise_jsonl` has jobs > 1, so what it returns is plain
+    data that pickles (a compiled LineError would not)."""
+    items: list[tuple[Any, NormalisedNotice] | LineError] = []
+    for number, raw in batch:
         obj = _validate(raw)
-        batch.append(
+        items.append(
             LineError(number, obj)
             if isinstance(obj, str)
             else (obj["id"], _normalised(obj, fetched_at))
         )
-        if len(batch) >= BATCH_LINES:
-            yield from _finish(batch)
-            batch = []
-    yield from _finish(batch)
+    return [
+        (item.line, item.reason) if isinstance(item, LineError) else item for item in _finish(items)
+    ]
+
+
+def _restored(
+    records: list[dict[str, Any] | tuple[int, str]],
+) -> Iterator[dict[str, Any] | LineError]:
+    for item in records:
+        yield LineError(item[0], item[1]) if isinstance(item, tuple) else item
 
 
 def _finish(

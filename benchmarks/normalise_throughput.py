@@ -1,18 +1,20 @@
 """Benchmark: postings/s of the `icc-talent normalise` batch path, beside a bare dictionary pass.
 
 Input: ../shared/corpus/real_postings.jsonl, repeated to at least 20,000 postings (as JSON lines).
-Output: printed figures: the batch path (parse JSON, normalise, serialise the record) and one
+Output: printed figures: the batch path (parse JSON, normalise, serialise the record) in one
+process and with `icc-talent normalise`'s default worker count (one per usable CPU), and one
 pyahocorasick pass with the skill and AIGC vocabularies over the same texts, single process.
 
 Run: `python -m benchmarks.normalise_throughput [--postings N]` (or `make bench`). Not a test:
-timings depend on the machine; CPU time is reported beside wall time because a shared machine
-skews the latter.
+timings depend on the machine; CPU time (workers' included: postings per CPU-second) is reported
+beside wall time because a shared machine skews the latter.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import resource
 import time
 from collections.abc import Callable
 from datetime import datetime
@@ -20,7 +22,7 @@ from pathlib import Path
 
 import ahocorasick
 
-from analysis.batch import normalise_jsonl
+from analysis.batch import normalise_jsonl, usable_cpus
 from analysis.compiled import describe
 from analysis.normalise.context import load_vocab
 
@@ -49,10 +51,16 @@ def _automaton() -> ahocorasick.Automaton:
     return a
 
 
+def _cpu_seconds() -> float:
+    """CPU time of this process and of its ended children (the workers, once shut down)."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
+
+
 def _timed(run: Callable[[], int]) -> tuple[int, float, float]:
-    wall, cpu = time.perf_counter(), time.process_time()
+    wall, cpu = time.perf_counter(), _cpu_seconds()
     count = run()
-    return count, time.perf_counter() - wall, time.process_time() - cpu
+    return count, time.perf_counter() - wall, _cpu_seconds() - cpu
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -66,12 +74,15 @@ def main(argv: list[str] | None = None) -> int:
     fetched = datetime(2026, 11, 1)
     list(normalise_jsonl(lines[:65], fetched_at=fetched))  # load vocabularies and automata
 
-    def batch() -> int:
-        n = 0
-        for record in normalise_jsonl(lines, fetched_at=fetched):
-            json.dumps(record if isinstance(record, dict) else str(record), ensure_ascii=False)
-            n += 1
-        return n
+    def batch(jobs: int) -> Callable[[], int]:
+        def run() -> int:
+            n = 0
+            for record in normalise_jsonl(lines, fetched_at=fetched, jobs=jobs):
+                json.dumps(record if isinstance(record, dict) else str(record), ensure_ascii=False)
+                n += 1
+            return n
+
+        return run
 
     automaton = _automaton()
     texts = [json.loads(line)["text"].lower() for line in lines]
@@ -82,17 +93,19 @@ def main(argv: list[str] | None = None) -> int:
             hits += sum(1 for _ in automaton.iter(t))
         return len(texts)
 
-    print(f"postings: {len(lines)} (real corpus repeated), single process; {describe()}")
-    for name, run in (
-        ("icc-talent normalise (batch path)", batch),
-        ("bare ahocorasick pass", bare),
-    ):
+    cpus = usable_cpus()
+    print(f"postings: {len(lines)} (real corpus repeated); {describe()}; usable CPUs: {cpus}")
+    runs: list[tuple[str, Callable[[], int]]] = [("batch path, 1 process (--jobs 1)", batch(1))]
+    if cpus > 1:  # the default of icc-talent normalise; worker start-up counted in the time
+        runs.append((f"batch path, {cpus} processes (default)", batch(cpus)))
+    runs.append(("bare ahocorasick pass, 1 process", bare))
+    for name, run in runs:
         count, wall, cpu = _timed(run)
         print(
             f"{name:<36} {count / wall:10.0f} postings/s wall  "
             f"{count / max(cpu, 1e-9):10.0f} postings/s cpu  ({wall:.1f} s)"
         )
-    print(f"target: >= {TARGET:.0f} postings/s for the batch path")
+    print(f"target: >= {TARGET:.0f} postings/s for the batch path (icc-talent normalise)")
     return 0
 
 

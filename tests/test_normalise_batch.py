@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from analysis.batch import LineError, normalise_jsonl
+from analysis.batch import BATCH_LINES, LineError, normalise_jsonl
 from analysis.cli import cli
 
 FETCHED = datetime(2025, 3, 20)
@@ -151,3 +151,56 @@ def test_no_valid_line_is_a_failure(data: bytes) -> None:
     result = _normalise_stdin(data)
     assert result.returncode != 0
     assert "no valid line in standard input" in result.stderr.decode()
+
+
+def _mixed_lines(n: int) -> list[str]:
+    """n lines of several kinds: notices, an English ad, blank lines and invalid lines."""
+    kinds: list[object] = [
+        {"id": "n", "text": NOTICE},
+        {"id": "e", "text": "Video editor (native English speaker), BA degree, 2 years abroad."},
+        "",
+        "{broken",
+        {"id": "z", "text": "英语编辑，本科及以上学历，熟练使用Midjourney。"},
+    ]
+    out = []
+    for i in range(n):
+        kind = kinds[i % len(kinds)]
+        out.append(
+            json.dumps({**kind, "id": f"{kind['id']}{i}"}) if isinstance(kind, dict) else kind
+        )
+    return out
+
+
+def _comparable(items: list[dict[str, object] | LineError]) -> list[object]:
+    return [str(o) if isinstance(o, LineError) else o for o in items]
+
+
+def test_worker_processes_give_the_output_of_one_process() -> None:
+    lines = _mixed_lines(3 * BATCH_LINES + 7)  # more than two batches: workers start
+    alone = list(normalise_jsonl(lines, fetched_at=FETCHED, jobs=1))
+    pooled = list(normalise_jsonl(lines, fetched_at=FETCHED, jobs=2))
+    assert _comparable(pooled) == _comparable(alone)
+    errors = [o.line for o in pooled if isinstance(o, LineError)]
+    assert errors == [i + 1 for i in range(len(lines)) if lines[i] == "{broken"]
+
+
+def test_leaving_a_pooled_run_early_stops_its_workers() -> None:
+    out = normalise_jsonl(_mixed_lines(6 * BATCH_LINES), fetched_at=FETCHED, jobs=2)
+    first = [next(out) for _ in range(3)]
+    out.close()  # shuts the pool down: pending batches are cancelled, nothing hangs
+    assert [o["id"] for o in first if isinstance(o, dict)] == ["n0", "e1"]
+    assert isinstance(first[2], LineError) and first[2].line == 4
+
+
+def test_cli_jobs_option_does_not_change_the_output(tmp_path: Path) -> None:
+    lines = _mixed_lines(2 * BATCH_LINES + 30)
+    src = tmp_path / "in.jsonl"
+    src.write_text("\n".join(lines) + "\n", "utf-8")
+    outputs = []
+    for jobs in ("1", "2"):
+        dst = tmp_path / f"out{jobs}.jsonl"
+        result = CliRunner().invoke(cli, ["normalise", str(src), "-o", str(dst), "-j", jobs])
+        assert result.exit_code == 0, result.output
+        assert result.stderr.count("not valid JSON") == lines.count("{broken")
+        outputs.append(dst.read_bytes())
+    assert outputs[0] == outputs[1]

@@ -152,7 +152,16 @@ def _record_cluster_model(db_path: Path, info: dict[str, Any]) -> None:
     help='The day the ads were fetched: resolves relative dates ("3天前", "2 months ago"), '
     "which are left empty without it.",
 )
-def normalise(in_path: Path, out_path: Path | None, fetched_at: str | None) -> None:
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Worker processes; 0: one per usable CPU. Inputs of up to 512 lines, and --jobs 1, "
+    "are normalised in this process. The output is the same for every value.",
+)
+def normalise(in_path: Path, out_path: Path | None, fetched_at: str | None, jobs: int) -> None:
     """Normalise notices from elsewhere: one JSON line in, one record with evidence out.
 
     Input lines are {"id", "text", "url"?, "title"?, "published"?}; IN.jsonl may be - for
@@ -167,7 +176,7 @@ def normalise(in_path: Path, out_path: Path | None, fetched_at: str | None) -> N
     """
     from datetime import datetime
 
-    from analysis.batch import LineError, normalise_jsonl
+    from analysis.batch import LineError, normalise_jsonl, usable_cpus
 
     when = None
     if fetched_at:
@@ -195,7 +204,7 @@ def normalise(in_path: Path, out_path: Path | None, fetched_at: str | None) -> N
     except OSError as exc:
         raise UserError(f"cannot read {in_path}: {exc.strerror or exc}") from exc
     with fh, _output(out_path) as out:
-        for item in normalise_jsonl(utf8_lines(fh), fetched_at=when):
+        for item in normalise_jsonl(utf8_lines(fh), fetched_at=when, jobs=jobs or usable_cpus()):
             if isinstance(item, LineError):
                 skipped += 1
                 click.echo(str(item), err=True)
