@@ -55,14 +55,16 @@ GOLD_SETS = {
     "corpus2_labels.yaml": "real_postings_2.jsonl",
 }
 SPLIT_FILE = "split.yaml"
-# Gold sets 3 and 5: dev-only sets of real ads added later (docs/NORMALISER.md "Gold set 3",
-# "Gold set 5"). Their texts are not in ../shared yet (set 3: URLs in corpus3_sources.yaml; set 5:
-# dataset rows in corpus5_sources.yaml, rebuilt by scripts/gold_set_5_texts.py): a set is scored
-# when its file is in the corpus folder or in --extra-corpus-dir, and skipped otherwise.
+# Gold sets 3, 5 and 6: dev-only sets of real ads added later (docs/NORMALISER.md "Gold set 3",
+# "Gold set 5", "Gold set 6"). Their texts are not in ../shared yet (set 3: URLs in
+# corpus3_sources.yaml; sets 5 and 6: dataset rows in corpus5_sources.yaml and
+# corpus6_sources.yaml, rebuilt by scripts/gold_set_5_texts.py and gold_set_6_texts.py): a set is
+# scored when its file is in the corpus folder or in --extra-corpus-dir, and skipped otherwise.
 # Label file -> (set name, corpus file).
 EXTRA_DEV_SETS = {
     "corpus3_labels.yaml": ("3", "real_postings_3.jsonl"),
     "corpus5_labels.yaml": ("5", "real_postings_5.jsonl"),
+    "corpus6_labels.yaml": ("6", "real_postings_6.jsonl"),
 }
 # Gold set 4: a dev-only set of job-board ads whose texts are rows of the real job datasets in
 # ../shared/samples/job_datasets (label file -> the file saying which row each id is).
@@ -112,7 +114,7 @@ def load_gold(
 def load_extra_dev(
     corpus_dirs: Iterable[Path], gold_dir: Path = DEFAULT_GOLD_DIR, sets: Iterable[str] = ()
 ) -> tuple[dict[str, GoldAd], list[str]]:
-    """The labelled ads of the dev-only extra sets (all, or those named in `sets`: "3", "5")
+    """The labelled ads of the dev-only extra sets (all, or those named in `sets`: "3", "5", "6")
     whose texts are in one of `corpus_dirs`, and the corpus files found nowhere."""
     ads: dict[str, GoldAd] = {}
     missing: list[str] = []
@@ -443,7 +445,7 @@ def _in_sample_note() -> str:
 
 def _dev_sets_trained_on() -> str:
     """The dev material the shipped role model learned from, as its CV figure's n covers it."""
-    sets = [n for n in ("3", "4", "5") if _trained_on(f"gold_set_{n}")]
+    sets = [n for n in ("3", "4", "5", "6") if _trained_on(f"gold_set_{n}")]
     return "dev" + (
         f" and gold set{'s' if len(sets) > 1 else ''} {', '.join(sets)}" if sets else ""
     )
@@ -451,7 +453,7 @@ def _dev_sets_trained_on() -> str:
 
 def _trained_on(key: str) -> bool:
     """Did the shipped role model learn from the dev-only gold set `key` ("gold_set_3" …
-    "gold_set_5"; its sidecar's training counts)?"""
+    "gold_set_6"; its sidecar's training counts)?"""
     return bool(_training_counts().get(key))
 
 

@@ -60,7 +60,7 @@ __all__ = [
     "train_role_model",
 ]
 
-MODEL_VERSION = "7"
+MODEL_VERSION = "8"
 """Bump when features, training data or defaults change; names the model file and its sidecar."""
 
 ROOT = Path(__file__).resolve().parent
@@ -774,7 +774,7 @@ def train_role_model(
     liepin_path: Path = DEFAULT_LIEPIN,
 ) -> int:
     """Choose on dev by CV, fit on the site-labelled ads (Zhilian, Liepin) + all dev, save. Test
-    is never read. Dev is the dev split, gold sets 3 and 5 when their texts are in one of
+    is never read. Dev is the dev split, gold sets 3, 5 and 6 when their texts are in one of
     `extra_dirs`, and gold set 4 when its job datasets are in ../shared (the sidecar counts
     each)."""
     family_version, _ = load_family_map()
@@ -786,8 +786,9 @@ def train_role_model(
     split_dev = load_dev_test_examples(parts=("dev",))["dev"]
     set_3 = load_extra_dev_examples(extra_dirs, sets=["3"]) if extra_dirs else []
     set_5 = load_extra_dev_examples(extra_dirs, sets=["5"]) if extra_dirs else []
+    set_6 = load_extra_dev_examples(extra_dirs, sets=["6"]) if extra_dirs else []
     from_datasets = load_dataset_dev_examples()
-    dev = [*split_dev, *set_3, *from_datasets, *set_5]
+    dev = [*split_dev, *set_3, *from_datasets, *set_5, *set_6]
     choice = choose_on_dev(site_ads, dev, random_state=random_state)
     model = fit_role_model(
         [*site_ads, *dev], C=choice.C, gold_weight=choice.gold_weight, random_state=random_state
@@ -805,6 +806,7 @@ def train_role_model(
             "gold_set_3": len(set_3),
             "gold_set_4": len(from_datasets),
             "gold_set_5": len(set_5),
+            "gold_set_6": len(set_6),
             "per_family": dict(Counter(str(e.family) for e in [*site_ads, *dev]).most_common()),
             "min_per_family": CALIBRATION_FOLDS,  # families with fewer are left to the rules
         },

@@ -1320,3 +1320,105 @@ def test_party_membership_in_a_cleaned_table_row_with_a_bar_in_a_later_cell() ->
 def test_interns_for_students_abroad_have_no_minimum() -> None:
     text = "算法研究\n性质:留学生实习\n学历要求:博士及以上"
     assert not _values(text, "education")
+
+
+# Gold set 6 (English job-board ads, Hong Kong and South-East Asia): the classes its first
+# scoring showed, with sentences written for the test.
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "Chinese" closing a requirement line, after "both" or "&", before "including"
+        (
+            "Analyst\nRequirements:\nAble to write in English and Chinese\nDegree in Law",
+            {"en", "zh"},
+        ),
+        ("Clerk\nGood in English & Chinese.", {"en", "zh"}),
+        ("Officer\nFluent in both Chinese and English.", {"en", "zh"}),
+        ("Assistant\nStrong in English and Chinese including Putonghua;", {"en", "zh"}),
+    ],
+)
+def test_chinese_at_a_line_end_or_after_both_is_a_language(text: str, expected: set[str]) -> None:
+    assert expected <= set(_values(text, "language"))
+
+
+def test_chinese_as_an_adjective_wrapped_onto_the_next_line_is_no_language() -> None:
+    text = "Analyst\nGood communication skills. Our clients include Chinese\nbanks and funds."
+    assert "zh" not in _values(text, "language")
+
+
+@pytest.mark.parametrize(
+    ("text", "degree"),
+    [
+        ("Analyst\nDegree in Economics or a related field.", "bachelor"),
+        ("Analyst\n- University Degree holder with 2 years' experience", "bachelor"),
+        ("Analyst\nDiploma / Degree in Accounting", "bachelor"),
+        ("Analyst\nDegree or above in Statistics", "bachelor"),
+        ("Analyst\nDegree Holder in any discipline", "bachelor"),
+        ("Analyst\nMaster's Degree in Finance is required.", "master"),
+        ("Analyst\nPhD Degree in Physics required.", "phd"),
+    ],
+)
+def test_a_capitalised_bare_degree_is_a_bachelors(text: str, degree: str) -> None:
+    assert set(_values(text, "education")) == {degree}
+
+
+@pytest.mark.parametrize(
+    ("text", "present", "absent"),
+    [
+        # data visualisation: analysis tooling, or charts drawn for a newsroom
+        ("Build data visualisation in Power BI for the sales team.", "data_analysis", "design"),
+        ("Skilled at data visualization (charts, maps) for stories.", "design", "data_analysis"),
+        # statistics and dashboards as work or knowledge; data science; predictive models
+        ("Two years of experience in statistics and analytics.", "data_analysis", None),
+        ("Maintain dashboards for the finance team.", "data_analysis", None),
+        # a monitoring dashboard is an operations system, not analysis
+        ("Build monitoring dashboards for the servers.", None, "data_analysis"),
+        ("Lead data science projects end to end.", "data_analysis", None),
+        ("Build and deploy predictive models on the cloud.", "machine_learning", None),
+        # the statistics a fact-checker checks are no analysis
+        ("Check that names, dates and statistics are right.", None, "data_analysis"),
+        # translating requirements into a system is no translation work
+        ("Translate user needs into technical specifications.", None, "translation"),
+        ("Translate business requirements into databases and reports.", None, "translation"),
+        ("Translate press releases into Spanish.", "translation", None),
+    ],
+)
+def test_taxonomy_2026_12_8_data_work_classes(
+    text: str, present: str | None, absent: str | None
+) -> None:
+    found = _skills(text)
+    assert present is None or present in found
+    assert absent is None or absent not in found
+
+
+@pytest.mark.parametrize(
+    ("text", "aigc"),
+    [
+        # AI named with data or ML as one stack: analytics, not generative AI
+        ("Analyst\nKnowledge of Data & AI tools such as Power BI.", False),
+        ("Scientist\nUse a range of ML/AI models to forecast demand.", False),
+        ("Analyst\nUse AI tools to draft product captions.", True),
+        # a clause that only continues the duty before it
+        ("Engineer\nBuild data pipelines for the warehouse, with a focus on GenAI agents.", True),
+        ("Engineer\nOur office is in the city centre, with a focus on GenAI agents.", False),
+    ],
+)
+def test_generic_ai_words_and_continuing_clauses(text: str, aigc: bool) -> None:
+    assert bool(_values(text, "aigc")) is aigc
+
+
+def test_a_job_boards_date_listed_field_is_the_publication_date() -> None:
+    text = "Data Analyst\nDate Listed\n03 Jul 2025\nJob description\nAnalyse sales data."
+    assert _notice(text).published == date(2025, 7, 3)
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["Data Analyst", "BI Specialist", "Database Administrator", "Analytics Executive"],
+)
+def test_data_titles_are_tech(title: str) -> None:
+    from analysis.normalise.roles import classify_role_family
+
+    assert classify_role_family(title, "", []) == "tech_ai"

@@ -88,7 +88,7 @@ def test_mirror_evidence_is_exact_substring_of_its_position() -> None:
                 assert ev.text and ev.text == p.text[ev.start : ev.end], (parsed.url, f)
 
 
-def test_gold_sets_3_and_5_are_dev_only_with_a_source_for_every_label() -> None:
+def test_extra_gold_sets_are_dev_only_with_a_source_for_every_label() -> None:
     from analysis.evaluate import EXTRA_DEV_SETS
 
     split = load_split()
@@ -114,15 +114,30 @@ def test_gold_set_5_names_a_pinned_dataset_row_for_every_ad() -> None:
     assert len(set(rows)) == len(rows)  # one row each
 
 
+def test_gold_set_6_names_a_pinned_dataset_row_for_every_ad() -> None:
+    sources = yaml.safe_load((GOLD / "corpus6_sources.yaml").read_text("utf-8"))["ads"]
+    labels = load_labels(GOLD / "corpus6_labels.yaml")
+    assert set(sources) == set(labels) and len(labels) == 60
+    for key, where in sources.items():
+        assert len(where["commit"]) == 40 and where["url"].startswith("https://"), key
+        assert isinstance(where["row"], int) and where["row"] >= 0, key
+    rows = [(w["repo"], w["file"], w["row"]) for w in sources.values()]
+    assert len(set(rows)) == len(rows)  # one row each
+
+
 def test_gold_set_3_is_scored_only_where_its_texts_are(tmp_path: Path) -> None:
     from analysis.evaluate import load_extra_dev
 
     ads, missing = load_extra_dev([tmp_path])
-    assert not ads and missing == ["real_postings_3.jsonl", "real_postings_5.jsonl"]
+    assert not ads and missing == [
+        "real_postings_3.jsonl",
+        "real_postings_5.jsonl",
+        "real_postings_6.jsonl",
+    ]
     row = {"id": "c3-001", "url": "http://example.invalid/", "text": "编辑\n本科以上学历。"}
     (tmp_path / "real_postings_3.jsonl").write_text(json.dumps(row, ensure_ascii=False) + "\n")
     ads, missing = load_extra_dev([tmp_path / "absent", tmp_path])
-    assert list(ads) == ["c3-001"] and missing == ["real_postings_5.jsonl"]
+    assert list(ads) == ["c3-001"] and missing == ["real_postings_5.jsonl", "real_postings_6.jsonl"]
     assert ads["c3-001"].label == load_labels(GOLD / "corpus3_labels.yaml")["c3-001"]
     ads, missing = load_extra_dev([tmp_path], sets=["5"])
     assert not ads and missing == ["real_postings_5.jsonl"]

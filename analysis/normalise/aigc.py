@@ -102,6 +102,17 @@ def _is_coverage(low: str, bounds_text: str, start: int, end: int, v: _Vocab) ->
     return v.coverage.search(around) is not None and v.production.search(around) is None
 
 
+# "AI tools" / "AI models" named with data or machine learning as one stack ("Data & AI tools",
+# "ML/AI models"): analytics and classic ML, not generative AI.
+_GENERIC_AI = frozenset({"ai tools", "ai models"})
+_ANALYTICS_BEFORE = re.compile(r"(?:data\s*(?:&|and)?|ml\s*/|machine learning\s*(?:&|and|/))\s*\Z")
+# A clause that only continues the one before it ("…, with a focus on GenAI solutions",
+# "…, including LLM agents"): the duty verb is in the clause before.
+_CONTINUES = re.compile(
+    r"\s*(?:with|including|especially|particularly|in particular|notably|focusing|such as)\b"
+)
+
+
 def _counts(low: str, bounds_text: str, start: int, end: int, v: _Vocab) -> bool:
     """A term counts when its clause has a duty/skill cue and is not about covering AI news.
 
@@ -109,8 +120,14 @@ def _counts(low: str, bounds_text: str, start: int, end: int, v: _Vocab) -> bool
     """
     if _is_coverage(low, bounds_text, start, end, v):
         return False
+    if low[start:end] in _GENERIC_AI and _ANALYTICS_BEFORE.search(low, max(0, start - 24), start):
+        return False
     lo, hi = clause_bounds(bounds_text, start, end, limit=40)
     if v.cue.search(low, lo, hi) is None:  # the term itself may hold the cue: AI训练师
+        if lo and bounds_text[lo - 1] in ",，" and _CONTINUES.match(low, lo):
+            before_lo, before_hi = clause_bounds(bounds_text, lo - 1, lo - 1, limit=200)
+            if v.cue.search(low, before_lo, before_hi) is not None:
+                return not is_excluded(bounds_text, start, end)
         if hi < len(bounds_text) and bounds_text[hi] in ":：":
             # a heading the colon opens (AI大模型相关功能:协助调试并评测效果): its detail
             detail = _DETAIL_END.search(bounds_text, hi + 1, hi + 41)

@@ -58,8 +58,12 @@ _DEGREES = guarded(
         # 一本 / 二本: a bachelor's from a first- or second-tier university
         r"|(?P<bachelor>(?:大学)?本科(?:学历|学位|毕业)?|学士(?:学位)?|(?<![\d第])[一二三]本(?=及以上|以上|学历|院校|毕业|高校)"
         rf"|(?<![A-Za-z])(?:[Bb]achelor{_APOS}?s?(?:\s+degree)?|[Uu]ndergraduate degree"
-        r"|(?:[Rr]ecogni[sz]ed\s+)?[Uu]niversity (?:bachelor )?degree|[Cc]ollege degree"
-        r"|(?:[Uu]niversity|[Cc]ollege) graduates?|[Dd]egree[- ]holders?|[Tt]ertiary degree"
+        r"|(?:[Rr]ecogni[sz]ed\s+)?[Uu]niversity (?:[Bb]achelor )?[Dd]egree|[Cc]ollege [Dd]egree"
+        r"|(?:[Uu]niversity|[Cc]ollege) [Gg]raduates?|[Dd]egree[- ][Hh]olders?|[Tt]ertiary [Dd]egree"
+        # a bare "Degree" heading a requirement (HK and SE Asian boards: "Degree in Computer
+        # Science", "Diploma / Degree in …", "Degree or above"), never the end of "Master's
+        # Degree" or "PhD Degree" (a word and a space before it)
+        r"|(?<![A-Za-z][ '\u2019])Degree(?= in | or above| or higher| or equivalent)"
         rf"|B\.?A\.?(?= degree| in |{_OR_DEGREE}|/|{_ASKED})|B\.?Sc?\.?(?= degree| in | or )|BSc|B\.Sc\."
         r"|(?:[Gg]raduates?|[Aa]lumni) of (?:an? |the )?(?:[Rr]ecogni[sz]ed |[Aa]ccredited )?(?:[Uu]niversity|[Cc]ollege)"
         # "a degree in …", "a first / recognised / relevant degree": a bachelor's

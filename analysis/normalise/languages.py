@@ -394,15 +394,17 @@ def _in_language_list(text: str, m: _Mention, v: _Vocab) -> tuple[bool, bool | N
 # only next to a language word, or after a verb/preposition of language use and before a break.
 _CHINESE_NEXT = re.compile(
     r"(?:[- ]language|\s+(?:speaking|reading|writing|skills?|proficiency|ability|abilities|fluency"
-    r"|characters?|speakers?|texts?|and|or|into|to|as|is|are|at|with|would|will|\(\w+\)))\b"
+    r"|characters?|speakers?|texts?|and|or|into|to|as|is|are|at|with|would|will|including"
+    r"|\(\w+\)))\b"
     r"|\s*\((?:simplified|traditional|mandarin|cantonese|putonghua|native)\)"
-    r"|\s*(?:[,.;:/()\u2013-]|$)",
+    # punctuation, or the end of a line ("… English and Chinese" closing a requirement line)
+    r"|\s*(?:[,.;:/()&\u2013-]|$)|[ \t]*\r?\n",
     re.IGNORECASE,
 )
 _CHINESE_PREV = re.compile(
     r"(?:speak|read|write|understand|translate[ds]?|from|into|between|in|of|fluent|fluency in"
     r"|command of|knowledge of|proficiency in|and|or|simplified|traditional|native|written|spoken"
-    r"|advanced|basic|strong|excellent|good)\s+$"
+    r"|advanced|basic|strong|excellent|good|both)\s+$|&\s*$"
     # an item of a list of names (French, Polish, Czech): the list is of languages
     r"|[A-Za-z]{3,}\s*[,/]\s*$",
     re.IGNORECASE,

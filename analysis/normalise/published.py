@@ -40,6 +40,8 @@ _PUBLISHED_LABEL = guarded(
         r"(?<!截至日期)(?<!出生日期)(?=\s*[:：\]])"
         rf"|(?:{_PREFIX})(?:日期|时间|時間|于|於)|date posted|opening date"
         r"|posting date|date of posting|posted(?: on| at)?|published(?: on)?|updated|update time"
+        # job boards' own field (JobStreet, JobsDB: "Date Listed", "Listed on")
+        r"|date listed|listing date|listed on"
         r"|date(?<![\w ]date)(?=\s*:)"
     )
 )
@@ -55,6 +57,7 @@ _PUBLISHED_WORDS = (
     ("posted", (0,)),
     ("published", (0,)),
     ("update", (0,)),
+    ("listed", (0,)),
 )
 # Labels that name an event's date or time rather than the notice's: 日期 / 时间 / date after
 # another word (考试时间, 出生日期, 工作时间) are not publication labels.

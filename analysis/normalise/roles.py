@@ -31,12 +31,15 @@ ROLE_FAMILIES = (
 # video_visual before it can be editor_translator, and 新媒体运营 social_media_ops. Each family:
 # Chinese words, matched as they are, then English words, matched case-insensitively as whole
 # words. "AIGC视频编导" is video work: AI in a title does not make a tech job, 算法/工程师 do.
+# Data in a title (数据, Data Analyst, Analytics, Database) is tech work.
 _TITLE_WORDS: tuple[tuple[str, str, str], ...] = (
     ("host_anchor", r"主持人|主播|播音|出镜记者", r"anchors?|presenters?|hosts?|newsreaders?"),
     (
         "tech_ai",
         r"算法|工程师|开发|程序|技术|数据",
-        r"engineer|developer|algorithm|data scientist|machine learning|software|programmer|it",
+        r"engineer|developer|algorithm|data scientist|machine learning|software|programmer|it"
+        # as 数据 above: data, analytics and database work (Data Analyst, BI Specialist)
+        r"|data|analytics|database|scientists?|quantitative|bi",
     ),
     (
         "video_visual",

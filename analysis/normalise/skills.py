@@ -265,11 +265,17 @@ _FIRM_AFTER = re.compile(
 )
 # "Translate data into actionable insights", "translate jargon into plain English": a figure of
 # speech, not translation work. Read after an English translation hit, within its sentence.
+# The same with a technical or business artefact as the target ("translate business needs to
+# technical specifications", "… requirements into databases", "results into business strategy").
 _FIGURATIVE_AFTER = re.compile(
     r"[^.;:!?\n]{0,60}?\binto\s+(?:(?:plain|simple|clear|everyday|accessible|engaging|compelling"
-    r"|actionable|visual|practical|concrete|meaningful|effective|creative|measurable|tangible)\b"
+    r"|actionable|visual|practical|concrete|meaningful|effective|creative|measurable|tangible"
+    r"|technical|system|functional|business|data|analytical)\b"
     r"|(?:action|insights?|results|stories|products?|features?|strateg(?:y|ies)|reality|growth"
-    r"|revenue|impact|solutions?|decisions?|plans?)\b)",
+    r"|revenue|impact|solutions?|decisions?|plans?|recommendations?|specifications?|requirements"
+    r"|databases?|dashboards?|models?|code|systems?|designs?|workflows?|processes|kpis|metrics)\b)"
+    r"|[^.;:!?\n]{0,60}?\bto\s+(?:technical|system|functional)\s+"
+    r"(?:specifications?|requirements|designs?)\b",
     re.IGNORECASE,
 )
 # A skill word naming another party's service ("third-party transcription and translation

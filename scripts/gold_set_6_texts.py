@@ -1,0 +1,88 @@
+"""Rebuild the texts of gold set 6 from the public GitHub job-board datasets they are rows of.
+
+Gold set 6 (tests/gold/corpus6_labels.yaml, dev only) labels English ads of scraped job-board
+datasets: round 1, rows of JobsDB Hong Kong (24billys/JobsDB-data-anlysis, 2022; krishgalani/
+jobsdb-scraper, 2025) and JobStreet Malaysia/Singapore (talitharhmd/jobstreet-scraper, 2025) CSV
+files; round 2, ads of a remote-jobs board (vele616/monorepo, 2020-21), one Markdown file each
+(front matter, then the body). The repo keeps which row or file each ad is
+(tests/gold/corpus6_sources.yaml: repository, commit, file, row), never the text. An ad's text is
+its title line (`title | company | location`, each cell stripped, an empty cell or a scraper
+placeholder equal to its column's name left out), a newline, and the description as written;
+the labels are of that text. Writes real_postings_6.jsonl, which
+`icc-talent evaluate --extra-corpus-dir DIR` and `python -m analysis.role_model train
+--extra-corpus-dir DIR` read.
+
+Input: a folder holding the three CSV files and the Markdown files under their own names, as
+`git show COMMIT:PATH` gives them from the repositories and commits named in the sources file.
+
+  python scripts/gold_set_6_texts.py DATASETS_DIR OUT_DIR
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+SOURCES = Path(__file__).resolve().parent.parent / "tests" / "gold" / "corpus6_sources.yaml"
+# Dataset file -> its (title, company, location, description) columns.
+COLUMNS = {
+    "data-scientist-2022-12-06-1 Before.csv": ("title", "company", "district", "job_description"),
+    "sample_output.csv": ("title", "advertiser_name", "location_label", "content"),
+    "jobstreet_data.csv": ("title", "company", "location", "description"),
+}
+MARKDOWN_COLUMNS = ("title", "companyName", "location", "body")
+
+
+def ad_text(row: pd.Series, columns: tuple[str, str, str, str]) -> str:
+    """One row as the ad: the title line, then the description."""
+    *head, description = columns
+    cells = [(name, str(row[name]).strip()) for name in head]
+    title = " | ".join(value for name, value in cells if value and value.lower() != name.lower())
+    return f"{title}\n{str(row[description]).strip()}"
+
+
+def markdown_ad_text(raw: str) -> str:
+    """A job board's Markdown file: its front matter's title, company and location, then its
+    body."""
+    _, front, body = raw.split("---\n", 2)
+    meta = yaml.safe_load(front) or {}
+    row = pd.Series({k: "" if v is None else str(v) for k, v in meta.items()} | {"body": body})
+    return ad_text(row, MARKDOWN_COLUMNS)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("datasets", type=Path, help="folder holding the dataset files")
+    parser.add_argument("out", type=Path, help="folder to write real_postings_6.jsonl into")
+    args = parser.parse_args(argv)
+    ads = yaml.safe_load(SOURCES.read_text("utf-8"))["ads"]
+    tables: dict[str, Any] = {}
+    args.out.mkdir(parents=True, exist_ok=True)
+    with (args.out / "real_postings_6.jsonl").open("w", encoding="utf-8") as fh:
+        for ad_id, source in ads.items():
+            name = Path(str(source["file"])).name
+            try:
+                if name.endswith(".md"):
+                    text = markdown_ad_text((args.datasets / name).read_text("utf-8"))
+                else:
+                    if name not in tables:
+                        path = args.datasets / name
+                        tables[name] = pd.read_csv(path, dtype=str, keep_default_na=False)
+                    text = ad_text(tables[name].iloc[int(source["row"])], COLUMNS[name])
+            except (OSError, KeyError, IndexError, ValueError, yaml.YAMLError) as exc:
+                print(f"{ad_id}: cannot rebuild ({exc})", file=sys.stderr)
+                return 1
+            row = {"id": ad_id, "url": source["url"], "lang": "en", "text": text}
+            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+    print(f"{len(ads)} ads -> {args.out / 'real_postings_6.jsonl'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
