@@ -42,7 +42,7 @@ MARKDOWN_COLUMNS = ("title", "companyName", "location", "body")
 def ad_text(row: pd.Series, columns: tuple[str, str, str, str]) -> str:
     """One row as the ad: the title line, then the description."""
     *head, description = columns
-    cells = [(name, str(row[name]).strip()) for name in head]
+    cells = [(name, str(row.get(name, "")).strip()) for name in head]
     title = " | ".join(value for name, value in cells if value and value.lower() != name.lower())
     return f"{title}\n{str(row[description]).strip()}"
 

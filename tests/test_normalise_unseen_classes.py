@@ -1422,3 +1422,111 @@ def test_data_titles_are_tech(title: str) -> None:
     from analysis.normalise.roles import classify_role_family
 
     assert classify_role_family(title, "", []) == "tech_ai"
+
+
+# Gold set 6, round 2 (English ads of a remote-jobs board: design, PR, content, video): its
+# classes, with sentences written for the test.
+
+
+def test_a_board_title_line_is_titled_by_its_first_part() -> None:
+    from analysis.normalise.text_title import title_of_text
+
+    assert title_of_text("Senior Product Designer | Acme Software | Remote\nWe design.") == (
+        "Senior Product Designer"
+    )
+    assert title_of_text("英语编辑｜某某传媒\n职责") == "英语编辑"
+
+
+@pytest.mark.parametrize(
+    ("text", "present", "absent"),
+    [
+        # translating into anything but a language is a figure of speech
+        ("Translate the brand into 2D and 3D design.", None, "translation"),
+        ("Take the user flows and translate them into wireframes.", None, "translation"),
+        ("Translate the user guides into German and Dutch.", "translation", None),
+        ("Translate marketing copy into the target language.", "translation", None),
+        # polishing designs, or one's own work, is no copy editing
+        ("Design polished, high-fidelity mockups for the app.", None, "copy_editing"),
+        ("You proofread your own work before it ships.", None, "copy_editing"),
+        # brand storytelling, blog posts and games writers are no news writing
+        ("Tell stories that inspire our customers.", None, "news_writing"),
+        ("Write blog articles about each release.", None, "news_writing"),
+        ("We are looking for a games writer for our studio.", None, "news_writing"),
+        ("Write feature articles for the weekend edition.", "news_writing", None),
+        # a presenter of slides is no broadcaster
+        ("A confident communicator and presenter.", None, "broadcasting_hosting"),
+        ("Present news bulletins on the evening show.", "broadcasting_hosting", None),
+        # localized as an adjective is no localisation work
+        ("Deliver a localized content strategy.", None, "localization"),
+        ("Localize the app for Japanese users.", "localization", None),
+        # web, interface and brand design
+        ("Experience in web design and interface design.", "design", None),
+        ("Produce wireframes and mockups for new features.", "design", None),
+        # video the applicant makes, not a product's video streams
+        ("Create video tutorials for new users.", "video_editing", None),
+        ("Our studio lets creators create video streaming shows.", None, "video_editing"),
+        # metrics and results analysed or reported
+        ("Analyse campaign results and report on KPIs monthly.", "data_analysis", None),
+        ("Hands-on experience with Google Analytics.", "data_analysis", None),
+        ("Analyse emerging trends in online culture.", None, "data_analysis"),
+        # colleagues by title, and a notice against recruitment fraud
+        (
+            "Work alongside our writers, social media and community managers.",
+            None,
+            "social_media_operations",
+        ),
+        ("Two years of experience as a community manager.", "social_media_operations", None),
+        (
+            "We never contact candidates through social media platforms.",
+            None,
+            "social_media_operations",
+        ),
+        (
+            "Build pipelines that give insights for our data science and analytics teams.",
+            None,
+            "data_analysis",
+        ),
+    ],
+)
+def test_taxonomy_2026_12_8_round_2_classes(
+    text: str, present: str | None, absent: str | None
+) -> None:
+    found = _skills(text)
+    assert present is None or present in found
+    assert absent is None or absent not in found
+
+
+@pytest.mark.parametrize(
+    ("text", "asked"),
+    [
+        ("Designer\nPerks: a German language course and a new laptop.", set()),
+        ("Moderator\nFluency in languages in addition to English is a plus.", set()),
+        ("Moderator\nFluent English is required.", {"en"}),
+    ],
+)
+def test_a_language_offered_or_taken_as_the_baseline_is_not_asked(
+    text: str, asked: set[str]
+) -> None:
+    assert set(_values(text, "language")) == asked
+
+
+def test_native_in_a_language_is_a_native_speaker() -> None:
+    assert set(_values("Account Executive\nYou are native in Portuguese.", "native_speaker")) == {
+        "pt"
+    }
+
+
+def test_where_applicants_live_now_is_no_experience_abroad() -> None:
+    from analysis.normalise.overseas import detect_overseas
+
+    text = "We confirm work authorization for candidates residing in the United States."
+    assert not detect_overseas(clean_text(text))
+    assert detect_overseas(clean_text("Two years living in the UK or US is required."))
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Writer\nEducated to degree level in Marketing.", "UX\nA professional degree in Design."],
+)
+def test_degree_level_and_professional_degrees_are_bachelors(text: str) -> None:
+    assert set(_values(text, "education")) == {"bachelor"}

@@ -67,7 +67,9 @@ _DEGREES = guarded(
         rf"|B\.?A\.?(?= degree| in |{_OR_DEGREE}|/|{_ASKED})|B\.?Sc?\.?(?= degree| in | or )|BSc|B\.Sc\."
         r"|(?:[Gg]raduates?|[Aa]lumni) of (?:an? |the )?(?:[Rr]ecogni[sz]ed |[Aa]ccredited )?(?:[Uu]niversity|[Cc]ollege)"
         # "a degree in …", "a first / recognised / relevant degree": a bachelor's
-        r"|(?:[Ff]irst|[Rr]ecogni[sz]ed|[Rr]elevant|[Aa]cademic|[Ff]ull-time) degree(?! of)"
+        r"|(?:[Ff]irst|[Rr]ecogni[sz]ed|[Rr]elevant|[Aa]cademic|[Ff]ull-time|[Pp]rofessional) degree(?! of)"
+        # "educated to degree level", "a degree-level qualification"
+        r"|(?:[Ee]ducated|[Qq]ualified) to degree level|[Dd]egree[- ]level (?:qualification|education)"
         r"|(?<![A-Za-z])[Aa] degree(?= in | from ))(?![A-Za-z]))"
         r"|(?P<associate>大专|(?:大学)?专科|高职|副学士|高级文凭"
         r"|(?<![A-Za-z])(?:[Aa]ssociate [Dd]egree|[Hh]igher [Dd]iploma|[Pp]ost-?secondary)(?![A-Za-z]))"

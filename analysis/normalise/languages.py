@@ -185,7 +185,8 @@ def _vocab() -> _Vocab:
         rf"|(?i:mother\s+tongue|native\s+language)\s*[:\-]\s*(?P<i>{lang_any})"
         # "English: Native level", "Spanish - native"; "native fluency in French"
         rf"|(?P<j>{lang_any})\s*[:\-\u2013]\s*(?i:native)(?![- ]?(?i:like))(?![A-Za-z])"
-        rf"|(?<!-)(?<!level )(?i:native\s+(?:fluency|proficiency|command))\s+(?:in|of)\s+(?P<k>{lang_any})"
+        # ("You are native in Spanish": a native speaker too)
+        rf"|(?<!-)(?<!level )(?i:native(?:\s+(?:fluency|proficiency|command)\s+(?:in|of)|\s+in))\s+(?P<k>{lang_any})"
         # a title's "(Native Speakers)" with no language: the language the position names next
         r"|(?P<l>\((?i:native\s+speakers?)\))"
     )
@@ -316,6 +317,24 @@ _APPLICATION_IN = re.compile(
     r"\s+in\s+(?:both\s+)?(?:[a-z]+\s*(?:,|and|or|/)\s*)*)\Z"
     r"|(?:报名材料|申请材料|申请表|简历|求职信)[^。\n;]{0,12}(?:用|使用|以)(?:[\u4e00-\u9fff]{1,3}[、/或和及])*\Z"
 )
+
+
+# A language offered, not asked: a course or lessons among the perks ("German language course").
+_OFFERED_AFTER = re.compile(
+    r"\s+(?:language\s+)?(?:courses?|lessons|classes|tuition)\b", re.IGNORECASE
+)
+# The language others are asked beside ("languages in addition to English", "other than
+# English"): the baseline of the ad, not what the clause asks.
+_BASELINE_BEFORE = re.compile(
+    r"\b(?:in\s+addition\s+to|other\s+than|besides|apart\s+from|beyond)\s+\Z", re.IGNORECASE
+)
+
+
+def _offered_or_baseline(text: str, m: _Mention) -> bool:
+    return bool(
+        _OFFERED_AFTER.match(text, m.end, m.end + 30)
+        or _BASELINE_BEFORE.search(text, max(0, m.start - 30), m.start)
+    )
 
 
 def _waived(text: str, m: _Mention) -> bool:
@@ -713,7 +732,7 @@ def detect_languages(
         if _is_role(text, m, v):
             kind, required = "role", states.requirement(m.start, lo, hi, s_lo)
             required = True if required is None else required
-        elif _is_outlet(text, m, v):
+        elif _is_outlet(text, m, v) or _offered_or_baseline(text, m):
             continue
         elif _names_major(text, m):
             if m.code == "zh":

@@ -71,6 +71,11 @@ _POSTED = re.compile(
 _GAINED = re.compile(
     r"\b(?:gain|gains|gaining|acquire|acquiring|build|get)\b|获得|积累|收获", re.IGNORECASE
 )
+_CURRENT_RESIDENCE = re.compile(
+    r"\b(?:candidates|applicants|those|people|individuals|persons|anyone|residents|you)\s+"
+    r"(?:who\s+(?:are|is)\s+)?(?:currently\s+)?\Z|\bcurrently\s+\Z",
+    re.IGNORECASE,
+)
 # Students abroad as the applicants sought: 仅限留学生, 留学生实习 (not 来华/外国留学生: foreigners).
 _STUDENTS_ABROAD = (
     r"仅限(?:海外|境外)?留学生|(?<!来华)(?<!外国)(?<!国际)(?<!外籍)留学生(?=实习|专场|专项|优先)"
@@ -227,6 +232,14 @@ def _skip(text: str, m: re.Match[str], kind: str) -> bool:
     if kind == "work" and not lived and _POSTED.search(text, lo, m.start()):
         return True
     if lived and _GAINED.search(text, max(lo, m.start() - 24), m.start()):
+        return True
+    # where applicants live now ("candidates residing in the United States", "currently living
+    # in the UK"): a location condition of the job, not experience abroad
+    if (
+        kind == "living"
+        and not lived
+        and _CURRENT_RESIDENCE.search(text, max(0, m.start() - 40), m.start())
+    ):
         return True
     s_lo, s_hi = sentence_bounds(text, m.start(), m.end())
     if _LATIN.search(m.group()) and _REPORTED.search(text, s_lo, s_hi):

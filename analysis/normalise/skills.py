@@ -288,12 +288,12 @@ _PROVIDER_AFTER = re.compile(
 # A colleague's speciality ("work with the translation and design teams", 与编程人员紧密合作):
 # the people the applicant works beside, not the applicant's work.
 _PEER_AFTER = re.compile(
-    r"(?:\s*(?:and|or|&|/|和|及|与|、)\s*[A-Za-z\u4e00-\u9fff-]{1,20}){0,2}?"
+    r"(?:\s*(?:and|or|&|/|和|及|与|、)\s*[A-Za-z\u4e00-\u9fff-]{1,20}(?:\s+[A-Za-z-]{1,20})?){0,2}?"
     r"(?:\s+(?i:teams?|colleagues|staff|personnel|departments?|desks?)\b"
     r"|(?:人员|团队|部门|同事|工程师)(?!工作))"
 )
 _PEER_BEFORE = re.compile(
-    r"(?:\b(?i:with|alongside|between)\s+(?i:the\s+|our\s+|other\s+|its\s+)?"
+    r"(?:\b(?i:with|alongside|between|for\s+(?=the\s|our\s))\s*(?i:the\s+|our\s+|other\s+|its\s+)?"
     r"|(?:与|跟|配合|协同|对接|协助|协调|联系)[^,，。;；\n]{0,12}"
     r"(?:[,，]\s*(?:尤其是|特别是|包括|例如|如)[^,，。;；\n]{0,6})?)\Z"
 )
@@ -311,6 +311,20 @@ _PERSON_NOUN = re.compile(
     r"(?:主播|主持人|摄影师|摄像师|设计师|剪辑师|翻译人员|译员|记者|编辑人员|程序员"
     r"|(?i:anchors?|presenters?|hosts?|photographers?|videographers?|designers?|editors?"
     r"|translators?|interpreters?|reporters?|developers?|programmers?))"
+)
+# English job titles among a skill's words ("social media and community managers") after a
+# partner word earlier in the clause ("work alongside a team of content creators, social media
+# and community managers"): the colleagues, not the applicant's work.
+_EN_PERSON_END = re.compile(
+    r"(?i:managers?|specialists?|coordinators?|executives?|editors?|writers?|designers?"
+    r"|analysts?|scientists?|creators?)\Z"
+)
+_EN_PARTNER_EARLIER = re.compile(r"\b(?i:alongside|with)\b[^.;:!?\n]{0,80}\Z")
+# A notice against recruitment fraud ("we never contact candidates through social media"):
+# the platforms named there are no work of the job.
+_FRAUD_NOTICE = re.compile(
+    r"(?i:\b(?:contact|contacts|contacting|reach(?:es)? out to|approach(?:es)?)\s+"
+    r"(?:candidates|applicants|job seekers|you)\s+(?:through|via|on|by))"
 )
 # Work the applicant judges rather than does (评估视频画面与剪辑质量, 翻译质量评测).
 _JUDGED_BEFORE = re.compile(r"(?:评估|评测|测评|评价|打分|评分)[^,，。;；\n]{0,10}\Z")
@@ -357,6 +371,29 @@ _NEWS_NOT_WRITTEN = re.compile(
 _ACADEMIC = re.compile(r"论文|学术|(?i:\bsci\b|academic)")
 # "Polish" capitalised inside a sentence, or before speaker/language words, names the language.
 _POLISH_LANGUAGE_AFTER = re.compile(r"\s+(?:speakers?|language|native|translators?|market)\b")
+# Polishing a design (polished, high-fidelity mockups; polishing existing designs): design work.
+_POLISHED_DESIGN = re.compile(
+    r"[^.;:\n]{0,30}?\b(?:designs?|mockups?|prototypes?|interfaces?|ui|visuals?|flows?|layouts?"
+    r"|animations?|illustrations?|graphics)\b",
+    re.IGNORECASE,
+)
+# Editing or proofreading one's own work ("edit and proofread your own work"): not others' copy.
+_OWN_WORK_AFTER = re.compile(r"[^.;:\n]{0,25}?\byour own\b", re.IGNORECASE)
+# "Translate X into Y": translation work only when Y is a language ("into English", "into the
+# target language", "into several languages"); into anything else it is a figure of speech
+# (into wireframes, into 2D and 3D design, into a roadmap).
+_INTO_TARGET = re.compile(r"[^.;:!?\n]{0,60}?\binto\s+", re.IGNORECASE)
+_LANGUAGE_TARGET = re.compile(
+    r"(?:(?:the|a|an|other|their|its|our|your|target|foreign|local|several|multiple|various"
+    r"|different|many|\d+|simplified|traditional|plain|clear|native|written|spoken|idiomatic"
+    r"|fluent|accurate|natural|british|american|standard)\s+){0,3}"
+    r"(?:languages?|english|chinese|mandarin|cantonese|putonghua|japanese|korean|french|german"
+    r"|spanish|portuguese|italian|russian|arabic|dutch|thai|vietnamese|malay|indonesian|hindi"
+    r"|urdu|turkish|persian|farsi|hebrew|greek|polish|czech|swedish|danish|norwegian|finnish"
+    r"|hungarian|romanian|ukrainian|bengali|tamil|filipino|tagalog|swahili|burmese|khmer|lao"
+    r"|mongolian|kazakh|uzbek|nepali|sinhala|other\s+languages)\b",
+    re.IGNORECASE,
+)
 _SENTENCE_OPENERS = frozenset(".!?:;\n•-*\u2022\u25cf)")
 # A skill waived in its own phrase (无需拍摄, 也无需出镜, "no need to shoot or edit"): not asked. Only
 # a cue before the word counts, and not 不限 (context._NEGATED's clause test): 包括但不限于剪辑 asks.
@@ -397,16 +434,22 @@ _NOT_MAJOR_GAP = re.compile(r"经验|经历|工作|负责|能力|(?i:experience|
 
 def _figurative(text: str, sid: str, start: int, end: int) -> bool:
     """Is an English translation word at text[start:end] a figure of speech (translate data into
-    insights), or is "Polish" the language (French, Polish, Czech; Polish speakers)?"""
-    if sid == "copy_editing" and text.startswith("Polish", start):
-        return _POLISH_LANGUAGE_AFTER.match(text, end) is not None or not _at_sentence_start(
-            text, start
-        )
-    return (
-        sid == "translation"
-        and text[start].isascii()
-        and _FIGURATIVE_AFTER.match(text, end) is not None
-    )
+    insights, translate the brand into 3D design), is "Polish" the language (French, Polish,
+    Czech; Polish speakers), or is polishing done to designs or to one's own work?"""
+    if sid == "copy_editing" and text[start].isascii():
+        if text.startswith("Polish", start):
+            return _POLISH_LANGUAGE_AFTER.match(text, end) is not None or not _at_sentence_start(
+                text, start
+            )
+        if text[start:end].lower().startswith("polish") and _POLISHED_DESIGN.match(text, end):
+            return True
+        return _OWN_WORK_AFTER.match(text, end) is not None
+    if sid != "translation" or not text[start].isascii():
+        return False
+    if _FIGURATIVE_AFTER.match(text, end) is not None:
+        return True
+    into = _INTO_TARGET.match(text, end)
+    return into is not None and _LANGUAGE_TARGET.match(text, into.end()) is None
 
 
 def _at_sentence_start(text: str, start: int) -> bool:
@@ -435,6 +478,16 @@ def _others_work(text: str, sid: str, start: int, end: int) -> bool:
         return True
     if _names_a_person(text, start, end) and _PARTNER_OPENS_CLAUSE.search(before):
         return True
+    if (
+        text[start].isascii()
+        and _EN_PERSON_END.search(text, start, end) is not None
+        and _EN_PARTNER_EARLIER.search(text, max(0, start - 90), start) is not None
+    ):
+        return True
+    if sid == "social_media_operations":
+        lo, hi = sentence_bounds(text, start, end)
+        if _FRAUD_NOTICE.search(text, lo, hi) is not None:
+            return True
     if sid == "machine_learning" and _serves_data(text, start, end):
         return True
     if (

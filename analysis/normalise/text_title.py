@@ -4,7 +4,8 @@ Input: the text of a posting given without a title (a JSON line of `icc-talent n
 corpus ad). Output: its title: a labelled one ("Posting Title: …", "职位名称：…") among the first
 lines; else the first line, unless that is a section heading ("Job Summary", "岗位职责") or a
 breadcrumb and the second line looks like a title (short, not a heading, field, numbered
-section, bullet or sentence): then the second line. Reads at most HEAD_CHARS characters.
+section, bullet or sentence): then the second line; of a line "Title | Employer | Place", its
+first part. Reads at most HEAD_CHARS characters.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ _ENUMERATED = re.compile(
 _FIELD_LINE = re.compile(r"[^\s:：][^:：]{0,30}[:：]\s*\S")  # "Country: United States"
 _BULLET = re.compile(r"[•·\-\u2013*■●◆▪]")
 _SENTENCE_END = re.compile(r"[.。;；!！?？:：]$")
+_BAR = re.compile(r"\s+[|｜]\s+|｜")
 
 
 def title_of_text(text: str) -> str:
@@ -68,8 +70,15 @@ def title_of_text(text: str) -> str:
             return lines[i + 1][:TITLE_CHARS]
     first = lines[0]
     if _is_heading(first) and len(lines) > 1 and _is_title_like(lines[1]):
-        return lines[1][:TITLE_CHARS]
-    return first[:TITLE_CHARS]
+        return _before_bar(lines[1])[:TITLE_CHARS]
+    return _before_bar(first)[:TITLE_CHARS]
+
+
+def _before_bar(line: str) -> str:
+    """A page or board title line "Title | Employer | Place" is titled by its first part (the
+    employer's name, "… Software Ltd", must not make a designer a tech job)."""
+    head = _BAR.split(line, 1)[0].strip()
+    return head or line
 
 
 def _may_be_labelled(line: str) -> bool:
