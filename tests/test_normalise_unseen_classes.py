@@ -1530,3 +1530,19 @@ def test_where_applicants_live_now_is_no_experience_abroad() -> None:
 )
 def test_degree_level_and_professional_degrees_are_bachelors(text: str) -> None:
     assert set(_values(text, "education")) == {"bachelor"}
+
+
+@pytest.mark.parametrize(
+    ("text", "aigc"),
+    [
+        # generative models explored, researched or developed as duties (set 5, round 4)
+        ("算法研究员\n1、探索基于LLM的智能体交互方案。", True),
+        ("研究工程师\n1、研究和开发多模态模型,包括图像、3D生成等方向。", True),
+        ("Researcher\nExplore GAN-based image synthesis for our products.", True),
+        # an interest in large models is no duty
+        ("算法实习生\n任职要求:对AI大模型和应用充满热情。", False),
+        ("Intern\nPassionate about generative AI and its uses.", False),
+    ],
+)
+def test_generative_models_explored_or_developed_and_interests(text: str, aigc: bool) -> None:
+    assert bool(_values(text, "aigc")) is aigc
