@@ -1445,6 +1445,7 @@ def test_a_board_title_line_is_titled_by_its_first_part() -> None:
         ("Take the user flows and translate them into wireframes.", None, "translation"),
         ("Translate the user guides into German and Dutch.", "translation", None),
         ("Translate marketing copy into the target language.", "translation", None),
+        ("Translate Chinese documents into high-quality English.", "translation", None),
         # polishing designs, or one's own work, is no copy editing
         ("Design polished, high-fidelity mockups for the app.", None, "copy_editing"),
         ("You proofread your own work before it ships.", None, "copy_editing"),

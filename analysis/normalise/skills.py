@@ -380,13 +380,12 @@ _POLISHED_DESIGN = re.compile(
 # Editing or proofreading one's own work ("edit and proofread your own work"): not others' copy.
 _OWN_WORK_AFTER = re.compile(r"[^.;:\n]{0,25}?\byour own\b", re.IGNORECASE)
 # "Translate X into Y": translation work only when Y is a language ("into English", "into the
-# target language", "into several languages"); into anything else it is a figure of speech
+# target language", "into high-quality English"); into anything else it is a figure of speech
 # (into wireframes, into 2D and 3D design, into a roadmap).
 _INTO_TARGET = re.compile(r"[^.;:!?\n]{0,60}?\binto\s+", re.IGNORECASE)
 _LANGUAGE_TARGET = re.compile(
-    r"(?:(?:the|a|an|other|their|its|our|your|target|foreign|local|several|multiple|various"
-    r"|different|many|\d+|simplified|traditional|plain|clear|native|written|spoken|idiomatic"
-    r"|fluent|accurate|natural|british|american|standard)\s+){0,3}"
+    # up to three words before the language (the target language, high-quality idiomatic English)
+    r"(?:[\w\u2019'-]+\s+){0,3}?"
     r"(?:languages?|english|chinese|mandarin|cantonese|putonghua|japanese|korean|french|german"
     r"|spanish|portuguese|italian|russian|arabic|dutch|thai|vietnamese|malay|indonesian|hindi"
     r"|urdu|turkish|persian|farsi|hebrew|greek|polish|czech|swedish|danish|norwegian|finnish"
