@@ -445,7 +445,8 @@ def _in_sample_note() -> str:
 
 def _dev_sets_trained_on() -> str:
     """The dev material the shipped role model learned from, as its CV figure's n covers it."""
-    sets = [n for n in ("3", "4", "5", "6") if _trained_on(f"gold_set_{n}")]
+    names = sorted([*(name for name, _ in EXTRA_DEV_SETS.values()), "4"])
+    sets = [n for n in names if _trained_on(f"gold_set_{n}")]
     return "dev" + (
         f" and gold set{'s' if len(sets) > 1 else ''} {', '.join(sets)}" if sets else ""
     )
@@ -493,8 +494,8 @@ def main(argv: list[str] | None = None) -> int:
         "--extra-corpus-dir",
         type=Path,
         default=None,
-        help="folder holding the texts of the dev-only gold sets 3 and 5 (real_postings_3.jsonl, "
-        "real_postings_5.jsonl)",
+        help="folder holding the texts of the dev-only gold sets 3, 5 and 6 "
+        "(real_postings_3.jsonl, _5, _6)",
     )
     parser.add_argument(
         "--misses", action="store_true", help="also list every disagreement on dev (never test)"

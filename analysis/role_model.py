@@ -483,7 +483,7 @@ def load_dev_test_examples(
 def load_extra_dev_examples(
     extra_dirs: Sequence[Path], gold_dir: Path | None = None, sets: Sequence[str] = ()
 ) -> list[RoleExample]:
-    """The role examples of the dev-only gold sets 3 and 5 (or those named in `sets`) whose
+    """The role examples of the dev-only extra gold sets (all, or those named in `sets`) whose
     texts are in one of `extra_dirs` (analysis.evaluate.load_extra_dev); none when their texts
     are nowhere."""
     from analysis import evaluate
@@ -784,11 +784,15 @@ def train_role_model(
         *load_liepin_examples(liepin_path, exclude_urls=gold_urls),
     ]
     split_dev = load_dev_test_examples(parts=("dev",))["dev"]
-    set_3 = load_extra_dev_examples(extra_dirs, sets=["3"]) if extra_dirs else []
-    set_5 = load_extra_dev_examples(extra_dirs, sets=["5"]) if extra_dirs else []
-    set_6 = load_extra_dev_examples(extra_dirs, sets=["6"]) if extra_dirs else []
+    from analysis.evaluate import EXTRA_DEV_SETS
+
+    extra = {  # set name -> its examples: "3", "5", "6"
+        name: load_extra_dev_examples(extra_dirs, sets=[name]) if extra_dirs else []
+        for name, _ in EXTRA_DEV_SETS.values()
+    }
     from_datasets = load_dataset_dev_examples()
-    dev = [*split_dev, *set_3, *from_datasets, *set_5, *set_6]
+    # set 4 after set 3, as the sets joined (the order fixes the CV folds and so the model)
+    dev = [*split_dev, *extra["3"], *from_datasets, *extra["5"], *extra["6"]]
     choice = choose_on_dev(site_ads, dev, random_state=random_state)
     model = fit_role_model(
         [*site_ads, *dev], C=choice.C, gold_weight=choice.gold_weight, random_state=random_state
@@ -803,10 +807,8 @@ def train_role_model(
             "zhilian": sum(e.id.startswith("zl-") for e in site_ads),
             "liepin": sum(e.id.startswith("lp-") for e in site_ads),
             "dev_gold": len(split_dev),
-            "gold_set_3": len(set_3),
+            **{f"gold_set_{name}": len(examples) for name, examples in extra.items()},
             "gold_set_4": len(from_datasets),
-            "gold_set_5": len(set_5),
-            "gold_set_6": len(set_6),
             "per_family": dict(Counter(str(e.family) for e in [*site_ads, *dev]).most_common()),
             "min_per_family": CALIBRATION_FOLDS,  # families with fewer are left to the rules
         },
@@ -879,8 +881,8 @@ def main(argv: list[str] | None = None) -> int:
         type=Path,
         action="append",
         default=[],
-        help="a folder holding the texts of the dev-only gold sets 3 and 5 (real_postings_3.jsonl, "
-        "real_postings_5.jsonl): their ads join dev for the choice and the fit",
+        help="a folder holding the texts of the dev-only gold sets 3, 5 and 6 "
+        "(real_postings_3.jsonl, _5, _6): their ads join dev for the choice and the fit",
     )
     for p in (t, sub.add_parser("evaluate", help="dev (CV) and test accuracy: rules, model, both")):
         p.add_argument("--models-dir", type=Path, default=MODELS_DIR)

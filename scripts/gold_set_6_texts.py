@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -39,10 +40,11 @@ COLUMNS = {
 MARKDOWN_COLUMNS = ("title", "companyName", "location", "body")
 
 
-def ad_text(row: pd.Series, columns: tuple[str, str, str, str]) -> str:
-    """One row as the ad: the title line, then the description."""
+def ad_text(row: Mapping[str, Any], columns: tuple[str, str, str, str]) -> str:
+    """One row (a CSV row or a file's front matter) as the ad: the title line, then the
+    description."""
     *head, description = columns
-    cells = [(name, str(row.get(name, "")).strip()) for name in head]
+    cells = [(name, str(row.get(name) or "").strip()) for name in head]
     title = " | ".join(value for name, value in cells if value and value.lower() != name.lower())
     return f"{title}\n{str(row[description]).strip()}"
 
@@ -52,8 +54,7 @@ def markdown_ad_text(raw: str) -> str:
     body."""
     _, front, body = raw.split("---\n", 2)
     meta = yaml.safe_load(front) or {}
-    row = pd.Series({k: "" if v is None else str(v) for k, v in meta.items()} | {"body": body})
-    return ad_text(row, MARKDOWN_COLUMNS)
+    return ad_text({**meta, "body": body}, MARKDOWN_COLUMNS)
 
 
 def main(argv: list[str] | None = None) -> int:

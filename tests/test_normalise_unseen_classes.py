@@ -1424,6 +1424,12 @@ def test_data_titles_are_tech(title: str) -> None:
     assert classify_role_family(title, "", []) == "tech_ai"
 
 
+def test_a_bilingual_title_is_not_business_intelligence() -> None:
+    from analysis.normalise.roles import classify_role_family
+
+    assert classify_role_family("Bi-lingual Editor", "", []) == "editor_translator"
+
+
 # Gold set 6, round 2 (English ads of a remote-jobs board: design, PR, content, video): its
 # classes, with sentences written for the test.
 

@@ -39,7 +39,7 @@ _TITLE_WORDS: tuple[tuple[str, str, str], ...] = (
         r"算法|工程师|开发|程序|技术|数据",
         r"engineer|developer|algorithm|data scientist|machine learning|software|programmer|it"
         # as 数据 above: data, analytics and database work (Data Analyst, BI Specialist)
-        r"|data|analytics|database|scientists?|quantitative|bi",
+        r"|data|analytics|database|scientists?|quantitative|bi(?!-)",  # not Bi-lingual
     ),
     (
         "video_visual",

@@ -383,16 +383,23 @@ _OWN_WORK_AFTER = re.compile(r"[^.;:\n]{0,25}?\byour own\b", re.IGNORECASE)
 # target language", "into high-quality English"); into anything else it is a figure of speech
 # (into wireframes, into 2D and 3D design, into a roadmap).
 _INTO_TARGET = re.compile(r"[^.;:!?\n]{0,60}?\binto\s+", re.IGNORECASE)
-_LANGUAGE_TARGET = re.compile(
-    # up to three words before the language (the target language, high-quality idiomatic English)
-    r"(?:[\w\u2019'-]+\s+){0,3}?"
-    r"(?:languages?|english|chinese|mandarin|cantonese|putonghua|japanese|korean|french|german"
-    r"|spanish|portuguese|italian|russian|arabic|dutch|thai|vietnamese|malay|indonesian|hindi"
-    r"|urdu|turkish|persian|farsi|hebrew|greek|polish|czech|swedish|danish|norwegian|finnish"
-    r"|hungarian|romanian|ukrainian|bengali|tamil|filipino|tagalog|swahili|burmese|khmer|lao"
-    r"|mongolian|kazakh|uzbek|nepali|sinhala|other\s+languages)\b",
-    re.IGNORECASE,
-)
+
+
+@cache
+def _language_target() -> re.Pattern[str]:
+    """A language name of analysis/vocab/languages.yaml (or "language(s)"), after up to three
+    words: the target language, high-quality idiomatic English."""
+    names = [
+        str(name)
+        for entry in load_vocab("languages")["languages"].values()
+        for name in entry.get("en", [])
+    ]
+    alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    return re.compile(
+        rf"(?:[\w\u2019'-]+\s+){{0,3}}?(?:languages?|{alternatives})\b", re.IGNORECASE
+    )
+
+
 _SENTENCE_OPENERS = frozenset(".!?:;\n•-*\u2022\u25cf)")
 # A skill waived in its own phrase (无需拍摄, 也无需出镜, "no need to shoot or edit"): not asked. Only
 # a cue before the word counts, and not 不限 (context._NEGATED's clause test): 包括但不限于剪辑 asks.
@@ -448,7 +455,7 @@ def _figurative(text: str, sid: str, start: int, end: int) -> bool:
     if _FIGURATIVE_AFTER.match(text, end) is not None:
         return True
     into = _INTO_TARGET.match(text, end)
-    return into is not None and _LANGUAGE_TARGET.match(text, into.end()) is None
+    return into is not None and _language_target().match(text, into.end()) is None
 
 
 def _at_sentence_start(text: str, start: int) -> bool:
