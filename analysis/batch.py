@@ -7,15 +7,18 @@ the per-position records (see `record_of`), or a `LineError` for a line that can
 
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
 import multiprocessing
 import os
 from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import chain, islice
+from multiprocessing.pool import AsyncResult
+from pathlib import Path
 from typing import Any
 
 from analysis.models import Finding, NormalisedNotice, ParsedNotice, Position
@@ -23,7 +26,17 @@ from analysis.normalise import normalise_notice
 from analysis.normalise.text_title import title_of_text
 from analysis.role_family import assign_role_families
 
-__all__ = ["LineError", "normalise_jsonl", "normalise_record", "record_of", "usable_cpus"]
+__all__ = [
+    "LineError",
+    "count_lines",
+    "default_jobs",
+    "normalise_jsonl",
+    "normalise_record",
+    "record_of",
+    "usable_cpus",
+]
+
+log = logging.getLogger(__name__)
 
 _EDUCATION_RANK = {"none": 0, "associate": 1, "bachelor": 2, "master": 3, "phd": 4}
 _PARTY_RANK = {"required": 3, "preferred": 2, "none": 1}
@@ -216,18 +229,27 @@ def _is_unicode_text(value: str) -> bool:
 
 
 def normalise_jsonl(
-    lines: Iterable[str], *, fetched_at: datetime | None = None, jobs: int = 1
+    lines: Iterable[str],
+    *,
+    fetched_at: datetime | None = None,
+    jobs: int = 1,
+    parent_works: bool = True,
 ) -> Iterator[dict[str, Any] | LineError]:
     """Normalise JSON lines: an output dict per valid line, a LineError per invalid one.
 
     Blank lines are skipped silently. `fetched_at` resolves relative dates ("3天前", "2 months
     ago"); without it they are unknown (never counted from today). Lines are normalised in
     batches of BATCH_LINES so that the role model reads a batch's positions in one call; output
-    keeps the input order. With `jobs` > 1, batches are normalised in that many worker
-    processes, at most twice `jobs` batches in flight (memory stays bounded); the output is the
-    same as with one process. An input of up to two batches is normalised here, without workers.
-    Workers are started with "spawn" (never fork: the caller may hold locks and threads), so a
-    script that asks for jobs > 1 needs the usual `if __name__ == "__main__":` guard.
+    keeps the input order.
+
+    With `jobs` > 1 and more than two batches, that many worker processes start at once and this
+    process normalises batches itself until the first worker is ready (a worker's start-up, its
+    imports and vocabularies, takes a second or two); from then on the workers take every batch,
+    at most twice `jobs` in flight (memory stays bounded). An input that ends before a worker is
+    ready does not wait for one: the workers are stopped. `parent_works=False` makes this process
+    wait for the first worker instead. The output is the same as with one process. Workers are
+    started with "spawn" (never fork: the caller may hold locks and threads), so a script that
+    asks for jobs > 1 needs the usual `if __name__ == "__main__":` guard.
     """
     batches = numbered_batches(lines)
     if jobs <= 1:
@@ -239,17 +261,72 @@ def normalise_jsonl(
         for batch in head:
             yield from _restored(records_of_batch(batch, fetched_at))
         return
-    pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"))
+    yield from _pooled(chain(head, batches), fetched_at, jobs, parent_works)
+
+
+def _pooled(
+    batches: Iterator[list[tuple[int, str]]],
+    fetched_at: datetime | None,
+    jobs: int,
+    parent_works: bool,
+) -> Iterator[dict[str, Any] | LineError]:
+    """The records of `batches` in order: here until a worker is ready, then in the workers."""
+    pool = multiprocessing.get_context("spawn").Pool(jobs, initializer=warm_up)
+    here = pooled = 0
     try:
-        pending: deque[Future[list[dict[str, Any] | tuple[int, str]]]] = deque()
-        for batch in chain(head, batches):
-            pending.append(pool.submit(records_of_batch, batch, fetched_at))
+        probe = pool.apply_async(os.getpid)  # answered once the first worker has warmed up
+        if not parent_works:
+            probe.wait()
+        while not probe.ready():
+            batch = next(batches, None)
+            if batch is None:
+                return
+            yield from _restored(records_of_batch(batch, fetched_at))
+            here += 1
+        pending: deque[AsyncResult[list[dict[str, Any] | tuple[int, str]]]] = deque()
+        for batch in batches:
+            pending.append(pool.apply_async(records_of_batch, (batch, fetched_at)))
+            pooled += 1
             if len(pending) >= 2 * jobs:
-                yield from _restored(pending.popleft().result())
+                yield from _restored(pending.popleft().get())
         while pending:
-            yield from _restored(pending.popleft().result())
+            yield from _restored(pending.popleft().get())
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        pool.terminate()  # idle or still starting: nothing is waited for
+        log.debug("normalise: %d batches in this process, %d in %d workers", here, pooled, jobs)
+
+
+def warm_up() -> None:
+    """A worker's start: load the vocabularies, automata and role model before the first batch.
+
+    Never raises: a pool re-spawns a worker whose initializer fails, for ever; a real fault
+    shows up where it belongs, in the first batch the worker is given."""
+    with contextlib.suppress(Exception):
+        records_of_batch([(1, json.dumps({"id": "warm-up", "text": "英语编辑 translator"}))], None)
+
+
+WORKERS_FROM_LINES = 5000
+"""Below this many input lines the default is one process: each worker's start-up (imports,
+vocabularies, the role model: about 2 s on 2 CPUs) costs more than it saves (NORMALISER.md,
+Speed)."""
+
+
+def default_jobs(line_count: int | None) -> int:
+    """The default worker count for an input of `line_count` lines (None: unknown, a stream):
+    one per usable CPU, or 1 for a known input shorter than WORKERS_FROM_LINES."""
+    if line_count is not None and line_count < WORKERS_FROM_LINES:
+        return 1
+    return usable_cpus()
+
+
+def count_lines(path: Path, *, up_to: int | None = None, chunk: int = 1 << 20) -> int:
+    """The newlines in a file, read a chunk at a time (bounded memory); with `up_to`, reading
+    stops once that many are counted (the count returned may pass it by one chunk's worth)."""
+    lines = 0
+    with path.open("rb") as fh:
+        while (up_to is None or lines < up_to) and (block := fh.read(chunk)):
+            lines += block.count(b"\n")
+    return lines
 
 
 def usable_cpus() -> int:

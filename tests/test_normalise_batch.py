@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import logging
+import multiprocessing
 import subprocess
 import sys
 from datetime import datetime
@@ -11,7 +13,15 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from analysis.batch import BATCH_LINES, LineError, normalise_jsonl
+from analysis.batch import (
+    BATCH_LINES,
+    WORKERS_FROM_LINES,
+    LineError,
+    count_lines,
+    default_jobs,
+    normalise_jsonl,
+    usable_cpus,
+)
 from analysis.cli import cli
 
 FETCHED = datetime(2025, 3, 20)
@@ -175,21 +185,33 @@ def _comparable(items: list[dict[str, object] | LineError]) -> list[object]:
     return [str(o) if isinstance(o, LineError) else o for o in items]
 
 
-def test_worker_processes_give_the_output_of_one_process() -> None:
-    lines = _mixed_lines(3 * BATCH_LINES + 7)  # more than two batches: workers start
+@pytest.mark.parametrize("parent_works", [True, False])
+def test_worker_processes_give_the_output_of_one_process(
+    parent_works: bool, caplog: pytest.LogCaptureFixture
+) -> None:
+    lines = _mixed_lines(4 * BATCH_LINES + 7)  # more than two batches: workers start
     alone = list(normalise_jsonl(lines, fetched_at=FETCHED, jobs=1))
-    pooled = list(normalise_jsonl(lines, fetched_at=FETCHED, jobs=2))
+    with caplog.at_level(logging.DEBUG, logger="analysis.batch"):
+        pooled = list(normalise_jsonl(lines, fetched_at=FETCHED, jobs=2, parent_works=parent_works))
     assert _comparable(pooled) == _comparable(alone)
     errors = [o.line for o in pooled if isinstance(o, LineError)]
     assert errors == [i + 1 for i in range(len(lines)) if lines[i] == "{broken"]
+    assert multiprocessing.active_children() == []  # the workers are stopped, none left behind
+    if not parent_works:  # every batch went to a worker
+        batches = -(-sum(1 for line in lines if line.strip()) // BATCH_LINES)
+        assert f"0 batches in this process, {batches} in 2 workers" in caplog.text
 
 
 def test_leaving_a_pooled_run_early_stops_its_workers() -> None:
-    out = normalise_jsonl(_mixed_lines(6 * BATCH_LINES), fetched_at=FETCHED, jobs=2)
-    first = [next(out) for _ in range(3)]
-    out.close()  # shuts the pool down: pending batches are cancelled, nothing hangs
-    assert [o["id"] for o in first if isinstance(o, dict)] == ["n0", "e1"]
-    assert isinstance(first[2], LineError) and first[2].line == 4
+    for parent_works in (True, False):
+        out = normalise_jsonl(
+            _mixed_lines(6 * BATCH_LINES), fetched_at=FETCHED, jobs=2, parent_works=parent_works
+        )
+        first = [next(out) for _ in range(3)]
+        out.close()  # stops the pool: pending batches are dropped, nothing hangs
+        assert [o["id"] for o in first if isinstance(o, dict)] == ["n0", "e1"]
+        assert isinstance(first[2], LineError) and first[2].line == 4
+        assert multiprocessing.active_children() == []
 
 
 def test_cli_jobs_option_does_not_change_the_output(tmp_path: Path) -> None:
@@ -197,10 +219,25 @@ def test_cli_jobs_option_does_not_change_the_output(tmp_path: Path) -> None:
     src = tmp_path / "in.jsonl"
     src.write_text("\n".join(lines) + "\n", "utf-8")
     outputs = []
-    for jobs in ("1", "2"):
+    for jobs in ("0", "1", "2"):
         dst = tmp_path / f"out{jobs}.jsonl"
         result = CliRunner().invoke(cli, ["normalise", str(src), "-o", str(dst), "-j", jobs])
         assert result.exit_code == 0, result.output
         assert result.stderr.count("not valid JSON") == lines.count("{broken")
         outputs.append(dst.read_bytes())
-    assert outputs[0] == outputs[1]
+    assert outputs[0] == outputs[1] == outputs[2]
+
+
+def test_default_jobs_is_one_process_for_a_short_known_input() -> None:
+    assert default_jobs(0) == default_jobs(WORKERS_FROM_LINES - 1) == 1
+    assert default_jobs(WORKERS_FROM_LINES) == default_jobs(None) == usable_cpus()
+
+
+@pytest.mark.parametrize("chunk", [1, 3, 1 << 20])
+def test_count_lines_reads_in_chunks_and_can_stop_early(tmp_path: Path, chunk: int) -> None:
+    path = tmp_path / "in.jsonl"
+    path.write_bytes(b"a\n\nbb\nlast line without newline")
+    assert count_lines(path, chunk=chunk) == 3
+    assert 2 <= count_lines(path, up_to=2, chunk=chunk) <= 3
+    if chunk == 1:
+        assert count_lines(path, up_to=2, chunk=chunk) == 2  # stopped before the end

@@ -158,9 +158,9 @@ def _record_cluster_model(db_path: Path, info: dict[str, Any]) -> None:
     type=click.IntRange(min=0),
     default=0,
     show_default=True,
-    help="Worker processes; 0: one per usable CPU. Inputs of up to 512 lines, and --jobs 1, "
-    "are normalised in this process. Workers take about 2 s to start, so below a few thousand "
-    "lines --jobs 1 is as fast. The output is the same for every value.",
+    help="Worker processes; 0: one per usable CPU, or 1 for an input file of fewer than 5,000 "
+    "lines (workers take about 2 s to start; this process works meanwhile). Inputs of up to "
+    "512 lines are always normalised in this process. The output is the same for every value.",
 )
 def normalise(in_path: Path, out_path: Path | None, fetched_at: str | None, jobs: int) -> None:
     """Normalise notices from elsewhere: one JSON line in, one record with evidence out.
@@ -177,7 +177,13 @@ def normalise(in_path: Path, out_path: Path | None, fetched_at: str | None, jobs
     """
     from datetime import datetime
 
-    from analysis.batch import LineError, normalise_jsonl, usable_cpus
+    from analysis.batch import (
+        WORKERS_FROM_LINES,
+        LineError,
+        count_lines,
+        default_jobs,
+        normalise_jsonl,
+    )
 
     when = None
     if fetched_at:
@@ -204,8 +210,11 @@ def normalise(in_path: Path, out_path: Path | None, fetched_at: str | None, jobs
         fh = sys.stdin.buffer if str(in_path) == "-" else in_path.open("rb")
     except OSError as exc:
         raise UserError(f"cannot read {in_path}: {exc.strerror or exc}") from exc
+    if not jobs:
+        known = str(in_path) != "-" and in_path.is_file()
+        jobs = default_jobs(count_lines(in_path, up_to=WORKERS_FROM_LINES) if known else None)
     with fh, _output(out_path) as out:
-        for item in normalise_jsonl(utf8_lines(fh), fetched_at=when, jobs=jobs or usable_cpus()):
+        for item in normalise_jsonl(utf8_lines(fh), fetched_at=when, jobs=jobs):
             if isinstance(item, LineError):
                 skipped += 1
                 click.echo(str(item), err=True)
