@@ -55,16 +55,16 @@ GOLD_SETS = {
     "corpus2_labels.yaml": "real_postings_2.jsonl",
 }
 SPLIT_FILE = "split.yaml"
-# Gold sets 3, 5 and 6: dev-only sets of real ads added later (docs/NORMALISER.md "Gold set 3",
-# "Gold set 5", "Gold set 6"). Their texts are not in ../shared yet (set 3: URLs in
-# corpus3_sources.yaml; sets 5 and 6: dataset rows in corpus5_sources.yaml and
-# corpus6_sources.yaml, rebuilt by scripts/gold_set_5_texts.py and gold_set_6_texts.py): a set is
+# Gold sets 3, 5, 6 and 7: dev-only sets of real ads added later (docs/NORMALISER.md "Gold set
+# 3" …). Their texts are not in ../shared yet (set 3: URLs in corpus3_sources.yaml; sets 5, 6 and
+# 7: dataset rows in their corpusN_sources.yaml, rebuilt by scripts/gold_set_N_texts.py): a set is
 # scored when its file is in the corpus folder or in --extra-corpus-dir, and skipped otherwise.
 # Label file -> (set name, corpus file).
 EXTRA_DEV_SETS = {
     "corpus3_labels.yaml": ("3", "real_postings_3.jsonl"),
     "corpus5_labels.yaml": ("5", "real_postings_5.jsonl"),
     "corpus6_labels.yaml": ("6", "real_postings_6.jsonl"),
+    "corpus7_labels.yaml": ("7", "real_postings_7.jsonl"),
 }
 # Gold set 4: a dev-only set of job-board ads whose texts are rows of the real job datasets in
 # ../shared/samples/job_datasets (label file -> the file saying which row each id is).
@@ -494,8 +494,8 @@ def main(argv: list[str] | None = None) -> int:
         "--extra-corpus-dir",
         type=Path,
         default=None,
-        help="folder holding the texts of the dev-only gold sets 3, 5 and 6 "
-        "(real_postings_3.jsonl, _5, _6)",
+        help="folder holding the texts of the dev-only gold sets 3, 5, 6 and 7 "
+        "(real_postings_3.jsonl, _5, _6, _7)",
     )
     parser.add_argument(
         "--misses", action="store_true", help="also list every disagreement on dev (never test)"
