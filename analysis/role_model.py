@@ -60,7 +60,7 @@ __all__ = [
     "train_role_model",
 ]
 
-MODEL_VERSION = "8"
+MODEL_VERSION = "9"
 """Bump when features, training data or defaults change; names the model file and its sidecar."""
 
 ROOT = Path(__file__).resolve().parent
@@ -786,13 +786,15 @@ def train_role_model(
     split_dev = load_dev_test_examples(parts=("dev",))["dev"]
     from analysis.evaluate import EXTRA_DEV_SETS
 
-    extra = {  # set name -> its examples: "3", "5", "6"
+    extra = {  # set name -> its examples: "3", "5", "6", "7"
         name: load_extra_dev_examples(extra_dirs, sets=[name]) if extra_dirs else []
         for name, _ in EXTRA_DEV_SETS.values()
     }
     from_datasets = load_dataset_dev_examples()
-    # set 4 after set 3, as the sets joined (the order fixes the CV folds and so the model)
-    dev = [*split_dev, *extra["3"], *from_datasets, *extra["5"], *extra["6"]]
+    # set 4 after set 3, the others in the order they joined (the order fixes the CV folds and
+    # so the model)
+    later = [e for name, examples in extra.items() if name != "3" for e in examples]
+    dev = [*split_dev, *extra.get("3", []), *from_datasets, *later]
     choice = choose_on_dev(site_ads, dev, random_state=random_state)
     model = fit_role_model(
         [*site_ads, *dev], C=choice.C, gold_weight=choice.gold_weight, random_state=random_state

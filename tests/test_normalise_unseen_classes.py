@@ -1553,3 +1553,141 @@ def test_degree_level_and_professional_degrees_are_bachelors(text: str) -> None:
 )
 def test_generative_models_explored_or_developed_and_interests(text: str, aigc: bool) -> None:
     assert bool(_values(text, "aigc")) is aigc
+
+
+# Taxonomy 2026.12.9: the classes of gold set 7 (Chinese job-board and career-site ads, many of
+# them engineering posts at media and platform companies). Sentences written for the class.
+@pytest.mark.parametrize(
+    ("text", "present", "absent"),
+    [
+        # a business or feature engineers build is not the skill (the software is)
+        (
+            "后端工程师\n1、负责短视频平台直播运营业务的研发工作。",
+            "programming",
+            "social_media_operations",
+        ),
+        ("移动端工程师\n1、负责修图、海报设计能力的开发工作。", None, "design"),
+        ("测试工程师（主播方向）\n1、编写测试用例。", None, "broadcasting_hosting"),
+        ("主播\n1、负责直播间主播工作。", "broadcasting_hosting", None),
+        ("编导\n1、负责课程视频内容的研发与剪辑。", "video_editing", None),
+        # 剪映 as a product name, and as a tool used
+        ("客户端工程师-剪映\n1、负责剪映商业化方向的研发。", None, "video_editing"),
+        ("新媒体专员\n1、熟练使用剪映完成短视频剪切。", "video_editing", None),
+        # a company's or team's introduction is not a duty
+        (
+            "算法工程师\n团队介绍:我们的工作涉及自然语言处理与数据分析。\n1、负责推荐算法优化。",
+            "recommendation_algorithms",
+            "nlp",
+        ),
+        (
+            "前端工程师\n## 关于我们\n公司专注深度学习技术。\n## 职位要求\n熟悉TypeScript。",
+            "programming",
+            "machine_learning",
+        ),
+        # knowing the platforms is not running them; running them is
+        ("商务专员\n任职要求:熟悉海外社交媒体平台更佳。", None, "social_media_operations"),
+        ("新媒体编辑\n1、了解新媒体平台的运营规则并执行推广。", "social_media_operations", None),
+        ("运营专员\n1、负责品牌短视频的策划与运营。", "social_media_operations", None),
+        # the operations team worked with is a colleague, across a comma
+        (
+            "算法专家\n1、负责抖音的推荐算法工作,和产品、运营等团队合作。",
+            None,
+            "social_media_operations",
+        ),
+        # KOC campaigns are user operations, not influencer relations
+        ("社群运营\n1、负责KOC用户社群的日常维护。", None, "kol_relations"),
+        # in-game or campaign-operations activities are no events people attend
+        ("游戏运营\n1、策划游戏内活动,提升玩家参与度。", None, "event_organization"),
+        ("市场专员\n1、策划并组织线下品牌发布会活动。", "event_organization", None),
+        # a field named as a venue of papers is not a duty
+        ("研究员\n在数据挖掘等会议上发表论文者优先。", None, "data_analysis"),
+        ("数据工程师\n1、参与大数据分析产品的建设。", None, "data_analysis"),
+        # compiling code and computational photography are not translation or photography
+        ("前端工程师\n了解编译和构建工具。", None, "translation"),
+        ("影像工程师\n了解计算摄影算法原理。", None, "photography"),
+        # scripts, platform apps and coding habits are programming; a video's script is not
+        ("运维工程师\n熟悉Linux脚本,能实现自动化。", "programming", None),
+        ("技术美术\n熟练蓝图,有一定脚本能力。", "programming", None),
+        ("编导\n具备短视频脚本能力。", None, "programming"),
+        ("客户端工程师\n5年以上Android项目开发经验。", "programming", None),
+        # ranking stages and ad algorithms are recommendation algorithms
+        ("算法工程师\n深度参与召回、粗排、精排全链路模型迭代。", "recommendation_algorithms", None),
+        # SD in a list of model families is Stable Diffusion; HD/SD is a picture standard
+        ("算法工程师\n熟悉LLM/VLM/SD等主流模型。", "stable_diffusion", None),
+        ("视频工程师\n支持HD/SD信号切换。", None, "stable_diffusion"),
+        # Photoshop written Ps or ps
+        ("剪辑师\n会Ps与Ae优先。", "design", None),
+        ("运营实习生\n具备基础ps技能。", "design", None),
+    ],
+)
+def test_taxonomy_2026_12_9_classes(text: str, present: str | None, absent: str | None) -> None:
+    found = _skills(text)
+    assert present is None or present in found
+    assert absent is None or absent not in found
+
+
+@pytest.mark.parametrize(
+    ("text", "aigc"),
+    [
+        ("设计师\n熟练PS、ai修图者优先。", False),  # Illustrator after other design software
+        ("图像工程师\n负责对话式AI修图能力的研发。", True),
+        ("算法工程师\n有大规模语言模型预训练经验优先。", True),
+        ("后台工程师\n负责广告创意智能生成引擎的研发。", True),
+        ("前端工程师\n## 关于我们\n我们专注AI大模型应用。\n## 职位要求\n熟悉React。", False),
+    ],
+)
+def test_taxonomy_2026_12_9_aigc_classes(text: str, aigc: bool) -> None:
+    assert bool(_values(text, "aigc")) is aigc
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("有日本工作经验者优先。", "work"),
+        ("有英国生活经历者优先。", "living"),
+        ("有海外工作生活经历者优先。", "work"),
+        ("有日本教育背景者优先。", "study"),
+        ("有海外游戏产品的本地化工作经验。", None),  # overseas products, not work abroad
+        ("有海外市场工作经验。", None),
+    ],
+)
+def test_a_country_named_with_the_experience_is_experience_abroad(
+    text: str, kind: str | None
+) -> None:
+    from analysis.normalise.overseas import detect_overseas
+
+    found = detect_overseas(clean_text(text))
+    assert (found[0].value if found else None) == kind
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "运营实习生\n学历:本科\n任职要求:统招本科及以上院校在读。",
+        "数据实习生\n学历:本科\n任职要求:23届及之后毕业,本科学历。",
+        "内容实习生\n学历:本科\n任职要求:大二或以上在读大学生。",
+        "27届 运营实习生\n任职要求:本科及以上学历。",
+    ],
+)
+def test_students_still_studying_have_no_minimum(text: str) -> None:
+    assert not _values(text, "education")
+
+
+def test_an_ad_written_in_japanese_asks_its_languages() -> None:
+    text = "プロダクト運営\n仕事に中国語及び日本語を活かせる方。"
+    assert set(_values(text, "language")) == {"zh", "ja"}
+
+
+def test_an_introduction_runs_to_the_first_list_item_or_heading_and_is_bounded() -> None:
+    from analysis.normalise.context import INTRO_LIMIT, intro_spans
+
+    text = "职位描述:团队介绍:我们做推荐。\n1、负责翻译。"
+    ((lo, hi),) = intro_spans(text)
+    assert text[lo:hi] == "职位描述:团队介绍:我们做推荐。"
+    text = "## About us\nWe build tools.\n## Requirements\nPython."
+    ((lo, hi),) = intro_spans(text)
+    assert text[lo:hi] == "## About us\nWe build tools."
+    long = "关于我们:" + "很" * 5000
+    ((lo, hi),) = intro_spans(long)
+    assert hi - lo <= INTRO_LIMIT + len("关于我们:")
+    assert intro_spans("岗位职责:负责编辑。") == []

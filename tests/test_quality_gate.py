@@ -133,11 +133,16 @@ def test_gold_set_3_is_scored_only_where_its_texts_are(tmp_path: Path) -> None:
         "real_postings_3.jsonl",
         "real_postings_5.jsonl",
         "real_postings_6.jsonl",
+        "real_postings_7.jsonl",
     ]
     row = {"id": "c3-001", "url": "http://example.invalid/", "text": "编辑\n本科以上学历。"}
     (tmp_path / "real_postings_3.jsonl").write_text(json.dumps(row, ensure_ascii=False) + "\n")
     ads, missing = load_extra_dev([tmp_path / "absent", tmp_path])
-    assert list(ads) == ["c3-001"] and missing == ["real_postings_5.jsonl", "real_postings_6.jsonl"]
+    assert list(ads) == ["c3-001"] and missing == [
+        "real_postings_5.jsonl",
+        "real_postings_6.jsonl",
+        "real_postings_7.jsonl",
+    ]
     assert ads["c3-001"].label == load_labels(GOLD / "corpus3_labels.yaml")["c3-001"]
     ads, missing = load_extra_dev([tmp_path], sets=["5"])
     assert not ads and missing == ["real_postings_5.jsonl"]
@@ -223,3 +228,13 @@ def test_gold_set_4_shares_no_text_with_the_corpus() -> None:
     for rid, ad in ads.items():
         shared = sum(run in corpus for run in runs(ad.row["text"]))
         assert shared < 3, f"{rid} shares {shared} runs of 20 characters with a corpus ad"
+
+
+def test_gold_set_7_names_a_pinned_dataset_row_for_every_ad() -> None:
+    sources = yaml.safe_load((GOLD / "corpus7_sources.yaml").read_text("utf-8"))["ads"]
+    labels = load_labels(GOLD / "corpus7_labels.yaml")
+    assert set(sources) == set(labels) and len(labels) == 160
+    for key, where in sources.items():
+        assert len(where["commit"]) == 40 and where["file"], key
+    rows = [(w["repo"], w["file"], str(w["row"])) for w in sources.values()]
+    assert len(set(rows)) == len(rows)  # one row each

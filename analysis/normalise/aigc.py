@@ -16,6 +16,8 @@ from functools import cache
 from analysis.models import Evidence, Finding
 from analysis.normalise.context import (
     clause_bounds,
+    in_intro,
+    intro_spans,
     load_vocab,
     lower_same_length,
     prescan,
@@ -113,12 +115,22 @@ _CONTINUES = re.compile(
 )
 
 
+# "AI" listed after other design software (熟练PS、ai修图, PS/AI设计) is Adobe Illustrator.
+_DESIGN_SOFTWARE_BEFORE = re.compile(
+    r"(?<![a-z])(?:ps|photoshop|cdr|coreldraw|indesign|c4d|sketch|figma|ae|pr)\s*[、/,，和及&]\s*\Z"
+)
+
+
 def _counts(low: str, bounds_text: str, start: int, end: int, v: _Vocab) -> bool:
     """A term counts when its clause has a duty/skill cue and is not about covering AI news.
 
     `bounds_text` has the clause bounds of `low` (_bounds_text).
     """
     if _is_coverage(low, bounds_text, start, end, v):
+        return False
+    if low.startswith("ai", start) and _DESIGN_SOFTWARE_BEFORE.search(
+        low, max(0, start - 16), start
+    ):
         return False
     if low[start:end] in _GENERIC_AI and _ANALYTICS_BEFORE.search(low, max(0, start - 24), start):
         return False
@@ -160,12 +172,15 @@ def detect_aigc(text: str, skills: list[Finding] | None = None) -> list[Finding]
     seen: set[str] = set()
     cover_end = -1
     bounds_text = _bounds_text(text, low) if hits else text
+    intro = intro_spans(text) if hits else []  # the company's or team's AI is not a duty
     for start, end in hits:
         if end <= cover_end:
             continue
         cover_end = end
         term = low[start:end]
-        if term in seen or not _counts(low, bounds_text, start, end, v):
+        if term in seen or (intro and in_intro(intro, start)):
+            continue
+        if not _counts(low, bounds_text, start, end, v):
             continue
         seen.add(term)
         out.append(Finding("aigc", "aigc", Evidence.of(text, start, end)))

@@ -43,6 +43,8 @@ __all__ = [
     "declared_words",
     "gate_hits",
     "gated_finditer",
+    "in_intro",
+    "intro_spans",
     "is_alternative",
     "is_negated",
     "line_windows",
@@ -376,6 +378,51 @@ def clause_bounds(text: str, start: int, end: int, *, limit: int = 80) -> tuple[
     if j < len(starts) and ends[j] <= hi:
         hi = starts[j]
     return lo, hi
+
+
+# A company or team introduction (团队介绍:…, "## 我们是谁", About us): what the employer or the
+# team does, not what the applicant is asked. It runs from its heading to the first line that
+# opens a list item or a heading, at most INTRO_LIMIT characters.
+_INTRO_HEAD = re.compile(
+    r"^[#>*\s]*(?:职位描述\s*[:：]\s*)?(?:团队介绍|部门介绍|团队简介|公司介绍|公司简介|业务介绍|关于我们"
+    r"|我们是谁|(?i:about\s+(?:us|the\s+team|the\s+company)|who\s+we\s+are))\s*(?:[:：]|\r?$)",
+    re.MULTILINE,
+)
+_INTRO_END = re.compile(
+    r"\n[ \t*]*(?:\d{1,2}\s*[、.．)）]|[-•·]\s|#|【|[(（]?[一二三四五六七八九十]{1,2}[、.．)）])"
+    r"|\n[^\n]{0,12}(?:职责|要求|内容|描述|资格|(?i:responsibilities|requirements))\s*[:：]"
+)
+_INTRO_WORDS = (
+    "介绍",
+    "简介",
+    "关于我们",
+    "我们是谁",
+    "about",
+    "About",
+    "ABOUT",
+    "who we",
+    "Who we",
+)
+INTRO_LIMIT = 600
+
+
+def intro_spans(text: str) -> list[tuple[int, int]]:
+    """The spans of `text` that introduce the company or the team (see _INTRO_HEAD)."""
+    if not any(word in text for word in _INTRO_WORDS):  # substring tests: far cheaper
+        return []
+    spans: list[tuple[int, int]] = []
+    for head in _INTRO_HEAD.finditer(text):
+        if spans and head.start() < spans[-1][1]:
+            continue
+        limit = min(len(text), head.end() + INTRO_LIMIT)
+        end = _INTRO_END.search(text, head.end(), limit)
+        spans.append((head.start(), end.start() if end else limit))
+    return spans
+
+
+def in_intro(spans: list[tuple[int, int]], start: int) -> bool:
+    """Does offset `start` fall in one of `spans` (intro_spans' answer)?"""
+    return any(lo <= start < hi for lo, hi in spans)
 
 
 def is_negated(text: str, start: int, end: int) -> bool:

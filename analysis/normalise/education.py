@@ -104,20 +104,23 @@ _STUDYING_LOW = re.compile(f"{_STUDYING_ZH}|{_STUDYING_EN}")
 # students admitted besides the others (在校学生符合条件亦可报名).
 # Searched on the lower-cased text (`lower_same_length`): one case-sensitive pass.
 _STUDENT_APPLICANTS = re.compile(
-    r"在读生|在读学生|(?:本科|硕士|博士|研究生|大学|学位|学历)在读|应届实习|留学生实习|(?:在校生|在校学生)(?![^,，。;；\n]{0,16}(?:亦可|也可|均可))"
-    r"|(?:大[三四]|研[一二三])(?=学生|以上|在读|[,、或及/])"
+    r"在读生|在读学生|(?:本科|硕士|博士|研究生|大学|学位|学历|院校|高校)在读|应届实习|留学生实习|(?:在校生|在校学生)(?![^,，。;；\n]{0,16}(?:亦可|也可|均可))"
+    r"|(?:大[二三四]|研[一二三])(?=学生|以上|在读|[,、或及/])"
     r"|currently (?:enrolled|studying|pursuing)|(?:penultimate|final)[- ]year (?:undergraduate )?students?"
-    # a class graduating then or later (2026届及以后毕业, 2027年及之后毕业): still studying
-    r"|20\d\d(?:年|届)?(?:及|或)(?:之|以)后毕业"
+    # a class graduating then or later (2026届及以后毕业, 2027年及之后毕业, 23届及之后毕业): still
+    # studying
+    r"|(?<!\d)(?:20)?\d\d(?:年|届)?(?:及|或)(?:之|以)后毕业"
 )
-# An internship (实习 in its first lines) for a graduating class (2027届): students still studying.
-_INTERN_CLASS = re.compile(r"20\d\d届")
+# An internship (实习 in its first lines) for a graduating class (2027届, 27届; not the 23rd
+# session, 第23届): students still studying.
+_INTERN_CLASS = re.compile(r"(?<![第\d])(?:20)?\d\d届")
 _STUDENT_WORDS = (
     "后毕业",
     "应届实习",
     "留学生实习",
     "在读",
     "在校",
+    "大二",
     "大三",
     "大四",
     "研一",

@@ -170,15 +170,26 @@ def _vocab() -> _Vocab:
         r"(?:liv(?:e|ed|ing)|work(?:ed|ing)?|stud(?:y|ied|ying))\s+(?:[a-z]+\s+){0,2}?"
         rf"{_ABROAD_EN}))"
         rf"|(?P<study>{_ABROAD_ZH}(?:\S{{0,4}}?){study}(?:过)?{exp}?|留学{exp}|(?:{country_zh}){study}{exp}"
+        rf"|(?:{zh_alt}|{_ABROAD_ZH})教育背景"
+        # studying and living written together (在英国学习生活的经历): study
+        rf"|(?:在)?{place_zh}(?:\S{{0,8}}?)(?:{study}生活|生活{study})(?:过)?的?{exp}"
         rf"|在{place_zh}(?:\S{{0,6}}?){study}(?:过)?|(?:{zh_alt})留学|{_STUDENTS_ABROAD}|海归|留学(?:回国|归国)(?:人员|人才)?"
         rf"|(?i:(?:stud(?:y|ied|ying)|educated|education|degree|schooling)\s+(?:[a-z]+\s+){{0,2}}?"
         rf"(?:{_ABROAD_EN}|in (?:the )?(?:{en_alt})\b)|overseas (?:study|studies|education|degree)"
         rf"|foreign degree))"
         rf"|(?P<work>(?:{_ABROAD_ZH}|驻外)(?:\S{{0,6}}?){work}(?:过)?(?:{exp}|任务)|驻外{exp}|外派{exp}"
-        rf"|(?:在{place_zh}|{_ABROAD_ZH})(?:\S{{0,8}}?){work}(?:过)?(?={exp}|\S{{0,3}}\d|\S{{0,3}}[{CN_SMALL}半]+个?年)"
+        # working and living written together (海外工作生活经历): work
+        rf"|(?:在)?{place_zh}(?:\S{{0,8}}?)(?:{work}生活|生活{work})(?:过)?的?{exp}"
+        rf"|在{place_zh}(?:\S{{0,8}}?){work}(?:过)?(?={exp}|\S{{0,3}}\d|\S{{0,3}}[{CN_SMALL}半]+个?年)"
+        # 海外X工作经验 without 在: not when X is what the work is on (海外游戏产品的本地化工作经验,
+        # 海外市场工作经验: overseas products or markets, not work abroad)
+        rf"|{_ABROAD_ZH}(?:(?!产品|市场|业务|项目|用户|游戏|客户|品牌|渠道|发行)\S){{0,8}}?{work}(?:过)?"
+        rf"(?={exp}|\S{{0,3}}\d|\S{{0,3}}[{CN_SMALL}半]+个?年)"
+        # a country and the experience, nothing between (有日本工作经验, 有英国生活经历)
+        rf"|(?:{zh_alt}){work}{exp}"
         rf"|(?i:(?:work(?:ed|ing)?|employment)\s+(?:[a-z]+\s+){{0,2}}?{_ABROAD_EN}"
         rf"|overseas work(?:ing)? experience|international work experience))"
-        rf"|(?P<living>{_ABROAD_ZH}生活{exp}?|在{place_zh}(?:\S{{0,6}}?)生活(?:过)?"
+        rf"|(?P<living>{_ABROAD_ZH}生活{exp}?|在{place_zh}(?:\S{{0,6}}?)生活(?:过)?|(?:{zh_alt})生活{exp}"
         rf"|(?i:(?:lived|living|resided|residing)\s+(?:[a-z]+\s+){{0,2}}?"
         rf"(?:{_ABROAD_EN}|in (?:the )?(?:{en_alt})\b)))"
     )

@@ -19,6 +19,8 @@ from typing import Any
 from analysis.models import Evidence, Finding
 from analysis.normalise.context import (
     clause_bounds,
+    in_intro,
+    intro_spans,
     load_vocab,
     lower_same_length,
     prescan,
@@ -422,8 +424,36 @@ _OVERSEEN_WORDS = ("跟进", "监督", "督促")
 # (线上线下粉丝活动, 发布会, 线上互动活动: people taking part).
 _ONLINE_CLAUSE = re.compile(
     r"账号|公众号|粉丝|短视频|视频号|直播间|社群|平台|店铺|小红书|抖音|微博|用户运营|运营活动|品类|拉新|促活"
-    r"|站内|流量|线上|(?i:\bapp\b)"
+    r"|站内|流量|线上|玩家|游戏内|活动运营|日常活动|(?i:\bapp\b)"
 )
+# A business, product or feature named as what engineers build (负责抖音电商行业运营的前端开发工作,
+# 直播互动业务的研发工作, 一键修图…能力的开发工作), or the direction in an engineering title
+# (后端开发工程师(主播方向)): the applicant builds the software, not the skill. Not content
+# developed (课程内容的研发: 研发 of content is making it).
+_TECH_SKILLS = frozenset(
+    {
+        "programming",
+        "machine_learning",
+        "nlp",
+        "recommendation_algorithms",
+        "data_analysis",
+        "prompt_engineering",
+        "stable_diffusion",
+        "midjourney",
+    }
+)
+_DEVELOPED_AFTER = re.compile(
+    r"(?:(?!内容|课程|节目|稿件|作品)[^,，。;；\n]){0,24}?的"
+    r"(?:前端|后端|客户端|服务端|移动端|架构|技术|系统)?(?:研发|开发|测试)(?!人员|者|岗)"
+)
+_BUILT_PRODUCT_AFTER = re.compile(r"(?:产品|平台|系统|工具)的?(?:建设|开发|研发|搭建)")
+_ENGINEER_DIRECTION_BEFORE = re.compile(r"(?:工程师|开发|研发)\s*[(（][^()（）\n]{0,10}\Z")
+# Knowing the platforms (熟悉海外社交媒体平台) is not running accounts on them, unless its clause
+# names the running.
+# A field named as where papers were published (在NLP、数据挖掘等会议上发表论文): a venue, not a duty.
+_VENUE_AFTER = re.compile(r"[^,，。;；\n]{0,12}?(?:会议|期刊|顶会|顶刊)上?(?:以第一作者)?发表")
+_FAMILIAR_BEFORE = re.compile(r"(?:熟悉|了解)[^,，。;；\n]{0,8}\Z")
+_RUNNING_CLAUSE = re.compile(r"运营|账号|推广|营销|发布|内容|管理|维护")
 # An interest (对人工智能、机器学习有浓厚兴趣): not a skill asked.
 _INTEREST_BEFORE = re.compile(r"对[^,，。;；:：\n]{0,20}\Z")
 # (not past a word of competence: 对X有基本的理解和兴趣 asks the understanding)
@@ -562,6 +592,31 @@ def _not_asked(text: str, sid: str, start: int, end: int) -> bool:
     return False
 
 
+def _developed(text: str, sid: str, start: int, end: int) -> bool:
+    """Is the skill word at text[start:end] the business or feature engineers develop?"""
+    if sid == "data_analysis":  # 数据分析产品的建设: an analytics product built
+        return _BUILT_PRODUCT_AFTER.match(text, end, end + 12) is not None
+    if sid in _TECH_SKILLS or text[start].isascii():
+        return False
+    if _DEVELOPED_AFTER.match(text, end, end + 40) is not None:
+        return True
+    return _ENGINEER_DIRECTION_BEFORE.search(text, max(0, start - 20), start) is not None
+
+
+def _only_familiar(text: str, sid: str, start: int, end: int) -> bool:
+    """Are social-media platforms only to be known (熟悉海外社交媒体平台), not run?"""
+    if sid != "social_media_operations" or text[start].isascii():
+        return False
+    if _FAMILIAR_BEFORE.search(text, max(0, start - 12), start) is None:
+        return False
+    if _RUNNING_CLAUSE.search(text, start, end) is not None:  # 了解新媒体平台的运营规则
+        return False
+    lo, hi = clause_bounds(text, start, end, limit=30)
+    return _RUNNING_CLAUSE.search(text, lo, start) is None and (
+        _RUNNING_CLAUSE.search(text, end, hi) is None
+    )
+
+
 def _serves_data(text: str, start: int, end: int) -> bool:
     """Does a machine-learning word name what annotated data is for, not the applicant's work?"""
     lo, hi = clause_bounds(text, start, end, limit=60)
@@ -664,16 +719,22 @@ def detect_skills(text: str) -> list[Finding]:
     low = lower_same_length(text)
     first: dict[str, tuple[int, int]] = {}
     barrable = has_exclusion_cues(text)
+    intro = intro_spans(text)
 
     def counts(sid: str, start: int, end: int) -> bool:
         # a hit an exclusion clause bars ("不接受翻译公司报名") is skipped: look on for another,
-        # and so is a word naming a major (翻译(0551), 会展专业), a figure of speech or others' work
+        # and so is a word naming a major (翻译(0551), 会展专业), a figure of speech, others'
+        # work, the company's or team's introduction, or what engineers build
         return (
             not (barrable and is_excluded(text, start, end))
+            and not (intro and in_intro(intro, start))
             and not names_major(text, start, end)
             and not _figurative(text, sid, start, end)
             and not _others_work(text, sid, start, end)
             and not _not_asked(text, sid, start, end)
+            and not _developed(text, sid, start, end)
+            and not _only_familiar(text, sid, start, end)
+            and _VENUE_AFTER.match(text, end, end + 30) is None
         )
 
     for start, end, sid in _literal_hits(text, low):  # in text order
@@ -692,7 +753,9 @@ def detect_skills(text: str) -> list[Finding]:
     for c in tax.contextual:
         if c.skill not in first:
             span = _contextual_span(c, text, tax, offsets_of)
-            if span is not None and not (barrable and is_excluded(text, *span)):
+            if span is None or (intro and in_intro(intro, span[0])):
+                continue
+            if not (barrable and is_excluded(text, *span)):
                 first[c.skill] = span
     return [
         _finding(tax, sid, text, *first[sid]) for sid in sorted(first, key=tax.order.__getitem__)
