@@ -55,9 +55,9 @@ GOLD_SETS = {
     "corpus2_labels.yaml": "real_postings_2.jsonl",
 }
 SPLIT_FILE = "split.yaml"
-# Gold sets 3, 5, 6 and 7: dev-only sets of real ads added later (docs/NORMALISER.md "Gold set
-# 3" …). Their texts are not in ../shared yet (set 3: URLs in corpus3_sources.yaml; sets 5, 6 and
-# 7: dataset rows in their corpusN_sources.yaml, rebuilt by scripts/gold_set_N_texts.py): a set is
+# Gold sets 3, 5, 6, 7 and 8: dev-only sets of real ads added later (docs/NORMALISER.md "Gold set
+# 3" …). Their texts are not in ../shared yet (set 3: URLs in corpus3_sources.yaml; sets 5 to 8:
+# dataset rows in their corpusN_sources.yaml, rebuilt by scripts/gold_set_N_texts.py): a set is
 # scored when its file is in the corpus folder or in --extra-corpus-dir, and skipped otherwise.
 # Label file -> (set name, corpus file).
 EXTRA_DEV_SETS = {
@@ -65,6 +65,7 @@ EXTRA_DEV_SETS = {
     "corpus5_labels.yaml": ("5", "real_postings_5.jsonl"),
     "corpus6_labels.yaml": ("6", "real_postings_6.jsonl"),
     "corpus7_labels.yaml": ("7", "real_postings_7.jsonl"),
+    "corpus8_labels.yaml": ("8", "real_postings_8.jsonl"),
 }
 # Gold set 4: a dev-only set of job-board ads whose texts are rows of the real job datasets in
 # ../shared/samples/job_datasets (label file -> the file saying which row each id is).
@@ -494,8 +495,8 @@ def main(argv: list[str] | None = None) -> int:
         "--extra-corpus-dir",
         type=Path,
         default=None,
-        help="folder holding the texts of the dev-only gold sets 3, 5, 6 and 7 "
-        "(real_postings_3.jsonl, _5, _6, _7)",
+        help="folder holding the texts of the dev-only gold sets 3, 5, 6, 7 and 8 "
+        "(real_postings_3.jsonl, _5 to _8)",
     )
     parser.add_argument(
         "--misses", action="store_true", help="also list every disagreement on dev (never test)"

@@ -1691,3 +1691,96 @@ def test_an_introduction_runs_to_the_first_list_item_or_heading_and_is_bounded()
     ((lo, hi),) = intro_spans(long)
     assert hi - lo <= INTRO_LIMIT + len("关于我们:")
     assert intro_spans("岗位职责:负责编辑。") == []
+
+
+# Gold set 8 (university and public-institution recruitment notices): the classes of its misses.
+# Sentences written for the class.
+@pytest.mark.parametrize(
+    ("text", "degree"),
+    [
+        ("行政助理\n具有硕士及以上学位,第一学历须为全日制本科。", "master"),
+        ("编辑\n具有博士学位,本科或研究生阶段为新闻学专业。", "phd"),
+        ("秘书\n1.负责学院本科生管理工作;\n2.硕士研究生学历。", "master"),
+        ("研究员\n请提交自本科开始的学习经历。具有博士学位。", "phd"),
+        ("专员\n第一学历须为全日制本科及以上。", "bachelor"),  # the only degree named
+    ],
+)
+def test_a_degree_named_for_an_earlier_stage_is_not_the_minimum(text: str, degree: str) -> None:
+    assert set(_values(text, "education")) == {degree}
+
+
+@pytest.mark.parametrize(
+    ("text", "party"),
+    [
+        ("秘书\n任职条件:1.品行端正;2.硕士研究生学历,中共党员;3.年龄35周岁以下。", "required"),
+        ("科员\n中共党员(含预备党员)、优秀学生干部同等条件下可以优先录用。", "preferred"),
+    ],
+)
+def test_party_membership_listed_as_a_condition_or_a_priority(text: str, party: str) -> None:
+    assert set(_values(text, "party_member")) == {party}
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "deadline"),
+    [
+        (
+            "某中心招聘公告\n须能在2023年8月31日前正式到岗。\n报名自2023年4月3日至2023年4月20日止。"
+            "\n\n某大学某中心\n\n2023年4月3日\n\n附件:岗位表.xls",
+            date(2023, 4, 3),
+            date(2023, 4, 20),
+        ),
+        (
+            "某处招聘公告\n学历审查延后至报到时(2023年8月31日前)。\n网上报名时间:2023年4月18日-4月24日。"
+            "\n\n某大学人事处\n\n2023年4月17日",
+            date(2023, 4, 17),
+            date(2023, 4, 24),
+        ),
+    ],
+)
+def test_an_arrival_date_is_no_deadline_and_a_signature_dates_the_notice(
+    text: str, published: date, deadline: date
+) -> None:
+    notice = _notice(text)
+    assert (notice.published, notice.deadline) == (published, deadline)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("二是已获得海外博士学位的人员。", "study"),
+        ("近三年在国外(境外)排名前100名的高校获得博士学位。", "study"),
+        ("面向国(境)外世界名校全日制本科以上学历毕业生。", "study"),
+        ("须提供国外学历学位相关证明材料。", None),  # certification of such a degree
+        ("协助“海外留学归国教师挂职锻炼”等项目的管理。", None),  # a programme's name
+    ],
+)
+def test_a_degree_from_abroad_is_study_abroad_but_not_its_certification_or_a_name(
+    text: str, kind: str | None
+) -> None:
+    from analysis.normalise.overseas import detect_overseas
+
+    found = detect_overseas(clean_text(text))
+    assert (found[0].value if found else None) == kind
+
+
+def test_a_notice_titled_by_its_issuer_takes_the_post_it_names() -> None:
+    from analysis.normalise.roles import classify_role_family
+
+    text = "某学院招聘启事\n一、招聘岗位某研究中心行政助理1名\n二、岗位职责:负责日常事务。"
+    assert classify_role_family("某学院招聘启事", text, []) == "management_admin"
+
+
+@pytest.mark.parametrize(
+    ("text", "present", "absent"),
+    [
+        ("秘书\n经学校审核通过后确定拟聘人员。", None, "copy_editing"),  # 学校审核, not 校审
+        ("编辑\n负责稿件校审工作。", "copy_editing", None),
+        ("秘书\n协助组织院内外各类会议。", "event_organization", None),
+        ("助理\n负责国际会议的申报和筹备。", "event_organization", None),
+        ("助理\n负责新闻报道的图片采编。", "photography", None),
+    ],
+)
+def test_taxonomy_2026_12_10_classes(text: str, present: str | None, absent: str | None) -> None:
+    found = _skills(text)
+    assert present is None or present in found
+    assert absent is None or absent not in found

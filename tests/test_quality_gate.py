@@ -134,6 +134,7 @@ def test_gold_set_3_is_scored_only_where_its_texts_are(tmp_path: Path) -> None:
         "real_postings_5.jsonl",
         "real_postings_6.jsonl",
         "real_postings_7.jsonl",
+        "real_postings_8.jsonl",
     ]
     row = {"id": "c3-001", "url": "http://example.invalid/", "text": "编辑\n本科以上学历。"}
     (tmp_path / "real_postings_3.jsonl").write_text(json.dumps(row, ensure_ascii=False) + "\n")
@@ -142,6 +143,7 @@ def test_gold_set_3_is_scored_only_where_its_texts_are(tmp_path: Path) -> None:
         "real_postings_5.jsonl",
         "real_postings_6.jsonl",
         "real_postings_7.jsonl",
+        "real_postings_8.jsonl",
     ]
     assert ads["c3-001"].label == load_labels(GOLD / "corpus3_labels.yaml")["c3-001"]
     ads, missing = load_extra_dev([tmp_path], sets=["5"])
@@ -237,4 +239,15 @@ def test_gold_set_7_names_a_pinned_dataset_row_for_every_ad() -> None:
     for key, where in sources.items():
         assert len(where["commit"]) == 40 and where["file"], key
     rows = [(w["repo"], w["file"], str(w["row"])) for w in sources.values()]
+    assert len(set(rows)) == len(rows)  # one row each
+
+
+def test_gold_set_8_names_a_pinned_file_row_for_every_notice() -> None:
+    sources = yaml.safe_load((GOLD / "corpus8_sources.yaml").read_text("utf-8"))["ads"]
+    labels = load_labels(GOLD / "corpus8_labels.yaml")
+    assert set(sources) == set(labels) and len(labels) == 34
+    for key, where in sources.items():
+        assert len(where["commit"]) == 40 and where["file"], key
+        assert isinstance(where["row"], int) and where["row"] >= 0, key
+    rows = [(w["repo"], w["file"], w["row"]) for w in sources.values()]
     assert len(set(rows)) == len(rows)  # one row each

@@ -259,8 +259,8 @@ def _output(path: Path | None) -> Iterator[Any]:
     "--extra-corpus-dir",
     type=click.Path(path_type=Path, file_okay=False),
     default=None,
-    help="Folder with the texts of the dev-only gold sets 3, 5, 6 and 7 (real_postings_3.jsonl, "
-    "_5, _6, _7), when they are not in the corpus folder.",
+    help="Folder with the texts of the dev-only gold sets 3, 5, 6, 7 and 8 (real_postings_3.jsonl, "
+    "_5 to _8), when they are not in the corpus folder.",
 )
 @click.option("--misses", is_flag=True, help="Also list every disagreement on dev (never test).")
 def evaluate(

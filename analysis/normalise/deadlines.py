@@ -28,6 +28,8 @@ __all__ = ["YearMarks", "detect_deadline"]
 _DEADLINE_CASELESS = CaselessPattern(
     re.compile(
         r"截止(?:日期|[时時][间間])?|截至|[报報]名(?:[时時][间間]|日期|期限)"
+        # 报名自A至B止: the period the application is open
+        r"|[报報]名(?:自|从)(?=\s*(?:\d|[一二三四五六七八九十]))"
         r"|申[请請](?:[时時][间間]|期限)|投[递遞](?:[时時][间間]|期限)"
         # 招聘时间/受理时间 A 至 B, 即日起至 B: the period ends at the deadline
         r"|(?:招聘|应聘|應聘|受理|征集|徵集)(?:[时時][间間]|期限|日期)|即日起|之日起(?=至|到)"
@@ -235,6 +237,12 @@ def _applied_range(text: str, ref: date | None, years: YearMarks) -> tuple[date,
     return None
 
 
+# A date before 前 that one must arrive, graduate or hold a degree by (2023年8月31日前正式到岗,
+# 7月31日前取得学位) is a condition of the post, not the application's close.
+_NOT_APPLY_AFTER = re.compile(r"[^,，。;；\n]{0,8}?(?:到岗|报到|入职|上岗|毕业|取得|获得)")
+_ARRIVAL_BEFORE = re.compile(r"(?:到岗|报到|入职|上岗)[^,，。;；\n]{0,4}\Z")
+
+
 def _date_before_qian(
     text: str, ref: date | None, years: YearMarks
 ) -> tuple[date, Evidence] | None:
@@ -246,6 +254,10 @@ def _date_before_qian(
         for d, s, e in find_dates(text[lo:pos], ref=ref, after_ref=True, year=year):
             suffix = _BEFORE_SUFFIX.match(text, lo + e)
             if suffix and suffix.end() > pos:
+                if _NOT_APPLY_AFTER.match(text, suffix.end()) or _ARRIVAL_BEFORE.search(
+                    text, max(0, lo + s - 12), lo + s
+                ):
+                    break
                 return d, Evidence.of(text, lo + s, suffix.end())
         pos = text.find("前", pos + 1)
     return None

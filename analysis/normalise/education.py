@@ -131,6 +131,13 @@ _STUDENT_WORDS = (
     "final",
 )
 # A floor named right after "no limit" (不限学历,最低大专学历): the limit is the floor.
+# A degree named as a condition on an earlier stage, not as the minimum: the first degree
+# (第一学历须为全日制本科), a stage of study (本科或研究生阶段为计算机专业, 本科须为985), the start of a
+# CV asked for (自本科开始的学习简历); or the work's object in a duty item (负责学院本科生…工作).
+# Such a hit counts only when the text names no other degree.
+_STAGE_BEFORE = re.compile(r"(?:第一学历|最高学历以外|自|从)[^,，。;；\n]{0,8}\Z")
+_STAGE_AFTER = re.compile(r"(?:生|或研究生)?(?:阶段|(?:须|必须|应|需)?(?:为|是)(?!主)|开始|以来)")
+_DUTY_ITEM_BEFORE = re.compile(r"(?:负责|协助|参与|承担|做好)[^,，。;；\n]{0,12}\Z")
 _FLOOR_AFTER = re.compile(r"[^。;；\n]{0,3}?(?:但|但须|但需)?\s*(?:最低|至少|起码|最少)")
 _PARTY_FORM = re.compile(r"政治面貌\s*:?\s*(?:不限|无要求|无限制)")
 _AGE = guarded(
@@ -260,6 +267,7 @@ def detect_education(text: str, sections: Sections | None = None) -> Finding | N
     sections = sections or Sections(text)
     required_hits: list[tuple[int, re.Match[str]]] = []
     preferred_hits: list[tuple[int, re.Match[str]]] = []
+    stage_hits: list[tuple[int, re.Match[str]]] = []  # _names_a_stage: a last resort
     for m in gated_matches(_DEGREES, _DEGREE_STARTS, text, "degree"):
         kind = m.lastgroup or ""
         if kind == "none" and _FLOOR_AFTER.match(text, m.end()):
@@ -278,9 +286,12 @@ def detect_education(text: str, sections: Sections | None = None) -> Finding | N
         s_lo, _ = sentence_bounds(text, m.start(), m.end())
         if _holds(_STUDYING, _STUDYING_LOW, text, max(s_lo, m.start() - 80), m.start()):
             continue  # "be pursuing a Degree / Higher Diploma / Associate Degree"
+        if _names_a_stage(text, m):
+            stage_hits.append((_DEGREE_RANK[kind], m))
+            continue
         req = requirement(text, m.start(), m.end(), sections)
         (preferred_hits if req is False else required_hits).append((_DEGREE_RANK[kind], m))
-    hits = required_hits or preferred_hits
+    hits = required_hits or preferred_hits or stage_hits
     if not hits or _students_apply(text):
         return None
     _, m = min(hits, key=lambda h: (h[0], h[1].start()))
@@ -288,6 +299,14 @@ def detect_education(text: str, sections: Sections | None = None) -> Finding | N
     return Finding(
         "education", value, Evidence.of(text, m.start(), m.end()), required=bool(required_hits)
     )
+
+
+def _names_a_stage(text: str, m: re.Match[str]) -> bool:
+    """Is the degree at `m` a condition on an earlier stage or the object of a duty item?"""
+    floor = max(0, m.start() - 20)
+    if _STAGE_BEFORE.search(text, floor, m.start()) or _STAGE_AFTER.match(text, m.end()):
+        return True
+    return _DUTY_ITEM_BEFORE.search(text, floor, m.start()) is not None
 
 
 def _students_apply(text: str) -> bool:
@@ -328,14 +347,44 @@ def detect_party_member(text: str, sections: Sections | None = None) -> Finding 
         label = text[text.rfind("\n", floor, m.start()) + 1 or floor : m.start()]
         # A bare list item "3.中共党员;" or "政治面貌:中共党员", or a whole item of a table
         # cell ("限女性;中共党员" between tabs) is a requirement.
+        if req is None and _priority_on_equal_terms(text, m):
+            req = False
         if req is None and (re.search(r"政治面貌|^\W*\d+[.、]\s*$|^\W*$", label) or whole_cell):
             req = True
+        if req is None:
+            req = _listed_condition(text, m)
         if req is None:
             continue
         f = Finding("party_member", "required" if req else "preferred", ev, required=req)
         if best is None or (f.required and not best.required):
             best = f
     return best
+
+
+# Groups given priority at the end of their sentence (中共党员、优秀学生干部…同等条件可以优先选调).
+_EQUAL_TERMS_PRIORITY = re.compile(r"同等条件[^。;；\n]{0,8}优先")
+_PAREN_TAIL = re.compile(r"\s*[(（][^()（）]{0,16}[)）]")
+
+
+def _priority_on_equal_terms(text: str, m: re.Match[str]) -> bool:
+    """Is the mention among groups given priority on equal terms, later in its sentence?"""
+    _, s_hi = sentence_bounds(text, m.start(), m.end())
+    return _EQUAL_TERMS_PRIORITY.search(text, m.end(), s_hi) is not None
+
+
+def _listed_condition(text: str, m: re.Match[str]) -> bool | None:
+    """A party mention standing as the last clause of a listed condition (硕士研究生学历，中共党员；)
+    is required; else None (not a condition)."""
+    lo, hi = clause_bounds(text, m.start(), m.end(), limit=30)
+    before = text[lo : m.start()].strip(" \t,，;；、")
+    after = text[m.end() : hi]
+    tail = _PAREN_TAIL.match(after)
+    rest = after[tail.end() :] if tail else after
+    if before or rest.strip(" \t,，;；。."):
+        return None
+    # a list item's last clause (…，中共党员；), not a clause of a sentence (李四，中共党员，现任…)
+    end = m.end() + len(after.rstrip(" \t,，"))
+    return True if text[end : end + 1] in (";", "；", "。", "\n", "") else None
 
 
 def _whole_cell_item(text: str, m: re.Match[str]) -> bool:

@@ -171,6 +171,13 @@ def _vocab() -> _Vocab:
         rf"{_ABROAD_EN}))"
         rf"|(?P<study>{_ABROAD_ZH}(?:\S{{0,4}}?){study}(?:过)?{exp}?|留学{exp}|(?:{country_zh}){study}{exp}"
         rf"|(?:{zh_alt}|{_ABROAD_ZH})教育背景"
+        # a degree from abroad, or graduates of universities abroad, as a qualifying group
+        # (已获得海外博士学位; 在国外(境外)排名前100名的高校获得博士学位; 国(境)外名校本科以上毕业生);
+        # not the certification of such a degree (国外学历学位认证, 相关证明材料)
+        rf"|{_ABROAD_ZH}[^,，。;；\n]{{0,4}}?(?:博士|硕士|学士)?学位"
+        rf"(?![^,，。;；\n]{{0,6}}(?:认证|证明|证书|审查|材料))"
+        rf"|{_ABROAD_ZH}[^,，。;；\n]{{0,20}}?(?:高校|大学|院校|名校)[^。;；\n]{{0,40}}?"
+        rf"(?:毕业生|获得[^,，。;；\n]{{0,4}}学位)"
         # studying and living written together (在英国学习生活的经历): study
         rf"|(?:在)?{place_zh}(?:\S{{0,8}}?)(?:{study}生活|生活{study})(?:过)?的?{exp}"
         rf"|在{place_zh}(?:\S{{0,6}}?){study}(?:过)?|(?:{zh_alt})留学|{_STUDENTS_ABROAD}|海归|留学(?:回国|归国)(?:人员|人才)?"
@@ -226,6 +233,17 @@ _LIVED = re.compile(r"经历|经验|experience|任务", re.IGNORECASE)
 _LATIN = re.compile(r"[A-Za-z]")
 
 
+def _quoted_name(text: str, start: int, end: int) -> bool:
+    """Is text[start:end] inside Chinese quotation marks (“…”), a name, within 30 characters?"""
+    before = text[max(0, start - 30) : start]
+    opened = before.rfind("“")
+    if opened < 0 or before.rfind("”") > opened:
+        return False
+    after = text[end : end + 30]
+    closed = after.find("”")
+    return closed >= 0 and ("“" not in after[:closed])
+
+
 def _skip(text: str, m: re.Match[str], kind: str) -> bool:
     """Willingness, waivers, exclusions, overseas business, postings abroad, reported facts and
     returnee rules are not experience asked for."""
@@ -255,6 +273,8 @@ def _skip(text: str, m: re.Match[str], kind: str) -> bool:
     s_lo, s_hi = sentence_bounds(text, m.start(), m.end())
     if _LATIN.search(m.group()) and _REPORTED.search(text, s_lo, s_hi):
         return True
+    if _quoted_name(text, m.start(), m.end()):
+        return True  # a programme's name in quotes ("海外留学归国教师挂职锻炼"等项目)
     return bool(_RETURNEE.fullmatch(m.group()) and not _PREF_CUE.search(text, lo, hi))
 
 

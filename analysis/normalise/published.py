@@ -107,7 +107,7 @@ def resolve_published(
 ) -> date | None:
     """The notice's publication date: a labelled date in the text (发布日期, Posted, 更新于…),
     else the date in its URL, else the page's declared date (structured data), else a bare
-    date (or a relative one, against `fetched`) in its first lines.
+    date (or a relative one, against `fetched`) in its first lines, else the date signing it.
 
     Year-less dates take the year of the text before them, else of the URL; relative dates
     (3天前, 2 weeks ago) count back from `fetched` only, never from today.
@@ -122,7 +122,7 @@ def resolve_published(
         return url_date
     if declared and (found := parse_date(declared, fetched=fetched)) is not None:
         return found
-    bare = _bare(text, years, year, fetched)
+    bare = _bare(text, years, year, fetched) or _signed(text, years, year)
     return bare[0] if bare is not None else None
 
 
@@ -130,7 +130,8 @@ def detect_published(
     text: str, *, fetched: date | None = None, year: int | None = None
 ) -> tuple[date, Evidence] | None:
     """Find the publication date in a notice's text: a labelled date, else a bare date in the
-    first five non-empty lines (not an exam's, a birth date or a deadline).
+    first five non-empty lines (not an exam's, a birth date or a deadline), else the date that
+    signs the notice below its issuer's name at the end.
 
     Year-less dates take the year of the text before them, else `year`; relative dates
     (2 weeks ago) count back from `fetched` and are unknown without it.
@@ -140,6 +141,7 @@ def detect_published(
         _labelled(text, years, year, fetched)
         or _issued(text, years, year)
         or _bare(text, years, year, fetched)
+        or _signed(text, years, year)
     )
 
 
@@ -275,6 +277,35 @@ def _bare(
     rel = _RELATIVE_CASELESS.search_slice(text, 0, limit) if _has_relative_word(low_top) else None
     if rel and (when := _relative(rel.group(), fetched)) is not None:
         return when, Evidence.of(text, rel.start(), rel.end())
+    return None
+
+
+# The signature closing a notice: the issuer's name on a short line, the date alone on the next
+# non-empty line, within the last _SIGNATURE_LINES non-empty lines (an attachment list may follow).
+_SIGNATURE_LINES = 6
+_SIGNATURE_TAIL = 2000  # characters of the text's end read for it
+
+
+def _signed(text: str, years: YearMarks, year: int | None) -> tuple[date, Evidence] | None:
+    """The date signing the notice: a line holding only a date, right below a short line that
+    names the issuer (浙江大学计划财务处 ⏎ 2023年4月28日)."""
+    base = max(0, len(text) - _SIGNATURE_TAIL)
+    lines: list[tuple[int, str]] = []
+    pos = base
+    for raw in text[base:].split("\n"):
+        if raw.strip():
+            lines.append((pos + len(raw) - len(raw.lstrip()), raw.strip()))
+        pos += len(raw) + 1
+    tail = lines[-_SIGNATURE_LINES:]
+    for i in range(len(tail) - 1, 0, -1):
+        start, line = tail[i]
+        issuer = tail[i - 1][1]
+        if len(line) > 16 or len(issuer) > 30 or issuer.endswith((":", "：")):
+            continue
+        dates = find_dates(line, year=years.before(start) or year)
+        if len(dates) == 1 and dates[0][1] == 0 and dates[0][2] >= len(line) - 1:
+            d, _, e = dates[0]
+            return d, Evidence.of(text, start, start + e)
     return None
 
 

@@ -126,6 +126,21 @@ def _earliest_rule(any_word: re.Pattern[str], rules: re.Pattern[str], text: str)
     return best
 
 
+# A notice titled by its issuer (XX学院招聘启事) names its post in the body, right before the
+# headcount: 招聘岗位…研究中心行政助理1名. The last words before the count are the post.
+_POSTED = re.compile(
+    r"(?:招聘岗位|岗位名称|招聘职位|聘用岗位)[^\n]{0,60}?"
+    r"(?P<post>[^\s,，。;；:：、()（）\d]{2,8}?)\s*(?:\d{1,3}|[一二三四五六七八九十两])\s*(?:名|人)"
+)
+_POSTED_HEAD = 2000  # characters of the text read for it
+
+
+def _posted_name(text: str) -> str | None:
+    """The post a notice names before its headcount, when the title names none."""
+    m = _POSTED.search(text, 0, _POSTED_HEAD)
+    return m.group("post") if m else None
+
+
 def classify_role_family(title: str, text: str, findings: list[Finding]) -> str:
     """Role family: from the title (first line of the text if the title says nothing), else from
     the skill findings (the family most of them point to; ties go to the earlier family)."""
@@ -133,6 +148,8 @@ def classify_role_family(title: str, text: str, findings: list[Finding]) -> str:
     if family is None:
         first_line = text[:60].split("\n", 1)[0]  # the first line, cut at 60: no copy of the text
         family = _from_title(first_line)
+    if family is None and (post := _posted_name(text)) is not None:
+        family = _from_title(post)
     if family is not None:
         return family
     families = skill_families()
