@@ -283,13 +283,16 @@ def _bare(
 # The signature closing a notice: the issuer's name on a short line, the date alone on the next
 # non-empty line, within the last _SIGNATURE_LINES non-empty lines (an attachment list may follow).
 _SIGNATURE_LINES = 6
-_SIGNATURE_TAIL = 2000  # characters of the text's end read for it
+_SIGNATURE_TAIL = 600  # characters of the text's end read for it
+_DIGIT = re.compile(r"\d")
 
 
 def _signed(text: str, years: YearMarks, year: int | None) -> tuple[date, Evidence] | None:
     """The date signing the notice: a line holding only a date, right below a short line that
     names the issuer (浙江大学计划财务处 ⏎ 2023年4月28日)."""
     base = max(0, len(text) - _SIGNATURE_TAIL)
+    if _DIGIT.search(text, base) is None:  # no date can sign it: the common case, one C scan
+        return None
     lines: list[tuple[int, str]] = []
     pos = base
     for raw in text[base:].split("\n"):
