@@ -368,6 +368,8 @@ _PAREN_TAIL = re.compile(r"\s*[(（][^()（）]{0,16}[)）]")
 
 def _priority_on_equal_terms(text: str, m: re.Match[str]) -> bool:
     """Is the mention among groups given priority on equal terms, later in its sentence?"""
+    if "同等条件" not in text:  # a plain substring test first: most notices have none
+        return False
     _, s_hi = sentence_bounds(text, m.start(), m.end())
     return _EQUAL_TERMS_PRIORITY.search(text, m.end(), s_hi) is not None
 
