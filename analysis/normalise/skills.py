@@ -448,10 +448,10 @@ _DEVELOPED_AFTER = re.compile(
 )
 _BUILT_PRODUCT_AFTER = re.compile(r"(?:产品|平台|系统|工具)的?(?:建设|开发|研发|搭建)")
 _ENGINEER_DIRECTION_BEFORE = re.compile(r"(?:工程师|开发|研发)\s*[(（][^()（）\n]{0,10}\Z")
-# Knowing the platforms (熟悉海外社交媒体平台) is not running accounts on them, unless its clause
-# names the running.
 # A field named as where papers were published (在NLP、数据挖掘等会议上发表论文): a venue, not a duty.
 _VENUE_AFTER = re.compile(r"[^,，。;；\n]{0,12}?(?:会议|期刊|顶会|顶刊)上?(?:以第一作者)?发表")
+# Knowing the platforms (熟悉海外社交媒体平台) is not running accounts on them, unless its clause
+# names the running.
 _FAMILIAR_BEFORE = re.compile(r"(?:熟悉|了解)[^,，。;；\n]{0,8}\Z")
 _RUNNING_CLAUSE = re.compile(r"运营|账号|推广|营销|发布|内容|管理|维护")
 # An interest (对人工智能、机器学习有浓厚兴趣): not a skill asked.
