@@ -1690,7 +1690,7 @@ def test_an_introduction_runs_to_the_first_list_item_or_heading_and_is_bounded()
     long = "关于我们:" + "很" * 5000
     ((lo, hi),) = intro_spans(long)
     assert hi - lo <= INTRO_LIMIT + len("关于我们:")
-    assert intro_spans("岗位职责:负责编辑。") == []
+    assert intro_spans("岗位职责:负责编辑。") == ()
 
 
 # Gold set 8 (university and public-institution recruitment notices): the classes of its misses.

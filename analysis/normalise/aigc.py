@@ -172,7 +172,7 @@ def detect_aigc(text: str, skills: list[Finding] | None = None) -> list[Finding]
     seen: set[str] = set()
     cover_end = -1
     bounds_text = _bounds_text(text, low) if hits else text
-    intro = intro_spans(text) if hits else []  # the company's or team's AI is not a duty
+    intro = intro_spans(text) if hits else ()  # the company's or team's AI is not a duty
     for start, end in hits:
         if end <= cover_end:
             continue

@@ -406,10 +406,12 @@ _INTRO_WORDS = (
 INTRO_LIMIT = 600
 
 
-def intro_spans(text: str) -> list[tuple[int, int]]:
-    """The spans of `text` that introduce the company or the team (see _INTRO_HEAD)."""
+@lru_cache(maxsize=8)
+def intro_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """The spans of `text` that introduce the company or the team (see _INTRO_HEAD); cached,
+    as the skill and AIGC detectors both ask for each position's text."""
     if not any(word in text for word in _INTRO_WORDS):  # substring tests: far cheaper
-        return []
+        return ()
     spans: list[tuple[int, int]] = []
     for head in _INTRO_HEAD.finditer(text):
         if spans and head.start() < spans[-1][1]:
@@ -417,10 +419,10 @@ def intro_spans(text: str) -> list[tuple[int, int]]:
         limit = min(len(text), head.end() + INTRO_LIMIT)
         end = _INTRO_END.search(text, head.end(), limit)
         spans.append((head.start(), end.start() if end else limit))
-    return spans
+    return tuple(spans)
 
 
-def in_intro(spans: list[tuple[int, int]], start: int) -> bool:
+def in_intro(spans: tuple[tuple[int, int], ...], start: int) -> bool:
     """Does offset `start` fall in one of `spans` (intro_spans' answer)?"""
     return any(lo <= start < hi for lo, hi in spans)
 

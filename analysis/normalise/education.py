@@ -130,7 +130,6 @@ _STUDENT_WORDS = (
     "penultimate",
     "final",
 )
-# A floor named right after "no limit" (不限学历,最低大专学历): the limit is the floor.
 # A degree named as a condition on an earlier stage, not as the minimum: the first degree
 # (第一学历须为全日制本科), a stage of study (本科或研究生阶段为计算机专业, 本科须为985), the start of a
 # CV asked for (自本科开始的学习简历); or the work's object in a duty item (负责学院本科生…工作).
@@ -138,6 +137,7 @@ _STUDENT_WORDS = (
 _STAGE_BEFORE = re.compile(r"(?:第一学历|最高学历以外|自|从)[^,，。;；\n]{0,8}\Z")
 _STAGE_AFTER = re.compile(r"(?:生|或研究生)?(?:阶段|(?:须|必须|应|需)?(?:为|是)(?!主)|开始|以来)")
 _DUTY_ITEM_BEFORE = re.compile(r"(?:负责|协助|参与|承担|做好)[^,，。;；\n]{0,12}\Z")
+# A floor named right after "no limit" (不限学历,最低大专学历): the limit is the floor.
 _FLOOR_AFTER = re.compile(r"[^。;；\n]{0,3}?(?:但|但须|但需)?\s*(?:最低|至少|起码|最少)")
 _PARTY_FORM = re.compile(r"政治面貌\s*:?\s*(?:不限|无要求|无限制)")
 _AGE = guarded(

@@ -17,6 +17,7 @@ from functools import cache, partial
 from typing import Any
 
 from analysis.models import Evidence, Finding
+from analysis.normalise.aigc import AIGC_SKILLS
 from analysis.normalise.context import (
     clause_bounds,
     in_intro,
@@ -430,18 +431,6 @@ _ONLINE_CLAUSE = re.compile(
 # 直播互动业务的研发工作, 一键修图…能力的开发工作), or the direction in an engineering title
 # (后端开发工程师(主播方向)): the applicant builds the software, not the skill. Not content
 # developed (课程内容的研发: 研发 of content is making it).
-_TECH_SKILLS = frozenset(
-    {
-        "programming",
-        "machine_learning",
-        "nlp",
-        "recommendation_algorithms",
-        "data_analysis",
-        "prompt_engineering",
-        "stable_diffusion",
-        "midjourney",
-    }
-)
 _DEVELOPED_AFTER = re.compile(
     r"(?:(?!内容|课程|节目|稿件|作品)[^,，。;；\n]){0,24}?的"
     r"(?:前端|后端|客户端|服务端|移动端|架构|技术|系统)?(?:研发|开发|测试)(?!人员|者|岗)"
@@ -592,11 +581,19 @@ def _not_asked(text: str, sid: str, start: int, end: int) -> bool:
     return False
 
 
+@cache
+def _software_skills() -> frozenset[str]:
+    """The skills that are themselves software work: the tech family's, and the generative
+    tools' (their being developed is still the skill)."""
+    tech = (sid for sid, family in _taxonomy().families.items() if family == "tech_ai")
+    return frozenset(tech) | AIGC_SKILLS
+
+
 def _developed(text: str, sid: str, start: int, end: int) -> bool:
     """Is the skill word at text[start:end] the business or feature engineers develop?"""
     if sid == "data_analysis":  # 数据分析产品的建设: an analytics product built
         return _BUILT_PRODUCT_AFTER.match(text, end, end + 12) is not None
-    if sid in _TECH_SKILLS or text[start].isascii():
+    if sid in _software_skills() or text[start].isascii():
         return False
     if _DEVELOPED_AFTER.match(text, end, end + 40) is not None:
         return True
