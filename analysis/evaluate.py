@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import argparse
 import json
-from collections.abc import Iterable
+import sys
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -67,6 +68,37 @@ EXTRA_DEV_SETS = {
     "corpus7_labels.yaml": ("7", "real_postings_7.jsonl"),
     "corpus8_labels.yaml": ("8", "real_postings_8.jsonl"),
 }
+
+
+def write_extra_corpus(
+    out_dir: Path,
+    set_name: str,
+    sources: Mapping[str, Mapping[str, Any]],
+    text_of: Callable[[Mapping[str, Any]], str],
+    *,
+    lang: str,
+    keep: Iterable[str] = (),
+) -> int:
+    """Write the texts of a dev-only extra gold set as `real_postings_<set_name>.jsonl` in
+    `out_dir` (what --extra-corpus-dir reads): per id of `sources`, its url, `lang`, the fields
+    named in `keep` and `text_of(source)`. The exit code of a scripts/gold_set_N_texts.py run:
+    0, or 1 with the id on stderr when a text cannot be rebuilt (a file missing or changed)."""
+    out = out_dir / f"real_postings_{set_name}.jsonl"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with out.open("w", encoding="utf-8") as fh:
+        for ad_id, source in sources.items():
+            try:
+                text = text_of(source)
+            except (OSError, KeyError, IndexError, ValueError, TypeError, yaml.YAMLError) as exc:
+                print(f"{ad_id}: cannot rebuild ({exc!r})", file=sys.stderr)
+                return 1
+            row = {"id": ad_id, "url": source["url"], "lang": lang, "text": text}
+            row.update({key: source.get(key) for key in keep})
+            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+    print(f"{len(sources)} ads -> {out}")
+    return 0
+
+
 # Gold set 4: a dev-only set of job-board ads whose texts are rows of the real job datasets in
 # ../shared/samples/job_datasets (label file -> the file saying which row each id is).
 DATASET_DEV_SETS = {"corpus4_labels.yaml": "corpus4_sources.yaml"}

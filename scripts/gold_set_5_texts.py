@@ -18,15 +18,13 @@ gives them from the repositories and commits named in the sources file.
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import yaml
 
-from analysis.evaluate import dataset_ad_text
+from analysis.evaluate import dataset_ad_text, write_extra_corpus
 
 SOURCES = Path(__file__).resolve().parent.parent / "tests" / "gold" / "corpus5_sources.yaml"
 CAMPUS_HEAD = ("岗位类别", "工作城市", "性质", "学历要求")
@@ -104,19 +102,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     ads = yaml.safe_load(SOURCES.read_text("utf-8"))["ads"]
     cache: dict[str, Any] = {}
-    args.out.mkdir(parents=True, exist_ok=True)
-    with (args.out / "real_postings_5.jsonl").open("w", encoding="utf-8") as fh:
-        for ad_id, source in ads.items():
-            try:
-                text = ad_text(source, args.datasets, cache)
-            except (OSError, KeyError, IndexError, ValueError) as exc:
-                print(f"{ad_id}: cannot rebuild ({exc})", file=sys.stderr)
-                return 1
-            row = {"id": ad_id, "url": source["url"], "lang": "zh", "text": text}
-            row["publisher_guess"] = source.get("publisher_guess")
-            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
-    print(f"{len(ads)} ads -> {args.out / 'real_postings_5.jsonl'}")
-    return 0
+    return write_extra_corpus(
+        args.out,
+        "5",
+        ads,
+        lambda source: ad_text(source, args.datasets, cache),
+        lang="zh",
+        keep=("publisher_guess",),
+    )
 
 
 if __name__ == "__main__":

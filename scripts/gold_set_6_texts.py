@@ -21,14 +21,14 @@ Input: a folder holding the three CSV files and the Markdown files under their o
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import yaml
+
+from analysis.evaluate import write_extra_corpus
 
 SOURCES = Path(__file__).resolve().parent.parent / "tests" / "gold" / "corpus6_sources.yaml"
 # Dataset file -> its (title, company, location, description) columns.
@@ -57,6 +57,16 @@ def markdown_ad_text(raw: str) -> str:
     return ad_text({**meta, "body": body}, MARKDOWN_COLUMNS)
 
 
+def ad_of(source: Mapping[str, Any], datasets: Path, tables: dict[str, Any]) -> str:
+    """The text of the ad `source` names: a Markdown file, or a row of a CSV file."""
+    name = Path(str(source["file"])).name
+    if name.endswith(".md"):
+        return markdown_ad_text((datasets / name).read_text("utf-8"))
+    if name not in tables:
+        tables[name] = pd.read_csv(datasets / name, dtype=str, keep_default_na=False)
+    return ad_text(tables[name].iloc[int(source["row"])], COLUMNS[name])
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("datasets", type=Path, help="folder holding the dataset files")
@@ -64,25 +74,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     ads = yaml.safe_load(SOURCES.read_text("utf-8"))["ads"]
     tables: dict[str, Any] = {}
-    args.out.mkdir(parents=True, exist_ok=True)
-    with (args.out / "real_postings_6.jsonl").open("w", encoding="utf-8") as fh:
-        for ad_id, source in ads.items():
-            name = Path(str(source["file"])).name
-            try:
-                if name.endswith(".md"):
-                    text = markdown_ad_text((args.datasets / name).read_text("utf-8"))
-                else:
-                    if name not in tables:
-                        path = args.datasets / name
-                        tables[name] = pd.read_csv(path, dtype=str, keep_default_na=False)
-                    text = ad_text(tables[name].iloc[int(source["row"])], COLUMNS[name])
-            except (OSError, KeyError, IndexError, ValueError, yaml.YAMLError) as exc:
-                print(f"{ad_id}: cannot rebuild ({exc})", file=sys.stderr)
-                return 1
-            row = {"id": ad_id, "url": source["url"], "lang": "en", "text": text}
-            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
-    print(f"{len(ads)} ads -> {args.out / 'real_postings_6.jsonl'}")
-    return 0
+    return write_extra_corpus(
+        args.out, "6", ads, lambda source: ad_of(source, args.datasets, tables), lang="en"
+    )
 
 
 if __name__ == "__main__":

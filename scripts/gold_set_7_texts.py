@@ -22,12 +22,13 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from analysis.evaluate import write_extra_corpus
 
 SOURCES = Path(__file__).resolve().parent.parent / "tests" / "gold" / "corpus7_sources.yaml"
 # JobCloud file -> the employer its rows are of (the files carry no company column).
@@ -145,18 +146,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     ads = yaml.safe_load(SOURCES.read_text("utf-8"))["ads"]
     cache: dict[str, Any] = {}
-    args.out.mkdir(parents=True, exist_ok=True)
-    with (args.out / "real_postings_7.jsonl").open("w", encoding="utf-8") as fh:
-        for ad_id, source in ads.items():
-            try:
-                text = ad_of(source, args.datasets, cache)
-            except (OSError, KeyError, IndexError, ValueError, TypeError) as exc:
-                print(f"{ad_id}: cannot rebuild ({exc!r})", file=sys.stderr)
-                return 1
-            row = {"id": ad_id, "url": source["url"], "lang": "zh", "text": text}
-            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
-    print(f"{len(ads)} ads -> {args.out / 'real_postings_7.jsonl'}")
-    return 0
+    return write_extra_corpus(
+        args.out, "7", ads, lambda source: ad_of(source, args.datasets, cache), lang="zh"
+    )
 
 
 if __name__ == "__main__":

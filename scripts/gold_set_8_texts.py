@@ -20,14 +20,14 @@ DIR/PATH` gives it, for the repositories and commits named in the sources file.
 from __future__ import annotations
 
 import argparse
-import json
 import re
-import sys
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import yaml
+
+from analysis.evaluate import write_extra_corpus
 
 SOURCES = Path(__file__).resolve().parent.parent / "tests" / "gold" / "corpus8_sources.yaml"
 _STORE_NOTICE = re.compile(
@@ -74,18 +74,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     notices = yaml.safe_load(SOURCES.read_text("utf-8"))["ads"]
     cache: dict[str, Any] = {}
-    args.out.mkdir(parents=True, exist_ok=True)
-    with (args.out / "real_postings_8.jsonl").open("w", encoding="utf-8") as fh:
-        for notice_id, source in notices.items():
-            try:
-                text = notice_of(source, args.datasets, cache)
-            except (OSError, KeyError, IndexError, ValueError) as exc:
-                print(f"{notice_id}: cannot rebuild ({exc!r})", file=sys.stderr)
-                return 1
-            row = {"id": notice_id, "url": source["url"], "lang": "zh", "text": text}
-            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
-    print(f"{len(notices)} notices -> {args.out / 'real_postings_8.jsonl'}")
-    return 0
+    return write_extra_corpus(
+        args.out, "8", notices, lambda source: notice_of(source, args.datasets, cache), lang="zh"
+    )
 
 
 if __name__ == "__main__":
