@@ -21,6 +21,13 @@ def _skills(text: str) -> set[str]:
     return {f.value for f in detect_skills(clean_text(text))}
 
 
+def _assert_skills(text: str, present: str | None, absent: str | None) -> None:
+    """`present` (unless None) is among the skills found in `text`, `absent` is not."""
+    found = _skills(text)
+    assert present is None or present in found
+    assert absent is None or absent not in found
+
+
 @pytest.mark.parametrize(
     ("text", "skill"),
     [
@@ -1388,9 +1395,7 @@ def test_a_capitalised_bare_degree_is_a_bachelors(text: str, degree: str) -> Non
 def test_taxonomy_2026_12_8_data_work_classes(
     text: str, present: str | None, absent: str | None
 ) -> None:
-    found = _skills(text)
-    assert present is None or present in found
-    assert absent is None or absent not in found
+    _assert_skills(text, present, absent)
 
 
 @pytest.mark.parametrize(
@@ -1498,9 +1503,7 @@ def test_a_board_title_line_is_titled_by_its_first_part() -> None:
 def test_taxonomy_2026_12_8_round_2_classes(
     text: str, present: str | None, absent: str | None
 ) -> None:
-    found = _skills(text)
-    assert present is None or present in found
-    assert absent is None or absent not in found
+    _assert_skills(text, present, absent)
 
 
 @pytest.mark.parametrize(
@@ -1621,9 +1624,7 @@ def test_generative_models_explored_or_developed_and_interests(text: str, aigc: 
     ],
 )
 def test_taxonomy_2026_12_9_classes(text: str, present: str | None, absent: str | None) -> None:
-    found = _skills(text)
-    assert present is None or present in found
-    assert absent is None or absent not in found
+    _assert_skills(text, present, absent)
 
 
 @pytest.mark.parametrize(
@@ -1781,6 +1782,4 @@ def test_a_notice_titled_by_its_issuer_takes_the_post_it_names() -> None:
     ],
 )
 def test_taxonomy_2026_12_10_classes(text: str, present: str | None, absent: str | None) -> None:
-    found = _skills(text)
-    assert present is None or present in found
-    assert absent is None or absent not in found
+    _assert_skills(text, present, absent)
