@@ -56,10 +56,11 @@ GOLD_SETS = {
     "corpus2_labels.yaml": "real_postings_2.jsonl",
 }
 SPLIT_FILE = "split.yaml"
-# Gold sets 3, 5, 6, 7 and 8: dev-only sets of real ads added later (docs/NORMALISER.md "Gold set
-# 3" …). Their texts are not in ../shared yet (set 3: URLs in corpus3_sources.yaml; sets 5 to 8:
-# dataset rows in their corpusN_sources.yaml, rebuilt by scripts/gold_set_N_texts.py): a set is
-# scored when its file is in the corpus folder or in --extra-corpus-dir, and skipped otherwise.
+# Gold sets 3 and 5 to 9: dev-only sets of real ads added later (docs/NORMALISER.md "Gold set
+# 3" …). Their texts are not in ../shared yet (sets 3 and 9: page URLs in corpusN_sources.yaml,
+# the texts being the search tool's excerpts of those pages; sets 5 to 8: dataset rows in their
+# corpusN_sources.yaml, rebuilt by scripts/gold_set_N_texts.py): a set is scored when its file
+# is in the corpus folder or in --extra-corpus-dir, and skipped otherwise.
 # Label file -> (set name, corpus file).
 EXTRA_DEV_SETS = {
     "corpus3_labels.yaml": ("3", "real_postings_3.jsonl"),
@@ -67,6 +68,7 @@ EXTRA_DEV_SETS = {
     "corpus6_labels.yaml": ("6", "real_postings_6.jsonl"),
     "corpus7_labels.yaml": ("7", "real_postings_7.jsonl"),
     "corpus8_labels.yaml": ("8", "real_postings_8.jsonl"),
+    "corpus9_labels.yaml": ("9", "real_postings_9.jsonl"),
 }
 
 
@@ -527,8 +529,8 @@ def main(argv: list[str] | None = None) -> int:
         "--extra-corpus-dir",
         type=Path,
         default=None,
-        help="folder holding the texts of the dev-only gold sets 3, 5, 6, 7 and 8 "
-        "(real_postings_3.jsonl, _5 to _8)",
+        help="folder holding the texts of the dev-only gold sets 3 and 5 to 9 "
+        "(real_postings_3.jsonl, _5 to _9)",
     )
     parser.add_argument(
         "--misses", action="store_true", help="also list every disagreement on dev (never test)"

@@ -60,7 +60,7 @@ __all__ = [
     "train_role_model",
 ]
 
-MODEL_VERSION = "9"
+MODEL_VERSION = "10"
 """Bump when features, training data or defaults change; names the model file and its sidecar."""
 
 ROOT = Path(__file__).resolve().parent
@@ -774,7 +774,7 @@ def train_role_model(
     liepin_path: Path = DEFAULT_LIEPIN,
 ) -> int:
     """Choose on dev by CV, fit on the site-labelled ads (Zhilian, Liepin) + all dev, save. Test
-    is never read. Dev is the dev split, gold sets 3, 5, 6, 7 and 8 when their texts are in one of
+    is never read. Dev is the dev split, gold sets 3 and 5 to 9 when their texts are in one of
     `extra_dirs`, and gold set 4 when its job datasets are in ../shared (the sidecar counts
     each)."""
     family_version, _ = load_family_map()
@@ -786,7 +786,7 @@ def train_role_model(
     split_dev = load_dev_test_examples(parts=("dev",))["dev"]
     from analysis.evaluate import EXTRA_DEV_SETS
 
-    extra = {  # set name -> its examples: "3", "5", "6", "7", "8"
+    extra = {  # set name -> its examples: "3", "5", "6", "7", "8", "9"
         name: load_extra_dev_examples(extra_dirs, sets=[name]) if extra_dirs else []
         for name, _ in EXTRA_DEV_SETS.values()
     }
@@ -883,8 +883,8 @@ def main(argv: list[str] | None = None) -> int:
         type=Path,
         action="append",
         default=[],
-        help="a folder holding the texts of the dev-only gold sets 3, 5, 6, 7 and 8 "
-        "(real_postings_3.jsonl, _5 to _8): their ads join dev for the choice and the fit",
+        help="a folder holding the texts of the dev-only gold sets 3 and 5 to 9 "
+        "(real_postings_3.jsonl, _5 to _9): their ads join dev for the choice and the fit",
     )
     for p in (t, sub.add_parser("evaluate", help="dev (CV) and test accuracy: rules, model, both")):
         p.add_argument("--models-dir", type=Path, default=MODELS_DIR)

@@ -1783,3 +1783,137 @@ def test_a_notice_titled_by_its_issuer_takes_the_post_it_names() -> None:
 )
 def test_taxonomy_2026_12_10_classes(text: str, present: str | None, absent: str | None) -> None:
     _assert_skills(text, present, absent)
+
+
+# Gold set 9 (search-tool excerpts: Hong Kong, UN and US-government vacancies, China-related
+# English ads, mainland notices): the classes of its misses. Sentences written for the class.
+@pytest.mark.parametrize(
+    ("text", "published", "deadline"),
+    [
+        # a job board's form: each label alone on its line, a month-name date joined by dashes
+        (
+            "Press Officer\n  • Apply by\n    Sep-15-2022\n  • Posted\n    Sep 02\n"
+            "See rule ST/XX/2009/7 for eligibility.",
+            date(2022, 9, 2),
+            date(2022, 9, 15),
+        ),
+        # a vacancy announcement's open period: it opens on its first day, closes on its last;
+        # the unambiguous date settles the order of the other (month first)
+        (
+            "VACANCY ANNOUNCEMENT\nOpen Period: 4/28/2019 \u2013 5/06/2019\nGrade: FP-05",
+            date(2019, 4, 28),
+            date(2019, 5, 6),
+        ),
+        (
+            "Vacancy Announcement\nOpening Period: March 3, 2021 \u2013 March 17, 2021\nSalary: RMB",
+            date(2021, 3, 3),
+            date(2021, 3, 17),
+        ),
+        # USAJOBS: "Open & closing dates" alone on its line, past the page's menus
+        (
+            "Skip to main content\n" + "Menu item\n" * 70 + "Open & closing dates\n"
+            "02/03/2023 to 02/17/2023\nSalary\n$90,000",
+            date(2023, 2, 3),
+            date(2023, 2, 17),
+        ),
+        # a re-post months after the original: a year-less registration range stays in the
+        # original's year, not the next
+        (
+            "发布时间:2019-06-20\n\n2019年某国际组织翻译考试报名通知\n报名时间为2月1日到3月4日。",
+            date(2019, 6, 20),
+            date(2019, 3, 4),
+        ),
+        # a December notice closing in January: next year
+        (
+            "发布时间:2019-12-20\n\n某中心招聘公告\n报名时间为12月21日至1月5日。",
+            date(2019, 12, 20),
+            date(2020, 1, 5),
+        ),
+    ],
+)
+def test_vacancy_forms_and_reposts_date_the_ad(text: str, published: date, deadline: date) -> None:
+    notice = _notice(text)
+    assert (notice.published, notice.deadline) == (published, deadline)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Closing: Nov-30-2020.", [date(2020, 11, 30)]),
+        ("Closing: nov/3/2020.", [date(2020, 11, 3)]),
+        # an ambiguous a/b/year date takes the order of the text's other numeric dates
+        ("Opens 5/20/2020, closes 6/01/2020.", [date(2020, 5, 20), date(2020, 6, 1)]),
+        ("Opens 20/05/2020, closes 01/06/2020.", [date(2020, 5, 20), date(2020, 6, 1)]),
+        ("Opens 05/06/2020, closes 05/20/2020.", [date(2020, 5, 6), date(2020, 5, 20)]),
+        ("Closes 06/01/2020.", []),  # alone: ambiguous, unknown
+    ],
+)
+def test_month_name_dates_joined_by_dashes_and_the_order_of_ambiguous_dates(
+    text: str, expected: list[date]
+) -> None:
+    from analysis.normalise.dates import find_dates
+
+    assert [d for d, _, _ in find_dates(text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "present", "absent"),
+    [
+        # a verb list broken by a comma still organises the events
+        ("Planning, organizing, and running forums and press events.", "event_organization", None),
+        # model output flagged against a safety or content policy is moderation
+        ("Rate chatbot answers and flag policy issues.", "content_moderation", None),
+        # translation spoken as it happens is interpreting
+        ("Attend talks where live translations are needed.", "interpreting", "translation"),
+        ("Voicing-over feature stories and trailers.", "broadcasting_hosting", None),
+        # a newsroom's coverage driven or led; investigative reporting
+        ("The editor will drive our coverage of South Asia.", "news_writing", None),
+        ("Five years of investigative reporting.", "news_writing", None),
+        ("Help the team secure media coverage of our launches.", None, "news_writing"),
+        ("负责宣传影片制作。", "video_editing", None),
+        # the system annotated data is for is not the applicant's work
+        ("负责对推荐系统所需的各类数据进行规范化标注。", None, "recommendation_algorithms"),
+        ("完成标注任务,为金融AI产品提供标注数据,支撑机器学习模型训练。", None, "machine_learning"),
+        ("负责推荐系统的开发与优化。", "recommendation_algorithms", None),
+    ],
+)
+def test_gold_set_9_skill_classes(text: str, present: str | None, absent: str | None) -> None:
+    _assert_skills(text, present, absent)
+
+
+@pytest.mark.parametrize(
+    ("text", "zh"),
+    [
+        ("具有较高的中外互译水平,语种不限。", True),  # Chinese and an unnamed foreign language
+        ("能提供中外文对照的译作。", True),
+        ("熟练进行汉外笔译。", True),
+        ("负责中外记者的接待工作。", False),
+        ("有中外合资企业工作经验。", False),
+    ],
+)
+def test_chinese_paired_with_an_unnamed_foreign_language_is_asked(text: str, zh: bool) -> None:
+    from analysis.normalise.languages import detect_languages
+
+    found = {f.value for f in detect_languages(clean_text(text))}
+    assert ("zh" in found) is zh
+
+
+@pytest.mark.parametrize(
+    ("text", "degree"),
+    [
+        # a university's programmes are taught, not asked
+        ("The college offers courses at diploma, associate degree and degree levels.", None),
+        ("学院设有本科专业二十个。应聘者须具有硕士学位。", "master"),
+        # a bare "a degree" held or awarded
+        ("Applicants must hold a degree awarded by a recognised university.", "bachelor"),
+        ("This holds to a degree.", None),
+        ("Suits a graduate with a degree or strong interest in product work.", None),
+        # "diploma plus one year" holds no "a plus": the higher diploma route is required
+        ("A degree in Journalism, or a higher diploma plus two years of experience.", "associate"),
+    ],
+)
+def test_degrees_taught_held_or_routed(text: str, degree: str | None) -> None:
+    from analysis.normalise.education import detect_education
+
+    found = detect_education(clean_text(text))
+    assert (found.value if found else None) == degree

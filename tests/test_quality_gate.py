@@ -135,6 +135,7 @@ def test_gold_set_3_is_scored_only_where_its_texts_are(tmp_path: Path) -> None:
         "real_postings_6.jsonl",
         "real_postings_7.jsonl",
         "real_postings_8.jsonl",
+        "real_postings_9.jsonl",
     ]
     row = {"id": "c3-001", "url": "http://example.invalid/", "text": "编辑\n本科以上学历。"}
     (tmp_path / "real_postings_3.jsonl").write_text(json.dumps(row, ensure_ascii=False) + "\n")
@@ -144,6 +145,7 @@ def test_gold_set_3_is_scored_only_where_its_texts_are(tmp_path: Path) -> None:
         "real_postings_6.jsonl",
         "real_postings_7.jsonl",
         "real_postings_8.jsonl",
+        "real_postings_9.jsonl",
     ]
     assert ads["c3-001"].label == load_labels(GOLD / "corpus3_labels.yaml")["c3-001"]
     ads, missing = load_extra_dev([tmp_path], sets=["5"])

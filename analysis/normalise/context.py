@@ -161,7 +161,8 @@ _PREFERRED = CuePattern(
     "preferred",
     re.compile(
         r"优先|为佳|尤佳|更佳|更为理想|更理想|加分|最好|者更好"
-        r"|prefer|a plus|an? (?:added )?(?:plus|bonus|asset|advantage)|advantageous|desirable|desired"
+        # (a word: "a higher diploma plus one year" holds no "a plus")
+        r"|prefer|\ba plus|\ban? (?:added )?(?:plus|bonus|asset|advantage)|advantageous|desirable|desired"
         r"|nice to have|would be (?:helpful|an asset|useful|welcome|great|good)|highly regarded"
         r"|ideally|bonus|will have an advantage|is an advantage|beneficial|welcome",
         re.IGNORECASE,

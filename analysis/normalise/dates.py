@@ -70,6 +70,8 @@ _DATE_RE = guarded(
         # 14-May-2021, 14/may/21
         rf"|(?P<dmy2>(?<![\w])(?P<d6>[0-3]?\d)(?P<s6>[-/])(?P<mo6>{_MON})(?P=s6)(?P<y6>(?:19|20)?\d\d)(?![\w]))"
         rf"|(?P<dmy>(?<![\w])(?P<d4>[0-3]?\d){_ORD}\s+(?:of\s+)?(?P<mo4>{_MON})\.?,?(?:\s+(?P<y4>(?:19|20)\d\d))?(?![\w]))"
+        # Aug-07-2017, aug/7/2017 (a job board's form)
+        rf"|(?P<mdy2>(?<![\w])(?P<mo8>{_MON})(?P<s8>[-/])(?P<d8>[0-3]?\d)(?P=s8)(?P<y8>(?:19|20)\d\d)(?![\w]))"
         rf"|(?P<mdy>(?<![\w])(?P<mo5>{_MON})\.?\s+(?P<d5>[0-3]?\d){_ORD}(?![\d\w])(?:,?\s*(?P<y5>(?:19|20)\d\d)(?!\d))?)"
         # 06/20/2021 (US), 20/06/2021, 20.06.2021: the order is settled in _numeric_date.
         r"|(?P<num>(?<![\d.])(?P<a7>[0-3]?\d)(?P<s7>[-/.])(?P<b7>[0-3]?\d)(?P=s7)(?P<y7>(?:19|20)\d\d)(?![\d]))"
@@ -127,6 +129,9 @@ _DEADLINE_GATE = (
     "application",
     "posting period",
     "vacancy period",
+    "open period",
+    "opening period",
+    "announcement period",
     "registration",
     "on or before",
     "no later than",
@@ -165,6 +170,9 @@ def _safe_date(y: int, m: int, d: int) -> date | None:
         return None
 
 
+_HALF_YEAR = 183
+
+
 def _resolve_year(
     m: int, d: int, ref: date | None, *, after_ref: bool, year: int | None = None
 ) -> date | None:
@@ -176,9 +184,12 @@ def _resolve_year(
     try:
         if candidate is None:  # 29 February in a common year
             return _safe_date(ref.year - 1 if not after_ref else ref.year + 1, m, d)
-        if after_ref and candidate < ref - timedelta(days=60):
+        # A deadline more than half a year before the publication date is next year's (a
+        # December notice closing 1月5日); closer before it, the same year's (a re-post months
+        # after the original, closing 2月14日).
+        if after_ref and candidate < ref - timedelta(days=_HALF_YEAR):
             return _safe_date(ref.year + 1, m, d)
-        if not after_ref and candidate > ref + timedelta(days=183):
+        if not after_ref and candidate > ref + timedelta(days=_HALF_YEAR):
             return _safe_date(ref.year - 1, m, d)
     except OverflowError:  # a reference at the edge of the calendar (year 1 or 9999)
         return None
@@ -186,7 +197,12 @@ def _resolve_year(
 
 
 def _match_to_date(
-    m: re.Match[str], ref: date | None, *, after_ref: bool, year: int | None = None
+    m: re.Match[str],
+    ref: date | None,
+    *,
+    after_ref: bool,
+    year: int | None = None,
+    month_first: bool | None = None,
 ) -> date | None:
     g = m.groupdict()
     if g["ymd"]:
@@ -197,7 +213,9 @@ def _match_to_date(
     if g["md"]:
         return _resolve_year(int(g["m3"]), int(g["d3"]), ref, after_ref=after_ref, year=year)
     if g["num"]:
-        return _numeric_date(int(g["a7"]), int(g["b7"]), int(g["y7"]), g["s7"])
+        return _numeric_date(int(g["a7"]), int(g["b7"]), int(g["y7"]), g["s7"], month_first)
+    if g["mdy2"]:
+        return _safe_date(int(g["y8"]), _MONTHS[g["mo8"]], int(g["d8"]))
     if g["dmy2"]:
         y6 = int(g["y6"])
         return _safe_date(y6 if y6 > 99 else 2000 + y6, _MONTHS[g["mo6"]], int(g["d6"]))
@@ -210,14 +228,32 @@ def _match_to_date(
     return _resolve_year(month, int(day), ref, after_ref=after_ref, year=year)
 
 
-def _numeric_date(a: int, b: int, year: int, sep: str) -> date | None:
+def _numeric_date(
+    a: int, b: int, year: int, sep: str, month_first: bool | None = None
+) -> date | None:
     """a/b/year: month first (US) unless a > 12 (then day first); day first with dots
-    (20.06.2021, the European form). Both at most 12 with / or - is ambiguous: unknown."""
+    (20.06.2021, the European form). Both at most 12 with / or - is ambiguous: the order of
+    the text's other numeric dates (`month_first`: 2/25/2015 to 3/10/2015), else unknown."""
     if a > 12 or sep == ".":
         return _safe_date(year, b, a)
-    if b > 12:
+    if b > 12 or (month_first and a != b):
         return _safe_date(year, a, b)
+    if month_first is False:
+        return _safe_date(year, b, a)
     return _safe_date(year, a, b) if a == b else None
+
+
+def _numeric_order(matches: list[re.Match[str]]) -> bool | None:
+    """The order of the a/b/year dates among `matches`: month first when the first one that
+    tells has b > 12, day first when it has a > 12; None when none tells."""
+    for m in matches:
+        if m["num"] and m["s7"] != ".":
+            a, b = int(m["a7"]), int(m["b7"])
+            if b > 12 >= a:
+                return True
+            if a > 12 >= b:
+                return False
+    return None
 
 
 def _has_year(m: re.Match[str]) -> bool:
@@ -273,14 +309,18 @@ def _date_starts(low: str) -> list[int]:
 
 
 def _word_before(low: str, pos: int) -> int | None:
-    """Start of the a-z letters that end right before `.`(optional) and whitespace before `pos`."""
+    """Start of the a-z letters that end right before `.`(optional) and whitespace before `pos`,
+    or right before one "-" or "/" (aug-07-2017)."""
     end = pos
-    while end > 0 and low[end - 1].isspace():  # str.isspace() is re's \s
+    if end > 0 and low[end - 1] in "-/":
         end -= 1
-    if end == pos:
-        return None
-    if end > 0 and low[end - 1] == ".":
-        end -= 1
+    else:
+        while end > 0 and low[end - 1].isspace():  # str.isspace() is re's \s
+            end -= 1
+        if end == pos:
+            return None
+        if end > 0 and low[end - 1] == ".":
+            end -= 1
     start = end
     while start > 0 and "a" <= low[start - 1] <= "z":
         start -= 1
@@ -326,8 +366,10 @@ def _dates_in_lowered(
     """find_dates on a text already lower-cased by _lower_keep_length."""
     out: list[tuple[date, int, int]] = []
     # A short text (a window after a label) is scanned as it is: finding the starts costs more.
-    for m in _DATE_RE.finditer(low) if len(low) < _SHORT else _date_matches(low):
-        d = _match_to_date(m, ref, after_ref=after_ref, year=year)
+    matches = list(_DATE_RE.finditer(low) if len(low) < _SHORT else _date_matches(low))
+    month_first = _numeric_order(matches)
+    for m in matches:
+        d = _match_to_date(m, ref, after_ref=after_ref, year=year, month_first=month_first)
         if d is None:
             continue
         if _has_year(m) and not _is_birth_date(low, m.end()):

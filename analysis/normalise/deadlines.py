@@ -34,9 +34,9 @@ _DEADLINE_CASELESS = CaselessPattern(
         # 招聘时间/受理时间 A 至 B, 即日起至 B: the period ends at the deadline
         r"|(?:招聘|应聘|應聘|受理|征集|徵集)(?:[时時][间間]|期限|日期)|即日起|之日起(?=至|到)"
         r"|closing(?=\s*:)"
-        r"|deadline|closing date|apply (?:by|before)|applications? (?:close|are due|due)"
+        r"|deadline|closing dates?|apply (?:by|before)|applications? (?:close|are due|due)"
         r"|(?:accepted|received|open|apply) until"
-        r"|(?:posting|application|vacancy) period"
+        r"|(?:posting|application|vacancy|open|opening|announcement) period"
         # 报名时间 in English (translated notices): "Registration time: July 17 - August 31"
         r"|registration (?:time|period|dates?)(?=\s*:)|application time(?=\s*:)"
         r"|on or before|no later than|expire[sd]? on|(?<![\w])by(?= )"
@@ -73,8 +73,11 @@ _BATCH = re.compile(
 # Found as a four-digit run (a fast scan from its first characters), then checked on either side.
 _YEAR_RUN = re.compile(r"[12][09]\d\d")
 _YEAR_AFTER = re.compile(r"\s*年|[-/.][01]?\d(?!\d)")
+# (May 14, 2023; 14 May 2023; and the joined forms find_dates reads: Aug-07-2017, 14-May-2021,
+# 06/20/2021, 20.06.2021)
 _MONTH_DAY_BEFORE = re.compile(
-    rf"(?:{_MON}\.?\s+[0-3]?\d(?:st|nd|rd|th)?|[0-3]?\d\s+{_MON}\.?),?\s+$"
+    rf"(?:(?:{_MON}\.?\s+[0-3]?\d(?:st|nd|rd|th)?|[0-3]?\d\s+{_MON}\.?),?\s+"
+    rf"|(?<![\w.])(?:{_MON}|[0-3]?\d)([-/.])(?:[0-3]?\d|{_MON})\1)$"
 )
 _WINDOW = 60
 _HARD_WRAP = re.compile(r"(?<=[A-Za-z,])\n(?=[a-z])")

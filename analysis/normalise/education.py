@@ -70,7 +70,10 @@ _DEGREES = guarded(
         r"|(?:[Ff]irst|[Rr]ecogni[sz]ed|[Rr]elevant|[Aa]cademic|[Ff]ull-time|[Pp]rofessional) degree(?! of)"
         # "educated to degree level", "a degree-level qualification"
         r"|(?:[Ee]ducated|[Qq]ualified) to degree level|[Dd]egree[- ]level (?:qualification|education)"
-        r"|(?<![A-Za-z])[Aa] degree(?= in | from ))(?![A-Za-z]))"
+        # "hold a degree awarded by …", "have a degree." (not "to a degree": to some extent)
+        # ("a degree or strong interest": not necessary, no minimum)
+        r"|(?<![A-Za-z])(?<![Tt]o )[Aa] degree(?= in | from | awarded| granted| conferred|[.,;)]"
+        r"| or (?:equivalent|above|higher|related)| is required))(?![A-Za-z]))"
         r"|(?P<associate>大专|(?:大学)?专科|高职|副学士|高级文凭"
         r"|(?<![A-Za-z])(?:[Aa]ssociate [Dd]egree|[Hh]igher [Dd]iploma|[Pp]ost-?secondary)(?![A-Za-z]))"
     )
@@ -138,6 +141,13 @@ _STAGE_BEFORE = re.compile(r"(?:第一学历|最高学历以外|自|从)[^,，�
 _STAGE_AFTER = re.compile(r"(?:生|或研究生)?(?:阶段|(?:须|必须|应|需)?(?:为|是)(?!主)|开始|以来)")
 _DUTY_ITEM_BEFORE = re.compile(r"(?:负责|协助|参与|承担|做好)[^,，。;；\n]{0,12}\Z")
 # A floor named right after "no limit" (不限学历,最低大专学历): the limit is the floor.
+# Degrees an employer teaches, not asks: a university's programmes ("offers programmes and courses
+# at certificate, diploma, associate degree … levels", 设有本科专业, 招收硕士研究生).
+_OFFERED_BEFORE = re.compile(
+    r"(?i:\b(?:offers?|offering|provides?|providing|runs?|running)\b[^.;\n]{0,60}?"
+    r"\b(?:programmes?|programs?|courses?)\b[^.;\n]{0,50}\Z)"
+    r"|(?:开设|设有|招收)[^。;；,，\n]{0,12}\Z"
+)
 _FLOOR_AFTER = re.compile(r"[^。;；\n]{0,3}?(?:但|但须|但需)?\s*(?:最低|至少|起码|最少)")
 _PARTY_FORM = re.compile(r"政治面貌\s*:?\s*(?:不限|无要求|无限制)")
 _AGE = guarded(
@@ -283,6 +293,8 @@ def detect_education(text: str, sections: Sections | None = None) -> Finding | N
             continue
         if is_excluded(text, m.start(), m.end()):
             continue  # "专科学历者不得报考"
+        if _OFFERED_BEFORE.search(text, max(0, m.start() - 120), m.start()):
+            continue
         s_lo, _ = sentence_bounds(text, m.start(), m.end())
         if _holds(_STUDYING, _STUDYING_LOW, text, max(s_lo, m.start() - 80), m.start()):
             continue  # "be pursuing a Degree / Higher Diploma / Associate Degree"

@@ -127,7 +127,7 @@ def declared_words() -> DeclaredWords:
         *(f"{a}/" for a in abbr),
         *(f"中{a}" for a in abbr if a != "中"),
         *(f"{a}中" for a in abbr if a != "中"),
-        *("复语", "双语", "互译", "英汉", "汉英"),
+        *("复语", "双语", "互译", "英汉", "汉英", "中外", "汉外"),
         *(f"{a}译" for a in abbr),
         "汉译",
     )
@@ -155,6 +155,8 @@ def _vocab() -> _Vocab:
         rf"|[两三四]国语言|[两三四]种语言|\s*/\s*[{ab}汉]{{2}})|(?<=/)[{ab}汉]{{2}}(?=[)\]\s,;。、])"
         # a direction of translation: 中译英, 英译中, 汉译外 (外: a foreign language, none named)
         rf"|[{ab}汉]译[{ab}汉外](?![国地交事宾资企籍])"
+        # Chinese and an unnamed foreign language (中外互译, 汉外翻译, 中外文对照): Chinese asked
+        rf"|[中汉]外(?=互译|翻译|口译|笔译|传译|对照|双语|文(?!化|明|学|章|字|件|本))"
     )
     enum_pair = (
         rf"(?P<enum>(?:[{ab}][、/])+[{ab}](?=等\S{{0,4}}语|[语文])"

@@ -42,6 +42,10 @@ _PUBLISHED_LABEL = guarded(
         r"|posting date|date of posting|posted(?: on| at)?|published(?: on)?|updated|update time"
         # job boards' own field (JobStreet, JobsDB: "Date Listed", "Listed on")
         r"|date listed|listing date|listed on"
+        # a vacancy announcement's "Open Period: 2/25/2015 - 3/10/2015" opens on its first day
+        r"|open(?:ing)? period"
+        # USAJOBS: "Open & closing dates ⏎ 01/14/2025 to 01/21/2025"
+        r"|open (?:&|and) closing dates?"
         r"|date(?<![\w ]date)(?=\s*:)"
     )
 )
@@ -58,15 +62,26 @@ _PUBLISHED_WORDS = (
     ("published", (0,)),
     ("update", (0,)),
     ("listed", (0,)),
+    ("period", (5, 8)),
+    ("closing", (7, 9)),
 )
 # Labels that name an event's date or time rather than the notice's: 日期 / 时间 / date after
 # another word (考试时间, 出生日期, 工作时间) are not publication labels.
 _BARE_LABELS = ("日期", "时间", "時間", "date")
 # Past the head, only a label that says "published" or "updated" counts (发布时间, Posted on).
 _HEAD = 600
-_WEAK_LABELS = ("updated", "opening date", "posted")
+_WEAK_LABELS = ("updated", "opening date", "posted", "open period", "opening period")
 # Where a label past the head can start (clean_text has made Traditional forms Simplified).
-_STRONG_WORDS = ("发布", "发文", "发表", "更新", "posted", "published")
+_STRONG_WORDS = (
+    "发布",
+    "发文",
+    "发表",
+    "更新",
+    "posted",
+    "published",
+    "open & closing",
+    "open and closing",
+)
 # A bare date right after these is an event's (exam, interview, registration, birth, deadline).
 _EVENT_BEFORE = re.compile(
     r"(?:考试|笔试|面试|报名|報名|截止|截至|出生|考試|筆試|面試|exam|interview|registration"

@@ -348,6 +348,11 @@ _SERVED_CLAUSE = re.compile(
     r"标注|(?i:annotat\w*|label(?:l)?ing|outputs?\s+(?:can|could|will)\s+be\s+used)"
 )
 _BUILD_CLAUSE = re.compile(r"算法|研发|开发|(?i:algorithm|develop)")
+# The system annotated data is made for, named as its purpose in the sentence (为…提供标注数据，
+# 支撑AI模型训练; 对搜索推荐系统及大模型训练所需的数据进行标注).
+_PURPOSE_BEFORE = re.compile(r"(?:为|支撑|支持|用于|服务于?|助力|赋能)[^,，。;；\n]{0,10}\Z")
+_PURPOSE_AFTER = re.compile(r"[^,，。;；\n]{0,12}?(?:所需|所用|需要)的?")
+_MODEL_SKILLS = frozenset({"machine_learning", "recommendation_algorithms", "nlp"})
 _PRODUCTION_SKILLS = frozenset(
     {"translation", "subtitling", "video_editing", "design", "photography", "copy_editing"}
 )
@@ -513,7 +518,7 @@ def _others_work(text: str, sid: str, start: int, end: int) -> bool:
         lo, hi = sentence_bounds(text, start, end)
         if _FRAUD_NOTICE.search(text, lo, hi) is not None:
             return True
-    if sid == "machine_learning" and _serves_data(text, start, end):
+    if sid in _MODEL_SKILLS and _serves_data(text, start, end):
         return True
     if (
         sid in _PRODUCTION_SKILLS
@@ -615,11 +620,22 @@ def _only_familiar(text: str, sid: str, start: int, end: int) -> bool:
 
 
 def _serves_data(text: str, start: int, end: int) -> bool:
-    """Does a machine-learning word name what annotated data is for, not the applicant's work?"""
+    """Does a model or system word name what annotated data is for, not the applicant's work?
+    Annotation in its clause, or in its sentence when the word is named as the data's purpose;
+    never with algorithm or development work there."""
     lo, hi = clause_bounds(text, start, end, limit=60)
+    if _SERVED_CLAUSE.search(text, lo, hi) is not None:
+        return _BUILD_CLAUSE.search(text, lo, hi) is None
+    if not (
+        _PURPOSE_BEFORE.search(text, max(0, start - 12), start)
+        or _PURPOSE_AFTER.match(text, end, end + 16)
+    ):
+        return False
+    s_lo, s_hi = sentence_bounds(text, start, end)
+    s_lo, s_hi = max(s_lo, start - 120), min(s_hi, end + 120)
     return (
-        _SERVED_CLAUSE.search(text, lo, hi) is not None
-        and _BUILD_CLAUSE.search(text, lo, hi) is None
+        _SERVED_CLAUSE.search(text, s_lo, s_hi) is not None
+        and _BUILD_CLAUSE.search(text, s_lo, s_hi) is None
     )
 
 
