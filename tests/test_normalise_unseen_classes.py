@@ -1816,6 +1816,13 @@ def test_taxonomy_2026_12_10_classes(text: str, present: str | None, absent: str
             date(2023, 2, 3),
             date(2023, 2, 17),
         ),
+        # a job board's "Posted Date" past the page's menus
+        (
+            "Jobs\n" + "Menu item\n" * 70 + "- Posted Date March 01, 2024\n"
+            "- Application Deadline April 10, 2024",
+            date(2024, 3, 1),
+            date(2024, 4, 10),
+        ),
         # a re-post months after the original: a year-less registration range stays in the
         # original's year, not the next
         (
@@ -1917,3 +1924,72 @@ def test_degrees_taught_held_or_routed(text: str, degree: str | None) -> None:
 
     found = detect_education(clean_text(text))
     assert (found.value if found else None) == degree
+
+
+@pytest.mark.parametrize(
+    ("text", "present", "absent"),
+    [
+        # others' translations checked or certified are vetted: copy editing
+        ("Check translations performed by outside vendors for consistency.", "copy_editing", None),
+        ("负责核证翻译文件。", "copy_editing", None),
+        # transcription in Chinese words
+        ("将访谈录音内容誊写成文字。", "subtitling", None),
+        ("负责语音转写结果的质检。", "subtitling", None),
+        # films examined against censorship standards are moderated
+        ("按电影检查标准审查影片。", "content_moderation", None),
+        # a reporter who breaks stories writes news
+        ("The correspondent should break stories from the region.", "news_writing", None),
+        # meetings prepared or organised, not papers prepared for them
+        ("Assists in the organization of the annual board meetings.", "event_organization", None),
+        ("Preparation of budget papers for committee meetings.", None, "event_organization"),
+        # animation designed or made
+        ("负责场景动画的设计与实现。", "design", None),
+        ("Create stylised animations for game interfaces.", "design", None),
+        # machine translation output corrected by a person is no NLP work
+        ("对机器翻译结果进行校对和修正。", "copy_editing", "nlp"),
+    ],
+)
+def test_gold_set_9_round_2_skill_classes(
+    text: str, present: str | None, absent: str | None
+) -> None:
+    _assert_skills(text, present, absent)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a line that is a list of languages, under a hiring heading, with no competence word
+        ("急需\n豪萨语、挪威语、爪哇语、泰卢固语、旁遮普语", {"ha", "no", "jv", "te", "pa"}),
+        ("Part-time Interpreters (Twi, Igbo, Xhosa, Dhivehi)", {"tw", "ig", "xh", "dv"}),
+        # a perk: language classes
+        ("Free fruit\nEnglish, German, French and Italian classes\nFlexible hours", set()),
+        # three languages are no such list
+        ("急需\n豪萨语、挪威语、爪哇语", set()),
+    ],
+)
+def test_a_line_listing_languages_names_those_one_may_work_in(
+    text: str, expected: set[str]
+) -> None:
+    from analysis.normalise.languages import detect_languages
+
+    found = detect_languages(clean_text(text))
+    assert {f.value for f in found} == expected
+    assert all(f.required is None for f in found)  # one of them, not each
+
+
+@pytest.mark.parametrize(
+    ("text", "abroad"),
+    [
+        # others' study abroad served by the applicant's duty
+        ("Handles the affairs of our students studying abroad.", False),
+        ("Runs the grant for study abroad and overseas internships.", False),
+        ("协助学生办理出国留学手续。", False),
+        # students abroad as applicants, and study abroad asked
+        ("Students studying abroad are welcome to apply.", True),
+        ("Experience studying abroad is a plus.", True),
+    ],
+)
+def test_study_abroad_served_by_a_duty_is_not_asked(text: str, abroad: bool) -> None:
+    from analysis.normalise.overseas import detect_overseas
+
+    assert bool(detect_overseas(clean_text(text))) is abroad

@@ -560,6 +560,47 @@ _OR_LOCAL_LANGUAGE = re.compile(
 _LONG_RUN = 4
 
 
+# A line that is a list of languages and little else (尼泊尔语、泰卢固语、荷兰语、… under "急聘"; a
+# vacancy's "Dhivehi, Bulgarian, Arabic, …"): the languages one may work in, even with no
+# competence word, when at least _LONG_RUN languages fill at least _BARE_SHARE of its items.
+_LIST_ITEM_SPLIT = re.compile(r"[,，、/;；&|]|\s(?:and|or)\s|[及和与或]")
+_BARE_SHARE = 0.8
+# What may end such a line after its last language (not "… and Catalan classes": a perk)
+_BARE_TAIL = re.compile(
+    r"[\s)）\]】.。,，、;；:：!?]*(?:等(?:小|外|多)?(?:语种|语言)?[\s)）\]】.。]*)?"
+)
+
+
+def _bare_list_lines(text: str, mentions: list[_Mention]) -> set[int]:
+    """Indices of the mentions that stand on a line of `text` that is a list of languages (see
+    _LIST_ITEM_SPLIT). Each line is found once, scanning the text forward: linear."""
+    line_of: list[int] = [0] * len(mentions)
+    codes: dict[int, set[str]] = {}
+    last_end: dict[int, int] = {}
+    lo = pos = 0
+    for i in sorted(range(len(mentions)), key=lambda k: mentions[k].start):
+        m = mentions[i]
+        nl = text.rfind("\n", pos, m.start)
+        if nl >= 0:
+            lo = nl + 1
+        pos = max(pos, m.start)
+        line_of[i] = lo
+        codes.setdefault(lo, set()).add(m.code)
+        last_end[lo] = max(last_end.get(lo, 0), m.end)
+    bare: set[int] = set()
+    for lo, names in codes.items():
+        if len(names) < _LONG_RUN:
+            continue
+        hi = text.find("\n", lo)
+        hi = len(text) if hi < 0 else hi
+        if not _BARE_TAIL.fullmatch(text, last_end[lo], hi):
+            continue
+        items = [x for x in _LIST_ITEM_SPLIT.split(text[lo:hi]) if x.strip()]
+        if len(names) >= _BARE_SHARE * len(items):
+            bare.add(lo)
+    return {i for i, lo in enumerate(line_of) if lo in bare}
+
+
 def _language_runs(text: str, mentions: list[_Mention]) -> tuple[list[tuple[int, int]], set[int]]:
     """Runs of two or more languages (英语、法语、德语; Russian or French) as (first, last) mention
     indices, and the indices of mentions that are one of alternatives: runs joined by or/或//,
@@ -703,6 +744,7 @@ def detect_languages(
         if len({mentions[k].code for k in range(first, last + 1)}) >= _LONG_RUN:
             alternatives.update(range(first, last + 1))
     run_cues: dict[tuple[int, int], bool] = {}
+    bare_lines = _bare_list_lines(text, mentions) if len(mentions) >= _LONG_RUN else set()
 
     def run_cued(run: tuple[int, int]) -> bool:
         if run not in run_cues:
@@ -757,6 +799,9 @@ def detect_languages(
                 kind, required = "name", states.requirement(m.start, lo, hi, s_lo)
                 if required is not False:
                     alternatives.add(index)
+            elif index in bare_lines:
+                kind, required = "list", None
+                alternatives.add(index)
             else:
                 continue
         if index in preferred_runs:

@@ -80,6 +80,13 @@ _CURRENT_RESIDENCE = re.compile(
 _STUDENTS_ABROAD = (
     r"仅限(?:海外|境外)?留学生|(?<!来华)(?<!外国)(?<!国际)(?<!外籍)留学生(?=实习|专场|专项|优先)"
 )
+# Others' study abroad the applicant serves ("affairs for our students studying abroad", "a
+# scholarship for study abroad", 为学生办理出国留学): a duty's object, not experience asked.
+_SERVED_BEFORE = re.compile(
+    r"(?i:\b(?:for|of)\s+(?:our\s+|the\s+|its\s+)?students\s+"
+    r"|\b(?:scholarships?|programs?|programmes?|grants?|funding)\s+for\s+)\Z"
+    r"|(?:为|帮助|协助|指导)(?:学生|学员)\S{0,4}\Z"
+)
 _RETURNEE = re.compile(r"海归|留学(?:回国|归国)(?:人员|人才)?")
 _PREF_CUE = re.compile(r"优先|为佳|尤佳|preferred|a plus|advantage", re.IGNORECASE)
 
@@ -272,6 +279,8 @@ def _skip(text: str, m: re.Match[str], kind: str) -> bool:
         return True
     s_lo, s_hi = sentence_bounds(text, m.start(), m.end())
     if _LATIN.search(m.group()) and _REPORTED.search(text, s_lo, s_hi):
+        return True
+    if _SERVED_BEFORE.search(text, max(0, m.start() - 30), m.start()):
         return True
     if _quoted_name(text, m.start(), m.end()):
         return True  # a programme's name in quotes ("海外留学归国教师挂职锻炼"等项目)

@@ -39,7 +39,8 @@ _PUBLISHED_LABEL = guarded(
         rf"(?:{_PREFIX})?(?:日期|时间|時間)(?<!截止日期)(?<!截止时间)(?<!报名日期)(?<!报名时间)"
         r"(?<!截至日期)(?<!出生日期)(?=\s*[:：\]])"
         rf"|(?:{_PREFIX})(?:日期|时间|時間|于|於)|date posted|opening date"
-        r"|posting date|date of posting|posted(?: on| at)?|published(?: on)?|updated|update time"
+        r"|posting date|date of posting|posted date|posted(?: on| at)?|published(?: on)?|updated"
+        r"|update time"
         # job boards' own field (JobStreet, JobsDB: "Date Listed", "Listed on")
         r"|date listed|listing date|listed on"
         # a vacancy announcement's "Open Period: 2/25/2015 - 3/10/2015" opens on its first day
