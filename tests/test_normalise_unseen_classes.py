@@ -1993,3 +1993,16 @@ def test_study_abroad_served_by_a_duty_is_not_asked(text: str, abroad: bool) -> 
     from analysis.normalise.overseas import detect_overseas
 
     assert bool(detect_overseas(clean_text(text))) is abroad
+
+
+@pytest.mark.parametrize(
+    ("text", "present"),
+    [
+        # an editor's passes over others' drafts and contributors' commentaries
+        ("Strengthen drafts through line-edits and structural fixes.", "copy_editing"),
+        ("You will edit and revise copy from two staff writers.", "copy_editing"),
+        ("The editor will edit newspaper-length commentaries.", "copy_editing"),
+    ],
+)
+def test_gold_set_9_round_3_copy_editing(text: str, present: str) -> None:
+    _assert_skills(text, present, None)

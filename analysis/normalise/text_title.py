@@ -44,6 +44,17 @@ _HEADING = re.compile(
 _BREADCRUMB = re.compile(
     r"(?:(?:当前|您的|您现在的|現在)?位置\s*[:：]|home\s*[>\u203a\u00bb/])", re.IGNORECASE
 )
+# A web page's chrome above the ad, as a crawl or a search excerpt keeps it ("Skip to content Skip
+# to search", "• Help", "Back to Jobs", "facebook Created with Sketch."): never the title.
+_CHROME = re.compile(
+    r"[•·*\-\s]*(?:(?:skip\s+to\s+(?:the\s+)?(?:main\s+)?(?:content|search|navigation|menu)\s*)+"
+    r"|back\s+to\s+(?:all\s+)?(?:jobs|results|search|list|top)|help|menu|home|search|share(?:\s+this\s+job)?"
+    r"|save(?:\s+job)?|report\s+this\s+job|sign\s+in|log\s*in|apply(?:\s+now)?|print"
+    r"|(?:facebook|twitter|linkedin|weibo|wechat)\b.*|.*created\s+with\s+sketch\.?"
+    r"|u\.s\.\s+flag|an\s+official\s+website\s+of.*|微信扫码分享|投诉|分享|返回|首页)",
+    re.IGNORECASE,
+)
+_CHROME_LINES = 8  # leading lines looked past
 _ENUMERATED = re.compile(
     r"(?:\d{1,2}[.、)）]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）])"
 )
@@ -57,6 +68,10 @@ def title_of_text(text: str) -> str:
     """The title of a posting given as text only (see the module's docstring)."""
     lines = [line.strip() for line in text[:HEAD_CHARS].splitlines()]
     lines = [line for line in lines if line][:_HEAD_LINES]
+    skip = 0
+    while skip < min(_CHROME_LINES, len(lines) - 1) and _CHROME.fullmatch(lines[skip]):
+        skip += 1
+    lines = lines[skip:]
     if not lines:
         return ""
     for i, line in enumerate(lines):
@@ -105,7 +120,8 @@ def _is_heading(line: str) -> bool:
 
 
 def _is_title_like(line: str) -> bool:
-    """Short, and neither a heading, a field, an enumerated section, a bullet nor a sentence."""
+    """Short, and neither a heading, a field, an enumerated section, a bullet nor a sentence
+    (page chrome above the ad was dropped before)."""
     return (
         len(line) <= TITLE_CHARS - 20
         and not _is_heading(line)
