@@ -1,6 +1,6 @@
 """The title of a posting given as text only (`icc-talent normalise` lines without "title"):
-labelled titles, headings and breadcrumbs before the title, and the first line otherwise.
-Every text here is our own wording."""
+labelled titles, headings, breadcrumbs and page chrome before the title, and the first line
+otherwise. Every text here is our own wording."""
 
 from __future__ import annotations
 
@@ -49,6 +49,22 @@ from analysis.normalise.text_title import HEAD_CHARS, TITLE_CHARS, title_of_text
         ("Bilingual Reporter\nAbout the role\n", "Bilingual Reporter"),
         ("Country: Kenya\nClosing date: 1 May 2026\n", "Country: Kenya"),
         ("\n\n   \n  Host and Presenter  \n", "Host and Presenter"),
+        # a page's chrome above the ad, as a crawl or a search excerpt keeps it
+        (
+            "Skip to content Skip to search\nWe are hiring a Copy Editor\nAbout the role",
+            "We are hiring a Copy Editor",
+        ),
+        (
+            "Skip to main content\nBack to Jobs\nSocial Media Producer (Cantonese)\nDuties",
+            "Social Media Producer (Cantonese)",
+        ),
+        ("• Help\nShare this job\nTranslation Reviewer\n", "Translation Reviewer"),
+        ("facebook Created with Sketch. twitter Created with Sketch.\nNews Editor", "News Editor"),
+        ("微信扫码分享\n投诉\n新媒体编辑", "新媒体编辑"),
+        # a title that only starts with such a word stays
+        ("Help Desk Translator\nDuties", "Help Desk Translator"),
+        # chrome alone: the last line is kept rather than nothing
+        ("Skip to content", "Skip to content"),
         ("", ""),
         ("   \n\t\n", ""),
     ],
@@ -76,28 +92,3 @@ def test_normalise_without_a_title_uses_it_and_a_given_title_wins() -> None:
     given = normalise_record({"id": "b", "text": text, "title": "Given Title"})
     assert derived["positions"][0]["title"] == "Chinese Translator"
     assert given["positions"][0]["title"] == "Given Title"
-
-
-@pytest.mark.parametrize(
-    ("text", "title"),
-    [
-        # a page's chrome above the ad, as a crawl or a search excerpt keeps it
-        (
-            "Skip to content Skip to search\nWe are hiring a Copy Editor\nAbout the role",
-            "We are hiring a Copy Editor",
-        ),
-        (
-            "Skip to main content\nBack to Jobs\nSocial Media Producer (Cantonese)\nDuties",
-            "Social Media Producer (Cantonese)",
-        ),
-        ("• Help\nShare this job\nTranslation Reviewer\n", "Translation Reviewer"),
-        ("facebook Created with Sketch. twitter Created with Sketch.\nNews Editor", "News Editor"),
-        ("微信扫码分享\n投诉\n新媒体编辑", "新媒体编辑"),
-        # a title that only starts with such a word stays
-        ("Help Desk Translator\nDuties", "Help Desk Translator"),
-        # chrome alone: the last line is kept rather than nothing
-        ("Skip to content", "Skip to content"),
-    ],
-)
-def test_page_chrome_above_an_ad_is_not_its_title(text: str, title: str) -> None:
-    assert title_of_text(text) == title
