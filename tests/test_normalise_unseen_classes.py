@@ -1823,6 +1823,18 @@ def test_taxonomy_2026_12_10_classes(text: str, present: str | None, absent: str
             date(2024, 3, 1),
             date(2024, 4, 10),
         ),
+        # a vacancy form's announced and expiry dates; a UN board's posting end date
+        (
+            "Position Title: Press Assistant\n\nAnnounced Date: 03 May, 2022 "
+            "Expire Date: 17 May, 2022\n\nClose date: 2022-05-17",
+            date(2022, 5, 3),
+            date(2022, 5, 17),
+        ),
+        (
+            "Date posted: 2023-05-20\nTarget Start Date2023-08-01\n\nJob Posting End DateJune 9, 2023",
+            date(2023, 5, 20),
+            date(2023, 6, 9),
+        ),
         # a re-post months after the original: a year-less registration range stays in the
         # original's year, not the next
         (

@@ -40,6 +40,8 @@ _DEADLINE_CASELESS = CaselessPattern(
         # 报名时间 in English (translated notices): "Registration time: July 17 - August 31"
         r"|registration (?:time|period|dates?)(?=\s*:)|application time(?=\s*:)"
         r"|on or before|no later than|expire[sd]? on|(?<![\w])by(?= )"
+        # vacancy forms: "Close date: …", "Expire Date: …", "Job Posting End Date …"
+        r"|close date|expir(?:e|y|ation) date|(?:posting|application|advert) end date"
         # "submit your CV before 10 March", "the vacancy closes at midnight on 10 March"
         r"|(?<![\w])before(?= )|(?:vacancy|advert|advertisement|posting|position|job) closes"
         r"|(?<=closes )(?:at|on)(?= )",

@@ -45,6 +45,8 @@ _PUBLISHED_LABEL = guarded(
         r"|date listed|listing date|listed on"
         # a vacancy announcement's "Open Period: 2/25/2015 - 3/10/2015" opens on its first day
         r"|open(?:ing)? period"
+        # a vacancy form's "Announced Date: 28 July, 2021"
+        r"|announced date|date announced|announcement date"
         # USAJOBS: "Open & closing dates ⏎ 01/14/2025 to 01/21/2025"
         r"|open (?:&|and) closing dates?"
         r"|date(?<![\w ]date)(?=\s*:)"
@@ -65,6 +67,7 @@ _PUBLISHED_WORDS = (
     ("listed", (0,)),
     ("period", (5, 8)),
     ("closing", (7, 9)),
+    ("announce", (0, 5)),
 )
 # Labels that name an event's date or time rather than the notice's: 日期 / 时间 / date after
 # another word (考试时间, 出生日期, 工作时间) are not publication labels.
