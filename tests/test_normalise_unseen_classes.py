@@ -2018,3 +2018,20 @@ def test_study_abroad_served_by_a_duty_is_not_asked(text: str, abroad: bool) -> 
 )
 def test_gold_set_9_round_3_copy_editing(text: str, present: str) -> None:
     _assert_skills(text, present, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "native"),
+    [
+        # native as one of two levels asked
+        ("Native or professional fluency in Chinese (Simplified and Traditional).", {"zh"}),
+        ("Native or full professional proficiency in Japanese.", {"ja"}),
+        # native-level is a level of skill, not a native speaker
+        ("Native-level or professional fluency in Korean.", set()),
+        ("Professional fluency in Chinese.", set()),
+    ],
+)
+def test_native_as_one_of_two_levels_asks_a_native_speaker(text: str, native: set[str]) -> None:
+    from analysis.normalise.languages import detect_native_speakers
+
+    assert {f.value for f in detect_native_speakers(clean_text(text))} == native

@@ -189,6 +189,8 @@ def _vocab() -> _Vocab:
         rf"|(?P<j>{lang_any})\s*[:\-\u2013]\s*(?i:native)(?![- ]?(?i:like))(?![A-Za-z])"
         # ("You are native in Spanish": a native speaker too)
         rf"|(?<!-)(?<!level )(?i:native(?:\s+(?:fluency|proficiency|command)\s+(?:in|of)|\s+in))\s+(?P<k>{lang_any})"
+        # "Native or professional fluency in Chinese": native as one of two levels
+        rf"|(?<![\w-])(?i:native\s+or\s+(?:full\s+)?professional\s+(?:fluency|proficiency|command)\s+(?:in|of))\s+(?P<n>{lang_any})"
         # a title's "(Native Speakers)" with no language: the language the position names next
         r"|(?P<l>\((?i:native\s+speakers?)\))"
     )
@@ -656,7 +658,7 @@ def detect_native_speakers(text: str, sections: Sections | None = None) -> list[
     sections = sections or Sections(text)
     out: dict[str, Finding] = {}
     for m in gated_finditer(v.native, text, "native"):
-        group = next(g for g in "abcdefghijklm" if m.group(g))
+        group = next(g for g in "abcdefghijklmn" if m.group(g))
         if group == "l":
             following = v.mention.search(text, m.end(), m.end() + 400)
             if following is None:
