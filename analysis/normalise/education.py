@@ -140,7 +140,6 @@ _STUDENT_WORDS = (
 _STAGE_BEFORE = re.compile(r"(?:第一学历|最高学历以外|自|从)[^,，。;；\n]{0,8}\Z")
 _STAGE_AFTER = re.compile(r"(?:生|或研究生)?(?:阶段|(?:须|必须|应|需)?(?:为|是)(?!主)|开始|以来)")
 _DUTY_ITEM_BEFORE = re.compile(r"(?:负责|协助|参与|承担|做好)[^,，。;；\n]{0,12}\Z")
-# A floor named right after "no limit" (不限学历,最低大专学历): the limit is the floor.
 # Degrees an employer teaches, not asks: a university's programmes ("offers programmes and courses
 # at certificate, diploma, associate degree … levels", 设有本科专业, 招收硕士研究生).
 _OFFERED_BEFORE = re.compile(
@@ -148,6 +147,7 @@ _OFFERED_BEFORE = re.compile(
     r"\b(?:programmes?|programs?|courses?)\b[^.;\n]{0,50}\Z)"
     r"|(?:开设|设有|招收)[^。;；,，\n]{0,12}\Z"
 )
+# A floor named right after "no limit" (不限学历,最低大专学历): the limit is the floor.
 _FLOOR_AFTER = re.compile(r"[^。;；\n]{0,3}?(?:但|但须|但需)?\s*(?:最低|至少|起码|最少)")
 _PARTY_FORM = re.compile(r"政治面貌\s*:?\s*(?:不限|无要求|无限制)")
 _AGE = guarded(

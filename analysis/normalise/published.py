@@ -74,7 +74,7 @@ _PUBLISHED_WORDS = (
 _BARE_LABELS = ("日期", "时间", "時間", "date")
 # Past the head, only a label that says "published" or "updated" counts (发布时间, Posted on).
 _HEAD = 600
-_WEAK_LABELS = ("updated", "opening date", "posted", "open period", "opening period")
+_WEAK_LABELS = ("updated", "opening date", "posted")
 # Where a label past the head can start (clean_text has made Traditional forms Simplified).
 _STRONG_WORDS = (
     "发布",
