@@ -460,22 +460,28 @@ def evaluate_split(
 
 def _in_sample_note() -> str:
     """The role model is trained on the dev ads, so its dev figure is in-sample: say so, with the
-    honest dev figure (5-fold cross-validation, recorded in the model's sidecar)."""
+    honest dev figures (5-fold cross-validation and, when the model was chosen so, one gold set
+    held out at a time; both recorded in the model's sidecar)."""
     from analysis.role_model import RoleModelError, load_sidecar
 
     try:
-        cv = load_sidecar()["dev_cv"]
+        sidecar = load_sidecar()
+        cv = sidecar["dev_cv"]
     except (RoleModelError, KeyError, ValueError):
         return ""
     scores = cv.get("accuracy", {})
     accuracy = scores.get("combination", scores.get("model"))  # the model as shipped
     if accuracy is None:
         return ""
-    return (
+    note = (
         "  role_family: the dev figure is in-sample (the role model is trained on the dev ads); "
         f"its {cv.get('folds', 5)}-fold cross-validated dev accuracy is {accuracy:.3f}"
         + (f" (n {cv['n']}: {_dev_sets_trained_on()})")
     )
+    held = sidecar.get("dev_held_out_sets", {}).get("accuracy", {}).get("combination")
+    if held is not None:
+        note += f"; with one gold set held out at a time (ads of a kind never seen), {held:.3f}"
+    return note
 
 
 def _dev_sets_trained_on() -> str:

@@ -29,7 +29,7 @@ from sklearn.calibration import CalibratedClassifierCV
 from sklearn.compose import ColumnTransformer
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import StratifiedKFold
+from sklearn.model_selection import LeaveOneGroupOut, StratifiedKFold
 from sklearn.pipeline import Pipeline
 
 from analysis.models import Finding, Position
@@ -53,6 +53,7 @@ __all__ = [
     "load_role_model",
     "load_zhilian_examples",
     "main",
+    "model_tokens",
     "predict_families",
     "predict_role_family",
     "role_family_of",
@@ -60,7 +61,7 @@ __all__ = [
     "train_role_model",
 ]
 
-MODEL_VERSION = "10"
+MODEL_VERSION = "11"
 """Bump when features, training data or defaults change; names the model file and its sidecar."""
 
 ROOT = Path(__file__).resolve().parent
@@ -95,7 +96,7 @@ class RoleExample:
     id: str
     title: str
     text: str
-    tokens: str  # findings as tokens, e.g. "skill:video_editing lang:en aigc"
+    tokens: str  # the model's tokens, e.g. "skill:video_editing lang:en aigc rules:… title:…"
     rules: str  # analysis.normalise.roles.classify_role_family's answer
     title_rule: bool  # whether the title (not the skills) decided the rules' answer
     family: str | None = None
@@ -132,6 +133,24 @@ def finding_tokens(findings: Iterable[Finding]) -> str:
         elif prefix is not None:
             tokens[f"{prefix}:{f.value}"] = None
     return " ".join(tokens)
+
+
+def model_tokens(findings: Iterable[Finding], rules: str, title_family: str) -> str:
+    """The tokens column the model reads: the findings as tokens, then the rules' answer and the
+    title's own answer ("other" when the title says nothing), so that the model learns when
+    each can be trusted (in leave-one-set-out cross-validation on dev this lifted accuracy on
+    the held-out set; docs/NORMALISER.md, role model 11)."""
+    head = finding_tokens(findings)
+    tail = f"rules:{rules} title:{title_family}"
+    return f"{head} {tail}" if head else tail
+
+
+def title_family_of(title: str, text: str) -> str:
+    """The rules' family from the title alone (its first text line or posted name standing in
+    when the title says nothing); "other" when none names a family."""
+    from analysis.normalise.roles import classify_role_family
+
+    return classify_role_family(title, text, [])
 
 
 def build_features(
@@ -215,7 +234,12 @@ def predict_role_family(
     model: Pipeline, title: str, text: str, findings: Iterable[Finding]
 ) -> tuple[str, float]:
     """(family, calibrated probability) of one position."""
-    return predict_families(model, [title], [text], [finding_tokens(findings)])[0]
+    from analysis.normalise.roles import classify_role_family
+
+    findings = list(findings)
+    rules = classify_role_family(title, text, findings)
+    tokens = model_tokens(findings, rules, title_family_of(title, text))
+    return predict_families(model, [title], [text], [tokens])[0]
 
 
 def predict_families(
@@ -397,14 +421,16 @@ def _example(
 ) -> RoleExample:
     from analysis.normalise.roles import classify_role_family
 
+    rules = classify_role_family(title, text, findings)
+    # With no findings the rules can only answer from the title; "other" means it was silent.
+    title_family = title_family_of(title, text)
     return RoleExample(
         id=rid,
         title=title,
         text=text,
-        tokens=finding_tokens(findings),
-        rules=classify_role_family(title, text, findings),
-        # With no findings the rules can only answer from the title; "other" means it was silent.
-        title_rule=classify_role_family(title, text, []) != "other",
+        tokens=model_tokens(findings, rules, title_family),
+        rules=rules,
+        title_rule=title_family != "other",
         family=family,
     )
 
@@ -553,6 +579,8 @@ class DevChoice:
     fallback: Combination  # the best model-with-fallback, reported beside the choice
     accuracy: dict[str, float]  # strategy -> dev CV accuracy (+ "fallback", "combination")
     n: int
+    held_out_sets: bool = False  # chosen by leaving one gold set out at a time (else k-fold)
+    per_set: dict[str, float] | None = None  # held-out set -> accuracy of the combination
 
 
 def cross_validate_dev(
@@ -562,15 +590,21 @@ def cross_validate_dev(
     C: float,
     gold_weight: float,
     random_state: int = 0,
+    groups: Sequence[str] | None = None,
 ) -> list[tuple[str, float]]:
     """Out-of-fold (family, probability) for each dev example: each fold is predicted by a model
-    fitted on all Zhilian ads and the other dev folds."""
+    fitted on all site-labelled ads and the other dev folds. The folds are CV_FOLDS stratified
+    ones, or, given `groups` (each example's gold set), one per set: each set is then predicted
+    by a model that never saw an ad of its kind, as the model meets a new source."""
     labels = [e.family for e in dev]
-    folds = StratifiedKFold(CV_FOLDS, shuffle=True, random_state=random_state)
     out: list[tuple[str, float]] = [("other", 0.0)] * len(dev)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)  # "least populated class" (host_anchor…)
-        splits = list(folds.split(np.zeros(len(dev)), labels))
+    if groups is not None:
+        splits = list(LeaveOneGroupOut().split(np.zeros(len(dev)), labels, groups))
+    else:
+        folds = StratifiedKFold(CV_FOLDS, shuffle=True, random_state=random_state)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # "least populated class" (host_anchor…)
+            splits = list(folds.split(np.zeros(len(dev)), labels))
     for train, held in splits:
         model = fit_role_model(
             [*zhilian, *(dev[i] for i in train)],
@@ -604,24 +638,37 @@ def _accuracy(
     return right / len(examples) if examples else 1.0
 
 
+MIN_HELD_OUT_SETS = 3
+"""Gold sets needed to choose by leaving one set out; with fewer, stratified k-fold chooses."""
+
+
 def choose_on_dev(
-    zhilian: Sequence[RoleExample], dev: Sequence[RoleExample], *, random_state: int = 0
+    zhilian: Sequence[RoleExample],
+    dev: Sequence[RoleExample],
+    *,
+    groups: Sequence[str] | None = None,
+    random_state: int = 0,
 ) -> DevChoice:
     """The hyper-parameters and the combination with the best dev CV accuracy (ties: the
-    simpler strategy, in STRATEGIES order, then the lower threshold)."""
+    simpler strategy, in STRATEGIES order, then the lower threshold).
+
+    Given each example's gold set (`groups`) and at least MIN_HELD_OUT_SETS sets, every choice
+    is scored with one set held out at a time: the figure that stands for ads of a kind the
+    model never saw (stratified folds mix every set into training, and flatter the model)."""
+    by_set = groups is not None and len(set(groups)) >= MIN_HELD_OUT_SETS
     best: DevChoice | None = None
     for C, gold_weight in PARAM_GRID:
         guesses = cross_validate_dev(
-            zhilian, dev, C=C, gold_weight=gold_weight, random_state=random_state
+            zhilian,
+            dev,
+            C=C,
+            gold_weight=gold_weight,
+            random_state=random_state,
+            groups=groups if by_set else None,
         )
         scores = score_strategies(dev, guesses)
         combo = max(scores, key=lambda c: _rank(scores[c], c))
-        per_strategy = {s: max(v for c, v in scores.items() if c.strategy == s) for s in STRATEGIES}
-        fallback = max(
-            (c for c in scores if c.strategy in FALLBACKS), key=lambda c: _rank(scores[c], c)
-        )
-        per_strategy["fallback"] = scores[fallback]
-        per_strategy["combination"] = scores[combo]
+        per_strategy = _per_strategy(scores, combo)
         print(
             f"  C={C:g} gold_weight={gold_weight:g}: "
             + ", ".join(f"{k} {v:.3f}" for k, v in per_strategy.items()),
@@ -630,9 +677,50 @@ def choose_on_dev(
         if best is None or _rank(scores[combo], combo) > _rank(
             best.accuracy["combination"], best.combination
         ):
-            best = DevChoice(C, gold_weight, combo, fallback, per_strategy, len(dev))
+            per_set = None
+            if by_set and groups is not None:
+                per_set = {
+                    name: _accuracy(
+                        [e for e, g in zip(dev, groups, strict=True) if g == name],
+                        [x for x, g in zip(guesses, groups, strict=True) if g == name],
+                        combo,
+                    )
+                    for name in dict.fromkeys(groups)
+                }
+            fallback = _best_fallback(scores)
+            best = DevChoice(
+                C, gold_weight, combo, fallback, per_strategy, len(dev), by_set, per_set
+            )
     assert best is not None
     return best
+
+
+def _best_fallback(scores: dict[Combination, float]) -> Combination:
+    return max((c for c in scores if c.strategy in FALLBACKS), key=lambda c: _rank(scores[c], c))
+
+
+def _per_strategy(scores: dict[Combination, float], combo: Combination) -> dict[str, float]:
+    """Best accuracy of each strategy, of the best fallback and of the chosen combination."""
+    out = {s: max(v for c, v in scores.items() if c.strategy == s) for s in STRATEGIES}
+    out["fallback"] = scores[_best_fallback(scores)]
+    out["combination"] = scores[combo]
+    return out
+
+
+def k_fold_accuracy(
+    zhilian: Sequence[RoleExample],
+    dev: Sequence[RoleExample],
+    choice: DevChoice,
+    *,
+    random_state: int = 0,
+) -> dict[str, float]:
+    """Stratified CV_FOLDS-fold dev accuracy of each strategy at the chosen hyper-parameters, the
+    chosen combination's as "combination" (reported beside the held-out-set figures)."""
+    guesses = cross_validate_dev(
+        zhilian, dev, C=choice.C, gold_weight=choice.gold_weight, random_state=random_state
+    )
+    scores = score_strategies(dev, guesses)
+    return _per_strategy(scores, choice.combination)
 
 
 def _rank(accuracy: float, combo: Combination) -> tuple[float, int, float]:
@@ -739,24 +827,21 @@ class RoleChooser:
     combination: Combination
 
     def __call__(self, positions: Sequence[Position]) -> list[str]:
-        from analysis.normalise.roles import classify_role_family
-
+        title_families = [title_family_of(p.title, p.text) for p in positions]
         guesses = predict_families(
             self.model,
             [p.title for p in positions],
             [p.text for p in positions],
-            [finding_tokens(p.findings) for p in positions],
+            [
+                model_tokens(p.findings, p.role_family, title_family)
+                for p, title_family in zip(positions, title_families, strict=True)
+            ],
         )
-        # Only the title-first strategy asks whether the title decided; the others skip the work.
-        needs_title = self.combination.strategy == "title_rule_else_model"
         return [
-            self.combination.choose(
-                family,
-                probability,
-                p.role_family,
-                needs_title and classify_role_family(p.title, p.text, []) != "other",
+            self.combination.choose(family, probability, p.role_family, title_family != "other")
+            for p, title_family, (family, probability) in zip(
+                positions, title_families, guesses, strict=True
             )
-            for p, (family, probability) in zip(positions, guesses, strict=True)
         ]
 
 
@@ -773,8 +858,8 @@ def train_role_model(
     extra_dirs: Sequence[Path] = (),
     liepin_path: Path = DEFAULT_LIEPIN,
 ) -> int:
-    """Choose on dev by CV, fit on the site-labelled ads (Zhilian, Liepin) + all dev, save. Test
-    is never read. Dev is the dev split, gold sets 3 and 5 to 9 when their texts are in one of
+    """Choose on dev by CV (one gold set held out at a time: `choose_on_dev`), fit on the
+    site-labelled ads (Zhilian, Liepin) + all dev, save. Test is never read. Dev is the dev split, gold sets 3 and 5 to 9 when their texts are in one of
     `extra_dirs`, and gold set 4 when its job datasets are in ../shared (the sidecar counts
     each)."""
     family_version, _ = load_family_map()
@@ -793,9 +878,16 @@ def train_role_model(
     from_datasets = load_dataset_dev_examples()
     # set 4 after set 3, the others in the order they joined (the order fixes the CV folds and
     # so the model)
-    later = [e for name, examples in extra.items() if name != "3" for e in examples]
-    dev = [*split_dev, *extra.get("3", []), *from_datasets, *later]
-    choice = choose_on_dev(site_ads, dev, random_state=random_state)
+    sets = {"dev split": split_dev, "3": extra.get("3", []), "4": from_datasets}
+    sets |= {name: examples for name, examples in extra.items() if name != "3"}
+    dev = [e for examples in sets.values() for e in examples]
+    groups = [name for name, examples in sets.items() for _ in examples]
+    choice = choose_on_dev(site_ads, dev, groups=groups, random_state=random_state)
+    k_fold = (
+        k_fold_accuracy(site_ads, dev, choice, random_state=random_state)
+        if choice.held_out_sets
+        else choice.accuracy
+    )
     model = fit_role_model(
         [*site_ads, *dev], C=choice.C, gold_weight=choice.gold_weight, random_state=random_state
     )
@@ -819,13 +911,19 @@ def train_role_model(
             "threshold": choice.combination.threshold,
         },
         "fallback": {"strategy": choice.fallback.strategy, "threshold": choice.fallback.threshold},
-        "dev_cv": {"folds": CV_FOLDS, "n": choice.n, "accuracy": choice.accuracy},
+        "dev_cv": {"folds": CV_FOLDS, "n": choice.n, "accuracy": k_fold},
     }
+    if choice.held_out_sets:
+        info["dev_held_out_sets"] = {
+            "n": choice.n,
+            "accuracy": choice.accuracy,
+            "per_set": choice.per_set,
+        }
     path = save_role_model(model, info, models_dir)
     print(
         f"wrote {path} ({path.stat().st_size / 1e6:.2f} MB) and {sidecar_path(MODEL_VERSION, models_dir).name}"
     )
-    print(json.dumps(info["dev_cv"], indent=2))
+    print(json.dumps({k: v for k, v in info.items() if k.startswith("dev_")}, indent=2))
     return 0
 
 
@@ -836,8 +934,9 @@ def _describe(combo: Combination) -> str:
 
 
 def evaluate_role_model(models_dir: Path) -> int:
-    """Dev (CV, from the sidecar) and test (the saved model, once) accuracy of the rules, the
-    model, the best model-with-fallback and the chosen combination, with per-family counts."""
+    """Dev (CV, from the sidecar: k-fold and, when trained so, held-out sets) and test (the saved
+    model, once) accuracy of the rules, the model, the best model-with-fallback and the chosen
+    combination, with per-family counts."""
     model, info = load_role_model(models_dir=models_dir)
     parts = load_dev_test_examples(parts=("dev", "test"))
     test = parts["test"]
@@ -848,13 +947,24 @@ def evaluate_role_model(models_dir: Path) -> int:
         "fallback": _combination_of(info["fallback"]),
         "combination": _combination_of(info["combination"]),
     }
-    dev_acc, n_dev = info["dev_cv"]["accuracy"], info["dev_cv"]["n"]
-    print(f"role family accuracy (model {info['version']}; dev: {CV_FOLDS}-fold CV; test frozen)")
-    print(f"{'':52}{'dev':>7}{'n':>5}{'test':>7}{'n':>5}")
+    k_fold, n_dev = info["dev_cv"]["accuracy"], info["dev_cv"]["n"]
+    held = info.get("dev_held_out_sets", {}).get("accuracy", {})
+    print(
+        f"role family accuracy (model {info['version']}; dev: {CV_FOLDS}-fold CV and, as chosen, "
+        "one gold set held out at a time; test frozen)"
+    )
+    print(f"{'':52}{'dev':>7}{'held':>7}{'n':>5}{'test':>7}{'n':>5}")
     for key, c in rows.items():
         name = f"{key} ({_describe(c)})" if key in ("fallback", "combination") else key
         acc = _accuracy(test, guesses, c)
-        print(f"{name:<52}{dev_acc[key]:7.3f}{n_dev:5d}{acc:7.3f}{len(test):5d}")
+        held_out = f"{held[key]:7.3f}" if key in held else f"{'-':>7}"
+        print(f"{name:<52}{k_fold[key]:7.3f}{held_out}{n_dev:5d}{acc:7.3f}{len(test):5d}")
+    per_set = info.get("dev_held_out_sets", {}).get("per_set") or {}
+    if per_set:
+        print(
+            "\ncombination per held-out gold set: "
+            + ", ".join(f"{name} {v:.3f}" for name, v in per_set.items())
+        )
     print(f"\nper family: gold dev, gold test, test correct by {' / '.join(rows)}")
     for family, count in Counter(e.family for e in test).most_common():
         pairs = [(e, g) for e, g in zip(test, guesses, strict=True) if e.family == family]

@@ -2035,3 +2035,53 @@ def test_native_as_one_of_two_levels_asks_a_native_speaker(text: str, native: se
     from analysis.normalise.languages import detect_native_speakers
 
     assert {f.value for f in detect_native_speakers(clean_text(text))} == native
+
+
+@pytest.mark.parametrize(
+    ("text", "codes"),
+    [
+        # a title qualified by the speaker it wants asks for the language
+        ("Night Desk Editor (Chinese speaker) - based in Singapore\nJoin the desk.", {"zh"}),
+        ("Video Producer (Spanish Speakers)\nShoot and cut clips.", {"es"}),
+        ("Subtitler - Polish speaker\nSubtitle films.", {"pl"}),
+        ("Correspondent (native Chinese speaker)\nCover the region.", {"zh"}),
+        # speakers as the readers served stay out
+        ("Our readers include Chinese speakers worldwide.\nWrite the news.", set()),
+        ("We make videos for Spanish speakers (in Latin America).", set()),
+    ],
+)
+def test_speaker_qualifying_a_title_asks_the_language(text: str, codes: set[str]) -> None:
+    from analysis.normalise.languages import detect_languages
+
+    found = [f for f in detect_languages(clean_text(text)) if f.field == "language"]
+    assert {f.value for f in found} == codes
+    assert all(f.required is True for f in found)
+
+
+_LONG_PARAGRAPH = (
+    "You will lead the desk's coverage of markets and policy, and work with reporters across "
+    "the region on the stories that move them."
+)
+
+
+@pytest.mark.parametrize(
+    ("tail", "published"),
+    [
+        # a date alone closing the text, below a paragraph, is the posting's date
+        ("24 September 2021", date(2021, 9, 24)),
+        ("September 24, 2021", date(2021, 9, 24)),
+        ("2021年9月24日", date(2021, 9, 24)),
+        # an English date line longer than a Chinese one still signs under the issuer
+        ("Global News Desk\nWednesday, 24 September 2021", date(2021, 9, 24)),
+        # a date labelled above as another event's is not
+        ("Send your CV before the closing date\n24 September 2021", None),
+    ],
+)
+def test_a_date_line_closing_the_text_is_its_publication_date(
+    tail: str, published: date | None
+) -> None:
+    from analysis.normalise.published import detect_published
+
+    body = "\n".join([_LONG_PARAGRAPH] * 5)  # past the first five lines, where a bare date counts
+    found = detect_published(clean_text(f"Desk Editor\n{body}\n{tail}"))
+    assert (found[0] if found else None) == published

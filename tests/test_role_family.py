@@ -194,5 +194,8 @@ def test_evaluate_says_the_role_family_dev_figure_is_in_sample() -> None:
     from analysis.role_model import load_sidecar
 
     note = _in_sample_note()
+    sidecar = load_sidecar()
     assert "in-sample" in note
-    assert f"{load_sidecar()['dev_cv']['accuracy']['combination']:.3f}" in note  # as shipped
+    assert f"{sidecar['dev_cv']['accuracy']['combination']:.3f}" in note  # as shipped
+    held = sidecar["dev_held_out_sets"]["accuracy"]["combination"]
+    assert f"one gold set held out at a time (ads of a kind never seen), {held:.3f}" in note

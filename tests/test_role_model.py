@@ -3,13 +3,17 @@ model and its sidecar, version checks on load, and (with ../shared) the training
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sklearn
 
+from analysis import role_model
 from analysis.models import Evidence, Finding
 from analysis.normalise.roles import ROLE_FAMILIES
 from analysis.role_model import (
@@ -18,6 +22,9 @@ from analysis.role_model import (
     Combination,
     RoleExample,
     RoleModelError,
+    _example,
+    choose_on_dev,
+    cross_validate_dev,
     finding_tokens,
     fit_role_model,
     load_dev_test_examples,
@@ -25,6 +32,7 @@ from analysis.role_model import (
     load_role_model,
     load_zhilian_examples,
     model_path,
+    model_tokens,
     predict_role_family,
     role_family_of,
     sidecar_path,
@@ -101,6 +109,60 @@ def test_finding_tokens_keep_skills_languages_and_aigc_once() -> None:
         _finding("skill", "video_editing"),
     ]
     assert finding_tokens(findings) == "skill:video_editing lang:en aigc"
+
+
+def test_model_tokens_add_the_rules_and_the_title_answer() -> None:
+    """The model reads the rules' answer and the title's own one beside the findings, also
+    when there are no findings (the vectoriser then still has tokens to read)."""
+    findings = [_finding("skill", "translation"), _finding("language", "en")]
+    assert (
+        model_tokens(findings, "editor_translator", "other")
+        == "skill:translation lang:en rules:editor_translator title:other"
+    )
+    assert model_tokens([], "other", "other") == "rules:other title:other"
+
+
+def test_examples_carry_the_tokens_the_chooser_gives_the_model() -> None:
+    """Training and prediction must build the same tokens: an example's are those of
+    `model_tokens` from the rules' answer and the title family (the title alone decides here)."""
+    example = _example("x", "英文翻译", "负责稿件翻译", [_finding("skill", "translation")], None)
+    assert example.rules == "editor_translator" and example.title_rule
+    assert example.tokens.endswith("rules:editor_translator title:editor_translator")
+
+
+def _grouped_examples() -> tuple[list[RoleExample], list[str]]:
+    examples, groups = [], []
+    for n, example in enumerate(_tiny_examples() * 3):
+        if example.family == "host_anchor":
+            continue
+        examples.append(dataclasses.replace(example, id=f"g-{n}"))
+        groups.append(f"set{n % 3}")
+    return examples, groups
+
+
+def test_held_out_sets_are_never_trained_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With gold sets given, each set is predicted by a model that saw none of its ads."""
+    examples, groups = _grouped_examples()
+    group_of = {e.id: g for e, g in zip(examples, groups, strict=True)}
+    trained: list[set[str]] = []
+    fit = role_model.fit_role_model
+
+    def recording_fit(train: Sequence[RoleExample], **kwargs: Any) -> Any:
+        trained.append({group_of[e.id] for e in train if e.id in group_of})
+        return fit(train, **kwargs)
+
+    monkeypatch.setattr(role_model, "fit_role_model", recording_fit)
+    guesses = cross_validate_dev([], examples, C=2.0, gold_weight=1.0, groups=groups)
+    assert len(guesses) == len(examples)
+    assert sorted(map(sorted, trained)) == [["set0", "set1"], ["set0", "set2"], ["set1", "set2"]]
+
+
+def test_choice_leaves_one_set_out_only_with_three_sets_or_more() -> None:
+    examples, groups = _grouped_examples()
+    by_set = choose_on_dev([], examples, groups=groups)
+    assert by_set.held_out_sets and set(by_set.per_set or {}) == {"set0", "set1", "set2"}
+    two = [g if g != "set2" else "set1" for g in groups]
+    assert not choose_on_dev([], examples, groups=two).held_out_sets
 
 
 @pytest.mark.parametrize(

@@ -293,6 +293,24 @@ def _is_outlet(text: str, m: _Mention, v: _Vocab) -> bool:
     return bool(v.outlet_zh.match(text, m.end, end) or v.outlet_en.match(text, m.end, end))
 
 
+# A title qualified by the speakers it wants: "Breaking News Editor (Chinese speaker)", "Content
+# Reviewer (Spanish Speakers)", "Subtitler - Polish speaker": the post asks for the language, as a
+# role does ("content for Spanish speakers", "an audience of Chinese speakers" are readers: the
+# outlet words, which "speakers" is one of, keep those out).
+_SPEAKER_BEFORE = re.compile(r"(?:\(|\s[-\u2013\u2014|]\s)(?:native\s+)?$", re.IGNORECASE)
+_SPEAKER_AFTER = re.compile(
+    r"\s+speakers?(?:\s*\)|[ \t]*(?:$|\n|\s[-\u2013\u2014|]\s))", re.IGNORECASE | re.MULTILINE
+)
+
+
+def _is_speaker_qualifier(text: str, m: _Mention) -> bool:
+    """The mention qualifies a title as its speaker ("Editor (Chinese speaker)")."""
+    return (
+        _SPEAKER_AFTER.match(text, m.end) is not None
+        and _SPEAKER_BEFORE.search(text, max(0, m.start - 10), m.start) is not None
+    )
+
+
 def _is_role(text: str, m: _Mention, v: _Vocab) -> bool:
     end = m.end + 40
     return bool(v.role_zh.match(text, m.end, end) or v.role_en.match(text, m.end, end))
@@ -775,7 +793,7 @@ def detect_languages(
         lo, hi = clause_bounds(text, m.start, m.end)
         if states.negated(lo, hi) or _is_application_language(text, m):
             continue
-        if _is_role(text, m, v):
+        if _is_role(text, m, v) or _is_speaker_qualifier(text, m):
             kind, required = "role", states.requirement(m.start, lo, hi, s_lo)
             required = True if required is None else required
         elif _is_outlet(text, m, v) or _offered_or_baseline(text, m):

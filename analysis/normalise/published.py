@@ -303,12 +303,15 @@ def _bare(
 # non-empty line, within the last _SIGNATURE_LINES non-empty lines (an attachment list may follow).
 _SIGNATURE_LINES = 6
 _SIGNATURE_TAIL = 600  # characters of the text's end read for it
+_DATE_LINE_MAX = 32  # a line holding only a date: 2023年4月28日, Wednesday, 24 September 2021
 _DIGIT = re.compile(r"\d")
 
 
 def _signed(text: str, years: YearMarks, year: int | None) -> tuple[date, Evidence] | None:
     """The date signing the notice: a line holding only a date, right below a short line that
-    names the issuer (浙江大学计划财务处 ⏎ 2023年4月28日)."""
+    names the issuer (浙江大学计划财务处 ⏎ 2023年4月28日), or closing the text as its last line
+    (a board's page ends on the posting's date, below the last paragraph), unless the line above
+    labels it as another event's (面试时间, Closing date)."""
     base = max(0, len(text) - _SIGNATURE_TAIL)
     if _DIGIT.search(text, base) is None:  # no date can sign it: the common case, one C scan
         return None
@@ -322,13 +325,24 @@ def _signed(text: str, years: YearMarks, year: int | None) -> tuple[date, Eviden
     for i in range(len(tail) - 1, 0, -1):
         start, line = tail[i]
         issuer = tail[i - 1][1]
-        if len(line) > 16 or len(issuer) > 30 or issuer.endswith((":", "：")):
+        if len(line) > _DATE_LINE_MAX or issuer.endswith((":", "：")):
+            continue
+        if len(issuer) > 30 and (i < len(tail) - 1 or _EVENT_BEFORE.search(issuer.lower())):
             continue
         dates = find_dates(line, year=years.before(start) or year)
-        if len(dates) == 1 and dates[0][1] == 0 and dates[0][2] >= len(line) - 1:
-            d, _, e = dates[0]
-            return d, Evidence.of(text, start, start + e)
+        lead = _WEEKDAY_LEAD.match(line)
+        first = lead.end() if lead is not None else 0
+        if len(dates) == 1 and dates[0][1] == first and dates[0][2] >= len(line) - 1:
+            d, s, e = dates[0]
+            return d, Evidence.of(text, start + s, start + e)
     return None
+
+
+# A weekday before the signing date ("Wednesday, 24 September 2021", 星期三 2021年9月24日).
+_WEEKDAY_LEAD = re.compile(
+    r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|(?:星期|周)[一二三四五六日天])[,，]?\s*",
+    re.IGNORECASE,
+)
 
 
 def _is_event_date(head: str, start: int, end: int) -> bool:
