@@ -84,6 +84,10 @@ def _skill(value: str) -> Finding:
         ("俄语主持人", [], "host_anchor"),
         ("Copy Editor", [], "editor_translator"),
         ("Beijing Bureau Chief", [], "management_admin"),
+        # a civil servant's clerk grade and the cadre intake name no profession
+        ("一级科员", [], "management_admin"),
+        ("某省2026年定向招录选调生公告", [], "management_admin"),
+        ("一级科员(信息技术)", [], "tech_ai"),
         ("关于征集人才的通知", ["translation", "interpreting"], "editor_translator"),
         ("关于征集人才的通知", ["video_editing", "photography", "translation"], "video_visual"),
         ("关于征集人才的通知", [], "other"),

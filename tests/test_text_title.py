@@ -28,6 +28,19 @@ from analysis.normalise.text_title import HEAD_CHARS, TITLE_CHARS, title_of_text
         ("招聘公告\n职位名称：英语新闻编辑\n工作地点：杭州", "英语新闻编辑"),
         ("職位名稱：中葡翻譯員\n工作簡介", "中葡翻譯員"),
         ("岗位名称: 海外社交媒体运营\n", "海外社交媒体运营"),
+        # A position table's row below its header: the cell under the title column.
+        (
+            "某省考试录用公务员职位表\n招录机关 职位名称 职位代码 招录人数 学历 备注\n"
+            "某市委宣传部 一级科员 15002021 1 本科及以上",
+            "一级科员",
+        ),
+        ("单位\t岗位名称\t人数\t专业\t备注\n某中心\t英语编辑\t2\t\t\n", "英语编辑"),
+        # an empty title cell, or a row longer than its header, gives no title from the table
+        ("单位\t岗位名称\t人数\t专业\n某中心\t\t2\t英语\n", "单位\t岗位名称\t人数\t专业"),
+        (
+            "职位表\n单位 职位名称 人数 专业\n某 中心 编辑 2 英语 翻译",
+            "职位表",
+        ),
         # A label with its value on the next line.
         ("JOB TITLE:\nDigital Content Officer\nThe officer will…", "Digital Content Officer"),
         # A heading or breadcrumb first: the second line when it looks like a title.

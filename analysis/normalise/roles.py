@@ -64,7 +64,8 @@ _TITLE_WORDS: tuple[tuple[str, str, str], ...] = (
     ),
     (
         "management_admin",
-        r"主任|经理|主管|总监|负责人|行政|人事|财务|管理|综合|办公室|秘书|助理|专员",
+        # 科员 and 选调生: a civil servant's clerk grade, a cadre post (the labelling rules)
+        r"主任|经理|主管|总监|负责人|行政|人事|财务|管理|综合|办公室|秘书|助理|专员|科员|选调生",
         r"manager|director|head|chief|assistant|officer|executive|administrat\w*|coordinator",
     ),
     # Last: press and PR, marketing, sales, legal and customer-service titles that name none of

@@ -1,7 +1,8 @@
 """Normalise stage, first step for text without a title: the title an ad's own text gives.
 
 Input: the text of a posting given without a title (a JSON line of `icc-talent normalise`, a
-corpus ad). Output: its title: a labelled one ("Posting Title: …", "职位名称：…") among the first
+corpus ad). Output: its title: the cell under a position table's title column when the text is a
+table row below its header; a labelled one ("Posting Title: …", "职位名称：…") among the first
 lines; else the first line, unless that is a section heading ("Job Summary", "岗位职责") or a
 breadcrumb and the second line looks like a title (short, not a heading, field, numbered
 section, bullet or sentence): then the second line; of a line "Title | Employer | Place", its
@@ -74,6 +75,9 @@ def title_of_text(text: str) -> str:
     lines = lines[skip:]
     if not lines:
         return ""
+    for i, line in enumerate(lines[:_TABLE_LINES]):
+        if (cell := _table_title(line, lines[i + 1] if i + 1 < len(lines) else "")) is not None:
+            return cell
     for i, line in enumerate(lines):
         match = _LABELLED.search(line) if _may_be_labelled(line) else None
         if match is None:
@@ -87,6 +91,31 @@ def title_of_text(text: str) -> str:
     if _is_heading(first) and len(lines) > 1 and _is_title_like(lines[1]):
         return _before_bar(lines[1])[:TITLE_CHARS]
     return _before_bar(first)[:TITLE_CHARS]
+
+
+def _table_title(header: str, row: str) -> str | None:
+    """A position table's row given as its header line and the row below it (招录机关(单位) 职位名称
+    职位代码 … ⏎ 中共某县委宣传部 一级科员 15002021 …): the row's cell under the title column.
+    Cells are split at tabs when the header has them, else at spaces: then empty cells at the
+    row's end (备注) leave it shorter, and a row with more cells than the header (a cell with a
+    space in it) is not trusted."""
+    tabbed = "\t" in header  # tab-separated cells keep their empty ones: columns align exactly
+    cells = [c.strip() for c in header.split("\t")] if tabbed else header.split()
+    if len(cells) < _TABLE_MIN_CELLS:
+        return None
+    column = next((i for i, cell in enumerate(cells) if cell in _TITLE_HEADERS), None)
+    if column is None:
+        return None
+    values = [c.strip() for c in row.split("\t")] if tabbed else row.split()
+    if not column < len(values) <= len(cells):
+        return None
+    value = values[column]
+    return value[:TITLE_CHARS] if value and not value.isdigit() else None
+
+
+_TABLE_LINES = 3  # the header is among the first lines (under the table's or notice's title)
+_TABLE_MIN_CELLS = 4
+_TITLE_HEADERS = frozenset({"职位名称", "岗位名称", "職位名稱", "崗位名稱", "招聘岗位", "岗位"})
 
 
 def _before_bar(line: str) -> str:
