@@ -1206,7 +1206,16 @@ def test_a_graduate_hire_keeps_its_degree() -> None:
     ("title", "family"),
     [
         ("公关实习生", "other"),
-        ("品牌营销经理", "management_admin"),  # a manager word ranks first
+        # a manager of marketing, sales or legal work is of that work
+        ("品牌营销经理", "other"),
+        ("Regional Sales Director", "other"),
+        ("项目经理(市场推广方向)", "management_admin"),  # a project's manager manages
+        # a product's manager: tech work when the product is AI or data
+        ("社区产品经理", "other"),
+        ("Product Manager, Payments", "other"),
+        ("AI产品经理", "tech_ai"),
+        ("大模型Agent产品经理", "tech_ai"),
+        ("综合办公室主任", "management_admin"),
         ("Senior Sales Lead", "other"),
         ("法务实习生", "other"),
         ("市场化招聘编辑", "editor_translator"),  # 市场化 is how the post is filled

@@ -99,7 +99,13 @@ _FAMILY_ORDER = {f: i for i, f in enumerate(ROLE_FAMILIES)}
 
 
 def _from_title(title: str) -> str | None:
-    """The first family of _TITLE_RULES whose pattern occurs in `title`."""
+    """The first family of _TITLE_RULES whose pattern occurs in `title`; a manager's family is
+    then the family of what is managed (`_managed`)."""
+    family = _first_rule(title)
+    return _managed(title) if family == "management_admin" else family
+
+
+def _first_rule(title: str) -> str | None:
     if _FOLDS_ONTO_ASCII.search(title) is not None:
         return next((f for f, pattern in _TITLE_RULES if pattern.search(title)), None)
     rank = _earliest_rule(_ANY_CHINESE, _CHINESE_RULE, title)
@@ -107,6 +113,27 @@ def _from_title(title: str) -> str | None:
     if rank > 0 and _LATIN.search(low) is not None:
         rank = min(rank, _earliest_rule(_ANY_ENGLISH, _ENGLISH_RULE, low))
     return _TITLE_WORDS[rank][0] if rank < len(_TITLE_WORDS) else None
+
+
+# A manager's title says what is managed. A product (产品经理, Product Manager) is tech work when
+# the product is AI or data, else `other`; marketing, PR, sales or legal work (市场经理, Digital
+# Marketing Manager) is `other`, as the titles without the manager word are; a project's manager
+# (项目经理, Project Manager) stays `management_admin`, as the labelling rules say.
+_PRODUCT = re.compile(r"产品经理|产品负责人|产品总监|(?i:\bproduct\s+(?:manager|owner|lead|director)\b)")
+_AI_OR_DATA = re.compile(
+    r"人工智能|大模型|知识图谱|算法|数据|智能体"
+    r"|(?i:(?<![a-z])(?:ai|aigc|llm|agents?|ml|data)(?![a-z]))"
+)
+_PROJECT = re.compile(r"项目|(?i:\bproject\b)")
+_TRADE = dict(_TITLE_RULES)["other"]
+
+
+def _managed(title: str) -> str:
+    if _PROJECT.search(title) is not None:
+        return "management_admin"
+    if _PRODUCT.search(title) is not None:
+        return "tech_ai" if _AI_OR_DATA.search(title) is not None else "other"
+    return "other" if _TRADE.search(title) is not None else "management_admin"
 
 
 def _earliest_rule(any_word: re.Pattern[str], rules: re.Pattern[str], text: str) -> int:
