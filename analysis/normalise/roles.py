@@ -119,7 +119,9 @@ def _first_rule(title: str) -> str | None:
 # the product is AI or data, else `other`; marketing, PR, sales or legal work (市场经理, Digital
 # Marketing Manager) is `other`, as the titles without the manager word are; a project's manager
 # (项目经理, Project Manager) stays `management_admin`, as the labelling rules say.
-_PRODUCT = re.compile(r"产品经理|产品负责人|产品总监|(?i:\bproduct\s+(?:manager|owner|lead|director)\b)")
+_PRODUCT = re.compile(
+    r"产品经理|产品负责人|产品总监|(?i:\bproduct\s+(?:manager|owner|lead|director)\b)"
+)
 _AI_OR_DATA = re.compile(
     r"人工智能|大模型|知识图谱|算法|数据|智能体"
     r"|(?i:(?<![a-z])(?:ai|aigc|llm|agents?|ml|data)(?![a-z]))"
